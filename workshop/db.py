@@ -1,0 +1,283 @@
+"""Database engine and schema. The only module that knows SQL dialect details.
+
+SQLite (a file under ``data/``) by default; any SQLAlchemy URL through the
+``SAMENSPRAAK_DATABASE_URL`` setting. On SQLite we use WAL, a busy timeout and
+``BEGIN IMMEDIATE`` for every writing transaction, so that read-then-write
+sequences are serialised instead of silently losing updates.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    inspect,
+)
+from sqlalchemy.engine import Connection, Engine
+
+SCHEMA_VERSION = 1
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "samenspraak.db"
+
+metadata = MetaData()
+
+workshops = Table(
+    "workshops",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(6), nullable=False, unique=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("partnership", String(200), nullable=False),
+    Column("partnership_key", String(200), nullable=False, index=True),
+    Column("date", Date, nullable=False),
+    Column("facilitator", String(100), nullable=False, default=""),
+    Column("anonymous", Boolean, nullable=False, default=False),
+    Column("max_participants", Integer, nullable=False, default=250),
+    Column("current_step", Integer, nullable=False, default=0),
+    #: Bumped by every facilitator state change; phones poll this one number.
+    Column("state_version", Integer, nullable=False, default=0),
+    Column("show_join", Boolean, nullable=False, default=True),
+    Column("participant_pdf", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+steps = Table(
+    "steps",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("werkvorm", String(40), nullable=False),
+    Column("config", JSON, nullable=False, default=dict),
+    Column("locked", Boolean, nullable=False, default=False),
+    Column("revealed", Boolean, nullable=False, default=False),
+    Column("stage", Integer, nullable=False, default=0),
+    Column("voting_open", Boolean, nullable=False, default=False),
+    Column("dots", Integer, nullable=False, default=3),
+    Column("multi_dot", Boolean, nullable=False, default=True),
+    Column("votes_live", Boolean, nullable=False, default=True),
+    Column("vote_target", String(20), nullable=False, default="note"),
+    Column("timer_seconds", Integer, nullable=True),
+    Column("timer_end", DateTime(timezone=True), nullable=True),
+    Column("timer_paused_left", Integer, nullable=True),
+    Column("timer_auto_lock", Boolean, nullable=False, default=False),
+    UniqueConstraint("workshop_id", "position"),
+)
+
+#: Every step change, appended; undo walks back through it.
+step_changes = Table(
+    "step_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("from_step", Integer, nullable=False),
+    Column("to_step", Integer, nullable=False),
+    Column("undone", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("name", String(80), nullable=False, default=""),
+    Column("org_type", String(20), nullable=False),
+    Column("ready_step", Integer, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("idem_key", String(64), nullable=True),
+    UniqueConstraint("workshop_id", "idem_key"),
+)
+
+#: Notes and answers. Every submission is its own appended row; for answers
+#: that can be changed (scores, texts) the newest row per field wins.
+contributions = Table(
+    "contributions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("step_id", ForeignKey("steps.id", ondelete="CASCADE"), nullable=False),
+    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), nullable=True),
+    Column("section", String(40), nullable=False),
+    Column("field", String(40), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("score", Integer, nullable=True),
+    Column("tags", JSON, nullable=False, default=list),
+    Column("cluster_id", Integer, nullable=True),
+    Column("merged_into", Integer, nullable=True),
+    Column("hidden", Boolean, nullable=False, default=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("idem_key", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("workshop_id", "idem_key"),
+    Index("ix_contrib_step", "step_id", "id"),
+)
+
+clusters = Table(
+    "clusters",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("step_id", ForeignKey("steps.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(80), nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: One row per dot placed. Taking a dot back deletes its row.
+votes = Table(
+    "votes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("step_id", ForeignKey("steps.id", ondelete="CASCADE"), nullable=False),
+    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    Column("target_type", String(20), nullable=False),
+    Column("target_id", Integer, nullable=False),
+    Column("idem_key", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("workshop_id", "idem_key"),
+    Index("ix_votes_step_participant", "step_id", "participant_id"),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("partnership_key", String(200), nullable=False, index=True),
+    Column("what", String(300), nullable=False),
+    Column("owner", String(80), nullable=False, default=""),
+    Column("partner", String(80), nullable=False, default=""),
+    Column("due", Date, nullable=True),
+    Column("status", String(10), nullable=False, default="open"),
+    Column("link", String(80), nullable=False, default=""),
+    Column("confirmed", Boolean, nullable=False, default=False),
+    Column("proposed_by", ForeignKey("participants.id", ondelete="SET NULL"), nullable=True),
+    Column("source", String(40), nullable=False, default=""),
+    Column("merged_into", Integer, nullable=True),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("review_note", String(300), nullable=False, default=""),
+    Column("idem_key", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("workshop_id", "idem_key"),
+)
+
+meta = Table(
+    "samenspraak_meta",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+
+def database_url() -> str:
+    url = os.environ.get("SAMENSPRAAK_DATABASE_URL", "").strip()
+    if url:
+        return url
+    DEFAULT_PATH.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_PATH}"
+
+
+class Database:
+    """Two engines on one store: ``read`` for plain reads, ``write`` for
+    transactions that must be serialised (``BEGIN IMMEDIATE`` on SQLite)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            args = {"check_same_thread": False, "timeout": 30}
+            self.read = create_engine(url, connect_args=args, pool_size=20, max_overflow=40)
+            self.write = create_engine(url, connect_args=args, pool_size=5, max_overflow=40)
+            for eng, immediate in ((self.read, False), (self.write, True)):
+                _sqlite_setup(eng, immediate)
+        else:
+            self.read = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self.write = self.read
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self.write.begin() as conn:
+            metadata.create_all(conn)
+            have = conn.execute(meta.select().where(meta.c.key == "schema_version")).first()
+            if have is None:
+                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+        # Future migrations go here, keyed on schema_version.
+        inspect(self.read).get_table_names()
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A serialised read-modify-write transaction."""
+        with self.write.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.read.connect() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        self.read.dispose()
+        if self.write is not self.read:
+            self.write.dispose()
+
+
+def _sqlite_setup(engine: Engine, immediate: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - trivial
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - trivial
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+_lock = threading.Lock()
+_instances: dict[str, Database] = {}
+
+
+def get_db(url: str | None = None) -> Database:
+    """The process-wide database for ``url`` (default: the configured one)."""
+    url = url or database_url()
+    with _lock:
+        db = _instances.get(url)
+        if db is None:
+            db = _instances[url] = Database(url)
+        return db
+
+
+def reset_instances() -> None:
+    """Forget cached engines (tests, restore)."""
+    with _lock:
+        for db in _instances.values():
+            db.dispose()
+        _instances.clear()

@@ -1,0 +1,829 @@
+"""The workshop store: every read and write of Samenspraak's data goes here.
+
+Pages never contain SQL. Facilitator actions need a :class:`Facilitator`
+capability, which only :meth:`Store.authorize` hands out after checking the
+workshop secret in constant time. Participant actions need a
+:class:`Participant` looked up by its private token. Imports no streamlit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Iterable
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError, DBAPIError
+
+import canvas_models
+from messages import ORG_TYPES
+from workshop import db as D
+from workshop.errors import NotAllowed, StoreUnavailable, UserError
+from workshop.text import Limits, clean, partnership_key
+
+#: Join codes: no 0/O, 1/I/L, 5/S, 2/Z, 8/B look-alikes.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+ACTION_STATUSES = ("open", "bezig", "klaar")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def normalise_code(code: str | None) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:CODE_LENGTH * 2]
+
+
+def new_key() -> str:
+    """A fresh idempotency key for a form instance."""
+    return secrets.token_hex(16)
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: int
+    code: str
+    title: str
+    partnership: str
+    partnership_key: str
+    date: date
+    facilitator: str
+    anonymous: bool
+    max_participants: int
+    current_step: int
+    state_version: int
+    show_join: bool
+    participant_pdf: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Step:
+    id: int
+    workshop_id: int
+    position: int
+    werkvorm_key: str
+    config: dict
+    locked: bool
+    revealed: bool
+    stage: int
+    voting_open: bool
+    dots: int
+    multi_dot: bool
+    votes_live: bool
+    vote_target: str
+    timer_seconds: int | None
+    timer_end: datetime | None
+    timer_paused_left: int | None
+    timer_auto_lock: bool
+
+    @property
+    def werkvorm(self) -> canvas_models.Werkvorm:
+        return canvas_models.get(self.werkvorm_key).with_sections(self.config.get("sections"))
+
+    @property
+    def hidden_until_reveal(self) -> bool:
+        return self.werkvorm.hidden_until_reveal and not self.revealed
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    workshop_id: int
+    token: str
+    name: str
+    org_type: str
+    ready_step: int | None
+
+
+@dataclass(frozen=True)
+class Facilitator:
+    """Proof that the holder presented the workshop's secret."""
+
+    workshop_id: int
+    _proof: object = field(repr=False, compare=False, default=None)
+
+
+_PROOF = object()
+
+
+def _row(cls, row) -> Any:
+    data = dict(row._mapping)
+    if cls is Step:
+        data["werkvorm_key"] = data.pop("werkvorm")
+        data["config"] = data.get("config") or {}
+    names = cls.__dataclass_fields__.keys()
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+class Store:
+    def __init__(self, database: D.Database):
+        self.db = database
+        self._state_cache: dict[int, tuple[float, tuple[int, int, int]]] = {}
+        self._cache_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ util
+    def _guard(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (OperationalError, DBAPIError) as exc:
+            if isinstance(exc, IntegrityError):
+                raise
+            raise StoreUnavailable() from exc
+
+    def _insert_once(self, table, values: dict) -> int:
+        """Insert a row keyed by ``idem_key``; a repeat returns the first row's id."""
+        def run() -> int:
+            try:
+                with self.db.writing() as conn:
+                    return conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+            except IntegrityError:
+                with self.db.reading() as conn:
+                    found = conn.execute(
+                        select(table.c.id).where(
+                            table.c.workshop_id == values["workshop_id"], table.c.idem_key == values["idem_key"]
+                        )
+                    ).scalar()
+                if found is None:
+                    raise
+                return found
+        return self._guard(run)
+
+    # ------------------------------------------------------------- workshops
+    def create_workshop(
+        self,
+        *,
+        title: str,
+        partnership: str,
+        day: date,
+        facilitator: str,
+        werkvormen: Iterable[str],
+        anonymous: bool = False,
+        max_participants: int | None = None,
+        admin_password: str | None = None,
+        required_password: str | None = None,
+    ) -> tuple[Workshop, str]:
+        """Create a workshop; returns it with the facilitator secret (shown once)."""
+        if required_password:
+            if not admin_password or not hmac.compare_digest(
+                _hash(admin_password), _hash(required_password)
+            ):
+                raise NotAllowed("error.admin_password")
+        title = clean(title, limit=Limits.TITLE, label="Titel")
+        partnership = clean(partnership, limit=Limits.PARTNERSHIP, label="Samenwerkingsverband")
+        facilitator = clean(facilitator, limit=Limits.FACILITATOR, label="Begeleider", required=False)
+        keys = list(werkvormen)
+        if not keys:
+            raise UserError("error.no_werkvormen")
+        for key in keys:
+            canvas_models.get(key)
+        cap = min(max_participants or Limits.MAX_PARTICIPANTS, Limits.MAX_PARTICIPANTS)
+        secret = secrets.token_urlsafe(24)
+        created = now()
+        for _attempt in range(20):
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            try:
+                with self.db.writing() as conn:
+                    wid = conn.execute(
+                        insert(D.workshops).values(
+                            code=code, secret_hash=_hash(secret), title=title, partnership=partnership,
+                            partnership_key=partnership_key(partnership), date=day, facilitator=facilitator,
+                            anonymous=anonymous, max_participants=cap, current_step=0, state_version=0,
+                            show_join=True, participant_pdf=False, created_at=created,
+                        ).returning(D.workshops.c.id)
+                    ).scalar_one()
+                    for pos, key in enumerate(keys):
+                        conn.execute(insert(D.steps).values(
+                            workshop_id=wid, position=pos, werkvorm=key, config={},
+                            timer_seconds=canvas_models.get(key).default_minutes * 60,
+                        ))
+                break
+            except IntegrityError:
+                continue
+        else:  # pragma: no cover - 25^6 codes
+            raise UserError("error.generic")
+        return self.workshop(wid), secret
+
+    def workshop(self, workshop_id: int) -> Workshop:
+        with self.db.reading() as conn:
+            row = conn.execute(select(D.workshops).where(D.workshops.c.id == workshop_id)).first()
+        if row is None:
+            raise UserError("error.unknown_room")
+        return _row(Workshop, row)
+
+    def workshop_by_code(self, code: str | None) -> Workshop | None:
+        code = normalise_code(code)
+        if len(code) != CODE_LENGTH:
+            return None
+        def run():
+            with self.db.reading() as conn:
+                return conn.execute(select(D.workshops).where(D.workshops.c.code == code)).first()
+        row = self._guard(run)
+        return _row(Workshop, row) if row else None
+
+    def authorize(self, code: str | None, secret: str | None) -> Facilitator:
+        """Check the facilitator secret in constant time."""
+        ws = self.workshop_by_code(code)
+        expected = self._secret_hash(ws.id) if ws else _hash("-")
+        given = _hash(secret or "")
+        ok = hmac.compare_digest(expected, given)
+        if not ws or not ok or not secret:
+            raise NotAllowed("error.not_facilitator")
+        return Facilitator(ws.id, _PROOF)
+
+    def _secret_hash(self, workshop_id: int) -> str:
+        with self.db.reading() as conn:
+            return conn.execute(
+                select(D.workshops.c.secret_hash).where(D.workshops.c.id == workshop_id)
+            ).scalar_one()
+
+    @staticmethod
+    def _check(fac: Facilitator, workshop_id: int | None = None) -> None:
+        if not isinstance(fac, Facilitator) or fac._proof is not _PROOF:
+            raise NotAllowed("error.not_facilitator")
+        if workshop_id is not None and fac.workshop_id != workshop_id:
+            raise NotAllowed("error.not_facilitator")
+
+    def _bump(self, conn, workshop_id: int, **values) -> None:
+        conn.execute(
+            update(D.workshops).where(D.workshops.c.id == workshop_id)
+            .values(state_version=D.workshops.c.state_version + 1, **values)
+        )
+        with self._cache_lock:
+            self._state_cache.pop(workshop_id, None)
+
+    def update_workshop(self, fac: Facilitator, **values) -> None:
+        self._check(fac)
+        allowed = {"show_join", "participant_pdf", "anonymous"}
+        if not values.keys() <= allowed:
+            raise ValueError(f"cannot set {values.keys() - allowed}")
+        with self.db.writing() as conn:
+            self._bump(conn, fac.workshop_id, **values)
+
+    def delete_workshop(self, fac: Facilitator) -> None:
+        """Delete a workshop with everything in it."""
+        self._check(fac)
+        self._delete_workshops([fac.workshop_id])
+
+    def _delete_workshops(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        with self.db.writing() as conn:
+            for table in (D.votes, D.contributions, D.clusters, D.actions, D.step_changes,
+                          D.participants, D.steps):
+                conn.execute(delete(table).where(table.c.workshop_id.in_(ids)))
+            conn.execute(delete(D.workshops).where(D.workshops.c.id.in_(ids)))
+
+    def purge_older_than(self, days: int) -> int:
+        """Delete workshops created more than ``days`` ago; returns how many."""
+        cutoff = now() - timedelta(days=days)
+        with self.db.reading() as conn:
+            ids = list(conn.execute(
+                select(D.workshops.c.id).where(D.workshops.c.created_at < cutoff)).scalars())
+        self._delete_workshops(ids)
+        return len(ids)
+
+    # ----------------------------------------------------------------- steps
+    def steps(self, workshop_id: int) -> list[Step]:
+        def run():
+            with self.db.reading() as conn:
+                return conn.execute(
+                    select(D.steps).where(D.steps.c.workshop_id == workshop_id).order_by(D.steps.c.position)
+                ).all()
+        return [_row(Step, r) for r in self._guard(run)]
+
+    def step(self, step_id: int) -> Step:
+        with self.db.reading() as conn:
+            row = conn.execute(select(D.steps).where(D.steps.c.id == step_id)).first()
+        if row is None:
+            raise UserError("error.generic")
+        return _row(Step, row)
+
+    def current_step(self, ws: Workshop) -> Step:
+        steps = self.steps(ws.id)
+        return steps[min(ws.current_step, len(steps) - 1)]
+
+    def state(self, workshop_id: int, max_age: float = 0.0) -> tuple[int, int, int]:
+        """(state_version, current_step, participant count): the cheap poll.
+
+        ``max_age`` lets many polling phones share one query per process.
+        """
+        if max_age:
+            with self._cache_lock:
+                hit = self._state_cache.get(workshop_id)
+            if hit and time.monotonic() - hit[0] < max_age:
+                return hit[1]
+        def run():
+            with self.db.reading() as conn:
+                return conn.execute(
+                    select(D.workshops.c.state_version, D.workshops.c.current_step)
+                    .where(D.workshops.c.id == workshop_id)
+                ).first()
+        row = self._guard(run)
+        if row is None:
+            raise UserError("error.unknown_room")
+        value = (row[0], row[1], 0)
+        with self._cache_lock:
+            self._state_cache[workshop_id] = (time.monotonic(), value)
+        return value
+
+    def go_to_step(self, fac: Facilitator, position: int) -> None:
+        self._check(fac)
+        with self.db.writing() as conn:
+            count = conn.execute(
+                select(func.count()).select_from(D.steps).where(D.steps.c.workshop_id == fac.workshop_id)
+            ).scalar_one()
+            if not 0 <= position < count:
+                raise UserError("error.no_such_step")
+            current = conn.execute(
+                select(D.workshops.c.current_step).where(D.workshops.c.id == fac.workshop_id)
+            ).scalar_one()
+            if current == position:
+                return
+            conn.execute(insert(D.step_changes).values(
+                workshop_id=fac.workshop_id, from_step=current, to_step=position, undone=False, created_at=now()))
+            self._bump(conn, fac.workshop_id, current_step=position)
+
+    def undo_step(self, fac: Facilitator) -> bool:
+        """Go back to where the last step change came from. False when nothing to undo."""
+        self._check(fac)
+        with self.db.writing() as conn:
+            last = conn.execute(
+                select(D.step_changes).where(
+                    D.step_changes.c.workshop_id == fac.workshop_id, D.step_changes.c.undone.is_(False)
+                ).order_by(D.step_changes.c.id.desc()).limit(1)
+            ).first()
+            if last is None:
+                return False
+            conn.execute(update(D.step_changes).where(D.step_changes.c.id == last.id).values(undone=True))
+            self._bump(conn, fac.workshop_id, current_step=last.from_step)
+        return True
+
+    def can_undo(self, workshop_id: int) -> bool:
+        with self.db.reading() as conn:
+            return conn.execute(
+                select(func.count()).select_from(D.step_changes).where(
+                    D.step_changes.c.workshop_id == workshop_id, D.step_changes.c.undone.is_(False))
+            ).scalar_one() > 0
+
+    def update_step(self, fac: Facilitator, step_id: int, **values) -> None:
+        """Set facilitator-controlled step flags (lock, reveal, stage, voting, timer)."""
+        self._check(fac)
+        allowed = {"locked", "revealed", "stage", "voting_open", "dots", "multi_dot", "votes_live",
+                   "vote_target", "timer_seconds", "timer_end", "timer_paused_left", "timer_auto_lock", "config"}
+        if not values.keys() <= allowed:
+            raise ValueError(f"cannot set {values.keys() - allowed}")
+        with self.db.writing() as conn:
+            res = conn.execute(update(D.steps).where(
+                D.steps.c.id == step_id, D.steps.c.workshop_id == fac.workshop_id).values(**values))
+            if res.rowcount != 1:
+                raise NotAllowed("error.not_facilitator")
+            self._bump(conn, fac.workshop_id)
+
+    def set_sections(self, fac: Facilitator, step_id: int, sections: list[dict]) -> None:
+        """Replace the section list (praatplaat aspects) of a step, validated."""
+        step = self.step(step_id)
+        cleaned = []
+        for i, sec in enumerate(sections):
+            title = clean(sec.get("title"), limit=Limits.SECTION_TITLE, label="Aspect")
+            question = clean(sec.get("question", ""), limit=Limits.SECTION_QUESTION, label="Vraag", required=False)
+            key = partnership_key(sec.get("key") or title).replace(" ", "_")[:30] or f"aspect_{i}"
+            if not key[0].isalpha():
+                key = f"a_{key}"[:30]
+            cleaned.append({"key": key, "title": title, "question": question})
+        if not cleaned:
+            raise UserError("error.no_sections")
+        if len({c["key"] for c in cleaned}) != len(cleaned):
+            raise UserError("error.duplicate_sections")
+        canvas_models.get(step.werkvorm_key).with_sections(cleaned)  # validates
+        self.update_step(fac, step_id, config={**step.config, "sections": cleaned})
+
+    # ---------------------------------------------------------- participants
+    def join(self, code: str, *, name: str, org_type: str, idem_key: str | None = None) -> Participant:
+        ws = self.workshop_by_code(code)
+        if ws is None:
+            raise UserError("error.unknown_room")
+        name = clean(name, limit=Limits.NAME, label="Naam", required=not ws.anonymous)
+        if org_type not in ORG_TYPES:
+            raise UserError("error.org_type")
+        token = secrets.token_urlsafe(18)
+
+        def run() -> Participant:
+            with self.db.writing() as conn:
+                if idem_key:
+                    again = conn.execute(select(D.participants).where(
+                        D.participants.c.workshop_id == ws.id, D.participants.c.idem_key == idem_key)).first()
+                    if again is not None:
+                        return _row(Participant, again)
+                count = conn.execute(select(func.count()).select_from(D.participants).where(
+                    D.participants.c.workshop_id == ws.id)).scalar_one()
+                if count >= ws.max_participants:
+                    raise UserError("error.room_full", limit=ws.max_participants)
+                pid = conn.execute(insert(D.participants).values(
+                    workshop_id=ws.id, token=token, name=name, org_type=org_type, created_at=now(),
+                    idem_key=idem_key).returning(D.participants.c.id)).scalar_one()
+            return Participant(pid, ws.id, token, name, org_type, None)
+        return self._guard(run)
+
+    def participant(self, code: str | None, token: str | None) -> Participant | None:
+        ws = self.workshop_by_code(code)
+        if ws is None or not token:
+            return None
+        def run():
+            with self.db.reading() as conn:
+                return conn.execute(select(D.participants).where(
+                    D.participants.c.workshop_id == ws.id, D.participants.c.token == str(token)[:64])).first()
+        row = self._guard(run)
+        return _row(Participant, row) if row else None
+
+    def participants(self, workshop_id: int) -> list[Participant]:
+        with self.db.reading() as conn:
+            rows = conn.execute(select(D.participants).where(
+                D.participants.c.workshop_id == workshop_id).order_by(D.participants.c.id)).all()
+        return [_row(Participant, r) for r in rows]
+
+    def participant_count(self, workshop_id: int) -> int:
+        def run():
+            with self.db.reading() as conn:
+                return conn.execute(select(func.count()).select_from(D.participants).where(
+                    D.participants.c.workshop_id == workshop_id)).scalar_one()
+        return self._guard(run)
+
+    def set_ready(self, who: Participant, step_position: int | None) -> None:
+        with self.db.writing() as conn:
+            conn.execute(update(D.participants).where(D.participants.c.id == who.id).values(ready_step=step_position))
+
+    # --------------------------------------------------------- contributions
+    def _open_step(self, who: Participant, step_id: int) -> Step:
+        step = self.step(step_id)
+        if step.workshop_id != who.workshop_id:
+            raise NotAllowed("error.not_yours")
+        if step.locked:
+            raise UserError("error.locked")
+        return step
+
+    def add_note(self, who: Participant, step_id: int, *, section: str, field: str, text: str,
+                 idem_key: str, tags: Iterable[str] = ()) -> int:
+        """Append a note (kinds ``note`` and ``tagged_note``); a repeated key stores it once."""
+        step = self._open_step(who, step_id)
+        wv = step.werkvorm
+        spec = wv.field(field)
+        if spec.kind not in ("note", "tagged_note"):
+            raise ValueError(f"field {field} is not a note")
+        wv.section(section)
+        if wv.sequential and wv.sections[min(step.stage, len(wv.sections) - 1)].key != section:
+            raise UserError("error.stage_moved")
+        text = clean(text, limit=spec.max_length, label=spec.label, multiline=True)
+        tags = [t for t in tags if t in canvas_models.FUNCTIONS]
+        limit = min(wv.max_notes_per_participant, Limits.NOTES_PER_STEP)
+
+        def run() -> int:
+            try:
+                with self.db.writing() as conn:
+                    again = conn.execute(select(D.contributions.c.id).where(
+                        D.contributions.c.workshop_id == who.workshop_id,
+                        D.contributions.c.idem_key == idem_key)).scalar()
+                    if again is not None:
+                        return again
+                    count = conn.execute(select(func.count()).select_from(D.contributions).where(
+                        D.contributions.c.step_id == step_id, D.contributions.c.participant_id == who.id,
+                        D.contributions.c.deleted.is_(False))).scalar_one()
+                    if count >= limit:
+                        raise UserError("error.too_many_notes", limit=limit)
+                    return conn.execute(insert(D.contributions).values(
+                        workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id, section=section,
+                        field=field, kind=spec.kind, text=text, tags=tags, idem_key=idem_key,
+                        created_at=now()).returning(D.contributions.c.id)).scalar_one()
+            except IntegrityError:  # the same key raced in from a second tap
+                with self.db.reading() as conn:
+                    return conn.execute(select(D.contributions.c.id).where(
+                        D.contributions.c.workshop_id == who.workshop_id,
+                        D.contributions.c.idem_key == idem_key)).scalar_one()
+        return self._guard(run)
+
+    def answer(self, who: Participant, step_id: int, *, section: str, values: dict[str, Any],
+               idem_key: str) -> None:
+        """Store answers for a section (kinds ``score`` and ``text``); newest wins.
+
+        ``values`` maps field key to a score (1-5, or None for "weet ik niet")
+        or a text. All fields are validated before anything is written.
+        """
+        step = self._open_step(who, step_id)
+        wv = step.werkvorm
+        wv.section(section)
+        rows = []
+        for key, value in values.items():
+            spec = wv.field(key)
+            if spec.kind == "score":
+                if value is not None and (not isinstance(value, int) or not 1 <= value <= 5):
+                    raise UserError("error.score")
+                rows.append({"field": key, "kind": "score", "score": value, "text": ""})
+            elif spec.kind == "text":
+                text = clean(value, limit=spec.max_length, label=spec.label, required=False, multiline=True)
+                rows.append({"field": key, "kind": "text", "score": None, "text": text})
+            else:
+                raise ValueError(f"field {key} is not an answer field")
+        stamp = now()
+
+        def run() -> None:
+            try:
+                with self.db.writing() as conn:
+                    for row in rows:
+                        conn.execute(insert(D.contributions).values(
+                            workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id,
+                            section=section, tags=[], idem_key=f"{idem_key}:{row['field']}",
+                            created_at=stamp, **row))
+            except IntegrityError:
+                return  # this exact submission was stored already
+        self._guard(run)
+
+    def delete_own(self, who: Participant, contribution_id: int) -> None:
+        with self.db.writing() as conn:
+            res = conn.execute(update(D.contributions).where(
+                D.contributions.c.id == contribution_id, D.contributions.c.participant_id == who.id,
+            ).values(deleted=True))
+            if res.rowcount != 1:
+                raise NotAllowed("error.not_yours")
+
+    def edit_own(self, who: Participant, contribution_id: int, text: str) -> None:
+        with self.db.reading() as conn:
+            row = conn.execute(select(D.contributions).where(D.contributions.c.id == contribution_id)).first()
+        if row is None or row.participant_id != who.id:
+            raise NotAllowed("error.not_yours")
+        step = self._open_step(who, row.step_id)
+        spec = step.werkvorm.field(row.field)
+        text = clean(text, limit=spec.max_length, label=spec.label, multiline=True)
+        with self.db.writing() as conn:
+            conn.execute(update(D.contributions).where(D.contributions.c.id == contribution_id).values(text=text))
+
+    def moderate(self, fac: Facilitator, contribution_id: int, **values) -> None:
+        """Facilitator edits a note: hide, edit text, move section, cluster, merge, tags."""
+        self._check(fac)
+        allowed = {"hidden", "text", "section", "cluster_id", "merged_into", "tags"}
+        if not values.keys() <= allowed:
+            raise ValueError(f"cannot set {values.keys() - allowed}")
+        if "text" in values:
+            values["text"] = clean(values["text"], limit=Limits.TEXT, label="Tekst", multiline=True)
+        with self.db.writing() as conn:
+            res = conn.execute(update(D.contributions).where(
+                D.contributions.c.id == contribution_id,
+                D.contributions.c.workshop_id == fac.workshop_id).values(**values))
+            if res.rowcount != 1:
+                raise NotAllowed("error.not_facilitator")
+
+    def contributions(self, step_id: int, *, include_hidden: bool = False, kinds: Iterable[str] = ()) -> list[dict]:
+        """Live notes of a step, oldest first, with author name and organisation type."""
+        c, p = D.contributions, D.participants
+        query = (
+            select(c.c.id, c.c.participant_id, c.c.section, c.c.field, c.c.kind, c.c.text, c.c.score,
+                   c.c.tags, c.c.cluster_id, c.c.merged_into, c.c.hidden, c.c.created_at,
+                   p.c.name, p.c.org_type)
+            .select_from(c.outerjoin(p, p.c.id == c.c.participant_id))
+            .where(c.c.step_id == step_id, c.c.deleted.is_(False))
+            .order_by(c.c.id)
+        )
+        if not include_hidden:
+            query = query.where(c.c.hidden.is_(False))
+        if kinds:
+            query = query.where(c.c.kind.in_(list(kinds)))
+        def run():
+            with self.db.reading() as conn:
+                return [dict(r._mapping) for r in conn.execute(query)]
+        return self._guard(run)
+
+    def note_count(self, step_id: int) -> int:
+        with self.db.reading() as conn:
+            return conn.execute(select(func.count()).select_from(D.contributions).where(
+                D.contributions.c.step_id == step_id, D.contributions.c.deleted.is_(False),
+                D.contributions.c.hidden.is_(False))).scalar_one()
+
+    def latest_answers(self, step_id: int, participant_id: int | None = None) -> list[dict]:
+        """Newest score/text answer per participant, section and field."""
+        rows = [r for r in self.contributions(step_id, include_hidden=True, kinds=("score", "text"))
+                if participant_id is None or r["participant_id"] == participant_id]
+        latest: dict[tuple, dict] = {}
+        for row in rows:  # ordered by id, so later rows win
+            latest[(row["participant_id"], row["section"], row["field"])] = row
+        return list(latest.values())
+
+    def respondent_count(self, step_id: int) -> int:
+        with self.db.reading() as conn:
+            return conn.execute(select(func.count(func.distinct(D.contributions.c.participant_id))).where(
+                D.contributions.c.step_id == step_id, D.contributions.c.deleted.is_(False))).scalar_one()
+
+    # ---------------------------------------------------------------- votes
+    def place_vote(self, who: Participant, step_id: int, *, target_type: str, target_id: int,
+                   idem_key: str) -> int:
+        """Place one dot. The budget holds even with two devices tapping at once."""
+        step = self.step(step_id)
+        if step.workshop_id != who.workshop_id:
+            raise NotAllowed("error.not_yours")
+        if not step.voting_open:
+            raise UserError("error.voting_closed")
+        if target_type not in ("note", "cluster"):
+            raise ValueError(target_type)
+
+        def run() -> int:
+            with self.db.writing() as conn:
+                if not self.db.is_sqlite:  # row lock serialises this participant's votes
+                    conn.execute(select(D.participants.c.id).where(D.participants.c.id == who.id).with_for_update())
+                again = conn.execute(select(D.votes.c.id).where(
+                    D.votes.c.workshop_id == who.workshop_id, D.votes.c.idem_key == idem_key)).scalar()
+                if again is not None:
+                    return again
+                mine = conn.execute(select(D.votes.c.target_id, D.votes.c.target_type).where(
+                    D.votes.c.step_id == step_id, D.votes.c.participant_id == who.id)).all()
+                if len(mine) >= step.dots:
+                    raise UserError("error.no_dots_left", dots=step.dots)
+                if not step.multi_dot and (target_id, target_type) in {(m[0], m[1]) for m in mine}:
+                    raise UserError("error.one_dot_each")
+                return conn.execute(insert(D.votes).values(
+                    workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id,
+                    target_type=target_type, target_id=target_id, idem_key=idem_key,
+                    created_at=now()).returning(D.votes.c.id)).scalar_one()
+        try:
+            return self._guard(run)
+        except IntegrityError:
+            with self.db.reading() as conn:
+                return conn.execute(select(D.votes.c.id).where(
+                    D.votes.c.workshop_id == who.workshop_id, D.votes.c.idem_key == idem_key)).scalar_one()
+
+    def remove_vote(self, who: Participant, step_id: int, *, target_type: str, target_id: int) -> bool:
+        with self.db.writing() as conn:
+            vid = conn.execute(select(D.votes.c.id).where(
+                D.votes.c.step_id == step_id, D.votes.c.participant_id == who.id,
+                D.votes.c.target_type == target_type, D.votes.c.target_id == target_id,
+            ).order_by(D.votes.c.id.desc()).limit(1)).scalar()
+            if vid is None:
+                return False
+            conn.execute(delete(D.votes).where(D.votes.c.id == vid))
+        return True
+
+    def vote_counts(self, step_id: int, target_type: str) -> dict[int, int]:
+        with self.db.reading() as conn:
+            rows = conn.execute(select(D.votes.c.target_id, func.count()).where(
+                D.votes.c.step_id == step_id, D.votes.c.target_type == target_type,
+            ).group_by(D.votes.c.target_id)).all()
+        return {r[0]: r[1] for r in rows}
+
+    def my_votes(self, who: Participant, step_id: int) -> list[tuple[str, int]]:
+        with self.db.reading() as conn:
+            return [(r[0], r[1]) for r in conn.execute(select(D.votes.c.target_type, D.votes.c.target_id).where(
+                D.votes.c.step_id == step_id, D.votes.c.participant_id == who.id))]
+
+    # -------------------------------------------------------------- clusters
+    def add_cluster(self, fac: Facilitator, step_id: int, name: str) -> int:
+        self._check(fac)
+        name = clean(name, limit=Limits.CLUSTER, label="Clusternaam")
+        with self.db.writing() as conn:
+            return conn.execute(insert(D.clusters).values(
+                workshop_id=fac.workshop_id, step_id=step_id, name=name, created_at=now(),
+            ).returning(D.clusters.c.id)).scalar_one()
+
+    def rename_cluster(self, fac: Facilitator, cluster_id: int, name: str) -> None:
+        self._check(fac)
+        name = clean(name, limit=Limits.CLUSTER, label="Clusternaam")
+        with self.db.writing() as conn:
+            conn.execute(update(D.clusters).where(
+                D.clusters.c.id == cluster_id, D.clusters.c.workshop_id == fac.workshop_id).values(name=name))
+
+    def delete_cluster(self, fac: Facilitator, cluster_id: int) -> None:
+        self._check(fac)
+        with self.db.writing() as conn:
+            conn.execute(update(D.clusters).where(
+                D.clusters.c.id == cluster_id, D.clusters.c.workshop_id == fac.workshop_id).values(deleted=True))
+            conn.execute(update(D.contributions).where(
+                D.contributions.c.cluster_id == cluster_id,
+                D.contributions.c.workshop_id == fac.workshop_id).values(cluster_id=None))
+
+    def clusters(self, step_id: int) -> list[dict]:
+        with self.db.reading() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(D.clusters.c.id, D.clusters.c.name).where(
+                D.clusters.c.step_id == step_id, D.clusters.c.deleted.is_(False)).order_by(D.clusters.c.id))]
+
+    # --------------------------------------------------------------- actions
+    def _action_values(self, values: dict) -> dict:
+        out = {}
+        if "what" in values:
+            out["what"] = clean(values["what"], limit=Limits.ACTION_WHAT, label="Wat")
+        for key, label in (("owner", "Wie"), ("partner", "Partner"), ("link", "Onderwerp")):
+            if key in values:
+                out[key] = clean(values[key], limit=Limits.ACTION_WHO, label=label, required=False)
+        if "review_note" in values:
+            out["review_note"] = clean(values["review_note"], limit=Limits.REVIEW_NOTE, label="Toelichting",
+                                       required=False)
+        if "due" in values:
+            due = values["due"]
+            if isinstance(due, str) and due:
+                try:
+                    due = date.fromisoformat(due)
+                except ValueError:
+                    raise UserError("error.bad_date") from None
+            if isinstance(due, datetime):
+                due = due.date()
+            out["due"] = due or None
+        if "status" in values:
+            if values["status"] not in ACTION_STATUSES:
+                raise UserError("error.bad_status")
+            out["status"] = values["status"]
+        for key in ("confirmed", "deleted"):
+            if key in values:
+                out[key] = bool(values[key])
+        if "merged_into" in values:
+            out["merged_into"] = values["merged_into"]
+        return out
+
+    def propose_action(self, who: Participant, *, idem_key: str, source: str = "", **values) -> int:
+        ws = self.workshop(who.workshop_id)
+        data = self._action_values({"status": "open", **values})
+        if "what" not in data:
+            raise UserError("error.empty", label="Wat")
+        with self.db.reading() as conn:
+            mine = conn.execute(select(func.count()).select_from(D.actions).where(
+                D.actions.c.proposed_by == who.id)).scalar_one()
+        if mine >= Limits.ACTIONS_PER_PARTICIPANT:
+            raise UserError("error.too_many_actions", limit=Limits.ACTIONS_PER_PARTICIPANT)
+        stamp = now()
+        return self._insert_once(D.actions, {
+            **data, "workshop_id": ws.id, "partnership_key": ws.partnership_key, "proposed_by": who.id,
+            "confirmed": False, "source": source, "idem_key": idem_key, "created_at": stamp, "updated_at": stamp})
+
+    def add_action(self, fac: Facilitator, *, idem_key: str | None = None, source: str = "", **values) -> int:
+        self._check(fac)
+        ws = self.workshop(fac.workshop_id)
+        data = self._action_values({"status": "open", **values})
+        if "what" not in data:
+            raise UserError("error.empty", label="Wat")
+        stamp = now()
+        return self._insert_once(D.actions, {
+            "confirmed": True, **data, "workshop_id": ws.id, "partnership_key": ws.partnership_key,
+            "source": source, "idem_key": idem_key or new_key(), "created_at": stamp, "updated_at": stamp})
+
+    def update_action(self, fac: Facilitator, action_id: int, **values) -> None:
+        """Edit an action of this workshop, or (status/review) an earlier one of the same partnership."""
+        self._check(fac)
+        ws = self.workshop(fac.workshop_id)
+        data = self._action_values(values)
+        with self.db.writing() as conn:
+            res = conn.execute(update(D.actions).where(
+                D.actions.c.id == action_id, D.actions.c.partnership_key == ws.partnership_key,
+            ).values(**data, updated_at=now()))
+            if res.rowcount != 1:
+                raise NotAllowed("error.not_facilitator")
+
+    def merge_actions(self, fac: Facilitator, keep_id: int, other_ids: Iterable[int]) -> None:
+        for other in other_ids:
+            if other != keep_id:
+                self.update_action(fac, other, merged_into=keep_id, deleted=True)
+
+    def actions(self, workshop_id: int, *, include_deleted: bool = False) -> list[dict]:
+        query = select(D.actions).where(D.actions.c.workshop_id == workshop_id).order_by(D.actions.c.id)
+        if not include_deleted:
+            query = query.where(D.actions.c.deleted.is_(False))
+        with self.db.reading() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def earlier_open_actions(self, workshop_id: int) -> list[dict]:
+        """Open or running actions of the same partnership from earlier workshops."""
+        ws = self.workshop(workshop_id)
+        w, a = D.workshops, D.actions
+        query = (
+            select(a, w.c.title.label("workshop_title"), w.c.date.label("workshop_date"))
+            .select_from(a.join(w, w.c.id == a.c.workshop_id))
+            .where(a.c.partnership_key == ws.partnership_key, a.c.workshop_id != ws.id,
+                   a.c.deleted.is_(False), a.c.confirmed.is_(True), a.c.status != "klaar",
+                   and_(w.c.created_at < ws.created_at))
+            .order_by(w.c.created_at, a.c.id)
+        )
+        with self.db.reading() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+
+_store_lock = threading.Lock()
+_stores: dict[str, Store] = {}
+
+
+def get_store(url: str | None = None) -> Store:
+    """The process-wide store for the configured database."""
+    database = D.get_db(url)
+    with _store_lock:
+        store = _stores.get(database.url)
+        if store is None or store.db is not database:
+            store = _stores[database.url] = Store(database)
+        return store

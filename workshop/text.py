@@ -1,0 +1,70 @@
+"""Input limits and cleaning for every free-text field. Imports no streamlit."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+
+from workshop.errors import UserError
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+class Limits:
+    """Field limits; a few are settings so that a host can tune them."""
+
+    NOTE = 280
+    TEXT = 500
+    NAME = 60
+    TITLE = 120
+    PARTNERSHIP = 120
+    FACILITATOR = 80
+    ACTION_WHAT = 300
+    ACTION_WHO = 80
+    CLUSTER = 60
+    SECTION_TITLE = 120
+    SECTION_QUESTION = 600
+    REVIEW_NOTE = 300
+    MAX_PARTICIPANTS = _env_int("SAMENSPRAAK_MAX_PARTICIPANTS", 250)
+    NOTES_PER_STEP = _env_int("SAMENSPRAAK_MAX_NOTES_PER_STEP", 30)
+    ACTIONS_PER_PARTICIPANT = 20
+
+
+# Bidi overrides/isolates can visually reorder surrounding text; drop them.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean(value: object, *, limit: int, label: str, required: bool = True, multiline: bool = False) -> str:
+    """Normalise user text or raise :class:`UserError` with a Dutch message.
+
+    NUL and control characters are removed, bidi overrides dropped, Unicode
+    normalised to NFC. Too long is refused (never silently cut), so the
+    person can shorten their own text.
+    """
+    text = "" if value is None else str(value)
+    text = unicodedata.normalize("NFC", text).translate(_BIDI_CONTROLS)
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not multiline:
+        text = " ".join(text.split())
+    text = text.strip()
+    visible = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Zs", "Cc"))
+    if not visible.strip():
+        if required:
+            raise UserError("error.empty", label=label)
+        return ""
+    if len(text) > limit:
+        raise UserError("error.too_long", label=label, limit=limit, length=len(text))
+    return text
+
+
+def partnership_key(name: str) -> str:
+    """A stable key to recognise the same partnership across workshops."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", folded).split())[:200]
