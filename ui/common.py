@@ -1,0 +1,130 @@
+"""Shared page chrome and helpers: store access, safe text, QR codes, flashes."""
+
+from __future__ import annotations
+
+import html
+import os
+from typing import Callable
+from urllib.parse import urlencode
+
+import segno
+import streamlit as st
+
+from messages import t
+from workshop import StoreUnavailable, UserError, get_store
+
+# Characters that Markdown, LaTeX or Streamlit directives could interpret.
+_ENTITIES = {ch: f"&#{ord(ch)};" for ch in "[]()*_`~#$:|!{}\\<>&\"'=+-"}
+
+
+def store():
+    return get_store()
+
+
+def esc(text: object) -> str:
+    """User text as inert HTML: nothing is interpreted, newlines kept."""
+    out = "".join(_ENTITIES.get(ch, ch) for ch in str(text))
+    return out.replace("\n", "<br>")
+
+
+def html_block(body: str) -> None:
+    """Render trusted markup (user parts must already be escaped with :func:`esc`)."""
+    st.html(body)
+
+
+def base_url() -> str:
+    """Public address of the app, for join links and QR codes."""
+    configured = os.environ.get("SAMENSPRAAK_PUBLIC_URL", "").strip().rstrip("/")
+    if configured:
+        return configured
+    try:
+        url = st.context.url or ""
+    except Exception:  # pragma: no cover - outside a session
+        url = ""
+    if url:
+        from urllib.parse import urlsplit
+        parts = urlsplit(url)
+        if parts.scheme and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}"
+    return "http://localhost:8501"
+
+
+def link(path: str, **params: str) -> str:
+    query = urlencode({k: v for k, v in params.items() if v})
+    return f"{base_url()}/{path.lstrip('/')}" + (f"?{query}" if query else "")
+
+
+def join_url(code: str) -> str:
+    return link("", room=code)
+
+
+def qr_svg(url: str, scale: int = 8) -> str:
+    """The QR code for ``url`` as inline SVG (segno, no network)."""
+    return segno.make(url, error="m").svg_inline(scale=scale, dark="#000", light="#fff", border=2)
+
+
+def flash(scope: str, message: str, kind: str = "error") -> None:
+    st.session_state[f"_flash:{scope}"] = (kind, message)
+
+
+def show_flash(scope: str) -> None:
+    item = st.session_state.pop(f"_flash:{scope}", None)
+    if item:
+        kind, message = item
+        {"error": st.error, "success": st.success, "info": st.info}[kind](message)
+
+
+def guarded(scope: str, action: Callable[[], object], success: str | None = None) -> bool:
+    """Run a store action from a callback; a UserError becomes a Dutch flash."""
+    try:
+        action()
+    except UserError as exc:
+        flash(scope, str(exc))
+        return False
+    except Exception:  # never a stack trace for a user
+        flash(scope, t("error.generic"))
+        raise
+    if success:
+        flash(scope, success, "success")
+    return True
+
+
+def unavailable_notice() -> None:
+    st.warning(t("error.db_unavailable"))
+
+
+def safe_call(fn: Callable, *args, **kwargs):
+    """Call a store read; on a brief outage show a notice and stop this run."""
+    try:
+        return fn(*args, **kwargs)
+    except StoreUnavailable:
+        unavailable_notice()
+        st.stop()
+
+
+BASE_CSS = """
+<style>
+:root { --ss-ink: #111; --ss-accent: #0b4f8a; }
+.ss-note { background:#fff6b3; color:#111; border:2px solid #7a6a00; border-radius:6px;
+  padding:.6rem .8rem; margin:.3rem 0; overflow-wrap:anywhere; word-break:break-word;
+  white-space:normal; font-size:1.05rem; line-height:1.35; }
+.ss-note .ss-meta { display:block; font-size:.8rem; color:#333; margin-top:.25rem; }
+.ss-tag { display:inline-block; border:1.5px solid #0b4f8a; color:#0b4f8a; border-radius:999px;
+  padding:0 .5rem; margin:.15rem .2rem 0 0; font-size:.8rem; background:#fff; }
+.ss-votes { float:right; font-weight:700; background:#0b4f8a; color:#fff; border-radius:999px;
+  padding:0 .55rem; margin-left:.4rem; }
+.ss-hidden { opacity:.55; text-decoration:line-through; }
+.ss-user { overflow-wrap:anywhere; word-break:break-word; }
+/* Phones: one column, large touch targets, no horizontal scroll. */
+html, body, .stApp { overflow-x:hidden; }
+.stButton button, .stFormSubmitButton button, .stDownloadButton button { min-height:48px; }
+@media (max-width: 640px) {
+  .block-container { padding-left:.8rem; padding-right:.8rem; padding-top:1rem; }
+  .stButton button, .stFormSubmitButton button { width:100%; }
+}
+</style>
+"""
+
+
+def page_setup() -> None:
+    html_block(BASE_CSS)

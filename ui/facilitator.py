@@ -1,0 +1,198 @@
+"""The facilitator's controls: steps, lock, reveal, moderation, links.
+
+Every action here runs through a :class:`workshop.Facilitator` capability
+obtained from the secret; pages for participants and the screen never build one.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from messages import t
+from ui import kinds
+from ui.common import esc, guarded, html_block, join_url, link, qr_svg, show_flash, store
+from workshop import Facilitator, Step, Workshop
+
+SCOPE = "fac"
+
+
+def _go(fac: Facilitator, position: int) -> None:
+    guarded(SCOPE, lambda: store().go_to_step(fac, position))
+
+
+def _undo(fac: Facilitator) -> None:
+    guarded(SCOPE, lambda: store().undo_step(fac), t("fac.undone"))
+
+
+def _set_step(fac: Facilitator, step_id: int, **values) -> None:
+    guarded(SCOPE, lambda: store().update_step(fac, step_id, **values))
+
+
+def _moderate(fac: Facilitator, note_id: int, **values) -> None:
+    guarded(SCOPE, lambda: store().moderate(fac, note_id, **values))
+
+
+def links_panel(ws: Workshop, secret: str) -> None:
+    with st.expander(t("fac.links"), expanded=False):
+        url = join_url(ws.code)
+        st.markdown(t("fac.code", code=ws.code))
+        st.text_input(t("fac.join_link"), url, disabled=True, key="lnk-join")
+        html_block(f'<div style="max-width:220px">{qr_svg(url, scale=5)}</div>')
+        st.text_input(t("fac.screen_link"), link("scherm", room=ws.code), disabled=True, key="lnk-screen")
+        st.link_button(t("fac.open_screen"), link("scherm", room=ws.code))
+        st.text_input(t("fac.own_link"), link("begeleider", room=ws.code, key=secret), disabled=True,
+                      type="password", key="lnk-own")
+
+
+def step_controls(ws: Workshop, steps: list[Step], fac: Facilitator) -> Step:
+    current = steps[min(ws.current_step, len(steps) - 1)]
+    st.subheader(t("fac.current", n=current.position + 1, title=current.werkvorm.title))
+    cols = st.columns(3)
+    cols[0].button(t("fac.back"), on_click=_go, args=(fac, current.position - 1),
+                   disabled=current.position == 0, width="stretch", key="step-back")
+    cols[1].button(t("fac.next"), on_click=_go, args=(fac, current.position + 1), type="primary",
+                   disabled=current.position >= len(steps) - 1, width="stretch", key="step-next")
+    cols[2].button(t("fac.undo"), on_click=_undo, args=(fac,), disabled=not store().can_undo(ws.id),
+                   width="stretch", key="step-undo")
+    titles = {s.position: f"{s.position + 1}. {s.werkvorm.title}" for s in steps}
+    choice = st.selectbox(t("fac.jump"), list(titles), index=current.position, format_func=titles.get,
+                          key=f"jump-{ws.state_version}")
+    if choice != current.position:
+        store().go_to_step(fac, choice)
+        st.rerun()
+    show_flash(SCOPE)
+    return current
+
+
+def input_controls(step: Step, fac: Facilitator) -> None:
+    wv = step.werkvorm
+    cols = st.columns(2)
+    if step.locked:
+        cols[0].button(t("fac.unlock"), on_click=_set_step, args=(fac, step.id), kwargs={"locked": False},
+                       key="lock", width="stretch")
+    else:
+        cols[0].button(t("fac.lock"), on_click=_set_step, args=(fac, step.id), kwargs={"locked": True},
+                       key="lock", width="stretch")
+    if wv.hidden_until_reveal:
+        if step.revealed:
+            cols[1].button(t("fac.unreveal"), on_click=_set_step, args=(fac, step.id),
+                           kwargs={"revealed": False}, key="reveal", width="stretch")
+        else:
+            cols[1].button(t("fac.reveal"), on_click=_set_step, args=(fac, step.id),
+                           kwargs={"revealed": True}, key="reveal", type="primary", width="stretch")
+    if wv.sequential:
+        titles = {i: s.title for i, s in enumerate(wv.sections)}
+        stage = st.radio(t("fac.stage"), list(titles), index=min(step.stage, len(titles) - 1),
+                         format_func=titles.get, horizontal=True, key=f"stage-{step.id}-{step.stage}")
+        if stage != step.stage:
+            store().update_step(fac, step.id, stage=stage)
+            st.rerun()
+    section = wv.sections[min(step.stage, len(wv.sections) - 1)] if wv.sequential else None
+    script = section.script if section else tuple(line for s in wv.sections for line in s.script)
+    if script:
+        with st.expander(t("fac.script"), expanded=True):
+            for line in script:
+                st.markdown(f"- {line}")
+
+
+def voting_controls(step: Step, fac: Facilitator) -> None:
+    if not step.werkvorm.votes:
+        return
+    with st.expander(t("vote.controls"), expanded=step.voting_open):
+        dots = st.number_input(t("vote.dots"), 1, 20, value=step.dots, key=f"dots-{step.id}")
+        multi = st.checkbox(t("vote.multi"), value=step.multi_dot, key=f"multi-{step.id}")
+        live = st.checkbox(t("vote.live"), value=step.votes_live, key=f"live-{step.id}")
+        target = "note"
+        if step.werkvorm.clusters:
+            target = st.selectbox(t("vote.target"), ["note", "cluster"], index=0 if step.vote_target == "note" else 1,
+                                  format_func=lambda v: t(f"vote.target.{v}"), key=f"target-{step.id}")
+        if step.voting_open:
+            st.button(t("vote.close"), on_click=_set_step, args=(fac, step.id), kwargs={"voting_open": False},
+                      key="vote-close")
+        else:
+            st.button(t("vote.open"), type="primary", on_click=_set_step, args=(fac, step.id),
+                      kwargs={"voting_open": True, "dots": int(dots), "multi_dot": multi, "votes_live": live,
+                              "vote_target": target}, key="vote-open")
+
+
+def notes_moderation(ws: Workshop, step: Step, fac: Facilitator) -> None:
+    notes = store().contributions(step.id, include_hidden=True, kinds=("note", "tagged_note"))
+    st.subheader(t("fac.notes") + f" ({len(notes)})")
+    clusters = store().clusters(step.id) if step.werkvorm.clusters else []
+    names = {c["id"]: c["name"] for c in clusters}
+    for note in notes:
+        with st.container(border=True):
+            html_block(kinds.note_card(note, anonymous=ws.anonymous))
+            cols = st.columns([1, 2])
+            if note["hidden"]:
+                cols[0].button(t("fac.show"), key=f"show-{note['id']}", on_click=_moderate,
+                               args=(fac, note["id"]), kwargs={"hidden": False})
+            else:
+                cols[0].button(t("fac.hide"), key=f"hide-{note['id']}", on_click=_moderate,
+                               args=(fac, note["id"]), kwargs={"hidden": True})
+            if clusters:
+                options = [None] + list(names)
+                chosen = cols[1].selectbox(
+                    t("wall.cluster_of_note"), options, index=options.index(note["cluster_id"])
+                    if note["cluster_id"] in options else 0,
+                    format_func=lambda cid: t("wall.unclustered") if cid is None else names[cid],
+                    key=f"cl-{note['id']}-{note['cluster_id']}")
+                if chosen != note["cluster_id"]:
+                    store().moderate(fac, note["id"], cluster_id=chosen)
+                    st.rerun()
+
+
+def _add_cluster(fac: Facilitator, step_id: int) -> None:
+    name = st.session_state.get(f"newcl-{step_id}", "")
+    if guarded(SCOPE, lambda: store().add_cluster(fac, step_id, name)):
+        st.session_state[f"newcl-{step_id}"] = ""
+
+
+def cluster_controls(step: Step, fac: Facilitator) -> None:
+    if not step.werkvorm.clusters:
+        return
+    with st.form(f"cluster-form-{step.id}", border=True):
+        st.text_input(t("wall.new_cluster"), key=f"newcl-{step.id}", max_chars=60)
+        st.form_submit_button(t("wall.add_cluster"), on_click=_add_cluster, args=(fac, step.id))
+
+
+def default_view(ws: Workshop, step: Step, fac: Facilitator) -> None:
+    """Moderation for werkvormen without a dedicated facilitator view."""
+    cluster_controls(step, fac)
+    voting_controls(step, fac)
+    notes_moderation(ws, step, fac)
+
+
+#: Per-layout facilitator views; werkvorm modules register richer ones.
+LAYOUT_VIEWS: dict[str, Callable[[Workshop, Step, Facilitator], None]] = {
+    "wall": default_view,
+    "praatplaat": default_view,
+    "canvas": default_view,
+    "grow": default_view,
+    "followup": default_view,
+}
+
+
+def render(ws: Workshop, step: Step, fac: Facilitator) -> None:
+    LAYOUT_VIEWS[step.werkvorm.layout](ws, step, fac)
+
+
+def participants_panel(ws: Workshop, step: Step) -> None:
+    people = store().participants(ws.id)
+    ready = [p for p in people if p.ready_step == step.position]
+    st.metric(t("fac.participants", count=len(people)), t("fac.ready", ready=len(ready), total=len(people)))
+    if not ws.anonymous and people:
+        busy = [p.name or t("kind.anonymous") for p in people if p.ready_step != step.position]
+        if busy:
+            html_block(f'<p class="ss-user"><b>{esc(t("fac.busy"))}</b> {esc(", ".join(busy[:60]))}</p>')
+
+
+def danger_zone(ws: Workshop, fac: Facilitator) -> None:
+    with st.expander(t("fac.delete_ws")):
+        typed = st.text_input(t("fac.delete_confirm", code=ws.code), key="del-confirm")
+        if st.button(t("fac.delete_ws"), type="primary", disabled=typed.strip().upper() != ws.code, key="del-go"):
+            store().delete_workshop(fac)
+            st.session_state["deleted"] = True
+            st.rerun()

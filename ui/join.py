@@ -1,0 +1,123 @@
+"""Joining a workshop and the participant's page around the active step."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import streamlit as st
+
+from messages import ORG_TYPES, t
+from ui import participant as pview
+from ui.common import esc, flash, guarded, html_block, safe_call, show_flash, store
+from workshop import Participant, Workshop, normalise_code
+
+POLL_SECONDS = 3
+FREE_ATTEMPTS = 5
+
+
+def identify() -> tuple[Workshop | None, Participant | None]:
+    """Workshop and participant from the URL (`?room=CODE&p=TOKEN`)."""
+    code = st.query_params.get("room")
+    if not code:
+        return None, None
+    ws = safe_call(store().workshop_by_code, code)
+    if ws is None:
+        flash("code", t("error.unknown_room"))
+        del st.query_params["room"]
+        return None, None
+    token = st.query_params.get("p")
+    if not token:
+        return ws, None
+    who = safe_call(store().participant, ws.code, token)
+    if who is None:
+        flash("join", t("join.unknown_token"))
+        del st.query_params["p"]
+    return ws, who
+
+
+def _wait_left() -> int:
+    return max(0, int(st.session_state.get("code_wait_until", 0) - time.time() + 0.999))
+
+
+def _check_code() -> None:
+    if _wait_left():
+        flash("code", t("error.slow_down", seconds=_wait_left()))
+        return
+    raw = st.session_state.get("join-code", "")
+    code = normalise_code(raw)
+    if len(code) != 6:
+        flash("code", t("error.bad_code"))
+        return
+    ws = store().workshop_by_code(code)
+    if ws is None:
+        misses = st.session_state.get("code_misses", 0) + 1
+        st.session_state["code_misses"] = misses
+        if misses >= FREE_ATTEMPTS:  # slow down guessing: 2, 4, 8 ... 60 s
+            st.session_state["code_wait_until"] = time.time() + min(60, 2 ** (misses - FREE_ATTEMPTS + 1))
+        flash("code", t("error.unknown_room"))
+        return
+    st.session_state["code_misses"] = 0
+    st.query_params["room"] = ws.code
+
+
+def code_form() -> None:
+    st.title(t("app.name"))
+    st.caption(t("app.tagline"))
+    st.subheader(t("join.title"))
+    with st.form("code-form"):
+        st.text_input(t("join.code"), key="join-code", max_chars=12, help=t("join.code_help"),
+                      placeholder="K7MQ4X")
+        st.form_submit_button(t("join.submit"), type="primary", on_click=_check_code, width="stretch")
+    show_flash("code")
+    st.page_link("pages/new.py", label=t("join.facilitator_link"))
+
+
+def _join(ws: Workshop) -> None:
+    state = st.session_state
+    key = state.setdefault("join-idem", secrets.token_hex(16))
+    result: list[Participant] = []
+    ok = guarded("join", lambda: result.append(store().join(
+        ws.code, name=state.get("join-name", ""), org_type=state.get("join-org") or "", idem_key=key)))
+    if ok:
+        st.query_params["p"] = result[0].token
+        state.pop("join-idem", None)
+
+
+def join_form(ws: Workshop) -> None:
+    html_block(f'<h2 class="ss-user">{esc(t("join.room_title", title=ws.title))}</h2>')
+    if ws.anonymous:
+        st.info(t("join.anonymous_note"))
+    with st.form("join-form"):
+        st.text_input(t("join.name_optional") if ws.anonymous else t("join.name"), key="join-name",
+                      max_chars=60, help=t("join.name_help"))
+        st.selectbox(t("join.org_type"), list(ORG_TYPES), format_func=ORG_TYPES.get, index=None,
+                     key="join-org", placeholder=t("join.org_placeholder"))
+        st.form_submit_button(t("join.go"), type="primary", on_click=_join, args=(ws,), width="stretch")
+    show_flash("join")
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _follow(workshop_id: int, seen: int) -> None:
+    """Poll one cheap number; when the facilitator changed something, rerun the page."""
+    try:
+        version = store().state(workshop_id, max_age=1.0)[0]
+    except Exception:
+        html_block(f'<p role="status" class="ss-user">{esc(t("participant.offline"))}</p>')
+        return
+    if version != seen:
+        st.rerun(scope="app")
+
+
+def participant_page(ws: Workshop, who: Participant) -> None:
+    version, position, _ = safe_call(store().state, ws.id)
+    steps = safe_call(store().steps, ws.id)
+    step = steps[min(position, len(steps) - 1)]
+    greeting = t("join.welcome_anon") if ws.anonymous or not who.name else t("join.welcome", name=who.name)
+    html_block(f'<p class="ss-user" style="margin:0">{esc(greeting)} · {esc(ws.title)}</p>')
+    st.caption(t("participant.step", n=step.position + 1, total=len(steps)))
+    html_block(f'<h2 class="ss-user" style="margin-top:0">{esc(step.werkvorm.title)}</h2>')
+    show_flash("join")
+    pview.step_view(ws, step, who)
+    _follow(ws.id, version)
+    st.caption(t("join.bookmark"))

@@ -1,0 +1,170 @@
+"""One input renderer and one screen renderer per field kind.
+
+Input renderers draw the widget(s) of a field inside the caller's form, under
+a deterministic session-state key, and :func:`read_value` reads it back.
+Screen renderers draw a list of stored items of that kind as inert text.
+An unknown kind is a programming error and raises ``KeyError`` naming it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+import streamlit as st
+
+from canvas_models import FIELD_KINDS, FUNCTIONS, FieldSpec
+from messages import ORG_TYPES, t
+from ui.common import esc, html_block
+
+SCORE_OPTIONS = [1, 2, 3, 4, 5, None]
+
+
+def widget_key(prefix: str, spec: FieldSpec, part: str = "") -> str:
+    return f"{prefix}:{spec.key}" + (f":{part}" if part else "")
+
+
+def _score_label(value: int | None) -> str:
+    return t("kind.score.unknown") if value is None else str(value)
+
+
+# ----------------------------------------------------------------- inputs
+def _note_input(spec: FieldSpec, prefix: str, current=None) -> None:
+    st.text_area(spec.label, key=widget_key(prefix, spec), max_chars=spec.max_length, help=spec.help or None,
+                 height=110)
+
+
+def _tagged_note_input(spec: FieldSpec, prefix: str, current=None) -> None:
+    _note_input(spec, prefix)
+    st.multiselect(t("kind.tags"), FUNCTIONS, key=widget_key(prefix, spec, "tags"))
+
+
+def _score_input(spec: FieldSpec, prefix: str, current=None) -> None:
+    key = widget_key(prefix, spec)
+    if key not in st.session_state and current is not None:
+        st.session_state[key] = current.get("score")
+    st.segmented_control(spec.label, SCORE_OPTIONS, format_func=_score_label, key=key)
+
+
+def _text_input(spec: FieldSpec, prefix: str, current=None) -> None:
+    key = widget_key(prefix, spec)
+    if key not in st.session_state and current is not None:
+        st.session_state[key] = current.get("text", "")
+    st.text_area(spec.label, key=key, max_chars=spec.max_length, help=spec.help or None, height=90)
+
+
+def _action_input(spec: FieldSpec, prefix: str, current=None) -> None:
+    st.text_area(t("kind.action.what"), key=widget_key(prefix, spec, "what"), max_chars=spec.max_length, height=80)
+    st.text_input(t("kind.action.owner"), key=widget_key(prefix, spec, "owner"), max_chars=80)
+    st.text_input(t("kind.action.partner"), key=widget_key(prefix, spec, "partner"), max_chars=80)
+    st.date_input(t("kind.action.due"), key=widget_key(prefix, spec, "due"), value=None, format="DD-MM-YYYY",
+                  min_value=date(2020, 1, 1))
+
+
+INPUT_RENDERERS: dict[str, Callable] = {
+    "note": _note_input,
+    "tagged_note": _tagged_note_input,
+    "score": _score_input,
+    "text": _text_input,
+    "action": _action_input,
+}
+
+
+def render_input(spec: FieldSpec, prefix: str, current: dict | None = None) -> None:
+    try:
+        renderer = INPUT_RENDERERS[spec.kind]
+    except KeyError:
+        raise KeyError(f"no input renderer for field kind '{spec.kind}'") from None
+    renderer(spec, prefix, current)
+
+
+def read_value(spec: FieldSpec, prefix: str):
+    """The value a participant entered for ``spec`` (read in a callback)."""
+    state = st.session_state
+    if spec.kind == "tagged_note":
+        return {"text": state.get(widget_key(prefix, spec), ""), "tags": state.get(widget_key(prefix, spec, "tags"), [])}
+    if spec.kind == "action":
+        return {part: state.get(widget_key(prefix, spec, part)) for part in ("what", "owner", "partner", "due")}
+    return state.get(widget_key(prefix, spec))
+
+
+def clear_value(spec: FieldSpec, prefix: str) -> None:
+    """Empty a note/action input after it was stored (only in callbacks)."""
+    state = st.session_state
+    if spec.kind in ("note", "tagged_note"):
+        state[widget_key(prefix, spec)] = ""
+        if spec.kind == "tagged_note":
+            state[widget_key(prefix, spec, "tags")] = []
+    elif spec.kind == "action":
+        for part in ("what", "owner", "partner"):
+            state[widget_key(prefix, spec, part)] = ""
+        state[widget_key(prefix, spec, "due")] = None
+
+
+# ---------------------------------------------------------------- screen
+def note_card(item: dict, *, anonymous: bool, votes: int | None = None, show_author: bool = True) -> str:
+    """HTML for one note; all user parts escaped."""
+    tags = "".join(f'<span class="ss-tag">{esc(tag)}</span>' for tag in item.get("tags") or [])
+    badge = f'<span class="ss-votes" aria-label="stemmen">{votes} ●</span>' if votes else ""
+    author = ""
+    if show_author:
+        who = t("kind.anonymous") if anonymous or not item.get("name") else item["name"]
+        org = ORG_TYPES.get(item.get("org_type") or "", "")
+        author = f'<span class="ss-meta">{esc(who)}{" · " + esc(org) if org else ""}</span>'
+    hidden = " ss-hidden" if item.get("hidden") else ""
+    return f'<div class="ss-note{hidden}">{badge}<span class="ss-user">{esc(item["text"])}</span>{tags}{author}</div>'
+
+
+def _note_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
+    if not items:
+        st.caption(t("kind.empty_wall"))
+        return
+    votes = votes or {}
+    html_block("".join(note_card(i, anonymous=anonymous, votes=votes.get(i["id"])) for i in items))
+
+
+def _score_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
+    scores = [i["score"] for i in items if i.get("score") is not None]
+    if not scores:
+        st.caption(t("kind.score.none"))
+        return
+    mean = sum(scores) / len(scores)
+    st.metric(spec.label, f"{mean:.1f}".replace(".", ","), help=None)
+
+
+def _text_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
+    texts = [i for i in items if (i.get("text") or "").strip()]
+    if texts:
+        html_block("".join(note_card(i, anonymous=anonymous, show_author=not anonymous) for i in texts))
+
+
+def _action_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
+    import pandas as pd
+    if not items:
+        st.caption(t("kind.empty_wall"))
+        return
+    frame = pd.DataFrame([{
+        t("kind.action.what"): i.get("what", ""), t("kind.action.owner"): i.get("owner", ""),
+        t("kind.action.partner"): i.get("partner", ""), t("kind.action.due"): i.get("due"),
+        "Status": i.get("status", ""),
+    } for i in items])
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+SCREEN_RENDERERS: dict[str, Callable] = {
+    "note": _note_screen,
+    "tagged_note": _note_screen,
+    "score": _score_screen,
+    "text": _text_screen,
+    "action": _action_screen,
+}
+
+assert set(INPUT_RENDERERS) == set(FIELD_KINDS) == set(SCREEN_RENDERERS), "every kind needs both renderers"
+
+
+def render_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
+    try:
+        renderer = SCREEN_RENDERERS[spec.kind]
+    except KeyError:
+        raise KeyError(f"no screen renderer for field kind '{spec.kind}'") from None
+    renderer(spec, items, anonymous=anonymous, votes=votes)

@@ -1,0 +1,124 @@
+"""The projected screen: large type, live answers, never a control or a secret.
+
+Each werkvorm layout has one screen function in :data:`LAYOUT_SCREENS`. They
+only ever read what the screen may show: hidden notes are filtered out in the
+query, and answers of a not-yet-revealed step are reduced to a count.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from messages import t
+from ui import kinds
+from ui.common import esc, html_block, store
+from workshop import Step, Workshop
+
+SCREEN_CSS = """
+<style>
+/* Presenter mode: no chrome, large type, high contrast. */
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"], footer, #MainMenu { display:none !important; }
+.block-container { max-width:100% !important; padding:1.2rem 2rem !important; }
+.stApp { background:#fff; color:#111; }
+.ss-screen h1 { font-size:clamp(2rem, 3.2vw, 3.6rem); margin:0 0 .3rem 0; color:#111; }
+.ss-screen .ss-sub { font-size:clamp(1.1rem, 1.6vw, 1.8rem); color:#222; }
+.ss-screen .ss-note { font-size:clamp(1.1rem, 1.5vw, 1.7rem); }
+.ss-wall { column-width:20rem; column-gap:1rem; }
+.ss-wall .ss-note { break-inside:avoid; }
+.ss-cluster h2 { font-size:clamp(1.3rem, 2vw, 2.2rem); border-bottom:3px solid #0b4f8a; color:#0b4f8a; }
+.ss-join { display:flex; align-items:center; gap:1.5rem; border:3px solid #111; border-radius:10px; padding:1rem;
+  background:#fff; }
+.ss-join svg { width:100%; height:auto; }
+.ss-join .ss-code { font-size:clamp(2.5rem, 5vw, 5.5rem); font-weight:800; letter-spacing:.35rem; color:#111; }
+.ss-join.ss-small { position:fixed; right:1rem; bottom:1rem; z-index:1000; padding:.4rem .6rem; gap:.6rem; }
+.ss-join.ss-small .ss-code { font-size:1.8rem; letter-spacing:.15rem; }
+.ss-count { font-size:clamp(1.1rem, 1.6vw, 1.8rem); font-weight:700; }
+</style>
+"""
+
+
+def join_panel(ws: Workshop, url: str, svg: str, *, small: bool) -> None:
+    size = "7rem" if small else "min(28vw, 22rem)"
+    cls = "ss-join ss-small" if small else "ss-join"
+    html_block(
+        f'<div class="{cls}" role="region" aria-label="{esc(t("screen.code"))}">'
+        f'<div style="width:{size}">{svg}</div><div><div>{esc(t("screen.join", url=url))}</div>'
+        f'<div class="ss-code">{esc(ws.code)}</div></div></div>'
+    )
+
+
+def wall(ws: Workshop, step: Step) -> None:
+    """Brainstorm: notes live, grouped by cluster when there are clusters."""
+    notes = store().contributions(step.id)
+    show_votes = step.votes_live or not step.voting_open
+    votes = store().vote_counts(step.id, "note") if show_votes else {}
+    clusters = store().clusters(step.id)
+    if not notes:
+        st.caption(t("kind.empty_wall"))
+        return
+    if not clusters:
+        html_block('<div class="ss-screen ss-wall">' + "".join(
+            kinds.note_card(n, anonymous=ws.anonymous, votes=votes.get(n["id"])) for n in notes) + "</div>")
+        return
+    cluster_votes = store().vote_counts(step.id, "cluster") if show_votes else {}
+    parts = []
+    for cluster in clusters + [{"id": None, "name": t("wall.unclustered")}]:
+        inside = [n for n in notes if n["cluster_id"] == cluster["id"]]
+        if not inside and cluster["id"] is None:
+            continue
+        total = cluster_votes.get(cluster["id"], 0) if cluster["id"] else 0
+        badge = f' <span class="ss-votes">{total} ●</span>' if total else ""
+        parts.append(f'<div class="ss-cluster"><h2>{esc(cluster["name"])}{badge}</h2><div class="ss-wall">'
+                     + "".join(kinds.note_card(n, anonymous=ws.anonymous, votes=votes.get(n["id"])) for n in inside)
+                     + "</div></div>")
+    html_block('<div class="ss-screen">' + "".join(parts) + "</div>")
+
+
+def generic(ws: Workshop, step: Step) -> None:
+    """Any werkvorm: per section, each field through its kind's screen renderer."""
+    wv = step.werkvorm
+    if step.hidden_until_reveal:
+        hidden_count(ws, step)
+        return
+    items = store().contributions(step.id)
+    answers = {(a["participant_id"], a["section"], a["field"]): a for a in store().latest_answers(step.id)}
+    sections = wv.sections
+    if wv.sequential:
+        sections = (wv.sections[min(step.stage, len(wv.sections) - 1)],)
+    for section in sections:
+        html_block(f'<div class="ss-screen"><h2 class="ss-user">{esc(section.title)}</h2></div>')
+        for spec in wv.fields:
+            if spec.kind in ("score", "text"):
+                rows = [a for a in answers.values() if a["section"] == section.key and a["field"] == spec.key]
+            elif spec.kind == "action":
+                rows = store().actions(ws.id)
+            else:
+                rows = [i for i in items if i["section"] == section.key and i["field"] == spec.key]
+            kinds.render_screen(spec, rows, anonymous=ws.anonymous)
+
+
+def hidden_count(ws: Workshop, step: Step) -> None:
+    html_block(f'<div class="ss-screen"><p class="ss-count">'
+               f'{esc(t("screen.answered", count=store().respondent_count(step.id), total=store().participant_count(ws.id)))}'
+               f'</p><p class="ss-sub">{esc(t("screen.hidden"))}</p></div>')
+
+
+LAYOUT_SCREENS: dict[str, Callable[[Workshop, Step], None]] = {
+    "wall": wall,
+    "praatplaat": generic,
+    "canvas": generic,
+    "grow": generic,
+    "followup": generic,
+}
+
+
+def render(ws: Workshop, step: Step) -> None:
+    layout = step.werkvorm.layout
+    try:
+        fn = LAYOUT_SCREENS[layout]
+    except KeyError:
+        raise KeyError(f"no screen for layout '{layout}'") from None
+    fn(ws, step)

@@ -1,0 +1,48 @@
+"""The projection page: refreshes itself every second, shows only what may be shown."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from messages import t
+from ui import screen
+from ui.common import esc, html_block, join_url, qr_svg, store
+from workshop import StoreUnavailable
+
+REFRESH_SECONDS = 1.0
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _qr(url: str) -> str:
+    return qr_svg(url, scale=10)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live(code: str) -> None:
+    try:
+        ws = store().workshop_by_code(code)
+        if ws is None:
+            st.info(t("screen.no_room"))
+            return
+        steps = store().steps(ws.id)
+        step = steps[min(ws.current_step, len(steps) - 1)]
+        count = store().participant_count(ws.id)
+        url = join_url(ws.code)
+        html_block(
+            f'<div class="ss-screen"><div class="ss-sub">{esc(t("screen.step", n=step.position + 1, total=len(steps)))}'
+            f' · <span class="ss-count">{esc(t("screen.participants", count=count))}</span></div>'
+            f'<h1 class="ss-user">{esc(step.werkvorm.title)}</h1></div>'
+        )
+        if ws.show_join:
+            screen.join_panel(ws, url, _qr(url), small=count > 0 and step.position > 0)
+        screen.render(ws, step)
+    except StoreUnavailable:
+        st.warning(t("screen.offline"))
+
+
+def run(code: str | None) -> None:
+    html_block(screen.SCREEN_CSS)
+    if not code:
+        st.info(t("screen.no_room"))
+        return
+    live(code)
