@@ -6,8 +6,6 @@ obtained from the secret; pages for participants and the screen never build one.
 
 from __future__ import annotations
 
-from typing import Callable
-
 import streamlit as st
 
 from messages import t
@@ -165,18 +163,9 @@ def default_view(ws: Workshop, step: Step, fac: Facilitator) -> None:
     notes_moderation(ws, step, fac)
 
 
-#: Per-layout facilitator views; werkvorm modules register richer ones.
-LAYOUT_VIEWS: dict[str, Callable[[Workshop, Step, Facilitator], None]] = {
-    "wall": default_view,
-    "praatplaat": default_view,
-    "canvas": default_view,
-    "grow": default_view,
-    "followup": default_view,
-}
-
-
 def render(ws: Workshop, step: Step, fac: Facilitator) -> None:
-    LAYOUT_VIEWS[step.werkvorm.layout](ws, step, fac)
+    from ui import layouts
+    layouts.facilitator(ws, step, fac)
 
 
 def participants_panel(ws: Workshop, step: Step) -> None:

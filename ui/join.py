@@ -8,7 +8,7 @@ import time
 import streamlit as st
 
 from messages import ORG_TYPES, t
-from ui import participant as pview
+from ui import layouts
 from ui.common import esc, flash, guarded, html_block, safe_call, show_flash, store
 from workshop import Participant, Workshop, normalise_code
 
@@ -118,6 +118,6 @@ def participant_page(ws: Workshop, who: Participant) -> None:
     st.caption(t("participant.step", n=step.position + 1, total=len(steps)))
     html_block(f'<h2 class="ss-user" style="margin-top:0">{esc(step.werkvorm.title)}</h2>')
     show_flash("join")
-    pview.step_view(ws, step, who)
+    layouts.participant(ws, step, who)
     _follow(ws.id, version)
     st.caption(t("join.bookmark"))

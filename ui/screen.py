@@ -1,13 +1,11 @@
 """The projected screen: large type, live answers, never a control or a secret.
 
-Each werkvorm layout has one screen function in :data:`LAYOUT_SCREENS`. They
+Each werkvorm layout has its screen function in ``ui/layouts/``. They
 only ever read what the screen may show: hidden notes are filtered out in the
 query, and answers of a not-yet-revealed step are reduced to a count.
 """
 
 from __future__ import annotations
-
-from typing import Callable
 
 import streamlit as st
 
@@ -106,19 +104,6 @@ def hidden_count(ws: Workshop, step: Step) -> None:
                f'</p><p class="ss-sub">{esc(t("screen.hidden"))}</p></div>')
 
 
-LAYOUT_SCREENS: dict[str, Callable[[Workshop, Step], None]] = {
-    "wall": wall,
-    "praatplaat": generic,
-    "canvas": generic,
-    "grow": generic,
-    "followup": generic,
-}
-
-
 def render(ws: Workshop, step: Step) -> None:
-    layout = step.werkvorm.layout
-    try:
-        fn = LAYOUT_SCREENS[layout]
-    except KeyError:
-        raise KeyError(f"no screen for layout '{layout}'") from None
-    fn(ws, step)
+    from ui import layouts
+    layouts.screen(ws, step)
