@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -31,7 +32,7 @@ def page_text(at: AppTest) -> str:
     for kind in ("title", "header", "subheader", "markdown", "caption", "text", "success", "info",
                  "warning", "error", "code"):
         parts.extend(str(el.value) for el in getattr(at, kind))
-    parts.extend(el.proto.body for el in at.get("html"))
+    parts.extend(html.unescape(el.proto.body) for el in at.get("html"))
     parts.extend(str(el.label) for el in at.button)
     parts.extend(str(el.label) for el in at.text_input)
     parts.extend(str(el.label) for el in at.text_area)
@@ -39,6 +40,11 @@ def page_text(at: AppTest) -> str:
     for metric in at.metric:
         parts.extend([str(metric.label), str(metric.value)])
     return "\n".join(parts)
+
+
+def raw_html(at: AppTest) -> str:
+    """The markup the app sent, before the browser decodes entities."""
+    return "\n".join(el.proto.body for el in at.get("html"))
 
 
 def labels(at: AppTest) -> set[str]:

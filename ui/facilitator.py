@@ -178,6 +178,19 @@ def participants_panel(ws: Workshop, step: Step) -> None:
             html_block(f'<p class="ss-user"><b>{esc(t("fac.busy"))}</b> {esc(", ".join(busy[:60]))}</p>')
 
 
+def _toggle(fac: Facilitator, name: str) -> None:
+    value = bool(st.session_state.get(f"ws-{name}"))
+    guarded(SCOPE, lambda: store().update_workshop(fac, **{name: value}))
+
+
+def room_settings(ws: Workshop, fac: Facilitator) -> None:
+    cols = st.columns(2)
+    cols[0].toggle(t("fac.show_join"), value=ws.show_join, key="ws-show_join", on_change=_toggle,
+                   args=(fac, "show_join"))
+    cols[1].toggle(t("fac.participant_pdf"), value=ws.participant_pdf, key="ws-participant_pdf",
+                   on_change=_toggle, args=(fac, "participant_pdf"))
+
+
 def danger_zone(ws: Workshop, fac: Facilitator) -> None:
     with st.expander(t("fac.delete_ws")):
         typed = st.text_input(t("fac.delete_confirm", code=ws.code), key="del-confirm")

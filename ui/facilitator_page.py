@@ -6,6 +6,7 @@ import streamlit as st
 
 from messages import t
 from ui import facilitator as fv
+from ui import timebox
 from ui.common import safe_call, show_flash, store
 from workshop import NotAllowed
 
@@ -39,6 +40,8 @@ def run(code: str | None, secret: str | None) -> None:
     steps = safe_call(store().steps, ws.id)
     step = fv.step_controls(ws, steps, fac)
     fv.input_controls(step, fac)
+    timebox.facilitator_panel(step, fac)
+    fv.room_settings(ws, fac)
     show_flash(fv.SCOPE)
     _live(ws.code, secret, step.id)
     st.divider()

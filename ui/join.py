@@ -8,9 +8,9 @@ import time
 import streamlit as st
 
 from messages import ORG_TYPES, t
-from ui import layouts
+from ui import layouts, timebox
 from ui.common import esc, flash, guarded, html_block, safe_call, show_flash, store
-from workshop import Participant, Workshop, normalise_code
+from workshop import Participant, Step, Workshop, normalise_code
 
 POLL_SECONDS = 3
 FREE_ATTEMPTS = 5
@@ -98,7 +98,7 @@ def join_form(ws: Workshop) -> None:
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _follow(workshop_id: int, seen: int) -> None:
+def _follow(workshop_id: int, seen: int, step: Step) -> None:
     """Poll one cheap number; when the facilitator changed something, rerun the page."""
     try:
         version = store().state(workshop_id, max_age=1.0)[0]
@@ -107,6 +107,7 @@ def _follow(workshop_id: int, seen: int) -> None:
         return
     if version != seen:
         st.rerun(scope="app")
+    timebox.phone_badge(step)
 
 
 def participant_page(ws: Workshop, who: Participant) -> None:
@@ -119,5 +120,5 @@ def participant_page(ws: Workshop, who: Participant) -> None:
     html_block(f'<h2 class="ss-user" style="margin-top:0">{esc(step.werkvorm.title)}</h2>')
     show_flash("join")
     layouts.participant(ws, step, who)
-    _follow(ws.id, version)
+    _follow(ws.id, version, step)
     st.caption(t("join.bookmark"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from messages import t
-from ui import screen
+from ui import screen, timebox
 from ui.common import esc, html_block, join_url, qr_svg, store
 from workshop import StoreUnavailable
 
@@ -25,16 +25,19 @@ def live(code: str) -> None:
             st.info(t("screen.no_room"))
             return
         steps = store().steps(ws.id)
-        step = steps[min(ws.current_step, len(steps) - 1)]
-        count = store().participant_count(ws.id)
+        step = store().enforce_timer(steps[min(ws.current_step, len(steps) - 1)])
+        ready, count = store().readiness(ws.id, step.position)
         url = join_url(ws.code)
+        readiness = f' · <span class="ss-count">{esc(t("screen.ready", ready=ready, total=count))}</span>' if ready else ""
         html_block(
             f'<div class="ss-screen"><div class="ss-sub">{esc(t("screen.step", n=step.position + 1, total=len(steps)))}'
-            f' · <span class="ss-count">{esc(t("screen.participants", count=count))}</span></div>'
+            f' · <span class="ss-count">{esc(t("screen.participants", count=count))}</span>{readiness}</div>'
             f'<h1 class="ss-user">{esc(step.werkvorm.title)}</h1></div>'
         )
+        timebox.screen_badge(step)
         if ws.show_join:
-            screen.join_panel(ws, url, _qr(url), small=count > 0 and step.position > 0)
+            running = step.position > 0 or step.locked or store().note_count(step.id) > 0
+            screen.join_panel(ws, url, _qr(url), small=running)
         screen.render(ws, step)
     except StoreUnavailable:
         st.warning(t("screen.offline"))
