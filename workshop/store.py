@@ -11,18 +11,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import textwrap
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, DBAPIError
 
 import canvas_models
 from messages import ORG_TYPES
 from workshop import db as D
+from workshop import timer
 from workshop.errors import NotAllowed, StoreUnavailable, UserError
 from workshop.text import Limits, clean, partnership_key
 
@@ -396,6 +398,38 @@ class Store:
                 raise NotAllowed("error.not_facilitator")
             self._bump(conn, fac.workshop_id)
 
+    def timer(self, fac: Facilitator, step_id: int, action: str, seconds: int | None = None) -> None:
+        """Start, pause, extend (by ``seconds``) or reset (to ``seconds``) a step's timebox."""
+        step = self.step(step_id)
+        moment = now()
+        if action == "start":
+            values = timer.start(step, moment)
+        elif action == "pause":
+            values = timer.pause(step, moment)
+        elif action == "extend":
+            values = timer.extend(step, moment, int(seconds or 60))
+        elif action == "reset":
+            values = timer.reset(step, seconds)
+        else:
+            raise ValueError(action)
+        if values:
+            self.update_step(fac, step_id, **values)
+
+    def enforce_timer(self, step: Step) -> Step:
+        """Lock a step whose timebox ran out when the facilitator asked for that.
+
+        Idempotent and safe to call from every screen tick: the update only
+        matches while the step is still open, so the version is bumped once.
+        """
+        if step.locked or not step.timer_auto_lock or not timer.expired(step, now()):
+            return step
+        with self.db.writing() as conn:
+            res = conn.execute(update(D.steps).where(
+                D.steps.c.id == step.id, D.steps.c.locked.is_(False)).values(locked=True))
+            if res.rowcount:
+                self._bump(conn, step.workshop_id)
+        return self.step(step.id)
+
     def set_sections(self, fac: Facilitator, step_id: int, sections: list[dict]) -> None:
         """Replace the section list (praatplaat aspects) of a step, validated."""
         step = self.step(step_id)
@@ -406,7 +440,9 @@ class Store:
             key = partnership_key(sec.get("key") or title).replace(" ", "_")[:30] or f"aspect_{i}"
             if not key[0].isalpha():
                 key = f"a_{key}"[:30]
-            cleaned.append({"key": key, "title": title, "question": question})
+            prompts = [clean(p, limit=Limits.SECTION_QUESTION, label="Vraag") for p in sec.get("prompts") or ()
+                       if str(p or "").strip()][:10]
+            cleaned.append({"key": key, "title": title, "question": question, "prompts": prompts})
         if not cleaned:
             raise UserError("error.no_sections")
         if len({c["key"] for c in cleaned}) != len(cleaned):
@@ -465,6 +501,14 @@ class Store:
                     D.participants.c.workshop_id == workshop_id)).scalar_one()
         return self._guard(run)
 
+    def readiness(self, workshop_id: int, position: int) -> tuple[int, int]:
+        """(participants who tapped 'klaar' for this step, all participants)."""
+        p = D.participants
+        with self.db.reading() as conn:
+            row = conn.execute(select(func.count(), func.count().filter(p.c.ready_step == position)).where(
+                p.c.workshop_id == workshop_id)).first()
+        return int(row[1] or 0), int(row[0] or 0)
+
     def set_ready(self, who: Participant, step_position: int | None) -> None:
         with self.db.writing() as conn:
             conn.execute(update(D.participants).where(D.participants.c.id == who.id).values(ready_step=step_position))
@@ -474,7 +518,7 @@ class Store:
         step = self.step(step_id)
         if step.workshop_id != who.workshop_id:
             raise NotAllowed("error.not_yours")
-        if step.locked:
+        if step.locked or (step.timer_auto_lock and timer.expired(step, now())):
             raise UserError("error.locked")
         return step
 
@@ -531,7 +575,7 @@ class Store:
         for key, value in values.items():
             spec = wv.field(key)
             if spec.kind == "score":
-                if value is not None and (not isinstance(value, int) or not 1 <= value <= 5):
+                if value is not None and (type(value) is not int or not 1 <= value <= 5):
                     raise UserError("error.score")
                 rows.append({"field": key, "kind": "score", "score": value, "text": ""})
             elif spec.kind == "text":
@@ -647,8 +691,12 @@ class Store:
                     D.votes.c.workshop_id == who.workshop_id, D.votes.c.idem_key == idem_key)).scalar()
                 if again is not None:
                     return again
+                if not self._vote_target_exists(conn, step_id, target_type, target_id):
+                    raise UserError("dots.gone")
+                # The budget is per target type, so a round on clusters after one on notes starts fresh.
                 mine = conn.execute(select(D.votes.c.target_id, D.votes.c.target_type).where(
-                    D.votes.c.step_id == step_id, D.votes.c.participant_id == who.id)).all()
+                    D.votes.c.step_id == step_id, D.votes.c.participant_id == who.id,
+                    D.votes.c.target_type == target_type)).all()
                 if len(mine) >= step.dots:
                     raise UserError("error.no_dots_left", dots=step.dots)
                 if not step.multi_dot and (target_id, target_type) in {(m[0], m[1]) for m in mine}:
@@ -682,15 +730,150 @@ class Store:
             ).group_by(D.votes.c.target_id)).all()
         return {r[0]: r[1] for r in rows}
 
+    def votes(self, workshop_id: int) -> list[dict]:
+        """Every dot of a workshop as a row, oldest first (exports and backups)."""
+        v = D.votes
+        query = (select(v.c.id, v.c.step_id, v.c.participant_id, v.c.target_type, v.c.target_id,
+                        v.c.created_at).where(v.c.workshop_id == workshop_id).order_by(v.c.id))
+        with self.db.reading() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
     def my_votes(self, who: Participant, step_id: int) -> list[tuple[str, int]]:
         with self.db.reading() as conn:
             return [(r[0], r[1]) for r in conn.execute(select(D.votes.c.target_type, D.votes.c.target_id).where(
                 D.votes.c.step_id == step_id, D.votes.c.participant_id == who.id))]
 
+    @staticmethod
+    def _vote_target_exists(conn, step_id: int, target_type: str, target_id: int) -> bool:
+        """A dot may only land on a visible note or a live cluster of the same step."""
+        if target_type == "cluster":
+            table, extra = D.clusters, [D.clusters.c.deleted.is_(False)]
+        else:
+            table = D.contributions
+            extra = [table.c.deleted.is_(False), table.c.hidden.is_(False)]
+        return conn.execute(select(table.c.id).where(
+            table.c.id == target_id, table.c.step_id == step_id, *extra)).first() is not None
+
+    def voter_count(self, step_id: int, target_type: str | None = None) -> int:
+        """How many participants placed at least one dot in this step (on ``target_type``)."""
+        query = select(func.count(func.distinct(D.votes.c.participant_id))).where(D.votes.c.step_id == step_id)
+        if target_type:
+            query = query.where(D.votes.c.target_type == target_type)
+        with self.db.reading() as conn:
+            return conn.execute(query).scalar_one()
+
+    def clear_votes(self, fac: Facilitator, step_id: int, target_type: str | None = None) -> int:
+        """Give every dot of a step back (for a fresh round); returns how many were removed."""
+        self._check(fac)
+        query = delete(D.votes).where(D.votes.c.step_id == step_id, D.votes.c.workshop_id == fac.workshop_id)
+        if target_type:
+            query = query.where(D.votes.c.target_type == target_type)
+        with self.db.writing() as conn:
+            removed = conn.execute(query).rowcount
+            self._bump(conn, fac.workshop_id)
+        return removed
+
+    # ------------------------------------------------------ facilitator notes
+    def merge_notes(self, fac: Facilitator, keep_id: int, other_ids: Iterable[int]) -> int:
+        """Merge notes into ``keep_id``; returns how many were merged.
+
+        The others stay stored but hidden, with ``merged_into`` set (undo with
+        ``moderate(merged_into=None, hidden=False)``). Their function tags join
+        the kept note's, and their dots move to the kept note, so nobody loses
+        a dot. Notes that were merged into one of them follow along.
+        """
+        self._check(fac)
+        others = [int(o) for o in dict.fromkeys(other_ids) if int(o) != int(keep_id)]
+        if not others:
+            return 0
+        c = D.contributions
+        with self.db.writing() as conn:
+            keep = conn.execute(select(c.c.id, c.c.step_id, c.c.tags).where(
+                c.c.id == keep_id, c.c.workshop_id == fac.workshop_id, c.c.deleted.is_(False),
+                c.c.merged_into.is_(None))).first()
+            if keep is None:
+                raise NotAllowed("error.not_facilitator")
+            rows = conn.execute(select(c.c.id, c.c.tags).where(
+                c.c.id.in_(others), c.c.step_id == keep.step_id, c.c.workshop_id == fac.workshop_id,
+                c.c.deleted.is_(False))).all()
+            if len(rows) != len(others):
+                raise UserError("notetool.merge_invalid")
+            ids = [r.id for r in rows]
+            have = set(keep.tags or []).union(*[set(r.tags or []) for r in rows])
+            tags = [f for f in canvas_models.FUNCTIONS if f in have]
+            conn.execute(update(c).where(c.c.id.in_(ids)).values(merged_into=keep.id, hidden=True))
+            conn.execute(update(c).where(c.c.merged_into.in_(ids)).values(merged_into=keep.id))
+            conn.execute(update(c).where(c.c.id == keep.id).values(tags=tags))
+            conn.execute(update(D.votes).where(
+                D.votes.c.step_id == keep.step_id, D.votes.c.target_type == "note",
+                D.votes.c.target_id.in_(ids)).values(target_id=keep.id))
+        return len(ids)
+
+    def assign_cluster(self, fac: Facilitator, step_id: int, note_ids: Iterable[int],
+                       cluster_id: int | None) -> int:
+        """Put several notes of a step in one cluster (None: take them out); returns how many."""
+        self._check(fac)
+        ids = [int(n) for n in note_ids]
+        if not ids:
+            return 0
+        c = D.contributions
+        with self.db.writing() as conn:
+            if cluster_id is not None and conn.execute(select(D.clusters.c.id).where(
+                    D.clusters.c.id == cluster_id, D.clusters.c.step_id == step_id,
+                    D.clusters.c.workshop_id == fac.workshop_id, D.clusters.c.deleted.is_(False))).first() is None:
+                raise UserError("wall.cluster_gone")
+            return conn.execute(update(c).where(
+                c.c.id.in_(ids), c.c.step_id == step_id, c.c.workshop_id == fac.workshop_id,
+            ).values(cluster_id=cluster_id)).rowcount
+
+    #: ``idem_key`` of an action made from a note: one action per note.
+    NOTE_ACTION_KEY = "note:{}"
+
+    def note_to_action(self, fac: Facilitator, note_id: int, *, source: str, link: str = "") -> int:
+        """Turn a note (a GROW recommendation) into an action of the follow-up list.
+
+        Idempotent per note: a double click, or a click on a second device,
+        gives one action. If that action was deleted since, it comes back.
+        """
+        self._check(fac)
+        c = D.contributions
+        with self.db.reading() as conn:
+            row = conn.execute(select(c.c.text).where(
+                c.c.id == note_id, c.c.workshop_id == fac.workshop_id, c.c.deleted.is_(False))).first()
+        if row is None:
+            raise NotAllowed("error.not_facilitator")
+        text = " ".join(row.text.split())
+        what = textwrap.shorten(text, width=Limits.ACTION_WHAT, placeholder="…")
+        if what == "…":  # one very long word
+            what = text[:Limits.ACTION_WHAT - 1] + "…"
+        link = " ".join((link or "").split())[:Limits.ACTION_WHO]
+        aid = self.add_action(fac, idem_key=self.NOTE_ACTION_KEY.format(int(note_id)), source=source,
+                              what=what, link=link)
+        with self.db.writing() as conn:
+            conn.execute(update(D.actions).where(D.actions.c.id == aid, D.actions.c.deleted.is_(True))
+                         .values(deleted=False, updated_at=now()))
+        return aid
+
+    def note_actions(self, workshop_id: int) -> dict[int, int]:
+        """Note id -> id of the (not deleted) action made from it with :meth:`note_to_action`."""
+        prefix = self.NOTE_ACTION_KEY.format("")
+        with self.db.reading() as conn:
+            rows = conn.execute(select(D.actions.c.id, D.actions.c.idem_key).where(
+                D.actions.c.workshop_id == workshop_id, D.actions.c.deleted.is_(False),
+                D.actions.c.idem_key.like(prefix + "%"))).all()
+        out = {}
+        for aid, key in rows:
+            tail = key[len(prefix):]
+            if tail.isdigit():
+                out[int(tail)] = aid
+        return out
+
     # -------------------------------------------------------------- clusters
     def add_cluster(self, fac: Facilitator, step_id: int, name: str) -> int:
         self._check(fac)
         name = clean(name, limit=Limits.CLUSTER, label="Clusternaam")
+        if self.step(step_id).workshop_id != fac.workshop_id:
+            raise NotAllowed("error.not_facilitator")
         with self.db.writing() as conn:
             return conn.execute(insert(D.clusters).values(
                 workshop_id=fac.workshop_id, step_id=step_id, name=name, created_at=now(),
@@ -706,11 +889,15 @@ class Store:
     def delete_cluster(self, fac: Facilitator, cluster_id: int) -> None:
         self._check(fac)
         with self.db.writing() as conn:
-            conn.execute(update(D.clusters).where(
+            res = conn.execute(update(D.clusters).where(
                 D.clusters.c.id == cluster_id, D.clusters.c.workshop_id == fac.workshop_id).values(deleted=True))
             conn.execute(update(D.contributions).where(
                 D.contributions.c.cluster_id == cluster_id,
                 D.contributions.c.workshop_id == fac.workshop_id).values(cluster_id=None))
+            if res.rowcount == 1:  # dots on a cluster that is gone go back to their owners
+                conn.execute(delete(D.votes).where(
+                    D.votes.c.workshop_id == fac.workshop_id, D.votes.c.target_type == "cluster",
+                    D.votes.c.target_id == cluster_id))
 
     def clusters(self, step_id: int) -> list[dict]:
         with self.db.reading() as conn:
@@ -780,10 +967,11 @@ class Store:
         self._check(fac)
         ws = self.workshop(fac.workshop_id)
         data = self._action_values(values)
+        where = [D.actions.c.id == action_id, D.actions.c.partnership_key == ws.partnership_key]
+        if data.keys() - {"status", "review_note"}:  # anything else only in this workshop's own actions
+            where.append(D.actions.c.workshop_id == ws.id)
         with self.db.writing() as conn:
-            res = conn.execute(update(D.actions).where(
-                D.actions.c.id == action_id, D.actions.c.partnership_key == ws.partnership_key,
-            ).values(**data, updated_at=now()))
+            res = conn.execute(update(D.actions).where(*where).values(**data, updated_at=now()))
             if res.rowcount != 1:
                 raise NotAllowed("error.not_facilitator")
 
@@ -799,15 +987,22 @@ class Store:
         with self.db.reading() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    def earlier_open_actions(self, workshop_id: int) -> list[dict]:
-        """Open or running actions of the same partnership from earlier workshops."""
+    def earlier_open_actions(self, workshop_id: int, *, include_closed_since: bool = False) -> list[dict]:
+        """Open or running actions of the same partnership from earlier workshops.
+
+        With ``include_closed_since`` also the ones set to "klaar" after this
+        workshop was created, so that a review keeps showing what got done.
+        """
         ws = self.workshop(workshop_id)
         w, a = D.workshops, D.actions
+        still_open = a.c.status != "klaar"
+        if include_closed_since:
+            still_open = or_(still_open, a.c.updated_at >= ws.created_at)
         query = (
             select(a, w.c.title.label("workshop_title"), w.c.date.label("workshop_date"))
             .select_from(a.join(w, w.c.id == a.c.workshop_id))
             .where(a.c.partnership_key == ws.partnership_key, a.c.workshop_id != ws.id,
-                   a.c.deleted.is_(False), a.c.confirmed.is_(True), a.c.status != "klaar",
+                   a.c.deleted.is_(False), a.c.confirmed.is_(True), still_open,
                    and_(w.c.created_at < ws.created_at))
             .order_by(w.c.created_at, a.c.id)
         )
