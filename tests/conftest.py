@@ -1,0 +1,160 @@
+"""Shared fixtures: a store on SQLite and on PostgreSQL, and workshops to test with.
+
+PostgreSQL comes from ``SAMENSPRAAK_TEST_PG_URL`` (``./test.sh`` starts a throwaway
+cluster and sets it). Without it the PostgreSQL tests FAIL, so that a missing
+database is never mistaken for a pass. Only ``SAMENSPRAAK_TEST_SQLITE_ONLY=1``
+turns them off, and then the run says so in its header and summary.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import date
+from typing import Iterable, Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from workshop import db as D
+from workshop.store import Store
+
+from helpers import Room
+
+PG_ENV = "SAMENSPRAAK_TEST_PG_URL"
+SQLITE_ONLY_ENV = "SAMENSPRAAK_TEST_SQLITE_ONLY"
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgresql),
+]
+
+
+def _sqlite_only() -> bool:
+    return os.environ.get(SQLITE_ONLY_ENV, "").strip() == "1"
+
+
+# ------------------------------------------------------------------ reporting
+def pytest_report_header(config) -> list[str]:
+    if _sqlite_only():
+        return [f"PostgreSQL: OFF ({SQLITE_ONLY_ENV}=1) - PostgreSQL tests are deselected"]
+    url = os.environ.get(PG_ENV)
+    if not url:
+        return [f"PostgreSQL: {PG_ENV} is not set - PostgreSQL tests will FAIL (run ./test.sh)"]
+    return [f"PostgreSQL: {make_url(url).render_as_string(hide_password=True)}"]
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if not _sqlite_only():
+        return
+    keep, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgresql") else keep).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+    config._samenspraak_pg_deselected = len(dropped)  # type: ignore[attr-defined]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    dropped = getattr(config, "_samenspraak_pg_deselected", None)
+    if dropped is not None:
+        terminalreporter.write_sep(
+            "!", f"{dropped} PostgreSQL tests deselected because {SQLITE_ONLY_ENV}=1; "
+                 "this run does NOT cover PostgreSQL", yellow=True, bold=True)
+
+
+# ----------------------------------------------------------------- databases
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """The PostgreSQL server URL (a maintenance database; tests get their own)."""
+    url = os.environ.get(PG_ENV, "").strip()
+    if not url:
+        pytest.fail(
+            f"{PG_ENV} is not set: the PostgreSQL tests need a server. Run ./test.sh, which starts a "
+            f"throwaway one, or set {SQLITE_ONLY_ENV}=1 to deselect them explicitly.",
+            pytrace=False,
+        )
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - report any connection problem as a failure
+        pytest.fail(f"cannot reach PostgreSQL at {PG_ENV}: {exc}", pytrace=False)
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_admin(pg_url):
+    engine = create_engine(pg_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+
+
+def fresh_pg_database(pg_admin, pg_url: str) -> Iterator[str]:
+    """Create an empty database for one test and drop it afterwards."""
+    name = f"test_{secrets.token_hex(6)}"
+    with pg_admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with pg_admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db_url(backend, request, tmp_path) -> Iterator[str]:
+    """A URL of an empty database of the current backend, private to this test."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'samenspraak-test.db'}"
+    else:
+        pg = request.getfixturevalue("pg_url")
+        admin = request.getfixturevalue("pg_admin")
+        yield from fresh_pg_database(admin, pg)
+
+
+@pytest.fixture
+def store(db_url) -> Iterator[Store]:
+    """A Store on a fresh database (not the process-wide singleton)."""
+    database = D.Database(db_url)
+    try:
+        yield Store(database)
+    finally:
+        database.dispose()
+
+
+# ----------------------------------------------------------------- workshops
+@pytest.fixture
+def workshop_factory(store):
+    """``make(werkvormen=..., participants=N, **create_workshop kwargs) -> Room``."""
+
+    def make(werkvormen: Iterable[str] = ("brainstorm",), *, participants: int = 0,
+             title: str = "Werksessie techniek", partnership: str = "Regio Twente", day: date | None = None,
+             facilitator: str = "Fatima", **kwargs) -> Room:
+        ws, secret = store.create_workshop(
+            title=title, partnership=partnership, day=day or date(2026, 3, 12), facilitator=facilitator,
+            werkvormen=list(werkvormen), **kwargs)
+        room = Room(store, ws, secret, store.authorize(ws.code, secret))
+        if participants:
+            room.join(participants)
+        return room
+
+    return make
+
+
+@pytest.fixture
+def room(workshop_factory) -> Room:
+    """A workshop with every shipped werkvorm and three participants."""
+    return workshop_factory(("brainstorm", "praatplaat", "followup", "canvas", "grow"), participants=3)
+
+
