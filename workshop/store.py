@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import textwrap
 import threading
@@ -1014,11 +1015,36 @@ _store_lock = threading.Lock()
 _stores: dict[str, Store] = {}
 
 
+_PURGE_EVERY = 24 * 3600
+_last_purge: dict[str, float] = {}
+
+
+def retention_days() -> int | None:
+    """The retention setting ``SAMENSPRAAK_RETENTION_DAYS``; None keeps workshops."""
+    raw = os.environ.get("SAMENSPRAAK_RETENTION_DAYS", "").strip()
+    if not raw:
+        return None
+    try:
+        days = int(raw)
+    except ValueError:
+        return None
+    return days if days > 0 else None
+
+
 def get_store(url: str | None = None) -> Store:
-    """The process-wide store for the configured database."""
+    """The process-wide store for the configured database.
+
+    Applies the retention setting at start and then once a day.
+    """
     database = D.get_db(url)
     with _store_lock:
         store = _stores.get(database.url)
         if store is None or store.db is not database:
             store = _stores[database.url] = Store(database)
-        return store
+        days = retention_days()
+        due = days is not None and time.monotonic() - _last_purge.get(database.url, -_PURGE_EVERY) >= _PURGE_EVERY
+        if due:
+            _last_purge[database.url] = time.monotonic()
+    if due:
+        store.purge_older_than(days)
+    return store
