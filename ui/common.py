@@ -75,18 +75,41 @@ def show_flash(scope: str) -> None:
 
 
 def guarded(scope: str, action: Callable[[], object], success: str | None = None) -> bool:
-    """Run a store action from a callback; a UserError becomes a Dutch flash."""
+    """Run a store action from a callback; a UserError becomes a Dutch flash.
+
+    On failure the inputs of this scope are kept as drafts (see
+    :func:`restore_drafts`), so that nothing typed is lost even when the page
+    cannot be drawn for a while (the database is briefly unreachable).
+    """
     try:
         action()
     except UserError as exc:
         flash(scope, str(exc))
+        _save_drafts(scope)
         return False
     except Exception:  # never a stack trace for a user
         flash(scope, t("error.generic"))
+        _save_drafts(scope)
         raise
+    st.session_state.pop(f"_drafts:{scope}", None)
     if success:
         flash(scope, success, "success")
     return True
+
+
+def _save_drafts(scope: str) -> None:
+    state = st.session_state
+    prefix = f"{scope}:"
+    state[f"_drafts:{scope}"] = {k: state[k] for k in list(state.keys())
+                                 if isinstance(k, str) and k.startswith(prefix)}
+
+
+def restore_drafts(scope: str) -> None:
+    """Put back inputs of ``scope`` that were lost while the page could not be drawn."""
+    state = st.session_state
+    for key, value in state.get(f"_drafts:{scope}", {}).items():
+        if key not in state:
+            state[key] = value
 
 
 def unavailable_notice() -> None:

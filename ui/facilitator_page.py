@@ -7,8 +7,9 @@ import streamlit as st
 from messages import t
 from ui import facilitator as fv
 from ui import timebox
-from ui.common import safe_call, show_flash, store
-from workshop import NotAllowed
+from ui.common import show_flash, store
+from ui.join import recover
+from workshop import NotAllowed, StoreUnavailable
 
 LIVE_SECONDS = 2
 
@@ -16,6 +17,13 @@ LIVE_SECONDS = 2
 @st.fragment(run_every=LIVE_SECONDS)
 def _live(code: str, secret: str, step_id: int) -> None:
     """Counts and notes refresh on their own; controls stay put."""
+    try:
+        _live_body(code, secret, step_id)
+    except StoreUnavailable:
+        st.warning(t("error.db_unavailable"))
+
+
+def _live_body(code: str, secret: str, step_id: int) -> None:
     ws = store().workshop_by_code(code)
     if ws is None:
         return
@@ -26,18 +34,26 @@ def _live(code: str, secret: str, step_id: int) -> None:
 
 
 def run(code: str | None, secret: str | None) -> None:
+    try:
+        _run(code, secret)
+    except StoreUnavailable:
+        st.warning(t("error.db_unavailable"))
+        recover()
+
+
+def _run(code: str | None, secret: str | None) -> None:
     if st.session_state.pop("deleted", False):
         st.success(t("fac.deleted"))
         return
     try:
-        fac = safe_call(store().authorize, code, secret)
+        fac = store().authorize(code, secret)
     except NotAllowed:
         st.error(t("fac.no_access"))
         return
-    ws = safe_call(store().workshop, fac.workshop_id)
+    ws = store().workshop(fac.workshop_id)
     st.title(t("fac.title", title=ws.title))
     fv.links_panel(ws, secret)
-    steps = safe_call(store().steps, ws.id)
+    steps = store().steps(ws.id)
     step = fv.step_controls(ws, steps, fac)
     fv.input_controls(step, fac)
     timebox.facilitator_panel(step, fac)

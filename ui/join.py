@@ -9,8 +9,8 @@ import streamlit as st
 
 from messages import ORG_TYPES, t
 from ui import layouts, timebox
-from ui.common import esc, flash, guarded, html_block, safe_call, show_flash, store
-from workshop import Participant, Step, Workshop, normalise_code
+from ui.common import esc, flash, guarded, html_block, show_flash, store
+from workshop import Participant, Step, StoreUnavailable, Workshop, normalise_code
 
 POLL_SECONDS = 3
 FREE_ATTEMPTS = 5
@@ -21,7 +21,7 @@ def identify() -> tuple[Workshop | None, Participant | None]:
     code = st.query_params.get("room")
     if not code:
         return None, None
-    ws = safe_call(store().workshop_by_code, code)
+    ws = store().workshop_by_code(code)
     if ws is None:
         flash("code", t("error.unknown_room"))
         del st.query_params["room"]
@@ -29,7 +29,7 @@ def identify() -> tuple[Workshop | None, Participant | None]:
     token = st.query_params.get("p")
     if not token:
         return ws, None
-    who = safe_call(store().participant, ws.code, token)
+    who = store().participant(ws.code, token)
     if who is None:
         flash("join", t("join.unknown_token"))
         del st.query_params["p"]
@@ -111,8 +111,8 @@ def _follow(workshop_id: int, seen: int, step: Step) -> None:
 
 
 def participant_page(ws: Workshop, who: Participant) -> None:
-    version, position, _ = safe_call(store().state, ws.id)
-    steps = safe_call(store().steps, ws.id)
+    version, position, _ = store().state(ws.id)
+    steps = store().steps(ws.id)
     step = steps[min(position, len(steps) - 1)]
     greeting = t("join.welcome_anon") if ws.anonymous or not who.name else t("join.welcome", name=who.name)
     html_block(f'<p class="ss-user" style="margin:0">{esc(greeting)} · {esc(ws.title)}</p>')
@@ -122,3 +122,28 @@ def participant_page(ws: Workshop, who: Participant) -> None:
     layouts.participant(ws, step, who)
     _follow(ws.id, version, step)
     st.caption(t("join.bookmark"))
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def recover() -> None:
+    """While the database is unreachable: try again quietly, and redraw the page once it is back."""
+    try:
+        store().db_ok()
+    except StoreUnavailable:
+        return
+    st.rerun(scope="app")
+
+
+def page() -> None:
+    """The whole participant page at `/`; survives a brief database outage."""
+    try:
+        workshop, participant = identify()
+        if participant is not None:
+            participant_page(workshop, participant)
+        elif workshop is not None:
+            join_form(workshop)
+        else:
+            code_form()
+    except StoreUnavailable:
+        st.warning(t("error.db_unavailable"))
+        recover()

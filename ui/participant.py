@@ -8,7 +8,7 @@ import streamlit as st
 
 from messages import t
 from ui import kinds
-from ui.common import esc, flash, guarded, html_block, show_flash, store
+from ui.common import esc, guarded, html_block, restore_drafts, show_flash, store
 from workshop import Participant, Step, Workshop
 
 NOTE_KINDS = ("note", "tagged_note")
@@ -79,6 +79,7 @@ def _delete_note(who: Participant, note_id: int, scope: str) -> None:
 
 def note_form(ws: Workshop, step: Step, who: Participant) -> None:
     scope = f"p{step.id}"
+    restore_drafts(scope)
     section_key = active_section(step, scope)
     section = step.werkvorm.section(section_key)
     if section.question:
@@ -102,6 +103,7 @@ def note_form(ws: Workshop, step: Step, who: Participant) -> None:
 
 def answer_form(ws: Workshop, step: Step, who: Participant) -> None:
     scope = f"p{step.id}"
+    restore_drafts(scope)
     wv = step.werkvorm
     current = {(a["section"], a["field"]): a for a in store().latest_answers(step.id, who.id)}
     with st.form(f"form:{scope}:answers", clear_on_submit=False, border=False):
@@ -119,6 +121,7 @@ def answer_form(ws: Workshop, step: Step, who: Participant) -> None:
 
 def action_form(ws: Workshop, step: Step, who: Participant) -> None:
     scope = f"p{step.id}"
+    restore_drafts(scope)
     prefix = f"{scope}:action"
     spec = next(f for f in step.werkvorm.fields if f.kind == "action")
     with st.form(f"form:{prefix}", clear_on_submit=False):

@@ -217,6 +217,8 @@ class Database:
         else:
             self.read = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
             self.write = self.read
+        for engine in {self.read, self.write}:
+            event.listen(engine, "handle_error", _unavailable)
         self._migrate()
 
     def _migrate(self) -> None:
@@ -243,6 +245,23 @@ class Database:
         self.read.dispose()
         if self.write is not self.read:
             self.write.dispose()
+
+
+def _unavailable(ctx):
+    """Turn 'the database cannot be reached' into one domain error with a Dutch message.
+
+    Integrity errors (duplicate idempotency keys) and programming errors pass unchanged.
+    """
+    from sqlalchemy import exc as sa_exc
+
+    from workshop.errors import StoreUnavailable
+
+    error = ctx.sqlalchemy_exception
+    if ctx.is_disconnect or isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError)) or (
+        ctx.original_exception is not None and type(ctx.original_exception).__name__ in (
+            "OperationalError", "ConnectionFailure", "ConnectionTimeout", "AdminShutdown")):
+        return StoreUnavailable()
+    return None
 
 
 def _sqlite_setup(engine: Engine, immediate: bool) -> None:

@@ -302,6 +302,13 @@ class Store:
         self._delete_workshops(ids)
         return len(ids)
 
+    def db_ok(self) -> None:
+        """Raise :class:`StoreUnavailable` unless the database answers."""
+        def run():
+            with self.db.reading() as conn:
+                conn.execute(select(1)).scalar()
+        self._guard(run)
+
     # ----------------------------------------------------------------- steps
     def steps(self, workshop_id: int) -> list[Step]:
         def run():
@@ -822,7 +829,7 @@ class Store:
             if cluster_id is not None and conn.execute(select(D.clusters.c.id).where(
                     D.clusters.c.id == cluster_id, D.clusters.c.step_id == step_id,
                     D.clusters.c.workshop_id == fac.workshop_id, D.clusters.c.deleted.is_(False))).first() is None:
-                raise UserError("wall.cluster_gone")
+                raise UserError("wall.x_cluster_gone")
             return conn.execute(update(c).where(
                 c.c.id.in_(ids), c.c.step_id == step_id, c.c.workshop_id == fac.workshop_id,
             ).values(cluster_id=cluster_id)).rowcount
