@@ -68,7 +68,7 @@ NL: dict[str, str] = {
     "participant.ready": "Ik ben klaar",
     "participant.not_ready": "Toch nog bezig",
     "participant.ready_done": "Je staat op klaar. Je kunt nog aanvullen.",
-    "participant.connection": "Verbinding: {state}",
+    "participant.connection_lost": "Geen verbinding met Samenspraak. Wat je typte blijft hier staan; we verbinden opnieuw zodra het kan.",
     "participant.follow": "Het scherm volgt de begeleider vanzelf.",
     # kinds
     "kind.score.unknown": "Weet ik niet",
@@ -129,6 +129,7 @@ NL: dict[str, str] = {
     "fac.stage": "Fase",
     # screen
     "screen.join": "Doe mee op {url}",
+    "qr.alt": "QR-code om mee te doen: {url}",
     "screen.code": "Code",
     "screen.participants": "{count} deelnemers",
     "screen.answered": "{count} van {total} hebben geantwoord",

@@ -1,7 +1,8 @@
 """Participant page at `/`: enter a code, join, then take part in the active step."""
 
 from ui import join
-from ui.common import page_setup
+from ui.common import connection_banner, page_setup
 
 page_setup()
+connection_banner()
 join.page()

@@ -59,8 +59,13 @@ def join_url(code: str) -> str:
 
 
 def qr_svg(url: str, scale: int = 8) -> str:
-    """The QR code for ``url`` as inline SVG (segno, no network)."""
-    return segno.make(url, error="m").svg_inline(scale=scale, dark="#000", light="#fff", border=2)
+    """The QR code for ``url``: segno's SVG, inlined as a data URI in an <img>.
+
+    (st.html sanitises raw <svg> elements away; an image keeps the vector
+    and gets alt text.) No network is involved.
+    """
+    uri = segno.make(url, error="m").svg_data_uri(scale=scale, dark="#000", light="#fff", border=2)
+    return f'<img src="{uri}" alt="{html.escape(t("qr.alt", url=url))}" style="width:100%;height:auto;display:block">'
 
 
 def flash(scope: str, message: str, kind: str = "error") -> None:
@@ -131,7 +136,7 @@ BASE_CSS = """
 .ss-note { background:#fff6b3; color:#111; border:2px solid #7a6a00; border-radius:6px;
   padding:.6rem .8rem; margin:.3rem 0; overflow-wrap:anywhere; word-break:break-word;
   white-space:normal; font-size:1.05rem; line-height:1.35; }
-.ss-note .ss-meta { display:block; font-size:.8rem; color:#333; margin-top:.25rem; }
+.ss-note .ss-meta { display:block; font-size:.85em; color:#333; margin-top:.25rem; }
 .ss-tag { display:inline-block; border:1.5px solid #0b4f8a; color:#0b4f8a; border-radius:999px;
   padding:0 .5rem; margin:.15rem .2rem 0 0; font-size:.8rem; background:#fff; }
 .ss-votes { float:right; font-weight:700; background:#0b4f8a; color:#fff; border-radius:999px;
@@ -151,3 +156,43 @@ html, body, .stApp { overflow-x:hidden; }
 
 def page_setup() -> None:
     html_block(BASE_CSS)
+
+
+_CONNECTION_JS = """
+<script>
+(() => {
+  if (window.__ssConnection) return;
+  window.__ssConnection = true;
+  const text = %s;
+  const bar = document.createElement("div");
+  bar.setAttribute("role", "status");
+  bar.setAttribute("aria-live", "polite");
+  bar.id = "ss-connection";
+  bar.style.cssText = "position:fixed;left:0;right:0;top:0;z-index:100000;display:none;padding:.7rem 1rem;" +
+    "background:#8a0b0b;color:#fff;font:600 1rem/1.35 sans-serif;text-align:center";
+  bar.textContent = text;
+  document.body.appendChild(bar);
+  const check = () => {
+    const lost = !navigator.onLine || !!document.querySelector('[data-testid="stConnectionStatus"]');
+    bar.style.display = lost ? "block" : "none";
+    document.body.dataset.ssConnection = lost ? "lost" : "ok";
+  };
+  new MutationObserver(check).observe(document.body, {childList: true, subtree: true});
+  window.addEventListener("online", check);
+  window.addEventListener("offline", check);
+  setInterval(check, 1000);
+  check();
+})();
+</script>
+"""
+
+
+def connection_banner() -> None:
+    """A plain-Dutch banner that appears while the phone has lost the connection.
+
+    It lives outside Streamlit's element tree, so it stays visible while the
+    server is unreachable; what was typed stays in the page's inputs.
+    """
+    import json
+
+    st.html(_CONNECTION_JS % json.dumps(t("participant.connection_lost")), unsafe_allow_javascript=True)
