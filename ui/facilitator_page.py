@@ -6,7 +6,7 @@ import streamlit as st
 
 from messages import t
 from ui import facilitator as fv
-from ui import timebox
+from ui import downloads, timebox
 from ui.common import show_flash, store
 from ui.join import recover
 from workshop import NotAllowed, StoreUnavailable
@@ -61,4 +61,5 @@ def _run(code: str | None, secret: str | None) -> None:
     show_flash(fv.SCOPE)
     _live(ws.code, secret, step.id)
     st.divider()
+    downloads.facilitator_panel(ws)
     fv.danger_zone(ws, fac)

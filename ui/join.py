@@ -8,7 +8,7 @@ import time
 import streamlit as st
 
 from messages import ORG_TYPES, t
-from ui import layouts, timebox
+from ui import downloads, layouts, timebox
 from ui.common import esc, flash, guarded, html_block, show_flash, store
 from workshop import Participant, Step, StoreUnavailable, Workshop, normalise_code
 
@@ -120,6 +120,7 @@ def participant_page(ws: Workshop, who: Participant) -> None:
     html_block(f'<h2 class="ss-user" style="margin-top:0">{esc(step.werkvorm.title)}</h2>')
     show_flash("join")
     layouts.participant(ws, step, who)
+    downloads.participant_download(ws)
     _follow(ws.id, version, step)
     st.caption(t("join.bookmark"))
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 import canvas_models
 from messages import t
+from ui import downloads
 from ui.common import esc, guarded, html_block, join_url, link, qr_svg, show_flash, store
 
 SCOPE = "new"
@@ -67,3 +68,5 @@ def run() -> None:
             st.text_input(t("new.admin_password"), type="password", key="new-admin")
         st.form_submit_button(t("new.submit"), type="primary", on_click=_create)
     show_flash(SCOPE)
+    downloads.restore_panel(admin_password())
+    show_flash("restore")

@@ -1,0 +1,108 @@
+"""Downloads: the follow-up PDF (built on request, with progress), Excel, CSV and the JSON backup;
+and restoring a backup as a new workshop."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import date
+
+import streamlit as st
+
+from messages import t
+from ui.common import flash, guarded, store
+from workshop import NotAllowed, Workshop
+
+MIME = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+    "json": "application/json",
+}
+
+
+def file_name(ws: Workshop, ext: str) -> str:
+    return f"samenspraak-{ws.code}-{ws.date or date.today()}.{ext}"
+
+
+def _build(ws: Workshop, fmt: str) -> bytes:
+    from exports import snapshot as snap_mod
+
+    if fmt == "pdf":
+        from exports.pdf import build_pdf
+
+        bar = st.progress(0.0, text=t("dl.progress.reading"))
+        snap = snap_mod.snapshot(store(), ws.id)
+
+        def progress(fraction: float, label: str = "") -> None:
+            bar.progress(min(1.0, max(0.0, float(fraction))), text=label or t("dl.progress.building"))
+
+        data = build_pdf(snap, progress=progress)
+        bar.progress(1.0, text=t("dl.progress.done"))
+        return data
+    with st.spinner(t("dl.progress.building")):
+        snap = snap_mod.snapshot(store(), ws.id)
+        if fmt == "xlsx":
+            from exports.tables import to_xlsx
+            return to_xlsx(snap)
+        if fmt == "zip":
+            from exports.tables import to_csv_zip
+            return to_csv_zip(snap)
+        from exports.backup import to_json
+        return to_json(snap)
+
+
+def export_button(ws: Workshop, fmt: str, label_key: str, *, scope: str = "dl") -> None:
+    """A 'make' button that builds the file on request, then the real download button."""
+    slot = f"{scope}:{fmt}:{ws.id}"
+    if st.button(t(label_key), key=f"make-{slot}", width="stretch"):
+        st.session_state[slot] = _build(ws, fmt)
+    data = st.session_state.get(slot)
+    if data is not None:
+        st.download_button(t("dl.save", name=file_name(ws, fmt)), data, file_name=file_name(ws, fmt),
+                           mime=MIME[fmt], key=f"save-{slot}", type="primary", on_click="ignore",
+                           width="stretch")
+
+
+def facilitator_panel(ws: Workshop) -> None:
+    with st.expander(t("dl.title"), expanded=False):
+        st.caption(t("dl.intro"))
+        cols = st.columns(4)
+        for col, (fmt, key) in zip(cols, (("pdf", "dl.pdf"), ("xlsx", "dl.xlsx"), ("zip", "dl.csv"),
+                                          ("json", "dl.json"))):
+            with col:
+                export_button(ws, fmt, key)
+
+
+def participant_download(ws: Workshop) -> None:
+    """At the end, when the facilitator allows it: the summary PDF on the phone."""
+    if ws.participant_pdf:
+        st.divider()
+        export_button(ws, "pdf", "dl.participant_pdf", scope="pdl")
+
+
+def _restore(required_password: str) -> None:
+    upload = st.session_state.get("restore-file")
+    if upload is None:
+        flash("restore", t("restore.no_file"))
+        return
+    from exports.backup import restore
+
+    def run():
+        if required_password and not hmac.compare_digest(
+                (st.session_state.get("restore-admin") or "").encode(), required_password.encode()):
+            raise NotAllowed("error.admin_password")
+        result.append(restore(store(), upload.getvalue()))
+
+    result = []
+    if guarded("restore", run):
+        ws, secret = result[0]
+        st.session_state["created"] = (ws.code, secret, ws.title)
+
+
+def restore_panel(required_password: str = "") -> None:
+    with st.expander(t("restore.title")):
+        st.caption(t("restore.intro"))
+        st.file_uploader(t("restore.file"), type=["json"], key="restore-file")
+        if required_password:
+            st.text_input(t("new.admin_password"), type="password", key="restore-admin")
+        st.button(t("restore.go"), key="restore-go", on_click=_restore, args=(required_password,))
