@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import secrets
-import time
 
 import streamlit as st
 
 from messages import ORG_TYPES, t
 from ui import downloads, layouts, timebox
 from ui.common import esc, flash, guarded, html_block, show_flash, store
+from workshop.throttle import JOIN_CODES
 from workshop import Participant, Step, StoreUnavailable, Workshop, normalise_code
 
 POLL_SECONDS = 3
-FREE_ATTEMPTS = 5
 
 
 def identify() -> tuple[Workshop | None, Participant | None]:
@@ -21,8 +20,12 @@ def identify() -> tuple[Workshop | None, Participant | None]:
     code = st.query_params.get("room")
     if not code:
         return None, None
+    if _slowed_down():  # a code in the link is a guess like any other
+        del st.query_params["room"]
+        return None, None
     ws = store().workshop_by_code(code)
     if ws is None:
+        JOIN_CODES.miss(*_throttle_keys())
         flash("code", t("error.unknown_room"))
         del st.query_params["room"]
         return None, None
@@ -36,28 +39,36 @@ def identify() -> tuple[Workshop | None, Participant | None]:
     return ws, who
 
 
-def _wait_left() -> int:
-    return max(0, int(st.session_state.get("code_wait_until", 0) - time.time() + 0.999))
+def _throttle_keys() -> tuple[str, str]:
+    """This browser session and this client's address."""
+    session = st.session_state.setdefault("throttle-id", secrets.token_hex(8))
+    try:
+        address = st.context.ip_address or ""
+    except Exception:  # pragma: no cover - outside a session
+        address = ""
+    return f"s:{session}", (f"ip:{address}" if address else "")
+
+
+def _slowed_down() -> bool:
+    """True (and a Dutch message) while this client must wait before trying another code."""
+    wait = JOIN_CODES.wait_left(*_throttle_keys())
+    if wait:
+        flash("code", t("error.slow_down", seconds=wait))
+    return bool(wait)
 
 
 def _check_code() -> None:
-    if _wait_left():
-        flash("code", t("error.slow_down", seconds=_wait_left()))
+    if _slowed_down():
         return
-    raw = st.session_state.get("join-code", "")
-    code = normalise_code(raw)
+    code = normalise_code(st.session_state.get("join-code", ""))
     if len(code) != 6:
         flash("code", t("error.bad_code"))
         return
     ws = store().workshop_by_code(code)
     if ws is None:
-        misses = st.session_state.get("code_misses", 0) + 1
-        st.session_state["code_misses"] = misses
-        if misses >= FREE_ATTEMPTS:  # slow down guessing: 2, 4, 8 ... 60 s
-            st.session_state["code_wait_until"] = time.time() + min(60, 2 ** (misses - FREE_ATTEMPTS + 1))
+        JOIN_CODES.miss(*_throttle_keys())
         flash("code", t("error.unknown_room"))
         return
-    st.session_state["code_misses"] = 0
     st.query_params["room"] = ws.code
 
 

@@ -1,0 +1,56 @@
+"""Join codes cannot be guessed at full speed: per session and per client address."""
+
+from __future__ import annotations
+
+from apptest import open_page
+from messages import t
+from test_pages import app_store, make_room  # noqa: F401 - fixtures
+from workshop.throttle import Throttle
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_free_attempts_then_doubling_waits_capped():
+    clock = Clock()
+    throttle = Throttle(free=3, window=600, max_wait=10, clock=clock)
+    for _ in range(2):
+        throttle.miss("ip:1")
+    assert throttle.wait_left("ip:1") == 0
+    throttle.miss("ip:1")  # third miss: blocked
+    assert throttle.wait_left("ip:1") == 2
+    throttle.miss("ip:1")
+    assert throttle.wait_left("ip:1") == 4
+    for _ in range(5):
+        throttle.miss("ip:1")
+    assert throttle.wait_left("ip:1") == 10
+    assert throttle.wait_left("ip:2") == 0  # another client is not affected
+    assert throttle.wait_left("s:x", "ip:1") == 10  # any blocked key blocks
+    clock.now += 11
+    assert throttle.wait_left("ip:1") == 0
+
+
+def test_misses_expire_after_the_window():
+    clock = Clock()
+    throttle = Throttle(free=2, window=60, max_wait=60, clock=clock)
+    throttle.miss("k")
+    clock.now += 61
+    throttle.miss("k")
+    assert throttle.wait_left("k") == 0
+
+
+def test_guessing_through_the_link_is_slowed_too(app_store):
+    ws, _ = make_room(app_store)
+    at = open_page("join", room="QQQQQQ")
+    for _ in range(6):
+        at.query_params["room"] = "QQQQQQ"
+        at.run()
+    at.query_params["room"] = ws.code  # even a right code waits while slowed down
+    at.run()
+    assert "Wacht" in at.error[0].value
+    assert t("join.name") not in [w.label for w in at.text_input]
