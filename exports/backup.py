@@ -1,0 +1,414 @@
+"""JSON backup of a whole workshop, and its restore on any instance.
+
+``to_json(snapshot)`` writes the snapshot (see :mod:`exports.snapshot`) as UTF-8
+JSON. ``load(raw)`` reads and fully validates a backup: size, JSON syntax,
+``format`` and ``format_version``, every field, every text (cleaned with the same
+limits as the live app) and every reference between rows. Anything wrong is
+refused with ``UserError("error.import", reason=...)`` in plain Dutch, before
+anything is written. ``restore(store, raw)`` then writes the workshop in ONE
+transaction under a new join code and a new facilitator secret.
+
+What is not restored, on purpose: the join code, the facilitator secret and the
+participants' private links (all new), timers that were running, the undo
+history of step changes, and the workshop's ``created_at`` (the copy is a new
+workshop, so the retention period starts again). Imports no streamlit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import date, datetime, timezone
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+import canvas_models
+from exports.snapshot import FORMAT, FORMAT_VERSION
+from messages import ORG_TYPES, t
+from workshop.errors import UserError
+from workshop.store import ACTION_STATUSES
+from workshop.text import Limits, clean
+
+#: Largest backup we read, in bytes (setting ``SAMENSPRAAK_IMPORT_MAX_BYTES``).
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def max_bytes_setting() -> int:
+    try:
+        return int(os.environ.get("SAMENSPRAAK_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def to_json(snap: dict, *, indent: int | None = 1) -> bytes:
+    """The snapshot as UTF-8 JSON bytes (non-ASCII kept readable; a lone surrogate becomes U+FFFD)."""
+    text = json.dumps(snap, ensure_ascii=False, indent=indent, default=str)
+    return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
+def refuse(reason_key: str, /, **params: object) -> UserError:
+    return UserError("error.import", reason=t(reason_key, **params))
+
+
+# ------------------------------------------------------------------ schema
+class _In(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=False)
+
+
+def _id():
+    return Field(ge=1, le=2**62)
+
+
+class WorkshopIn(_In):
+    title: str
+    partnership: str
+    date: date
+    facilitator: str = ""
+    anonymous: bool = False
+    max_participants: int = Field(default=Limits.MAX_PARTICIPANTS, ge=1, le=100_000)
+    current_step: int = Field(default=0, ge=0)
+    show_join: bool = True
+    participant_pdf: bool = False
+
+
+class StepIn(_In):
+    id: int = _id()
+    position: int = Field(ge=0, le=1000)
+    werkvorm: str = Field(max_length=40)
+    config: dict = Field(default_factory=dict)
+    locked: bool = False
+    revealed: bool = False
+    stage: int = Field(default=0, ge=0, le=1000)
+    voting_open: bool = False
+    dots: int = Field(default=3, ge=0, le=100)
+    multi_dot: bool = True
+    votes_live: bool = True
+    vote_target: Literal["note", "cluster"] = "note"
+    timer_seconds: Optional[int] = Field(default=None, ge=0, le=24 * 3600)
+    timer_auto_lock: bool = False
+
+
+class ParticipantIn(_In):
+    id: int = _id()
+    name: str = ""
+    org_type: str
+    ready_step: Optional[int] = Field(default=None, ge=0, le=1000)
+
+
+class ClusterIn(_In):
+    id: int = _id()
+    step_id: int
+    name: str
+
+
+class ContributionIn(_In):
+    id: int = _id()
+    step_id: int
+    participant_id: Optional[int] = None
+    section: str = Field(max_length=40)
+    field: str = Field(max_length=40)
+    kind: canvas_models.FieldKind
+    text: str = ""
+    score: Optional[int] = Field(default=None, ge=1, le=5)
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    cluster_id: Optional[int] = None
+    merged_into: Optional[int] = None
+    hidden: bool = False
+    created_at: Optional[datetime] = None
+
+
+class VoteIn(_In):
+    id: int = _id()
+    step_id: int
+    participant_id: int
+    target_type: Literal["note", "cluster"]
+    target_id: int
+    created_at: Optional[datetime] = None
+
+
+class ActionIn(_In):
+    id: int = _id()
+    what: str
+    owner: str = ""
+    partner: str = ""
+    due: Optional[date] = None
+    status: Literal[ACTION_STATUSES] = "open"  # type: ignore[valid-type]
+    link: str = ""
+    confirmed: bool = False
+    proposed_by: Optional[int] = None
+    source: str = Field(default="", max_length=40)
+    merged_into: Optional[int] = None
+    deleted: bool = False
+    review_note: str = ""
+    created_at: Optional[datetime] = None
+    updated_at: Optional[datetime] = None
+
+
+class BackupIn(_In):
+    format: str
+    format_version: int
+    workshop: WorkshopIn
+    steps: list[StepIn] = Field(min_length=1, max_length=100)
+    participants: list[ParticipantIn] = Field(default_factory=list, max_length=100_000)
+    clusters: list[ClusterIn] = Field(default_factory=list, max_length=100_000)
+    contributions: list[ContributionIn] = Field(default_factory=list, max_length=1_000_000)
+    votes: list[VoteIn] = Field(default_factory=list, max_length=1_000_000)
+    actions: list[ActionIn] = Field(default_factory=list, max_length=100_000)
+
+
+# ------------------------------------------------------------------ loading
+def _parse(raw: bytes | str | dict, max_bytes: int) -> dict:
+    if isinstance(raw, dict):
+        return raw
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
+    if not isinstance(raw, (bytes, bytearray)):
+        raise refuse("import.reason.not_json")
+    if len(raw) > max_bytes:
+        raise refuse("import.reason.too_big", size=_mb(len(raw)), limit=_mb(max_bytes))
+    if not raw.strip():
+        raise refuse("import.reason.empty")
+    try:
+        data = json.loads(bytes(raw).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise refuse("import.reason.encoding") from None
+    except (ValueError, RecursionError):
+        raise refuse("import.reason.not_json") from None
+    if not isinstance(data, dict):
+        raise refuse("import.reason.not_backup")
+    return data
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+def _unique(rows: list, what: str) -> dict[int, Any]:
+    by_id: dict[int, Any] = {}
+    for row in rows:
+        if row.id in by_id:
+            raise refuse("import.reason.duplicate", what=what, id=row.id)
+        by_id[row.id] = row
+    return by_id
+
+
+def _clean(value: str, limit: int, label: str, *, required: bool = False, multiline: bool = False) -> str:
+    try:
+        return clean(_SURROGATE.sub("\ufffd", value), limit=limit, label=label, required=required,
+                     multiline=multiline)
+    except UserError as err:
+        raise UserError("error.import", reason=str(err)) from None
+
+
+def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
+    """Read and validate a backup; returns clean rows ready for ``workshop.bulk``.
+
+    Raises ``UserError("error.import", reason=...)`` for anything it cannot use.
+    """
+    data = _parse(raw, max_bytes_setting() if max_bytes is None else max_bytes)
+    if data.get("format") != FORMAT:
+        raise refuse("import.reason.not_backup")
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise refuse("import.reason.version", found=str(version)[:20], expected=FORMAT_VERSION)
+    try:
+        backup = BackupIn.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(top)"
+        raise refuse("import.reason.field", where=where[:120]) from None
+
+    ws = backup.workshop
+    workshop = {
+        "title": _clean(ws.title, Limits.TITLE, "Titel", required=True),
+        "partnership": _clean(ws.partnership, Limits.PARTNERSHIP, "Samenwerkingsverband", required=True),
+        "date": ws.date,
+        "facilitator": _clean(ws.facilitator, Limits.FACILITATOR, "Begeleider"),
+        "anonymous": ws.anonymous, "max_participants": ws.max_participants,
+        "current_step": min(ws.current_step, len(backup.steps) - 1),
+        "show_join": ws.show_join, "participant_pdf": ws.participant_pdf,
+    }
+
+    steps = _unique(backup.steps, "stap")
+    if len({s.position for s in backup.steps}) != len(backup.steps):
+        raise refuse("import.reason.duplicate", what="stappositie", id="")
+    werkvormen: dict[int, canvas_models.Werkvorm] = {}
+    for step in backup.steps:
+        if step.werkvorm not in canvas_models.REGISTRY:
+            raise refuse("import.reason.werkvorm", name=step.werkvorm[:40])
+        try:
+            werkvormen[step.id] = canvas_models.get(step.werkvorm).with_sections(step.config.get("sections"))
+        except (ValidationError, ValueError, TypeError, AttributeError):
+            raise refuse("import.reason.field", where=f"steps.{step.id}.config") from None
+
+    people = _unique(backup.participants, "deelnemer")
+    participants = []
+    for p in backup.participants:
+        if p.org_type not in ORG_TYPES:
+            raise refuse("import.reason.field", where=f"participants.{p.id}.org_type")
+        participants.append({"id": p.id, "name": _clean(p.name, Limits.NAME, "Naam"), "org_type": p.org_type,
+                             "ready_step": p.ready_step})
+
+    clusters_by_id = _unique(backup.clusters, "cluster")
+    clusters = []
+    for c in backup.clusters:
+        _ref(c.step_id in steps, f"clusters.{c.id}.step_id")
+        clusters.append({"id": c.id, "step_id": c.step_id,
+                         "name": _clean(c.name, Limits.CLUSTER, "Clusternaam", required=True)})
+
+    notes_by_id = _unique(backup.contributions, "bijdrage")
+    contributions = []
+    for c in backup.contributions:
+        where = f"contributions.{c.id}"
+        _ref(c.step_id in steps, f"{where}.step_id")
+        _ref(c.participant_id is None or c.participant_id in people, f"{where}.participant_id")
+        wv = werkvormen[c.step_id]
+        try:
+            wv.section(c.section)
+            spec = wv.field(c.field)
+        except KeyError:
+            raise refuse("import.reason.field", where=f"{where}.section") from None
+        _ref(spec.kind == c.kind, f"{where}.kind")
+        _ref(c.cluster_id is None or (c.cluster_id in clusters_by_id
+                                      and clusters_by_id[c.cluster_id].step_id == c.step_id),
+             f"{where}.cluster_id")
+        _ref(c.merged_into is None or (c.merged_into in notes_by_id and c.merged_into != c.id),
+             f"{where}.merged_into")
+        _ref(c.kind == "score" or c.score is None, f"{where}.score")
+        text = _clean(c.text, max(spec.max_length, Limits.TEXT), spec.label, multiline=True)
+        contributions.append({
+            "id": c.id, "step_id": c.step_id, "participant_id": c.participant_id, "section": c.section,
+            "field": c.field, "kind": c.kind, "text": "" if c.kind == "score" else text, "score": c.score,
+            "tags": [tag for tag in c.tags if tag in canvas_models.FUNCTIONS], "cluster_id": c.cluster_id,
+            "merged_into": c.merged_into, "hidden": c.hidden, "created_at": _utc(c.created_at),
+        })
+
+    votes = []
+    for v in backup.votes:
+        where = f"votes.{v.id}"
+        _ref(v.step_id in steps, f"{where}.step_id")
+        _ref(v.participant_id in people, f"{where}.participant_id")
+        pool = notes_by_id if v.target_type == "note" else clusters_by_id
+        _ref(v.target_id in pool, f"{where}.target_id")
+        votes.append({"id": v.id, "step_id": v.step_id, "participant_id": v.participant_id,
+                      "target_type": v.target_type, "target_id": v.target_id, "created_at": _utc(v.created_at)})
+    _unique(backup.votes, "stip")
+
+    actions_by_id = _unique(backup.actions, "actie")
+    actions = []
+    for a in backup.actions:
+        where = f"actions.{a.id}"
+        _ref(a.proposed_by is None or a.proposed_by in people, f"{where}.proposed_by")
+        _ref(a.merged_into is None or (a.merged_into in actions_by_id and a.merged_into != a.id),
+             f"{where}.merged_into")
+        actions.append({
+            "id": a.id, "what": _clean(a.what, Limits.ACTION_WHAT, "Wat", required=True),
+            "owner": _clean(a.owner, Limits.ACTION_WHO, "Wie"),
+            "partner": _clean(a.partner, Limits.ACTION_WHO, "Partner"),
+            "due": a.due, "status": a.status, "link": _clean(a.link, Limits.ACTION_WHO, "Onderwerp"),
+            "confirmed": a.confirmed, "proposed_by": a.proposed_by,
+            "source": _clean(a.source, 40, "Bron"), "merged_into": a.merged_into, "deleted": a.deleted,
+            "review_note": _clean(a.review_note, Limits.REVIEW_NOTE, "Toelichting"),
+            "created_at": _utc(a.created_at), "updated_at": _utc(a.updated_at),
+        })
+
+    return {
+        "workshop": workshop,
+        "steps": [{**s.model_dump(), "config": s.config} for s in backup.steps],
+        "participants": participants, "clusters": clusters, "contributions": contributions,
+        "votes": votes, "actions": actions,
+    }
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """Aware datetimes in UTC (SQLite keeps no offset); naive ones are taken as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def _ref(ok: bool, where: str) -> None:
+    if not ok:
+        raise refuse("import.reason.reference", where=where[:120])
+
+
+def restore(store, raw: bytes | str | dict, *, max_bytes: int | None = None):
+    """Restore a backup as a NEW workshop; returns ``(workshop, facilitator_secret)``.
+
+    Validation happens first; the writing is one transaction, so a refused or
+    failing import leaves the database exactly as it was.
+    """
+    from workshop.bulk import insert_workshop
+
+    return insert_workshop(store, load(raw, max_bytes=max_bytes))
+
+
+def read_snapshot(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
+    """A backup as a snapshot for the PDF/Excel exports, without any database.
+
+    The backup is validated exactly as for a restore; the snapshot keeps the
+    original ids and adds nothing that was not in the file.
+    """
+    data = _parse(raw, max_bytes_setting() if max_bytes is None else max_bytes)
+    clean_rows = load(data, max_bytes=max_bytes)
+    return snapshot_from_rows(data, clean_rows)
+
+
+def snapshot_from_rows(data: dict, rows: dict) -> dict:
+    """Rebuild a snapshot from validated rows (keeps ``latest`` as computed from order)."""
+    from exports.snapshot import iso
+
+    werkvorm_titles = {k: w.title for k, w in canvas_models.REGISTRY.items()}
+    steps = []
+    for s in sorted(rows["steps"], key=lambda s: s["position"]):
+        wv = canvas_models.get(s["werkvorm"]).with_sections(s["config"].get("sections"))
+        steps.append({**s, "title": werkvorm_titles[s["werkvorm"]],
+                      "sections": [{"key": x.key, "title": x.title, "question": x.question, "group": x.group}
+                                   for x in wv.sections]})
+    latest: dict[tuple, int] = {}
+    for c in sorted(rows["contributions"], key=lambda c: c["id"]):
+        if c["kind"] in ("score", "text"):
+            latest[(c["step_id"], c["participant_id"], c["section"], c["field"])] = c["id"]
+    latest_ids = set(latest.values())
+    contributions = [
+        {**c, "created_at": iso(c["created_at"]),
+         "latest": c["id"] in latest_ids if c["kind"] in ("score", "text") else True}
+        for c in sorted(rows["contributions"], key=lambda c: c["id"])
+    ]
+    ws = rows["workshop"]
+    source_ws = data.get("workshop") or {}
+    return {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "exported_at": str(data.get("exported_at") or ""),
+        "workshop": {**ws, "date": iso(ws["date"]), "code": str(source_ws.get("code") or "")[:12],
+                     "created_at": str(source_ws.get("created_at") or "")},
+        "steps": steps,
+        "participants": rows["participants"],
+        "clusters": rows["clusters"],
+        "contributions": contributions,
+        "votes": [{**v, "created_at": iso(v["created_at"])} for v in rows["votes"]],
+        "actions": [{**a, "due": iso(a["due"]), "created_at": iso(a["created_at"]),
+                     "updated_at": iso(a["updated_at"])} for a in rows["actions"]],
+        "earlier_actions": _earlier(data.get("earlier_actions")),
+    }
+
+
+def _earlier(rows: Any) -> list[dict]:
+    """Earlier open actions are shown only, never restored; keep them as short plain text."""
+    out = []
+    if not isinstance(rows, list):
+        return out
+    for row in rows[:1000]:
+        if not isinstance(row, dict):
+            continue
+        out.append({k: str(row.get(k) or "")[:300] for k in
+                    ("what", "owner", "partner", "due", "status", "review_note", "workshop_title",
+                     "workshop_date")})
+    return out

@@ -1,0 +1,287 @@
+"""The workshop as tables: Excel (one sheet per werkvorm step, plus participants, actions, votes)
+and a zip of CSV files with the same tables. Imports no streamlit.
+
+* Anonymous workshops: no names anywhere, and no participant numbers on notes,
+  answers and votes (so rows cannot be linked to one person).
+* Formula injection: a text cell that starts with ``=``, ``+``, ``-``, ``@`` (or a
+  tab or carriage return) is prefixed with an apostrophe, so that Excel,
+  LibreOffice and Google Sheets show it as text instead of running it.
+* Characters that Excel files cannot hold (control characters) are removed, and
+  a text longer than Excel's 32,767 characters is cut with a visible note (the
+  JSON backup keeps it whole).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+import canvas_models
+from exports.snapshot import participants_by_id, step_rows, vote_counts
+from messages import ORG_TYPES, t
+
+EXCEL_MAX = 32_767
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any, *, limit: int | None = EXCEL_MAX) -> Any:
+    """A cell value that a spreadsheet shows as plain text (see the module docstring)."""
+    if not isinstance(value, str):
+        return value
+    text = _ILLEGAL.sub("", value)
+    if text.startswith(_RISKY_START):
+        text = "'" + text
+    if limit is not None and len(text) > limit:
+        note = " " + t("table.cut", count=len(text) - (limit - 200))
+        text = text[: limit - 200] + note
+    return text
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """A DataFrame whose texts can be stored anywhere: lone surrogates (invalid UTF-16 halves that
+    can come from a hand-made JSON file) become U+FFFD, control characters are dropped."""
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, str):
+                row[key] = _ILLEGAL.sub("", _SURROGATE.sub("\ufffd", value))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _yes(value: Any) -> str:
+    return t("table.yes") if value else t("table.no")
+
+
+def _org(code: str | None) -> str:
+    return ORG_TYPES.get(code or "overig", code or "")
+
+
+def _time(value: Any) -> str:
+    if not value:
+        return ""
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return str(value)
+
+
+def _date(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _sheet_name(text: str, taken: set[str]) -> str:
+    name = " ".join(re.sub(r"[\[\]:*?/\\]", " ", text).split()).strip("'")[:31].strip() or "Blad"
+    base, n = name, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(name.lower())
+    return name
+
+
+def tables(snap: dict) -> dict[str, pd.DataFrame]:
+    """Every table of the export, by sheet name, in sheet order (values not yet made safe)."""
+    anonymous = bool((snap.get("workshop") or {}).get("anonymous"))
+    people = participants_by_id(snap)
+    number = {pid: i + 1 for i, pid in enumerate(sorted(people))}
+    taken: set[str] = set()
+    out: dict[str, pd.DataFrame] = {}
+
+    col = {k: t(f"table.col.{k}") for k in (
+        "nr", "name", "org", "ready", "participant", "section", "text", "cluster", "tags", "dots", "hidden",
+        "merged", "time", "aspect", "score", "goed", "beter", "what", "owner", "partner", "due", "status",
+        "link", "confirmed", "review", "proposer", "source", "step", "target_type", "target_nr", "workshop")}
+
+    # -- participants
+    rows = []
+    steps = sorted(snap.get("steps", []), key=lambda s: s.get("position", 0))
+    for pid in sorted(people):
+        p = people[pid]
+        row = {col["nr"]: number[pid]}
+        if not anonymous:
+            row[col["name"]] = p.get("name") or ""
+        row[col["org"]] = _org(p.get("org_type"))
+        ready = p.get("ready_step")
+        row[col["ready"]] = ready + 1 if isinstance(ready, int) else None
+        rows.append(row)
+    out[_sheet_name(t("table.sheet.participants"), taken)] = _frame(
+        rows, columns=[c for c in (col["nr"], None if anonymous else col["name"], col["org"], col["ready"]) if c])
+
+    # -- one sheet per step
+    note_numbers: dict[int, int] = {}
+    for n, step in enumerate(steps, start=1):
+        key = step.get("werkvorm")
+        layout = canvas_models.REGISTRY[key].layout if key in canvas_models.REGISTRY else "wall"
+        titles = {s["key"]: s["title"] for s in step.get("sections") or []}
+        name = _sheet_name(t("table.sheet.step", n=n, title=step.get("title", key)), taken)
+        if layout == "praatplaat":
+            out[name] = _praatplaat(snap, step, titles, col, number, anonymous)
+        elif layout == "followup":
+            out[name] = _earlier(snap, col)
+        else:
+            out[name] = _notes(snap, step, titles, col, number, anonymous, layout, note_numbers)
+
+    # -- actions
+    rows = []
+    for i, a in enumerate(a for a in snap.get("actions", []) if not a.get("deleted")):
+        row = {col["nr"]: i + 1, col["what"]: a.get("what", ""), col["owner"]: a.get("owner", ""),
+               col["partner"]: a.get("partner", ""), col["due"]: _date(a.get("due")),
+               col["status"]: a.get("status", ""), col["link"]: a.get("link", ""),
+               col["confirmed"]: _yes(a.get("confirmed")), col["review"]: a.get("review_note", "")}
+        if not anonymous:
+            row[col["proposer"]] = number.get(a.get("proposed_by"))
+        row[col["source"]] = a.get("source", "")
+        row[col["time"]] = _time(a.get("created_at"))
+        rows.append(row)
+    columns = [col[k] for k in ("nr", "what", "owner", "partner", "due", "status", "link", "confirmed", "review")]
+    columns += ([] if anonymous else [col["proposer"]]) + [col["source"], col["time"]]
+    out[_sheet_name(t("table.sheet.actions"), taken)] = _frame(rows, columns)
+
+    # -- votes
+    step_no = {s["id"]: i for i, s in enumerate(steps, start=1)}
+    cluster_name = {c["id"]: c["name"] for c in snap.get("clusters", [])}
+    note_text = {c["id"]: c["text"] for c in snap.get("contributions", [])}
+    rows = []
+    for v in snap.get("votes", []):
+        is_note = v["target_type"] == "note"
+        row = {col["step"]: step_no.get(v["step_id"]),
+               col["target_type"]: t("table.target.note") if is_note else t("table.target.cluster"),
+               col["target_nr"]: note_numbers.get(v["target_id"]) if is_note else None,
+               col["text"]: note_text.get(v["target_id"], "") if is_note else cluster_name.get(v["target_id"], "")}
+        if not anonymous:
+            row[col["participant"]] = number.get(v["participant_id"])
+        row[col["org"]] = _org((people.get(v["participant_id"]) or {}).get("org_type"))
+        row[col["time"]] = _time(v.get("created_at"))
+        rows.append(row)
+    columns = [col["step"], col["target_type"], col["target_nr"], col["text"]]
+    columns += ([] if anonymous else [col["participant"]]) + [col["org"], col["time"]]
+    out[_sheet_name(t("table.sheet.votes"), taken)] = _frame(rows, columns)
+    return out
+
+
+def _notes(snap, step, titles, col, number, anonymous, layout, note_numbers) -> pd.DataFrame:
+    rows = []
+    votes = vote_counts(snap, step["id"], "note")
+    clusters = {c["id"]: c["name"] for c in snap.get("clusters", []) if c["step_id"] == step["id"]}
+    notes = step_rows(snap, step["id"], kinds=("note", "tagged_note"))
+    for row in notes:
+        note_numbers[row["id"]] = len(note_numbers) + 1
+    for row in notes:
+        out = {col["nr"]: note_numbers[row["id"]], col["section"]: titles.get(row["section"], row["section"]),
+               col["text"]: row["text"]}
+        if layout == "wall" or clusters:
+            cid = row.get("cluster_id")
+            out[col["cluster"]] = clusters.get(cid, "")
+        if layout == "grow" or any(r.get("tags") for r in notes):
+            out[col["tags"]] = ", ".join(row.get("tags") or [])
+        out[col["dots"]] = votes.get(row["id"], 0)
+        out[col["hidden"]] = _yes(row.get("hidden"))
+        out[col["merged"]] = note_numbers.get(row.get("merged_into"))
+        if not anonymous:
+            out[col["participant"]] = number.get(row.get("participant_id"))
+            out[col["name"]] = row.get("name") or ""
+        out[col["org"]] = _org(row.get("org_type"))
+        out[col["time"]] = _time(row.get("created_at"))
+        rows.append(out)
+    columns = [col["nr"], col["section"], col["text"]]
+    if layout == "wall" or clusters:
+        columns.append(col["cluster"])
+    if layout == "grow" or any(r.get("tags") for r in notes):
+        columns.append(col["tags"])
+    columns += [col["dots"], col["hidden"], col["merged"]]
+    columns += ([] if anonymous else [col["participant"], col["name"]]) + [col["org"], col["time"]]
+    return _frame(rows, columns)
+
+
+def _praatplaat(snap, step, titles, col, number, anonymous) -> pd.DataFrame:
+    """One row per participant and aspect: score, what goes well, what should improve (newest answers)."""
+    answers = step_rows(snap, step["id"], kinds=("score", "text"))
+    merged: dict[tuple, dict] = {}
+    for row in answers:
+        key = (row["participant_id"], row["section"])
+        entry = merged.setdefault(key, {"row": row, "score": None, "has_score": False, "goed": "", "beter": "",
+                                        "hidden": False})
+        if row["kind"] == "score":
+            entry["score"], entry["has_score"] = row["score"], True
+        elif row["field"] in ("goed", "beter"):
+            entry[row["field"]] = row["text"]
+        entry["hidden"] = entry["hidden"] or bool(row.get("hidden"))
+    order = {s["key"]: i for i, s in enumerate(step.get("sections") or [])}
+    rows = []
+    for (pid, section), e in merged.items():
+        score: Any = e["score"] if e["score"] is not None else (t("table.unknown") if e["has_score"] else None)
+        out = {col["aspect"]: titles.get(section, section), col["score"]: score, col["goed"]: e["goed"],
+               col["beter"]: e["beter"], col["hidden"]: _yes(e["hidden"])}
+        if not anonymous:
+            out[col["participant"]] = number.get(pid)
+            out[col["name"]] = e["row"].get("name") or ""
+        out[col["org"]] = _org(e["row"].get("org_type"))
+        # Anonymous: sort within an aspect by content, so row order does not link answers to a person.
+        out["_order"] = ((order.get(section, 99), str(score), e["goed"], e["beter"]) if anonymous
+                         else (order.get(section, 99), pid or 0))
+        rows.append(out)
+    rows.sort(key=lambda r: r["_order"])
+    for r in rows:
+        del r["_order"]
+    columns = [col["aspect"], col["score"], col["goed"], col["beter"], col["hidden"]]
+    columns += ([] if anonymous else [col["participant"], col["name"]]) + [col["org"]]
+    return _frame(rows, columns)
+
+
+def _earlier(snap, col) -> pd.DataFrame:
+    """The follow-up step: open actions of earlier workshops that came back for review."""
+    rows = [{col["what"]: a.get("what", ""), col["owner"]: a.get("owner", ""), col["partner"]: a.get("partner", ""),
+             col["due"]: _date(a.get("due")), col["status"]: a.get("status", ""),
+             col["review"]: a.get("review_note", ""),
+             col["workshop"]: f"{a.get('workshop_title', '')} ({a.get('workshop_date', '')})"}
+            for a in snap.get("earlier_actions") or []]
+    return _frame(rows, [col[k] for k in ("what", "owner", "partner", "due", "status", "review",
+                                                          "workshop")])
+
+
+def _safe_frame(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    frame = frame.copy()
+    for name in frame.columns:
+        if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name]):
+            frame[name] = frame[name].map(lambda v: safe_cell(v, limit=limit))
+    return frame
+
+
+def to_xlsx(snap: dict) -> bytes:
+    """All tables as one Excel workbook."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in tables(snap).items():
+            safe = _safe_frame(frame, EXCEL_MAX)
+            safe.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            for i, column in enumerate(safe.columns, start=1):
+                longest = max([len(str(column))] + [min(len(str(v)), 60) for v in safe[column].head(500)])
+                sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = min(max(8, longest + 2), 62)
+            sheet.freeze_panes = "A2"
+    return buffer.getvalue()
+
+
+def to_csv_zip(snap: dict) -> bytes:
+    """All tables as CSV files (UTF-8 with BOM, so Excel reads the accents) in one zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for i, (name, frame) in enumerate(tables(snap).items(), start=1):
+            safe = _safe_frame(frame, None)
+            text = safe.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+            filename = f"{i:02d} {re.sub(r'[^0-9A-Za-zÀ-ÿ .()_-]+', '_', name).strip()}.csv"
+            archive.writestr(filename, ("\ufeff" + text).encode("utf-8"))
+    return buffer.getvalue()

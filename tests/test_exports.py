@@ -1,0 +1,597 @@
+"""Exports: snapshot, JSON backup and restore, Excel/CSV, the follow-up PDF, the demo and the CLI.
+
+The ``store`` fixture (tests/conftest.py) runs each storage test on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pypdf
+import pytest
+from openpyxl import load_workbook
+
+from exports import backup, demo, pdf, tables
+from exports.snapshot import FORMAT_VERSION, snapshot
+from helpers import assert_dutch, count_rows
+from workshop import db as D
+from workshop.errors import UserError
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLES = (D.workshops, D.steps, D.participants, D.contributions, D.clusters, D.votes, D.actions)
+
+#: Hostile strings for the exports (issue 8 keeps lists per input; this one is for PDF/Excel/CSV/JSON).
+HOSTILE = [
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "<b>vet</b> &amp; <i>schuin</i> &lt;tag&gt;",
+    "<!-- commentaar --> <style>body{display:none}</style>",
+    "[klik](javascript:alert(1))",
+    "![plaatje](https://example.invalid/x.png)",
+    "# Kop\n## Subkop\n---\n* lijst",
+    "**vet** __ook vet__ `code` ~~weg~~",
+    "Robert'); DROP TABLE contributions;--",
+    "' OR '1'='1",
+    "1; SELECT * FROM workshops WHERE 1=1 --",
+    "=1+1",
+    "=HYPERLINK(\"https://example.invalid\";\"klik\")",
+    "+31 6 12345678",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\tTab vooraan",
+    "x" * 100_000,
+    "lang" + "woord" * 5_000,
+    "NUL\x00teken",
+    "bel\x07 escape\x1b[31m rood",
+    "\x01\x02\x03\x04\x05\x06\x0b\x0c\x0e\x0f\x7f\x9f",
+    "مرحبا بالجميع في الورشة",
+    "שלום לכולם",
+    "\u202eomgekeerd\u202c",
+    "\u2066isolaat\u2069 \u200f",
+    "🎓📚🤝💪🏽👩‍🏫🏳️‍🌈",
+    "zero\u200bwidth\u200djoiner\ufeffbom",
+    "合作伙伴关系很重要",
+    "日本語のテキストと한국어",
+    "Ünïcödé ë é ü ï ß Ø ł ñ ç",
+    "Ẑ̶̧̛a̷̡͝l̴̢̛g̸̨̛o̵̧̕",
+    "{nb} {title} %s %d {0} ${HOME}",
+    "\ud800 losse surrogaat",
+    "vóór\ue000achter",  # a private-use character no font draws: replaced visibly, line kept
+    "\n\n\n",
+    "",
+    " ",
+]
+
+
+# ------------------------------------------------------------------ helpers
+def canonical(snap: dict, *, times: bool = True) -> dict:
+    """A snapshot without ids, codes and secrets, for comparing two workshops."""
+    people = sorted(snap["participants"], key=lambda p: p["id"])
+    person = {p["id"]: i for i, p in enumerate(people)}
+    steps = sorted(snap["steps"], key=lambda s: s["position"])
+    step = {s["id"]: s["position"] for s in steps}
+    cluster = {c["id"]: (step[c["step_id"]], c["name"]) for c in snap["clusters"]}
+    notes = sorted(snap["contributions"], key=lambda c: c["id"])
+    note = {c["id"]: i for i, c in enumerate(notes)}
+    actions = sorted(snap["actions"], key=lambda a: a["id"])
+    action = {a["id"]: i for i, a in enumerate(actions)}
+    when = (lambda v: v) if times else (lambda v: None)
+    ws = snap["workshop"]
+    return {
+        "workshop": {k: ws[k] for k in ("title", "partnership", "date", "facilitator", "anonymous",
+                                        "max_participants", "current_step", "show_join", "participant_pdf")},
+        "steps": [{k: v for k, v in s.items() if k != "id"} for s in steps],
+        "participants": [(p["name"], p["org_type"], p["ready_step"]) for p in people],
+        "clusters": sorted(cluster.values()),
+        "contributions": [
+            (step[c["step_id"]], person.get(c["participant_id"]), c["section"], c["field"], c["kind"], c["text"],
+             c["score"], tuple(c["tags"]), cluster.get(c["cluster_id"]), note.get(c["merged_into"]), c["hidden"],
+             c["latest"], when(c["created_at"]))
+            for c in notes],
+        "votes": sorted(
+            (step[v["step_id"]], person[v["participant_id"]], v["target_type"],
+             note[v["target_id"]] if v["target_type"] == "note" else cluster[v["target_id"]], when(v["created_at"]))
+            for v in snap["votes"]),
+        "actions": [
+            (a["what"], a["owner"], a["partner"], a["due"], a["status"], a["link"], a["confirmed"],
+             person.get(a["proposed_by"]), a["source"], action.get(a["merged_into"]), a["deleted"], a["review_note"],
+             when(a["created_at"]), when(a["updated_at"]))
+            for a in actions],
+    }
+
+
+def norm(text: str) -> str:
+    """Text as compared with PDF extraction: NFKC, no whitespace, no invisible or control characters."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Mn"))
+
+
+def is_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def assert_in_pdf(text: str, haystack: str, what: str) -> None:
+    """``text`` appears in the PDF text, wrapping ignored.
+
+    Right-to-left words come out of PDF text extraction in visual order, so for
+    text with Arabic or Hebrew every word must appear (the words may be reordered).
+    """
+    if is_rtl(text):
+        for word in text.split():
+            token = norm(word.strip("()[]{}.,:;!?\"'"))
+            assert token in haystack, f"{what}: word {word!r} of {text!r} not in the PDF"
+    else:
+        assert norm(text) in haystack, f"{what}: {text!r} not in the PDF"
+
+
+def visible(row: dict) -> bool:
+    return not row["hidden"] and row["merged_into"] is None
+
+
+def total_rows(store) -> dict[str, int]:
+    return {table.name: count_rows(store, table) for table in TABLES}
+
+
+@pytest.fixture(scope="module")
+def demo_snap() -> dict:
+    """A 14-participant demo as a snapshot, without a database (plan -> backup reader)."""
+    return backup.read_snapshot(backup.to_json(demo.plan(14, seed=3)))
+
+
+# ------------------------------------------------------------ snapshot/backup
+def test_snapshot_reads_everything_through_the_store(store):
+    ws, _ = demo.generate(store, 8, seed=5)  # the real write path: the Store API
+    snap = snapshot(store, ws.id)
+    plan = demo.plan(8, seed=5)
+    assert snap["format_version"] == FORMAT_VERSION
+    assert [s["werkvorm"] for s in snap["steps"]] == [s["werkvorm"] for s in plan["steps"]]
+    assert len(snap["participants"]) == 8 and all("token" not in p for p in snap["participants"])
+    assert len(snap["contributions"]) == len(plan["contributions"])
+    assert sum(c["hidden"] for c in snap["contributions"]) == 1
+    assert sum(not c["latest"] for c in snap["contributions"]) == sum(not c["latest"] for c in plan["contributions"])
+    assert len(snap["votes"]) == len(plan["votes"]) and len(snap["actions"]) == len(plan["actions"])
+    assert {c["name"] for c in snap["clusters"]} == set(demo.SUBJECTS)
+    # The Store API path and the one-transaction path build the same workshop.
+    fast_ws, _ = demo.generate(store, 8, seed=5, fast=True)
+    assert canonical(snapshot(store, fast_ws.id), times=False) == canonical(snap, times=False)
+
+
+def test_json_backup_round_trip_loses_nothing(store, tmp_path):
+    ws, secret = demo.generate(store, 10, seed=7, fast=True)
+    first = snapshot(store, ws.id)
+    raw = backup.to_json(first)
+    assert json.loads(raw)["format_version"] == FORMAT_VERSION
+
+    # Restore into a fresh database (SQLite) and into the same one (this backend).
+    fresh = D.Database(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        from workshop.store import Store
+
+        other = Store(fresh)
+        copy_ws, copy_secret = backup.restore(other, raw)
+        assert canonical(snapshot(other, copy_ws.id)) == canonical(first)
+    finally:
+        fresh.dispose()
+    again_ws, again_secret = backup.restore(store, raw)
+    again = snapshot(store, again_ws.id)
+    assert canonical(again) == canonical(first)
+    assert again_ws.code != ws.code and again_secret != secret
+    store.authorize(again_ws.code, again_secret)  # the new secret works
+    with pytest.raises(UserError):
+        store.authorize(again_ws.code, secret)  # the old one does not
+    # and a backup of the copy is the same backup again
+    assert canonical(backup.read_snapshot(backup.to_json(again))) == canonical(first)
+
+
+@pytest.mark.parametrize("case", [
+    "malformed", "not_utf8", "empty", "list", "wrong_format", "wrong_version", "missing_version", "too_big",
+    "bad_score", "unknown_werkvorm", "dangling_vote", "dangling_cluster", "duplicate_id", "bad_org",
+    "too_long_text", "bad_date",
+])
+def test_bad_imports_are_refused_and_write_nothing(store, case):
+    ws, _ = demo.generate(store, 4, seed=2, fast=True)
+    good = snapshot(store, ws.id)
+    data = json.loads(backup.to_json(good))
+    kwargs = {}
+    if case == "malformed":
+        raw = backup.to_json(good)[:-20]
+    elif case == "not_utf8":
+        raw = "{}".encode("utf-16")
+    elif case == "empty":
+        raw = b"   "
+    elif case == "list":
+        raw = b"[1, 2, 3]"
+    else:
+        if case == "wrong_format":
+            data["format"] = "iets-anders"
+        elif case == "wrong_version":
+            data["format_version"] = FORMAT_VERSION + 1
+        elif case == "missing_version":
+            del data["format_version"]
+        elif case == "too_big":
+            kwargs["max_bytes"] = 2_000
+        elif case == "bad_score":
+            next(c for c in data["contributions"] if c["kind"] == "score")["score"] = 9
+        elif case == "unknown_werkvorm":
+            data["steps"][0]["werkvorm"] = "tarot"
+        elif case == "dangling_vote":
+            data["votes"][0]["target_id"] = 10**9
+        elif case == "dangling_cluster":
+            next(c for c in data["contributions"] if c["kind"] == "note")["cluster_id"] = 10**9
+        elif case == "duplicate_id":
+            data["participants"].append(dict(data["participants"][0]))
+        elif case == "bad_org":
+            data["participants"][0]["org_type"] = "school"
+        elif case == "too_long_text":
+            data["actions"][0]["what"] = "x" * 5_000
+        elif case == "bad_date":
+            data["workshop"]["date"] = "32-13-2026"
+        raw = json.dumps(data).encode()
+    before = total_rows(store)
+    with pytest.raises(UserError) as info:
+        backup.restore(store, raw, **kwargs)
+    assert info.value.key == "error.import"
+    assert_dutch(info.value)
+    assert str(info.value).startswith("Deze back-up kunnen we niet inlezen: ")
+    assert total_rows(store) == before
+
+
+def test_import_size_limit_is_a_setting(store, monkeypatch):
+    ws, _ = demo.generate(store, 3, seed=2, fast=True)
+    raw = backup.to_json(snapshot(store, ws.id))
+    monkeypatch.setenv("SAMENSPRAAK_IMPORT_MAX_BYTES", str(len(raw) - 1))
+    with pytest.raises(UserError, match="MB"):
+        backup.restore(store, raw)
+    monkeypatch.setenv("SAMENSPRAAK_IMPORT_MAX_BYTES", str(len(raw)))
+    assert backup.restore(store, raw)[0].title == ws.title
+    assert backup.DEFAULT_MAX_BYTES == 20 * 1024 * 1024
+
+
+def test_failing_restore_leaves_nothing_half_written(store, monkeypatch):
+    """A database error in the middle of a restore rolls the whole workshop back."""
+    import workshop.bulk as bulk
+
+    ws, _ = demo.generate(store, 5, seed=4, fast=True)
+    raw = backup.to_json(snapshot(store, ws.id))
+    real = bulk._insert_many
+
+    def failing(conn, table, rows):
+        if table is D.votes:  # workshop, steps, participants, clusters, notes are written by now
+            raise RuntimeError("disk full")
+        return real(conn, table, rows)
+
+    monkeypatch.setattr(bulk, "_insert_many", failing)
+    before = total_rows(store)
+    with pytest.raises(RuntimeError):
+        backup.restore(store, raw)
+    assert total_rows(store) == before
+
+
+def test_restore_cleans_hostile_text(store):
+    """Text in a backup is cleaned like typed text: PostgreSQL would refuse a NUL."""
+    data = json.loads(backup.to_json(demo.plan(3, seed=1)))
+    note = next(c for c in data["contributions"] if c["kind"] == "note")
+    note["text"] = "NUL\x00 en \u202eomgekeerd\u202c <script>x</script>"
+    data["participants"][0]["name"] = "Bel\x07la"
+    data["participants"][1]["name"] = "A\ud800B"  # a lone surrogate, as JSON can spell it
+    ws, _ = backup.restore(store, json.dumps(data))
+    snap = snapshot(store, ws.id)
+    texts = {c["text"] for c in snap["contributions"]}
+    assert "NUL en omgekeerd <script>x</script>" in texts
+    assert snap["participants"][0]["name"] == "Bella"
+    assert snap["participants"][1]["name"] == "A\ufffdB"
+
+
+# --------------------------------------------------------------- Excel / CSV
+def unneutralise(value):
+    if isinstance(value, str) and value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return value[1:]
+    return value
+
+
+def test_excel_and_csv_round_trip(demo_snap):
+    snap = demo_snap
+    frames = tables.tables(snap)
+    xlsx = pd.read_excel(io.BytesIO(tables.to_xlsx(snap)), sheet_name=None)
+    assert list(xlsx) == list(frames)
+    names = list(xlsx)
+    assert names[0] == "Deelnemers" and names[-2:] == ["Acties", "Stippen"]
+    assert len(names) == 2 + len(snap["steps"]) + 1
+
+    people = xlsx["Deelnemers"]
+    assert len(people) == len(snap["participants"])
+    assert sorted(people["Naam"].fillna("")) == sorted(p["name"] for p in snap["participants"])
+
+    steps = sorted(snap["steps"], key=lambda s: s["position"])
+    for sheet, step in zip(names[1:], steps):
+        frame = xlsx[sheet]
+        rows = [c for c in snap["contributions"] if c["step_id"] == step["id"]]
+        if step["werkvorm"] == "praatplaat":
+            latest = {(c["participant_id"], c["section"]) for c in rows if c["latest"]}
+            assert len(frame) == len(latest)
+            remarks = sorted(c["text"] for c in rows if c["latest"] and c["field"] == "beter" and c["text"])
+            got = sorted(unneutralise(v) for v in frame["Wat moet beter"].dropna() if v != "")
+            assert got == remarks
+        elif step["werkvorm"] == "followup":
+            assert list(frame.columns)[0] == "Wat"
+        else:
+            notes = [c for c in rows if c["kind"] in ("note", "tagged_note")]
+            assert len(frame) == len(notes)
+            assert [unneutralise(v) for v in frame["Tekst"]] == [c["text"] for c in notes]
+            assert frame["Stippen"].sum() == sum(1 for v in snap["votes"] if v["step_id"] == step["id"])
+
+    live = [a for a in snap["actions"] if not a["deleted"]]
+    assert [unneutralise(v) for v in xlsx["Acties"]["Wat"]] == [a["what"] for a in live]
+    assert len(xlsx["Stippen"]) == len(snap["votes"])
+
+    with zipfile.ZipFile(io.BytesIO(tables.to_csv_zip(snap))) as archive:
+        files = sorted(archive.namelist())
+        assert len(files) == len(frames)
+        for filename, (sheet, frame) in zip(files, frames.items()):
+            with archive.open(filename) as handle:
+                back = pd.read_csv(handle, encoding="utf-8-sig", keep_default_na=False)
+            assert list(back.columns) == list(frame.columns), filename
+            assert len(back) == len(frame), filename
+            text_cols = [c for c in ("Tekst", "Wat", "Naam") if c in frame.columns]
+            for col in text_cols:
+                assert [unneutralise(v) for v in back[col]] == [("" if v is None else v) for v in frame[col]]
+
+
+def test_formula_injection_is_neutralised_but_readable(demo_snap):
+    for risky in ("=1+1", "+31 6 1234", "-2+3", "@SUM(A1)", "\tx", "\rx"):
+        assert tables.safe_cell(risky) == "'" + risky
+    assert tables.safe_cell("gewoon =1+1") == "gewoon =1+1"
+    assert tables.safe_cell(3) == 3
+    snap = json.loads(json.dumps(demo_snap))
+    note = next(c for c in snap["contributions"] if c["kind"] == "note")
+    note["text"] = "=HYPERLINK(\"https://example.invalid\",\"klik\")"
+    book = load_workbook(io.BytesIO(tables.to_xlsx(snap)))
+    cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "'=HYPERLINK(\"https://example.invalid\",\"klik\")" in cells
+    assert not any(v.startswith(("=", "+", "-", "@")) for v in cells)
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    with zipfile.ZipFile(io.BytesIO(tables.to_csv_zip(snap))) as archive:
+        csv_text = "".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
+    assert "\"'=HYPERLINK(" in csv_text and "\"=HYPERLINK(" not in csv_text
+
+
+# ---------------------------------------------------------------------- PDF
+def test_pdf_holds_every_note_remark_and_action(store):
+    ws, _ = demo.generate(store, 12, seed=11)  # through the Store API
+    snap = snapshot(store, ws.id)
+    progress = []
+    data = pdf.build_pdf(snap, progress=lambda f, label: progress.append((f, label)))
+    assert data.startswith(b"%PDF-")
+    text = norm(pdf_text(data))
+
+    notes = [c for c in snap["contributions"] if c["kind"] in ("note", "tagged_note") and visible(c)]
+    remarks = [c for c in snap["contributions"] if c["kind"] == "text" and c["latest"] and c["text"]]
+    actions = [a for a in snap["actions"] if not a["deleted"]]
+    assert len(notes) > 100 and len(remarks) > 20 and len(actions) > 10
+    for note in notes:
+        assert_in_pdf(note["text"], text, "note")
+    for remark in remarks:
+        assert_in_pdf(remark["text"], text, "remark")
+    for action in actions:
+        for field in ("what", "owner", "partner"):
+            if action[field]:
+                assert_in_pdf(action[field], text, f"action {field}")
+    for person in snap["participants"]:  # not anonymous: names on the cover
+        assert_in_pdf(person["name"], text, "name")
+    # Unicode made it through: Arabic, Chinese, emoji, accents.
+    for sample in ("王小明", "فاطمة", "Zoë", "Łukasz", "🎓"):
+        assert norm(sample) in text, sample
+    for fixed in (snap["workshop"]["title"], "12 maart 2026", "Afspraken en acties", "Over de gegevens",
+                  "Hier kijken we verschillend", "Functies per fase", "pagina 2 van"):
+        assert norm(fixed) in text, fixed
+    # progress runs from 0 to 1, never backwards
+    fractions = [f for f, _ in progress]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0 and fractions == sorted(fractions)
+    assert all(isinstance(label, str) and label for _, label in progress)
+
+
+def test_pdf_renders_to_png(demo_snap, tmp_path):
+    source = tmp_path / "verslag.pdf"
+    source.write_bytes(pdf.build_pdf(demo_snap))
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm (Debian poppler-utils) is needed; ./test.sh installs it"
+    subprocess.run([pdftoppm, "-r", "40", "-png", str(source), str(tmp_path / "page")], check=True, timeout=120)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == len(pypdf.PdfReader(str(source)).pages) >= 5
+    for page in pages:
+        assert page.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and page.stat().st_size > 1000
+
+
+def test_pdf_is_vector_and_embeds_only_what_it_needs(demo_snap):
+    data = pdf.build_pdf(demo_snap)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    images = sum(len(page.images) for page in reader.pages)
+    assert images == 0  # charts are drawn as vectors
+    fonts = set()
+    for page in reader.pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            fonts.add(str(font.get_object().get("/BaseFont")))
+    assert any("DejaVu" in f for f in fonts)
+    assert len(data) < 1_000_000
+
+
+def test_anonymous_workshop_shows_no_names_anywhere():
+    plan = demo.plan(20, seed=9, anonymous=True)
+    snap = backup.read_snapshot(backup.to_json(plan))
+    names = [p["name"] for p in snap["participants"] if p["name"]]
+    assert names, "the demo keeps a few typed names, to prove they stay hidden"
+    text = norm(pdf_text(pdf.build_pdf(snap)))
+    book = load_workbook(io.BytesIO(tables.to_xlsx(snap)))
+    cells = " ".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row)
+    with zipfile.ZipFile(io.BytesIO(tables.to_csv_zip(snap))) as archive:
+        csv_text = "".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
+    for name in names:
+        assert norm(name) not in text, name
+        assert name not in cells and name not in csv_text, name
+    assert "Naam" not in cells and norm("Deze workshop was anoniem") in text
+
+
+def test_hostile_strings_never_crash_any_export(demo_snap):
+    snap = json.loads(json.dumps(demo_snap))
+    steps = {s["werkvorm"]: s for s in snap["steps"]}
+    snap["workshop"]["title"] = HOSTILE[0] + " " + HOSTILE[22] + " " + HOSTILE[26]
+    snap["workshop"]["facilitator"] = HOSTILE[19]
+    snap["clusters"][0]["name"] = HOSTILE[29]
+    next_id = max(c["id"] for c in snap["contributions"]) + 1
+    for i, text in enumerate(HOSTILE):
+        snap["participants"][i % len(snap["participants"])]["name"] = text[:200]
+        for werkvorm in ("brainstorm", "canvas", "grow"):
+            step = steps[werkvorm]
+            snap["contributions"].append({
+                "id": next_id, "step_id": step["id"], "participant_id": snap["participants"][0]["id"],
+                "section": step["sections"][i % len(step["sections"])]["key"], "field": "note",
+                "kind": "tagged_note" if werkvorm == "grow" else "note", "text": text, "score": None,
+                "tags": ["werven"], "cluster_id": None, "merged_into": None, "hidden": False, "latest": True,
+                "created_at": "2026-03-12T10:00:00+00:00"})
+            next_id += 1
+        snap["contributions"].append({
+            "id": next_id, "step_id": steps["praatplaat"]["id"], "participant_id": snap["participants"][1]["id"],
+            "section": steps["praatplaat"]["sections"][0]["key"], "field": "goed", "kind": "text", "text": text,
+            "score": None, "tags": [], "cluster_id": None, "merged_into": None, "hidden": False, "latest": True,
+            "created_at": "2026-03-12T10:00:00+00:00"})
+        next_id += 1
+        snap["actions"][i % len(snap["actions"])].update(what=text, owner=text[:300], partner=text[:50])
+
+    data = pdf.build_pdf(snap)
+    text = pdf_text(data)
+    assert "vóór\ufffdachter" in text  # undrawable glyph replaced visibly, rest of the line kept
+    assert "[… nog" in text  # a 100,000-character text is cut with a visible note
+    assert norm("<script>alert('x')</script>") in norm(text)  # markup printed as text
+    assert norm("[klik](javascript:alert(1))") in norm(text)
+    assert "合作伙伴关系很重要" in text and "日本語のテキストと" in text
+    # Korean is not in the bundled fonts: each syllable shows as a replacement character.
+    assert "日本語のテキストと\ufffd\ufffd\ufffd" in text
+    assert tables.to_xlsx(snap)[:2] == b"PK" and tables.to_csv_zip(snap)[:2] == b"PK"
+    json.loads(backup.to_json(snap))  # the backup writer takes anything a snapshot holds
+
+
+def test_shared_hostile_list_in_every_export(demo_snap):
+    """Every string of tests/hostile.py, stored as the app stores it, in a note, a remark, an
+    action and a name: each export is built, and the PDF shows each one as plain text."""
+    from hostile import HOSTILE as SHARED
+    from workshop.text import clean
+
+    snap = json.loads(json.dumps(demo_snap))
+    steps = {s["werkvorm"]: s for s in snap["steps"]}
+    next_id = max(c["id"] for c in snap["contributions"]) + 1
+    stored = []
+    for i, (name, raw) in enumerate(SHARED.items()):
+        try:
+            text = clean(raw, limit=200_000, label="x", multiline=True)
+        except UserError:
+            continue  # refused at input (for example only NUL): never stored, nothing to export
+        stored.append(text)
+        step = steps["brainstorm"]
+        snap["contributions"].append({
+            "id": next_id, "step_id": step["id"], "participant_id": snap["participants"][0]["id"],
+            "section": "ideeen", "field": "note", "kind": "note", "text": text, "score": None, "tags": [],
+            "cluster_id": None, "merged_into": None, "hidden": False, "latest": True, "created_at": None})
+        next_id += 1
+        snap["actions"][i % len(snap["actions"])]["what"] = text
+    assert len(stored) >= 30
+    data = pdf.build_pdf(snap)
+    text = norm(pdf_text(data))
+    probe = pdf.Report("probe")
+    for value in stored:
+        if len(value) <= 500:  # longer ones are wrapped across pages with running headers between
+            assert_in_pdf(probe.prep(value), text, "hostile")
+    assert tables.to_xlsx(snap)[:2] == b"PK" and tables.to_csv_zip(snap)[:2] == b"PK"
+    assert json.loads(backup.to_json(snap))["contributions"][-1]["text"] == stored[-1]
+
+
+def test_text_cleaning_for_the_pdf():
+    assert pdf.clean_text("a\x00b\x07c\u202ed\u200be\ufeff") == "abcde"
+    assert pdf.clean_text("x" * 20, limit=10).startswith("x" * 10 + " [… nog 10 tekens")
+    assert pdf.clean_text("\ud800") == "\ufffd"
+    assert pdf.clean_text("e\u0301") == "é"  # NFC
+
+
+def test_empty_workshop_still_gives_a_report(store):
+    ws, _ = store.create_workshop(title="Leeg", partnership="Regio Leeg", day=__import__("datetime").date(2026, 1, 5),
+                                  facilitator="", werkvormen=["brainstorm", "praatplaat", "followup", "canvas", "grow"])
+    snap = snapshot(store, ws.id)
+    text = norm(pdf_text(pdf.build_pdf(snap)))
+    assert norm("Er deden nog geen deelnemers mee.") in text and norm("Er zijn geen acties vastgelegd.") in text
+    assert set(pd.read_excel(io.BytesIO(tables.to_xlsx(snap)), sheet_name=None)) >= {"Deelnemers", "Acties"}
+
+
+# --------------------------------------------------------------------- demo
+def test_demo_plan_scales_to_200_participants():
+    plan = demo.plan(200, seed=1)
+    figures = demo.counts(plan)
+    assert figures["participants"] == 200 and figures["notes"] >= 2000 and figures["actions"] >= 200
+    assert {s["werkvorm"] for s in plan["steps"]} == set(__import__("canvas_models").REGISTRY)
+    grow = next(s for s in plan["steps"] if s["werkvorm"] == "grow")
+    stages = {c["section"] for c in plan["contributions"] if c["step_id"] == grow["id"]}
+    assert stages == {s["key"] for s in grow["sections"]}
+    assert any(c["tags"] for c in plan["contributions"])
+    assert demo.plan(30, seed=4) == demo.plan(30, seed=4)  # deterministic per seed
+    texts = " ".join(c["text"] for c in plan["contributions"]) + " ".join(a["what"] for a in plan["actions"])
+    for sample in ("<script>", "DROP TABLE", "مدرسة", "合作", "🎓", "](javascript:"):
+        assert sample in texts, sample
+
+
+# ---------------------------------------------------------------------- CLI
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "exports", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_cli_builds_everything_from_a_backup_without_a_server(tmp_path):
+    done = run_cli("--demo", "5", "--seed", "3", "--json", "demo.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "5 deelnemers" in done.stderr
+    done = run_cli("demo.json", "--pdf", "out.pdf", "--xlsx", "out.xlsx", "--csv", "out.zip", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF-")
+    assert pd.read_excel(tmp_path / "out.xlsx", sheet_name=None)["Deelnemers"].shape[0] == 5
+    assert zipfile.ZipFile(tmp_path / "out.zip").namelist()
+    snap = json.loads((tmp_path / "demo.json").read_text(encoding="utf-8"))
+    assert canonical(snap, times=False) == canonical(backup.read_snapshot(backup.to_json(demo.plan(5, 3))),
+                                                     times=False)
+
+
+def test_cli_refuses_bad_input_with_a_dutch_message(tmp_path):
+    (tmp_path / "kapot.json").write_text("{niet af", encoding="utf-8")
+    done = run_cli("kapot.json", "--pdf", "out.pdf", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Deze back-up kunnen we niet inlezen: het bestand is geen geldige JSON." in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out.pdf").exists()
+    (tmp_path / "oud.json").write_text(json.dumps({"format": "samenspraak-workshop", "format_version": 0}))
+    done = run_cli("oud.json", "--pdf", "out.pdf", cwd=tmp_path)
+    assert done.returncode == 2 and "formaatversie 0" in done.stderr
+    done = run_cli("bestaat-niet.json", "--pdf", "out.pdf", cwd=tmp_path)
+    assert done.returncode == 2 and "Kan 'bestaat-niet.json' niet lezen" in done.stderr
+    done = run_cli("--pdf", "out.pdf", cwd=tmp_path)
+    assert done.returncode == 2 and "Geef een back-upbestand" in done.stderr
+
+
+def test_exports_import_no_streamlit():
+    code = ("import sys, exports.pdf, exports.tables, exports.backup, exports.demo, exports.snapshot, "
+            "exports.__main__, workshop.bulk; print('streamlit' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
