@@ -95,11 +95,24 @@ def pg_admin(pg_url):
     engine.dispose()
 
 
-def fresh_pg_database(pg_admin, pg_url: str) -> Iterator[str]:
-    """Create an empty database for one test and drop it afterwards."""
-    name = f"test_{secrets.token_hex(6)}"
+@pytest.fixture(scope="session")
+def pg_template(pg_admin, pg_url) -> Iterator[str]:
+    """A database with the current schema, copied for each test (faster than migrating each time)."""
+    name = f"template_{secrets.token_hex(6)}"
     with pg_admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+    database = D.Database(make_url(pg_url).set(database=name).render_as_string(hide_password=False))
+    database.dispose()
+    yield name
+    with pg_admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def fresh_pg_database(pg_admin, pg_url: str, template: str | None = None) -> Iterator[str]:
+    """Create a database for one test (empty, or a copy of ``template``) and drop it afterwards."""
+    name = f"test_{secrets.token_hex(6)}"
+    with pg_admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -114,13 +127,25 @@ def backend(request) -> str:
 
 @pytest.fixture
 def db_url(backend, request, tmp_path) -> Iterator[str]:
-    """A URL of an empty database of the current backend, private to this test."""
+    """A URL of a database of the current backend, private to this test.
+
+    SQLite starts empty; PostgreSQL starts as a copy of a freshly migrated template.
+    """
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'samenspraak-test.db'}"
     else:
         pg = request.getfixturevalue("pg_url")
         admin = request.getfixturevalue("pg_admin")
-        yield from fresh_pg_database(admin, pg)
+        yield from fresh_pg_database(admin, pg, request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture
+def empty_db_url(backend, request, tmp_path) -> Iterator[str]:
+    """A URL of a truly empty database (no schema) of the current backend."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'samenspraak-empty.db'}"
+    else:
+        yield from fresh_pg_database(request.getfixturevalue("pg_admin"), request.getfixturevalue("pg_url"))
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, DBAPIError
 
 import canvas_models
@@ -263,6 +263,15 @@ class Store:
         if workshop_id is not None and fac.workshop_id != workshop_id:
             raise NotAllowed("error.not_facilitator")
 
+    def _lock_row(self, conn, table, row_id: int) -> None:
+        """Serialise a read-then-write transaction on one row (PostgreSQL).
+
+        SQLite needs nothing here: every writing transaction is BEGIN IMMEDIATE.
+        FOR NO KEY UPDATE still lets other transactions insert rows that refer to this one.
+        """
+        if not self.db.is_sqlite:
+            conn.execute(select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True))
+
     def _bump(self, conn, workshop_id: int, **values) -> None:
         conn.execute(
             update(D.workshops).where(D.workshops.c.id == workshop_id)
@@ -356,6 +365,7 @@ class Store:
     def go_to_step(self, fac: Facilitator, position: int) -> None:
         self._check(fac)
         with self.db.writing() as conn:
+            self._lock_row(conn, D.workshops, fac.workshop_id)
             count = conn.execute(
                 select(func.count()).select_from(D.steps).where(D.steps.c.workshop_id == fac.workshop_id)
             ).scalar_one()
@@ -374,6 +384,7 @@ class Store:
         """Go back to where the last step change came from. False when nothing to undo."""
         self._check(fac)
         with self.db.writing() as conn:
+            self._lock_row(conn, D.workshops, fac.workshop_id)
             last = conn.execute(
                 select(D.step_changes).where(
                     D.step_changes.c.workshop_id == fac.workshop_id, D.step_changes.c.undone.is_(False)
@@ -470,6 +481,7 @@ class Store:
 
         def run() -> Participant:
             with self.db.writing() as conn:
+                self._lock_row(conn, D.workshops, ws.id)  # the room limit holds under concurrent joins
                 if idem_key:
                     again = conn.execute(select(D.participants).where(
                         D.participants.c.workshop_id == ws.id, D.participants.c.idem_key == idem_key)).first()
@@ -486,13 +498,14 @@ class Store:
         return self._guard(run)
 
     def participant(self, code: str | None, token: str | None) -> Participant | None:
-        ws = self.workshop_by_code(code)
-        if ws is None or not token:
+        code = normalise_code(code)
+        if len(code) != CODE_LENGTH or not token:
             return None
-        def run():
+        p, w = D.participants, D.workshops
+        def run():  # one query: every participant page load does this
             with self.db.reading() as conn:
-                return conn.execute(select(D.participants).where(
-                    D.participants.c.workshop_id == ws.id, D.participants.c.token == str(token)[:64])).first()
+                return conn.execute(select(p).join(w, w.c.id == p.c.workshop_id).where(
+                    w.c.code == code, p.c.token == str(token)[:64])).first()
         row = self._guard(run)
         return _row(Participant, row) if row else None
 
@@ -548,6 +561,7 @@ class Store:
         def run() -> int:
             try:
                 with self.db.writing() as conn:
+                    self._lock_row(conn, D.participants, who.id)  # the notes limit holds across devices
                     again = conn.execute(select(D.contributions.c.id).where(
                         D.contributions.c.workshop_id == who.workshop_id,
                         D.contributions.c.idem_key == idem_key)).scalar()
@@ -639,8 +653,11 @@ class Store:
             if res.rowcount != 1:
                 raise NotAllowed("error.not_facilitator")
 
-    def contributions(self, step_id: int, *, include_hidden: bool = False, kinds: Iterable[str] = ()) -> list[dict]:
-        """Live notes of a step, oldest first, with author name and organisation type."""
+    def contributions(self, step_id: int, *, include_hidden: bool = False, kinds: Iterable[str] = (),
+                      participant_id: int | None = None) -> list[dict]:
+        """Live notes of a step, oldest first, with author name and organisation type.
+
+        ``participant_id`` limits them to one participant's own (the phone's list)."""
         c, p = D.contributions, D.participants
         query = (
             select(c.c.id, c.c.participant_id, c.c.section, c.c.field, c.c.kind, c.c.text, c.c.score,
@@ -654,9 +671,13 @@ class Store:
             query = query.where(c.c.hidden.is_(False))
         if kinds:
             query = query.where(c.c.kind.in_(list(kinds)))
+        if participant_id is not None:
+            query = query.where(c.c.participant_id == participant_id)
         def run():
             with self.db.reading() as conn:
-                return [dict(r._mapping) for r in conn.execute(query)]
+                result = conn.execute(query)
+                keys = list(result.keys())  # once, not per row: the screen reads thousands of rows a second
+                return [dict(zip(keys, r)) for r in result]
         return self._guard(run)
 
     def note_count(self, step_id: int) -> int:
@@ -678,6 +699,19 @@ class Store:
         with self.db.reading() as conn:
             return conn.execute(select(func.count(func.distinct(D.contributions.c.participant_id))).where(
                 D.contributions.c.step_id == step_id, D.contributions.c.deleted.is_(False))).scalar_one()
+
+    def answers_version(self, step_id: int) -> tuple[int, int, int]:
+        """A cheap fingerprint of a step's answers: (rows, newest id, sum of hidden ids).
+
+        It changes with every new answer, deletion, hide or unhide, so views can
+        cache what they compute from :meth:`latest_answers` under it.
+        """
+        c = D.contributions
+        hidden = func.sum(case((c.c.hidden.is_(True), c.c.id), else_=0))
+        with self.db.reading() as conn:
+            row = conn.execute(select(func.count(), func.max(c.c.id), hidden).where(
+                c.c.step_id == step_id, c.c.deleted.is_(False))).one()
+        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
     # ---------------------------------------------------------------- votes
     def place_vote(self, who: Participant, step_id: int, *, target_type: str, target_id: int,

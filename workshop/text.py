@@ -38,7 +38,8 @@ class Limits:
 
 # Bidi overrides/isolates can visually reorder surrounding text; drop them.
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0/C1 controls (tab, newline and CR are handled apart) and lone surrogates, which no database can encode.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def clean(value: object, *, limit: int, label: str, required: bool = True, multiline: bool = False) -> str:
@@ -50,7 +51,7 @@ def clean(value: object, *, limit: int, label: str, required: bool = True, multi
     """
     text = "" if value is None else str(value)
     text = unicodedata.normalize("NFC", text).translate(_BIDI_CONTROLS)
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     if not multiline:
         text = " ".join(text.split())
     text = text.strip()
