@@ -264,3 +264,25 @@ def store_limit() -> int:
     from workshop.text import Limits
 
     return Limits.NOTES_PER_STEP
+
+
+@pytest.mark.slow
+def test_action_proposal_limit_holds_under_concurrency(workshop_factory, store, second_store):
+    from workshop.text import Limits
+
+    room = workshop_factory(("followup",), participants=1)
+    who = room.participants[0]
+    limit = Limits.ACTIONS_PER_PARTICIPANT
+
+    def propose(i: int):
+        device = store if i % 2 else second_store
+        try:
+            return device.propose_action(who, idem_key=new_key(), what=f"Actie {i}")
+        except UserError as err:
+            return err.key
+
+    results, errors = run_threads(limit * 2, propose)
+    assert not errors, describe(errors)
+    assert sum(isinstance(r, int) for r in results) == limit
+    assert Counter(r for r in results if isinstance(r, str)) == {"error.too_many_actions": limit}
+    assert count_rows(store, D.actions, proposed_by=who.id) == limit

@@ -983,15 +983,30 @@ class Store:
         data = self._action_values({"status": "open", **values})
         if "what" not in data:
             raise UserError("error.empty", label="Wat")
-        with self.db.reading() as conn:
-            mine = conn.execute(select(func.count()).select_from(D.actions).where(
-                D.actions.c.proposed_by == who.id)).scalar_one()
-        if mine >= Limits.ACTIONS_PER_PARTICIPANT:
-            raise UserError("error.too_many_actions", limit=Limits.ACTIONS_PER_PARTICIPANT)
         stamp = now()
-        return self._insert_once(D.actions, {
-            **data, "workshop_id": ws.id, "partnership_key": ws.partnership_key, "proposed_by": who.id,
-            "confirmed": False, "source": source, "idem_key": idem_key, "created_at": stamp, "updated_at": stamp})
+        row = {**data, "workshop_id": ws.id, "partnership_key": ws.partnership_key, "proposed_by": who.id,
+               "confirmed": False, "source": source, "idem_key": idem_key, "created_at": stamp,
+               "updated_at": stamp}
+
+        def run() -> int:
+            # Count and insert in one serialised transaction, so two devices cannot pass the limit.
+            try:
+                with self.db.writing() as conn:
+                    self._lock_row(conn, D.participants, who.id)
+                    again = conn.execute(select(D.actions.c.id).where(
+                        D.actions.c.workshop_id == ws.id, D.actions.c.idem_key == idem_key)).scalar()
+                    if again is not None:
+                        return again
+                    mine = conn.execute(select(func.count()).select_from(D.actions).where(
+                        D.actions.c.proposed_by == who.id)).scalar_one()
+                    if mine >= Limits.ACTIONS_PER_PARTICIPANT:
+                        raise UserError("error.too_many_actions", limit=Limits.ACTIONS_PER_PARTICIPANT)
+                    return conn.execute(insert(D.actions).values(**row).returning(D.actions.c.id)).scalar_one()
+            except IntegrityError:  # the same key raced in from a second tap
+                with self.db.reading() as conn:
+                    return conn.execute(select(D.actions.c.id).where(
+                        D.actions.c.workshop_id == ws.id, D.actions.c.idem_key == idem_key)).scalar_one()
+        return self._guard(run)
 
     def add_action(self, fac: Facilitator, *, idem_key: str | None = None, source: str = "", **values) -> int:
         self._check(fac)
