@@ -668,3 +668,14 @@ def test_schema_is_created_on_an_empty_database(empty_db_url):
             assert conn.execute(select(D.meta.c.value)).scalars().all() == [str(D.SCHEMA_VERSION)]
     finally:
         database.dispose()
+
+
+def test_reposting_a_deleted_note_brings_it_back(room):
+    who = room.participants[0]
+    step = room.step("brainstorm")
+    first = room.note(who, "Zelfde tekst", idem_key="same-content")
+    room.store.delete_own(who, first)
+    assert room.store.contributions(step.id) == []
+    again = room.note(who, "Zelfde tekst", idem_key="same-content")
+    assert again == first
+    assert [n["text"] for n in room.store.contributions(step.id)] == ["Zelfde tekst"]

@@ -9,7 +9,7 @@ import streamlit as st
 from messages import t
 from ui import kinds
 from ui.common import esc, guarded, html_block, restore_drafts, show_flash, store
-from workshop import Participant, Step, Workshop
+from workshop import Participant, Step, Workshop, new_key
 
 NOTE_KINDS = ("note", "tagged_note")
 ANSWER_KINDS = ("score", "text")
@@ -56,8 +56,8 @@ def _send_answers(who: Participant, step: Step, scope: str) -> None:
         for section in wv.sections:
             prefix = f"{scope}:{section.key}"
             values = {f.key: kinds.read_value(f, prefix) for f in answer_fields}
-            key = content_key(who, step, section.key, sorted(values.items(), key=lambda kv: kv[0]))
-            store().answer(who, step.id, section=section.key, values=values, idem_key=key)
+            # The newest answer wins, so a repeated save is harmless; a fresh key keeps A -> B -> A working.
+            store().answer(who, step.id, section=section.key, values=values, idem_key=new_key())
     guarded(scope, run, t("participant.saved"))
 
 
@@ -92,7 +92,7 @@ def note_form(ws: Workshop, step: Step, who: Participant) -> None:
         st.form_submit_button(t("participant.send"), type="primary", on_click=_send_note,
                               args=(who, step, section_key, prefix, scope), width="stretch")
     show_flash(scope)
-    mine = [n for n in store().contributions(step.id) if n["participant_id"] == who.id]
+    mine = store().contributions(step.id, participant_id=who.id)  # only our own rows: O(1) per run, not O(notes)
     if mine:
         with st.expander(t("participant.my_notes", count=len(mine))):
             for note in mine:
@@ -169,8 +169,8 @@ def _ready(who: Participant, position: int | None) -> None:
 
 
 def readiness(ws: Workshop, step: Step, who: Participant) -> None:
-    fresh = store().participant(ws.code, who.token) or who
-    if fresh.ready_step == step.position:
+    # `who` was read from the database in this same run (join.identify), after any callback.
+    if who.ready_step == step.position:
         st.success(t("participant.ready_done"))
         st.button(t("participant.not_ready"), key="ready-off", on_click=_ready, args=(who, None))
     else:

@@ -562,16 +562,20 @@ class Store:
             try:
                 with self.db.writing() as conn:
                     self._lock_row(conn, D.participants, who.id)  # the notes limit holds across devices
-                    again = conn.execute(select(D.contributions.c.id).where(
+                    again = conn.execute(select(D.contributions.c.id, D.contributions.c.deleted).where(
                         D.contributions.c.workshop_id == who.workshop_id,
-                        D.contributions.c.idem_key == idem_key)).scalar()
-                    if again is not None:
-                        return again
+                        D.contributions.c.idem_key == idem_key)).first()
+                    if again is not None and not again.deleted:
+                        return again.id
                     count = conn.execute(select(func.count()).select_from(D.contributions).where(
                         D.contributions.c.step_id == step_id, D.contributions.c.participant_id == who.id,
                         D.contributions.c.deleted.is_(False))).scalar_one()
                     if count >= limit:
                         raise UserError("error.too_many_notes", limit=limit)
+                    if again is not None:  # the same text again after deleting it: bring the note back
+                        conn.execute(update(D.contributions).where(D.contributions.c.id == again.id).values(
+                            deleted=False, tags=tags))
+                        return again.id
                     return conn.execute(insert(D.contributions).values(
                         workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id, section=section,
                         field=field, kind=spec.kind, text=text, tags=tags, idem_key=idem_key,
