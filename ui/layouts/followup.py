@@ -1,9 +1,5 @@
-"""Views for the 'followup' layout (to be specialised; uses the shared defaults for now)."""
+"""Views for the 'followup' layout: proposals, the action table, and earlier actions under review."""
 
-from ui import facilitator as _fac
-from ui import participant as _part
-from ui import screen as _screen
+from ui.followup_views import facilitator, participant, screen
 
-screen = _screen.generic
-facilitator = _fac.default_view
-participant = _part.step_view
+__all__ = ["facilitator", "participant", "screen"]

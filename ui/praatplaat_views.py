@@ -1,0 +1,508 @@
+"""The praatplaat: private answers on the phone, one shared picture on the screen.
+
+* Participant: per aspect a score (1-5 or "weet ik niet") and the text fields
+  of the werkvorm ("wat gaat goed", "wat moet beter"). Saved answers fill the
+  form again; only what changed is stored (newest wins), until the step is locked.
+* Screen: before the reveal only how many answered. After it, the chart of the
+  scores per organisation type and overall, the aspects where perspectives
+  differ most, and the remarks per aspect. The facilitator can put one aspect
+  in focus: ``step.stage`` 0 is the overview, ``k`` shows aspect ``k`` alone
+  (the praatplaat is not sequential, so ``stage`` is free for this).
+* Facilitator: counts, what the screen shows, chart kind, a private preview,
+  hiding a remark, and the aspect editor (``Store.set_sections``).
+
+All user text is escaped with :func:`ui.common.esc` before it reaches HTML;
+aspect titles in a chart are HTML-escaped too (plotly reads a little HTML).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+import canvas_models
+from messages import ORG_TYPES, t
+from ui import charts
+from ui.common import esc, guarded, html_block, show_flash, store
+from ui.participant import content_key, readiness
+from ui.screen import hidden_count
+from workshop import Facilitator, Participant, Step, UserError, Workshop, aggregate
+
+#: The score control's value for "weet ik niet" (stored as a score of None).
+UNKNOWN = 0
+SCORE_OPTIONS = [1, 2, 3, 4, 5, UNKNOWN]
+ANSWER_KINDS = ("score", "text")
+#: Remarks per field per aspect on the overview; the focus view shows all.
+OVERVIEW_REMARKS = 4
+CHART_KINDS = ("bar", "radar")
+
+CSS = """
+<style>
+.ss-pp h2 { font-size:clamp(1.6rem, 2.6vw, 3rem); margin:.2rem 0; color:#111; }
+.ss-pp .ss-pp-q { font-size:clamp(1.1rem, 1.6vw, 1.8rem); color:#222; margin:0 0 .6rem 0; }
+.ss-pp-chips { display:flex; flex-wrap:wrap; gap:.6rem; margin:.8rem 0; }
+.ss-pp-chip { border:3px solid #0b4f8a; color:#0b4f8a; border-radius:999px; padding:.2rem 1rem;
+  font-size:clamp(1.2rem, 1.8vw, 2rem); font-weight:700; background:#fff; }
+.ss-pp-differ { border:4px dashed #111; border-radius:10px; padding:.7rem 1rem; margin:.5rem 0;
+  background:#f2f2f2; color:#111; }
+.ss-pp-differ .ss-pp-flag { font-size:clamp(1rem, 1.4vw, 1.5rem); font-weight:800; text-transform:uppercase;
+  letter-spacing:.05rem; }
+.ss-pp-differ .ss-pp-aspect { font-size:clamp(1.6rem, 2.4vw, 2.8rem); font-weight:800; }
+.ss-pp-differ .ss-pp-detail { font-size:clamp(1.1rem, 1.5vw, 1.7rem); }
+.ss-pp-calm { font-size:clamp(1.1rem, 1.5vw, 1.7rem); color:#111; }
+.ss-pp-grid { display:grid; grid-template-columns:repeat(auto-fill, minmax(22rem, 1fr)); gap:1rem; }
+.ss-pp-card { border:3px solid #111; border-radius:10px; padding:.6rem .9rem; background:#fff; color:#111; }
+.ss-pp-card h3 { font-size:clamp(1.4rem, 2vw, 2.2rem); margin:0 0 .3rem 0; }
+.ss-pp-card .ss-pp-mark { display:inline-block; border:3px dashed #111; border-radius:6px; padding:0 .4rem;
+  font-size:clamp(1rem, 1.3vw, 1.5rem); font-weight:800; background:#f2f2f2; margin-bottom:.2rem; }
+.ss-pp-field { font-size:clamp(1rem, 1.3vw, 1.5rem); font-weight:800; margin:.4rem 0 .1rem 0; }
+.ss-pp-card ul { margin:0; padding-left:1.4rem; }
+.ss-pp-card li { font-size:clamp(1.05rem, 1.4vw, 1.6rem); line-height:1.3; margin:.15rem 0;
+  overflow-wrap:anywhere; }
+.ss-pp-by { font-size:.75em; color:#333; }
+.ss-pp-more, .ss-pp-none { font-size:clamp(.95rem, 1.2vw, 1.4rem); color:#333; font-style:italic; }
+.ss-pp-focus .ss-pp-card li { font-size:clamp(1.2rem, 1.8vw, 2.1rem); }
+</style>
+"""
+
+
+# ------------------------------------------------------------------ helpers
+def answer_fields(step: Step) -> list:
+    return [f for f in step.werkvorm.fields if f.kind in ANSWER_KINDS]
+
+
+def text_fields(step: Step) -> list:
+    return [f for f in step.werkvorm.fields if f.kind == "text"]
+
+
+def score_field(step: Step):
+    return next((f for f in step.werkvorm.fields if f.kind == "score"), None)
+
+
+def _score_label(value: int | None) -> str:
+    return t("kind.score.unknown") if value == UNKNOWN else str(value)
+
+
+def _widget_key(step_id: int, section: str, field: str) -> str:
+    return f"pp:{step_id}:{section}:{field}"
+
+
+def _saved(step_id: int, who: Participant) -> dict[tuple[str, str], dict]:
+    return {(a["section"], a["field"]): a for a in store().latest_answers(step_id, who.id)}
+
+
+def _answered_sections(step: Step, saved: dict) -> int:
+    return sum(1 for s in step.werkvorm.sections
+               if any((s.key, f.key) in saved for f in answer_fields(step)))
+
+
+def _chart_kind(step: Step) -> str:
+    kind = step.config.get("chart", "bar")
+    return kind if kind in CHART_KINDS else "bar"
+
+
+def _focus(step: Step) -> int:
+    """0: overview; k: aspect k (1-based) alone on the screen."""
+    return step.stage if 0 < step.stage <= len(step.werkvorm.sections) else 0
+
+
+def _chart_table(table: list[aggregate.AspectScore]) -> list[aggregate.AspectScore]:
+    """The same scores with titles made inert for plotly's HTML subset."""
+    return [replace(a, title=html.escape(a.title, quote=False)) for a in table]
+
+
+def _plot(fig, key: str) -> None:
+    # room for multi-line aspect labels and the axis title, whatever the column width
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True, title_standoff=12)
+    st.plotly_chart(fig, config={"displayModeBar": False, "responsive": True}, theme=None, key=key)
+
+
+# -------------------------------------------------------------- participant
+def _save_answers(who: Participant, step_id: int, seen: int) -> None:
+    """Store what changed, section by section (read in the form's callback)."""
+    scope = f"pp{step_id}"
+    state = st.session_state
+
+    def run() -> None:
+        step = store().step(step_id)  # fresh: the aspects or the lock may have changed
+        saved = _saved(step_id, who)
+        for section in step.werkvorm.sections:
+            values: dict[str, object] = {}
+            for spec in answer_fields(step):
+                wkey = _widget_key(step_id, section.key, spec.key)
+                if wkey not in state:  # not on the form this person saw
+                    continue
+                raw, old = state[wkey], saved.get((section.key, spec.key))
+                if spec.kind == "score":
+                    if raw is None:  # nothing chosen, or a chosen score taken back
+                        if old is None or old["score"] is None:
+                            continue
+                        value = None
+                    else:
+                        value = None if raw == UNKNOWN else int(raw)
+                        if old is not None and old["score"] == value:
+                            continue
+                else:
+                    value = raw or ""
+                    if (old["text"] if old else "") == value.strip():
+                        continue
+                values[spec.key] = value
+            if values:
+                key = content_key(who, step, "answer", section.key, sorted(values.items(), key=lambda kv: kv[0]), seen)
+                store().answer(who, step_id, section=section.key, values=values, idem_key=key)
+
+    guarded(scope, run, t("praat.saved"))
+
+
+def _score_text(row: dict | None) -> str:
+    if row is None:
+        return t("praat.no_answer")
+    return t("kind.score.unknown") if row["score"] is None else str(row["score"])
+
+
+def _my_answers(step: Step, saved: dict) -> None:
+    """Read-only summary of the participant's own answers."""
+    parts = []
+    score = score_field(step)
+    for section in step.werkvorm.sections:
+        lines = []
+        if score is not None:
+            lines.append(f'<li><b>{esc(score.label)}:</b> {esc(_score_text(saved.get((section.key, score.key))))}</li>')
+        for spec in text_fields(step):
+            row = saved.get((section.key, spec.key))
+            if row and row["text"].strip():
+                lines.append(f'<li><b>{esc(spec.label)}</b> {esc(row["text"])}</li>')
+        parts.append(f'<div class="ss-user"><b>{esc(section.title)}</b><ul>{"".join(lines)}</ul></div>')
+    html_block("".join(parts))
+
+
+def participant(ws: Workshop, step: Step, who: Participant) -> None:
+    scope = f"pp{step.id}"
+    wv = step.werkvorm
+    saved = _saved(step.id, who)
+    if step.locked:
+        show_flash(scope)  # e.g. "locked" for a change sent just after the lock
+        st.info(t("praat.locked"))
+        if saved:
+            with st.expander(t("praat.mine"), expanded=True):
+                _my_answers(step, saved)
+        return
+    st.caption(t("praat.private"))
+    seen = max((row["id"] for row in saved.values()), default=0)
+    score = score_field(step)
+    with st.form(f"pp-form-{step.id}", border=False):
+        for section in wv.sections:
+            with st.container(border=True):
+                prompts = "".join(f"<li>{esc(p)}</li>" for p in section.prompts)
+                html_block(f'<h3 class="ss-user" style="margin:0">{esc(section.title)}</h3>'
+                           + (f'<p class="ss-user" style="margin:.2rem 0">{esc(section.question)}</p>'
+                              if section.question else "")
+                           + (f'<ul class="ss-user" style="margin:0;color:#333">{prompts}</ul>' if prompts else ""))
+                if score is not None:
+                    key = _widget_key(step.id, section.key, score.key)
+                    row = saved.get((section.key, score.key))
+                    if key not in st.session_state and row is not None:
+                        st.session_state[key] = UNKNOWN if row["score"] is None else row["score"]
+                    st.segmented_control(score.label, SCORE_OPTIONS, format_func=_score_label, key=key,
+                                         width="stretch")
+                for spec in text_fields(step):
+                    key = _widget_key(step.id, section.key, spec.key)
+                    row = saved.get((section.key, spec.key))
+                    if key not in st.session_state and row is not None:
+                        st.session_state[key] = row["text"]
+                    st.text_area(spec.label, key=key, max_chars=spec.max_length, height=90,
+                                 help=spec.help or None)
+        st.form_submit_button(t("praat.save"), type="primary", width="stretch", on_click=_save_answers,
+                              args=(who, step.id, seen))
+    show_flash(scope)
+    st.caption(t("praat.progress", done=_answered_sections(step, saved), total=len(wv.sections)))
+    readiness(ws, step, who)
+
+
+# ------------------------------------------------------------------- screen
+def _group_label(org: str | None) -> str:
+    return ORG_TYPES.get(org or "", org or "")
+
+
+def _differ_html(d: aggregate.Divergence, table: dict[str, aggregate.AspectScore]) -> str:
+    aspect = table[d.key]
+    if d.lowest_org and d.highest_org:
+        low, high = aspect.org(d.lowest_org), aspect.org(d.highest_org)
+        detail = t("praat.screen.low_high", low=_group_label(d.lowest_org), low_mean=charts.nl_number(low.mean),
+                   high=_group_label(d.highest_org), high_mean=charts.nl_number(high.mean))
+    else:
+        detail = t("praat.screen.range", min=aspect.min, max=aspect.max)
+    return (f'<div class="ss-pp-differ"><div class="ss-pp-flag">{esc(t("praat.screen.differs"))}</div>'
+            f'<div class="ss-pp-aspect ss-user">{esc(d.title)}</div>'
+            f'<div class="ss-pp-detail">{esc(detail)}</div></div>')
+
+
+def _remark_item(remark: aggregate.Remark, anonymous: bool) -> str:
+    by = ""
+    if not anonymous and remark.name:
+        by = f' <span class="ss-pp-by">— {esc(remark.name)} · {esc(_group_label(remark.org_type))}</span>'
+    return f'<li class="ss-user">{esc(remark.text)}{by}</li>'
+
+
+def _remarks_card(step: Step, remarks: aggregate.AspectRemarks, *, anonymous: bool, marked: bool,
+                  limit: int | None) -> str:
+    mark = f'<div class="ss-pp-mark">≠ {esc(t("praat.screen.differs"))}</div>' if marked else ""
+    body = []
+    for spec in text_fields(step):
+        items = remarks.by_field.get(spec.key, ())
+        shown = items if limit is None else items[:limit]
+        rows = "".join(_remark_item(r, anonymous) for r in shown)
+        more = ""
+        if len(items) > len(shown):
+            more = f'<div class="ss-pp-more">{esc(t("praat.screen.more", count=len(items) - len(shown)))}</div>'
+        if not items:
+            rows = f'<li class="ss-pp-none">{esc(t("praat.screen.no_remarks"))}</li>'
+        body.append(f'<div class="ss-pp-field">{esc(spec.label)}</div><ul>{rows}</ul>{more}')
+    return f'<div class="ss-pp-card"><h3 class="ss-user">{esc(remarks.title)}</h3>{mark}{"".join(body)}</div>'
+
+
+def _waiting(ws: Workshop, step: Step) -> None:
+    hidden_count(ws, step)
+    chips = "".join(f'<span class="ss-pp-chip ss-user">{esc(s.title)}</span>' for s in step.werkvorm.sections)
+    html_block(f'<div class="ss-pp-chips">{chips}</div>')
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _answers(db_url: str, step_id: int, version: tuple[int, int, int]) -> list[dict]:
+    """``latest_answers`` of a step, computed once per change (``version``) for every screen and tab."""
+    return store().latest_answers(step_id)
+
+
+def answers(step: Step) -> list[dict]:
+    return _answers(store().db.url, step.id, store().answers_version(step.id))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _picture(db_url: str, step_id: int, version: tuple[int, int, int], sections: str, anonymous: bool,
+             text_keys: tuple[str, ...]) -> tuple[list, list, list]:
+    rows = _answers(db_url, step_id, version)
+    keys = json.loads(sections)
+    table = aggregate.score_table(rows, keys)
+    ranking = aggregate.divergence(table)
+    remarks = aggregate.remarks_by_aspect(rows, anonymous, keys, fields=list(text_keys))
+    return table, ranking, remarks
+
+
+def picture(ws: Workshop, step: Step) -> tuple[list, list, list]:
+    """Scores, divergence ranking and remarks of a step (cached per change of its answers)."""
+    sections = json.dumps([{"key": s.key, "title": s.title} for s in step.werkvorm.sections])
+    return _picture(store().db.url, step.id, store().answers_version(step.id), sections, ws.anonymous,
+                    tuple(f.key for f in text_fields(step)))
+
+
+def _overview(ws: Workshop, step: Step, table, ranking, remarks) -> None:
+    marked = [d for d in ranking if d.marked]
+    by_key = {a.key: a for a in table}
+    left, right = st.columns([3, 1], gap="medium")
+    with left:
+        fig = charts.praatplaat_chart(_chart_table(table), divergent=marked, kind=_chart_kind(step), title=None,
+                                      height=640)
+        _plot(fig, f"pp-chart-{step.id}")
+    with right:
+        if marked:
+            html_block('<div class="ss-pp">' + "".join(_differ_html(d, by_key) for d in marked) + "</div>")
+        elif any(a.n for a in table):
+            html_block(f'<p class="ss-pp-calm">{esc(t("praat.screen.calm"))}</p>')
+        respondents = store().respondent_count(step.id)
+        html_block(f'<p class="ss-pp-calm">{esc(t("praat.screen.basis", count=respondents))}</p>')
+    marked_keys = {d.key for d in marked}
+    html_block('<div class="ss-pp-grid">' + "".join(
+        _remarks_card(step, r, anonymous=ws.anonymous, marked=r.key in marked_keys, limit=OVERVIEW_REMARKS)
+        for r in remarks) + "</div>")
+
+
+def _focus_view(ws: Workshop, step: Step, index: int, table, ranking, remarks) -> None:
+    section = step.werkvorm.sections[index]
+    aspect = table[index]
+    verdict = next(d for d in ranking if d.key == section.key)
+    html_block(f'<div class="ss-pp"><h2 class="ss-user">{esc(section.title)}</h2>'
+               + (f'<p class="ss-pp-q ss-user">{esc(section.question)}</p>' if section.question else "")
+               + "</div>")
+    if verdict.marked:
+        html_block('<div class="ss-pp">' + _differ_html(verdict, {aspect.key: aspect}) + "</div>")
+    left, right = st.columns([2, 3], gap="medium")
+    with left:
+        fig = charts.praatplaat_chart(_chart_table([aspect]), divergent=[verdict] if verdict.marked else (),
+                                      kind="bar", title=None, height=560)
+        _plot(fig, f"pp-focus-chart-{step.id}")
+    with right:
+        html_block('<div class="ss-pp-focus">' + _remarks_card(
+            step, remarks[index], anonymous=ws.anonymous, marked=False, limit=None) + "</div>")
+
+
+def screen(ws: Workshop, step: Step) -> None:
+    html_block(CSS)
+    if step.hidden_until_reveal:
+        _waiting(ws, step)
+        return
+    table, ranking, remarks = picture(ws, step)
+    focus = _focus(step)
+    if focus:
+        _focus_view(ws, step, focus - 1, table, ranking, remarks)
+    else:
+        _overview(ws, step, table, ranking, remarks)
+
+
+# -------------------------------------------------------------- facilitator
+def _set_focus(fac: Facilitator, step_id: int, key: str) -> None:
+    guarded(f"ppf{step_id}", lambda: store().update_step(fac, step_id, stage=int(st.session_state[key])))
+
+
+def _set_chart(fac: Facilitator, step_id: int, key: str) -> None:
+    def run() -> None:
+        config = store().step(step_id).config
+        store().update_step(fac, step_id, config={**config, "chart": st.session_state[key]})
+    guarded(f"ppf{step_id}", run)
+
+
+def _moderate(fac: Facilitator, step_id: int, answer_id: int, hidden: bool) -> None:
+    guarded(f"ppf{step_id}", lambda: store().moderate(fac, answer_id, hidden=hidden))
+
+
+def _counts(step: Step, table, answers: list[dict]) -> None:
+    texts = {f.key for f in text_fields(step)}
+    remarks: dict[str, int] = {}
+    for row in answers:
+        if row["field"] in texts and (row.get("text") or "").strip() and not row.get("hidden"):
+            remarks[row["section"]] = remarks.get(row["section"], 0) + 1
+    frame = pd.DataFrame([{
+        t("praat.fac.col_aspect"): a.title,
+        t("praat.fac.col_scores"): a.n,
+        t("praat.fac.col_unknown"): a.unknown,
+        t("praat.fac.col_mean"): charts.nl_number(a.mean),
+        t("praat.fac.col_remarks"): remarks.get(a.key, 0),
+    } for a in table])
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def _moderation(ws: Workshop, step: Step, fac: Facilitator, answers: list[dict]) -> None:
+    titles = {s.key: s.title for s in step.werkvorm.sections}
+    labels = {f.key: f.label for f in text_fields(step)}
+    rows = [a for a in answers if a["field"] in labels and (a.get("text") or "").strip() and a["section"] in titles]
+    if not rows:
+        st.caption(t("praat.fac.no_remarks"))
+        return
+    for row in rows:
+        who = t("kind.anonymous") if ws.anonymous or not row.get("name") else row["name"]
+        cls = "ss-note ss-hidden" if row["hidden"] else "ss-note"
+        cols = st.columns([5, 1])
+        with cols[0]:
+            html_block(f'<div class="{cls}"><span class="ss-meta">{esc(titles[row["section"]])} · '
+                       f'{esc(labels[row["field"]])}</span><span class="ss-user">{esc(row["text"])}</span>'
+                       f'<span class="ss-meta">{esc(who)} · {esc(_group_label(row.get("org_type")))}</span></div>')
+        label, hide = (t("fac.show"), False) if row["hidden"] else (t("fac.hide"), True)
+        cols[1].button(label, key=f"pp-mod-{row['id']}", on_click=_moderate, args=(fac, step.id, row["id"], hide))
+
+
+def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
+    scope = f"ppf{step.id}"
+    wv = step.werkvorm
+    rows = answers(step)
+    table, ranking, _remarks = picture(ws, step)
+    total = store().participant_count(ws.id)
+    st.metric(t("praat.fac.answered"), t("screen.answered", count=store().respondent_count(step.id), total=total))
+    st.caption(t("praat.fac.revealed") if step.revealed else t("praat.fac.hidden"))
+    show_flash(scope)
+    _counts(step, table, rows)
+
+    cols = st.columns(2)
+    options = list(range(len(wv.sections) + 1))
+    focus_key = f"pp-focus-{step.id}-{step.stage}"
+    cols[0].selectbox(t("praat.fac.focus"), options, index=_focus(step), key=focus_key,
+                      format_func=lambda i: t("praat.fac.overview") if i == 0 else wv.sections[i - 1].title,
+                      on_change=_set_focus, args=(fac, step.id, focus_key), disabled=not step.revealed)
+    chart_key = f"pp-chartkind-{step.id}-{_chart_kind(step)}"
+    cols[1].radio(t("praat.fac.chart"), list(CHART_KINDS), index=CHART_KINDS.index(_chart_kind(step)),
+                  format_func=lambda k: t(f"praat.fac.chart.{k}"), horizontal=True, key=chart_key,
+                  on_change=_set_chart, args=(fac, step.id, chart_key))
+
+    with st.expander(t("praat.fac.preview"), expanded=False):
+        fig = charts.praatplaat_chart(_chart_table(table), divergent=ranking, kind=_chart_kind(step), title=None,
+                                      height=480)
+        _plot(fig, f"pp-fac-chart-{step.id}")
+        marked = [d.title for d in ranking if d.marked]
+        note = t("praat.fac.differs", aspects=", ".join(marked)) if marked else t("praat.screen.calm")
+        html_block(f'<p class="ss-user">{esc(note)}</p>')  # aspect names are user text: never Markdown
+    with st.expander(t("praat.fac.remarks"), expanded=False):
+        _moderation(ws, step, fac, rows)
+    with st.expander(t("praat.aspects.title"), expanded=False):
+        aspect_editor(step, fac, has_answers=bool(rows))
+
+
+# ------------------------------------------------------------ aspect editor
+def _version(step: Step) -> str:
+    raw = json.dumps([s.model_dump() for s in step.werkvorm.sections], sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:10]
+
+
+def _aspect_key(step_id: int, version: str, i: object, part: str) -> str:
+    return f"ppa:{step_id}:{version}:{i}:{part}"
+
+
+def _save_aspects(fac: Facilitator, step_id: int, version: str, originals: list[dict]) -> None:
+    state = st.session_state
+    sections: list[dict] = []
+    for i, orig in enumerate(originals):
+        if state.get(_aspect_key(step_id, version, i, "remove")):
+            continue
+        sections.append({"key": orig["key"], "prompts": orig["prompts"],
+                         "title": state.get(_aspect_key(step_id, version, i, "title"), ""),
+                         "question": state.get(_aspect_key(step_id, version, i, "question"), "")})
+    new_title = state.get(_aspect_key(step_id, version, "new", "title"), "") or ""
+    new_question = state.get(_aspect_key(step_id, version, "new", "question"), "") or ""
+    if new_title.strip() or new_question.strip():
+        sections.append({"title": new_title, "question": new_question})
+
+    def run() -> None:
+        titles = [" ".join(str(s["title"] or "").split()).casefold() for s in sections]
+        if len(set(titles)) != len(titles):
+            raise UserError("error.duplicate_sections")
+        store().set_sections(fac, step_id, sections)
+    guarded(f"ppa{step_id}", run, t("praat.aspects.saved"))
+
+
+def _reset_aspects(fac: Facilitator, step_id: int, werkvorm_key: str) -> None:
+    defaults = [s.model_dump() for s in canvas_models.get(werkvorm_key).sections]
+    guarded(f"ppa{step_id}", lambda: store().set_sections(fac, step_id, defaults), t("praat.aspects.saved"))
+
+
+def aspect_editor(step: Step, fac: Facilitator, *, has_answers: bool) -> None:
+    """Rename, reword, remove and add aspects of this workshop's praatplaat."""
+    scope = f"ppa{step.id}"
+    version = _version(step)
+    state = st.session_state
+    originals = [{"key": s.key, "prompts": list(s.prompts)} for s in step.werkvorm.sections]
+    st.caption(t("praat.aspects.help"))
+    if has_answers:
+        st.warning(t("praat.aspects.has_answers"))
+    with st.form(f"pp-aspects-{step.id}", border=False):
+        for i, section in enumerate(step.werkvorm.sections):
+            seeds = {"title": section.title, "question": section.question}
+            for part, value in seeds.items():
+                state.setdefault(_aspect_key(step.id, version, i, part), value)
+            cols = st.columns([2, 4, 1], vertical_alignment="bottom")
+            cols[0].text_input(t("praat.aspects.name", n=i + 1), key=_aspect_key(step.id, version, i, "title"),
+                               max_chars=120)
+            cols[1].text_input(t("praat.aspects.question", n=i + 1),
+                               key=_aspect_key(step.id, version, i, "question"), max_chars=600)
+            cols[2].checkbox(t("praat.aspects.remove"), key=_aspect_key(step.id, version, i, "remove"))
+        cols = st.columns([2, 4, 1], vertical_alignment="bottom")
+        cols[0].text_input(t("praat.aspects.new"), key=_aspect_key(step.id, version, "new", "title"), max_chars=120)
+        cols[1].text_input(t("praat.aspects.new_question"), key=_aspect_key(step.id, version, "new", "question"),
+                           max_chars=600)
+        st.form_submit_button(t("praat.aspects.save"), type="primary", on_click=_save_aspects,
+                              args=(fac, step.id, version, originals))
+    show_flash(scope)
+    st.button(t("praat.aspects.reset"), key=f"pp-aspects-reset-{step.id}", on_click=_reset_aspects,
+              args=(fac, step.id, step.werkvorm_key))
