@@ -79,6 +79,9 @@ def _base_layout(fig: go.Figure, title: str | None, height: int | None) -> go.Fi
         hoverlabel=dict(font=dict(size=MIN_FONT)),
         margin=dict(l=20, r=20, t=80 if title else 30, b=20),
     )
+    # Long aspect labels and axis titles grow the margin instead of being cut off on a projector.
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     if height:
         fig.update_layout(height=height)
     return fig

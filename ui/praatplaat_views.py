@@ -118,8 +118,7 @@ def _chart_table(table: list[aggregate.AspectScore]) -> list[aggregate.AspectSco
 
 def _plot(fig, key: str) -> None:
     # room for multi-line aspect labels and the axis title, whatever the column width
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True, title_standoff=12)
+    fig.update_yaxes(title_standoff=12)
     st.plotly_chart(fig, config={"displayModeBar": False, "responsive": True}, theme=None, key=key)
 
 
