@@ -36,7 +36,8 @@ def _note_input(spec: FieldSpec, prefix: str, current=None) -> None:
 
 def _tagged_note_input(spec: FieldSpec, prefix: str, current=None) -> None:
     _note_input(spec, prefix)
-    st.multiselect(t("kind.tags"), FUNCTIONS, key=widget_key(prefix, spec, "tags"))
+    st.multiselect(t("kind.tags"), FUNCTIONS, key=widget_key(prefix, spec, "tags"),
+                   placeholder=t("grow.tags_placeholder"))
 
 
 def _score_input(spec: FieldSpec, prefix: str, current=None) -> None:

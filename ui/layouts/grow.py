@@ -1,9 +1,208 @@
-"""Views for the 'grow' layout (to be specialised; uses the shared defaults for now)."""
+"""Views for the 'grow' layout: the GROW gesprekskaart.
 
-from ui import facilitator as _fac
-from ui import participant as _part
-from ui import screen as _screen
+The facilitator moves stage by stage (``step.stage``; the radio and the
+facilitator-only script panel are in ``ui.facilitator.input_controls``, which
+only the facilitator page draws). Participants answer the current stage with
+notes tagged with the five functions. The screen shows the current stage's
+notes and a function x stage heatmap so gaps stand out. Options can be
+prioritised with dots; in Way forward a recommendation becomes an action of
+the follow-up list with one click.
 
-screen = _screen.generic
-facilitator = _fac.default_view
-participant = _part.step_view
+The screen never draws ``Section.script``: that is for the facilitator only.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from canvas_models import Section
+from messages import t
+from ui import charts, dots, kinds, notetools
+from ui import facilitator as fv
+from ui.common import esc, guarded, html_block, show_flash, store
+from ui.participant import NOTE_KINDS, note_form, readiness
+from workshop import Facilitator, Participant, Step, Workshop
+from workshop.aggregate import FunctionStageMatrix, function_stage_matrix
+
+#: Section groups (see grow.yaml) with a special role.
+OPTIONS = "Options"
+WAY_FORWARD = "Way forward"
+#: ``actions.source`` of actions made from a recommendation.
+SOURCE = "grow"
+
+GROW_CSS = """
+<style>
+.ss-stages { display:flex; flex-wrap:wrap; gap:.4rem; margin:.2rem 0 .6rem 0 !important; padding:0 !important;
+  list-style:none; }
+.ss-stages li { margin:0 !important; }
+.ss-screen h2.ss-stage { font-size:clamp(1.6rem, 2.4vw, 2.8rem); margin:.2rem 0; padding:0; color:#111; }
+.ss-stages li { border:2px solid #0b4f8a; border-radius:999px; padding:.1rem .8rem; color:#0b4f8a; background:#fff;
+  font-size:clamp(.9rem, 1.1vw, 1.3rem); }
+.ss-stages li.ss-now { background:#0b4f8a; color:#fff; font-weight:700; }
+.ss-prompts { font-size:clamp(1rem, 1.3vw, 1.5rem); margin:.2rem 0 .6rem 1.2rem; color:#222; }
+.ss-grow-notes .ss-note { font-size:clamp(1.05rem, 1.4vw, 1.6rem); }
+.ss-grow-notes .ss-tag { font-size:.75em; margin-left:.3rem; }
+.ss-actionmark { display:inline-block; margin-left:.4rem; font-weight:700; color:#0b4f8a; }
+</style>
+"""
+
+
+def current(step: Step) -> Section:
+    sections = step.werkvorm.sections
+    return sections[min(step.stage, len(sections) - 1)]
+
+
+def option_sections(step: Step) -> list[Section]:
+    return [s for s in step.werkvorm.sections if s.group == OPTIONS]
+
+
+def is_way_forward(step: Step, section: Section) -> bool:
+    sections = step.werkvorm.sections
+    if any(s.group == WAY_FORWARD for s in sections):
+        return section.group == WAY_FORWARD
+    return section.key == sections[-1].key
+
+
+def voting_now(step: Step) -> bool:
+    """Participants vote only while a round is open and the group is at an Options stage."""
+    return step.voting_open and current(step).group == OPTIONS
+
+
+def option_notes(step: Step, notes: list[dict]) -> list[dict]:
+    keys = {s.key for s in option_sections(step)}
+    return [n for n in notes if n["section"] in keys]
+
+
+def label_with_stage(step: Step):
+    titles = {s.key: s.title for s in step.werkvorm.sections}
+    return lambda item: f"[{titles.get(item.get('section'), '')}] {item.get('text', '')}"
+
+
+def stages_html(step: Step) -> str:
+    now = current(step)
+    items = "".join(
+        ('<li class="ss-now" aria-current="step">' if s.key == now.key else "<li>") + f"{esc(s.title)}</li>"
+        for s in step.werkvorm.sections)
+    return f'<ol class="ss-stages" aria-label="{esc(t("grow.stages"))}">{items}</ol>'
+
+
+@functools.lru_cache(maxsize=128)
+def heatmap_figure(matrix: FunctionStageMatrix, height: int) -> go.Figure:
+    """The figure per distinct matrix: building one takes long, and the screen redraws every second.
+
+    Callers only read the figure (``st.plotly_chart`` serialises it), so sharing it is safe.
+    """
+    fig = charts.heatmap(matrix, height=height, stage_width=12)
+    fig.update_xaxes(tickangle=0, automargin=True)  # stage names stay level and uncut
+    fig.update_yaxes(automargin=True)                # so do the function names
+    return fig
+
+
+def heatmap(step: Step, notes: list[dict], *, height: int = 520) -> None:
+    matrix = function_stage_matrix(notes, step.werkvorm.sections)
+    gaps = [f"{charts.function_label(f)} · {step.werkvorm.section(s).title}" for f, s in matrix.gaps]
+    alt = t("grow.heatmap_alt", gaps=len(gaps)) + (": " + "; ".join(gaps) if gaps else "")
+    st.plotly_chart(heatmap_figure(matrix, height), theme=None, config=dots.CHART_CONFIG, alt=alt[:1000])
+
+
+# ----------------------------------------------------------------- screen
+def screen(ws: Workshop, step: Step) -> None:
+    section = current(step)
+    notes = store().contributions(step.id, kinds=NOTE_KINDS)
+    here = [n for n in notes if n["section"] == section.key]
+    options = section.group == OPTIONS
+    votes = store().vote_counts(step.id, "note") if options and dots.shown(step) else {}
+    made = store().note_actions(ws.id) if is_way_forward(step, section) else {}
+    html_block(GROW_CSS)
+    prompts = "".join(f"<li>{esc(p)}</li>" for p in section.prompts)
+    html_block(f'<div class="ss-screen">{stages_html(step)}<h2 class="ss-user ss-stage">{esc(section.title)}</h2>'
+               f'<p class="ss-sub ss-user">{esc(section.question)}</p>'
+               + (f'<ul class="ss-prompts ss-user">{prompts}</ul>' if prompts else "") + "</div>")
+    if options:
+        dots.screen_status(ws, step)
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        if votes:
+            here.sort(key=lambda n: (-votes.get(n["id"], 0), n["id"]))
+        if not here:
+            st.caption(t("kind.empty_wall"))
+        else:
+            cards = []
+            for note in here:
+                card = kinds.note_card(note, anonymous=ws.anonymous, votes=votes.get(note["id"]))
+                if note["id"] in made and card.endswith("</div>"):
+                    card = card[:-6] + f'<span class="ss-actionmark">{esc(t("grow.is_action"))}</span></div>'
+                cards.append(card)
+            html_block('<div class="ss-screen ss-grow-notes">' + "".join(cards) + "</div>")
+    with right:
+        heatmap(step, notes)
+    if options and votes:
+        dots.screen_ranking(option_notes(step, notes), votes, label=label_with_stage(step),
+                            title=t("grow.ranking"))
+
+
+# ------------------------------------------------------------ facilitator
+def _make_action(fac: Facilitator, note_id: int, link: str) -> None:
+    guarded(fv.SCOPE, lambda: store().note_to_action(fac, note_id, source=SOURCE, link=link),
+            t("grow.action_done"))
+
+
+def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
+    show_flash(fv.SCOPE)
+    section = current(step)
+    notes = store().contributions(step.id, include_hidden=True, kinds=NOTE_KINDS)
+    live = [n for n in notes if notetools.is_live(n)]
+    here = [n for n in notes if n["section"] == section.key]
+    st.subheader(t("grow.fac_stage", title=section.title, count=sum(1 for n in here if notetools.is_live(n))))
+    if section.group == OPTIONS:
+        dots.facilitator_panel(ws, step, fac, option_notes(step, live), label=label_with_stage(step))
+    elif step.voting_open:
+        st.warning(t("grow.voting_elsewhere"))
+        dots.round_controls(step, fac)
+    notetools.editor(ws, step, fac, here, sections=True, tags=True)
+    votes = store().vote_counts(step.id, "note") if section.group == OPTIONS else {}
+    if is_way_forward(step, section):
+        made = store().note_actions(ws.id)
+        st.caption(t("grow.action_hint"))
+
+        def action_button(note: dict) -> None:
+            nid = note["id"]
+            if nid in made:
+                st.button(t("grow.action_made", id=made[nid]), key=f"act-{nid}", disabled=True, width=280)
+            elif notetools.is_live(note):
+                st.button(t("grow.to_action"), key=f"act-{nid}", type="primary", on_click=_make_action,
+                          args=(fac, nid, section.title), width=280)
+        extra = action_button
+    else:
+        extra = None
+    if not here:
+        st.caption(t("kind.empty_wall"))
+    for note in here:
+        notetools.note_row(ws, step, fac, note, votes=votes.get(note["id"]), extra=extra)
+    with st.expander(t("grow.overview"), expanded=False):
+        heatmap(step, live, height=440)
+        counts = {s.key: sum(1 for n in live if n["section"] == s.key) for s in step.werkvorm.sections}
+        st.caption(" · ".join(f"{s.title}: {counts[s.key]}" for s in step.werkvorm.sections))
+
+
+# ------------------------------------------------------------ participant
+def participant(ws: Workshop, step: Step, who: Participant) -> None:
+    if step.locked:
+        st.info(t("participant.locked"))
+        return
+    section = current(step)
+    if voting_now(step):
+        notes = store().contributions(step.id, kinds=NOTE_KINDS)
+        groups = [(s.title, [n for n in notes if n["section"] == s.key]) for s in option_sections(step)]
+        dots.participant_view(ws, step, who, groups)
+        return
+    sections = step.werkvorm.sections
+    st.caption(t("grow.stage_of", n=sections.index(section) + 1, total=len(sections)))
+    prompts = "".join(f"<li>{esc(p)}</li>" for p in section.prompts)
+    html_block(f'<h3 class="ss-user" style="margin:0">{esc(section.title)}</h3>'
+               + (f'<ul class="ss-user" style="margin:.2rem 0 .4rem 1.1rem">{prompts}</ul>' if prompts else ""))
+    note_form(ws, step, who)
+    readiness(ws, step, who)

@@ -1,9 +1,197 @@
-"""Views for the 'wall' layout: the brainstorm with clusters and dot votes."""
+"""Views for the 'wall' layout: the brainstorm, clustered and prioritised.
 
-from ui import facilitator as _fac
-from ui import participant as _part
-from ui import screen as _screen
+Participants post notes; the facilitator groups them into named clusters (one
+note at a time, or many at once), renames and deletes clusters, and opens a
+dot round on notes or on clusters. The screen shows the clusters with their
+notes and vote totals, most votes first once the totals may be shown.
+"""
 
-screen = _screen.wall
-facilitator = _fac.default_view
-participant = _part.step_view
+from __future__ import annotations
+
+import streamlit as st
+
+from messages import t
+from ui import dots, kinds, notetools
+from ui import facilitator as fv
+from ui.common import esc, guarded, html_block, show_flash, store
+from ui.participant import NOTE_KINDS, note_form, readiness
+from workshop import Facilitator, Participant, Step, Workshop
+from workshop.aggregate import ClusterGroup, group_by_cluster
+
+WALL_CSS = """
+<style>
+.ss-clusters { display:grid; grid-template-columns:repeat(auto-fill, minmax(22rem, 1fr)); gap:1rem; align-items:start; }
+.ss-clusters .ss-cluster { border:3px solid #0b4f8a; border-radius:10px; padding:.5rem .8rem; background:#fff; }
+.ss-clusters .ss-cluster.ss-rest { border-style:dashed; border-color:#555; }
+.ss-clusters .ss-cluster h2 { margin:0 0 .3rem 0; border:none; }
+.ss-clusters .ss-cluster .ss-empty { font-size:1rem; color:#444; }
+</style>
+"""
+
+
+def group_title(group: ClusterGroup) -> str:
+    return group.name if group.cluster is not None else t("wall.unclustered")
+
+
+def groups_html(ws: Workshop, groups: list[ClusterGroup], note_votes: dict[int, int], show_totals: bool) -> str:
+    parts = []
+    for group in groups:
+        total = group.votes
+        badge = (f' <span class="ss-votes" aria-label="{esc(t("wall.x_total", count=total))}">{total} ●</span>'
+                 if show_totals and total else "")
+        cards = "".join(kinds.note_card(n, anonymous=ws.anonymous, votes=note_votes.get(n["id"]))
+                        for n in group.notes)
+        if not cards:
+            cards = f'<p class="ss-empty">{esc(t("wall.x_empty_cluster"))}</p>'
+        rest = " ss-rest" if group.cluster is None else ""
+        parts.append(f'<section class="ss-cluster{rest}"><h2 class="ss-user">{esc(group_title(group))}{badge}</h2>'
+                     f'{cards}</section>')
+    return '<div class="ss-screen ss-clusters">' + "".join(parts) + "</div>"
+
+
+# ----------------------------------------------------------------- screen
+def screen(ws: Workshop, step: Step) -> None:
+    notes = store().contributions(step.id, kinds=NOTE_KINDS)
+    clusters = store().clusters(step.id)
+    show = dots.shown(step)
+    note_votes = store().vote_counts(step.id, "note") if show else {}
+    cluster_votes = store().vote_counts(step.id, "cluster") if show else {}
+    html_block(WALL_CSS)
+    dots.screen_status(ws, step)
+    if not notes and not clusters:
+        st.caption(t("kind.empty_wall"))
+        return
+    if not clusters:
+        if note_votes:
+            notes.sort(key=lambda n: (-note_votes.get(n["id"], 0), n["id"]))
+        html_block('<div class="ss-screen ss-wall">' + "".join(
+            kinds.note_card(n, anonymous=ws.anonymous, votes=note_votes.get(n["id"])) for n in notes) + "</div>")
+        return
+    any_votes = bool(note_votes or cluster_votes)
+    groups = group_by_cluster(notes, clusters, cluster_votes=cluster_votes, note_votes=note_votes,
+                              by_votes=any_votes)
+    html_block(groups_html(ws, groups, note_votes, any_votes))
+
+
+# ------------------------------------------------------------ facilitator
+def _rename(fac: Facilitator, cluster_id: int, key: str) -> None:
+    guarded(fv.SCOPE, lambda: store().rename_cluster(fac, cluster_id, st.session_state.get(key, "")),
+            t("wall.x_renamed"))
+
+
+def _delete(fac: Facilitator, cluster_id: int) -> None:
+    guarded(fv.SCOPE, lambda: store().delete_cluster(fac, cluster_id), t("wall.x_deleted"))
+
+
+def _assign_many(fac: Facilitator, step_id: int, notes_key: str, target_key: str) -> None:
+    ids = list(st.session_state.get(notes_key) or [])
+    if not ids:
+        return
+    target = st.session_state.get(target_key)
+    if guarded(fv.SCOPE, lambda: store().assign_cluster(fac, step_id, ids, target),
+               t("wall.x_assigned", count=len(ids))):
+        st.session_state[notes_key] = []
+
+
+def _assign_one(fac: Facilitator, step_id: int, note_id: int, key: str) -> None:
+    guarded(fv.SCOPE, lambda: store().assign_cluster(fac, step_id, [note_id], st.session_state.get(key)))
+
+
+def _add_cluster(fac: Facilitator, step_id: int, key: str) -> None:
+    if guarded(fv.SCOPE, lambda: store().add_cluster(fac, step_id, st.session_state.get(key, ""))):
+        st.session_state[key] = ""
+
+
+def cluster_panel(step: Step, fac: Facilitator, clusters: list[dict], live: list[dict]) -> None:
+    """Add, rename and delete clusters, and put many notes in a cluster at once."""
+    names = {c["id"]: c["name"] for c in clusters}
+    with st.expander(t("wall.x_clusters", count=len(clusters)), expanded=True):
+        with st.form(f"cluster-add-{step.id}", border=False):
+            new_key = f"wall-newcl-{step.id}"
+            st.text_input(t("wall.new_cluster"), key=new_key, max_chars=60)
+            st.form_submit_button(t("wall.add_cluster"), on_click=_add_cluster, args=(fac, step.id, new_key))
+        for cluster in clusters:
+            cid = cluster["id"]
+            members = sum(1 for n in live if n["cluster_id"] == cid)
+            cols = st.columns([3, 1, 1], vertical_alignment="bottom")
+            key = f"clname-{cid}-{notetools.digest(cluster['name'])}"
+            cols[0].text_input(t("wall.x_name", count=members), value=cluster["name"], key=key, max_chars=60)
+            cols[1].button(t("wall.x_rename"), key=f"clren-{cid}", on_click=_rename, args=(fac, cid, key))
+            cols[2].button(t("wall.x_delete"), key=f"cldel-{cid}", on_click=_delete, args=(fac, cid),
+                           help=t("wall.x_delete_help"))
+    if not clusters or not live:
+        return
+    with st.form(f"cluster-bulk-{step.id}", border=True):
+        st.markdown(f"**{t('wall.x_bulk')}**")
+        ordered = sorted(live, key=lambda n: (n["cluster_id"] is not None, n["id"]))
+        label = {n["id"]: notetools.note_label(n) + (f" ({names[n['cluster_id']]})" if n["cluster_id"] in names
+                                                     else "") for n in ordered}
+        notes_key, target_key = f"bulk-notes-{step.id}", f"bulk-target-{step.id}"
+        st.multiselect(t("wall.x_bulk_notes"), [n["id"] for n in ordered], format_func=label.get, key=notes_key,
+                       placeholder=t("notetool.choose"))
+        st.selectbox(t("wall.x_bulk_target"), [None, *names],
+                     format_func=lambda cid: t("wall.unclustered") if cid is None else names[cid], key=target_key,
+                     index=1)
+        st.form_submit_button(t("wall.x_bulk_go"), type="primary", on_click=_assign_many,
+                              args=(fac, step.id, notes_key, target_key))
+
+
+def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
+    show_flash(fv.SCOPE)
+    notes = store().contributions(step.id, include_hidden=True, kinds=NOTE_KINDS)
+    live = [n for n in notes if notetools.is_live(n)]
+    clusters = store().clusters(step.id)
+    names = {c["id"]: c["name"] for c in clusters}
+    if step.vote_target == "cluster":
+        dots.facilitator_panel(ws, step, fac, clusters)
+    else:
+        dots.facilitator_panel(ws, step, fac, live)
+    cluster_panel(step, fac, clusters, live)
+    st.subheader(t("wall.x_notes", count=len(live)))
+    notetools.editor(ws, step, fac, notes, sections=False)
+    votes = store().vote_counts(step.id, "note")
+
+    def cluster_select(note: dict) -> None:
+        if not names or not notetools.is_live(note):
+            return
+        key = f"cl-{note['id']}-{note['cluster_id']}"
+        options = [None, *names]
+        st.selectbox(t("wall.cluster_of_note"), options,
+                     index=options.index(note["cluster_id"]) if note["cluster_id"] in options else 0,
+                     format_func=lambda cid: t("wall.unclustered") if cid is None else names[cid], key=key,
+                     on_change=_assign_one, args=(fac, step.id, note["id"], key), width=280)
+
+    for group in group_by_cluster(live, clusters):
+        html_block(f'<p class="ss-user" style="margin:.6rem 0 .1rem 0"><b>{esc(group_title(group))}</b> '
+                   f'({len(group.notes)})</p>')
+        for note in group.notes:
+            notetools.note_row(ws, step, fac, note, votes=votes.get(note["id"]), extra=cluster_select)
+    hidden = [n for n in notes if not notetools.is_live(n)]
+    if hidden:
+        with st.expander(t("wall.x_hidden", count=len(hidden))):
+            for note in hidden:
+                notetools.note_row(ws, step, fac, note)
+
+
+# ------------------------------------------------------------ participant
+def participant(ws: Workshop, step: Step, who: Participant) -> None:
+    if step.locked:
+        st.info(t("participant.locked"))
+        return
+    if step.voting_open:
+        notes = store().contributions(step.id, kinds=NOTE_KINDS)
+        clusters = store().clusters(step.id)
+        groups = group_by_cluster(notes, clusters)
+        if step.vote_target == "cluster":
+            inside = {g.cluster["id"]: g.notes for g in groups if g.cluster is not None}
+
+            def detail(item) -> str:
+                texts = "".join(f"<li>{esc(n['text'])}</li>" for n in inside.get(item["id"], ()))
+                return f'<ul class="ss-user" style="margin:.2rem 0 0 1rem;color:#333">{texts}</ul>' if texts else ""
+            dots.participant_view(ws, step, who, [("", clusters)], detail=detail)
+        else:
+            dots.participant_view(ws, step, who, [(group_title(g) if clusters else "", list(g.notes))
+                                                  for g in groups])
+        return
+    note_form(ws, step, who)
+    readiness(ws, step, who)

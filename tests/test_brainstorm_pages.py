@@ -1,0 +1,149 @@
+"""AppTest for the brainstorm: clusters made by the facilitator and dot votes on clusters."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from apptest import page_text
+from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from messages import t
+from ui.common import esc
+from ui.notetools import digest
+from werkvorm_helpers import button, html, no_errors
+from workshop import new_key
+
+
+@pytest.fixture
+def wall_room(app_store):  # noqa: F811
+    room = make_app_room(app_store, ("brainstorm",))
+    room.join("Anna", "vmbo")
+    room.join("Bram", "bedrijfsleven")
+    room.join("Cas", "gemeente")
+    return room
+
+
+def note(room, who, text):
+    return room.store.add_note(who, room.step("brainstorm").id, section="ideeen", field="note", text=text,
+                               idem_key=new_key())
+
+
+def clusters_on_screen(at) -> list[tuple[str, str]]:
+    """(cluster heading, its HTML) in screen order."""
+    body = html(at)
+    return [(m.group(1), m.group(0)) for m in
+            re.finditer(r'<section class="ss-cluster[^"]*"><h2 class="ss-user">(.*?)</h2>.*?</section>', body, re.S)]
+
+
+def add_cluster(fac, step, name):
+    fac.text_input(key=f"wall-newcl-{step.id}").input(name)
+    button(fac, t("wall.add_cluster")).click().run()
+    no_errors(fac)
+
+
+def test_facilitator_makes_renames_fills_and_deletes_clusters(wall_room):
+    room = wall_room
+    anna, bram, cas = room.people
+    step = room.step("brainstorm")
+    n1 = note(room, anna, "Meer stageplekken bij bedrijven")
+    n2 = note(room, bram, "Bedrijven op school laten vertellen")
+    n3 = note(room, cas, "Docenten bijscholen in nieuwe techniek")
+    n4 = note(room, anna, "Open dag samen organiseren")
+
+    fac = room.facilitator_page()
+    no_errors(fac)
+    add_cluster(fac, step, "Bedrijven")
+    add_cluster(fac, step, "Docenten")
+    clusters = {c["name"]: c["id"] for c in room.store.clusters(step.id)}
+    assert list(clusters) == ["Bedrijven", "Docenten"]
+
+    fac.multiselect(key=f"bulk-notes-{step.id}").set_value([n1, n2])
+    fac.selectbox(key=f"bulk-target-{step.id}").select(clusters["Bedrijven"])
+    button(fac, t("wall.x_bulk_go")).click().run()
+    no_errors(fac)
+    assert fac.success[0].value == t("wall.x_assigned", count=2)
+    fac.selectbox(key=f"cl-{n3}-None").select(clusters["Docenten"]).run()  # one note at a time
+    no_errors(fac)
+    by_note = {n["id"]: n["cluster_id"] for n in room.store.contributions(step.id)}
+    assert by_note == {n1: clusters["Bedrijven"], n2: clusters["Bedrijven"], n3: clusters["Docenten"], n4: None}
+
+    cid = clusters["Docenten"]
+    fac.text_input(key=f"clname-{cid}-{digest('Docenten')}").input("Docenten & <i>scholing</i>")
+    fac.button(key=f"clren-{cid}").click().run()
+    no_errors(fac)
+    assert [c["name"] for c in room.store.clusters(step.id)] == ["Bedrijven", "Docenten & <i>scholing</i>"]
+
+    screen = room.screen()
+    no_errors(screen)
+    shown = clusters_on_screen(screen)
+    assert [name for name, _ in shown] == ["Bedrijven", esc("Docenten & <i>scholing</i>"), t("wall.unclustered")]
+    assert "Meer stageplekken" in shown[0][1] and "Bedrijven op school" in shown[0][1]
+    assert "Docenten bijscholen" in shown[1][1] and "Open dag" in shown[2][1]
+    assert "<i>scholing" not in html(screen)
+
+    fac.button(key=f"cldel-{cid}").click().run()
+    no_errors(fac)
+    assert [c["name"] for c in room.store.clusters(step.id)] == ["Bedrijven"]
+    assert {n["id"]: n["cluster_id"] for n in room.store.contributions(step.id)}[n3] is None
+
+
+def test_group_votes_on_clusters_and_screen_shows_totals(wall_room):
+    room = wall_room
+    anna, bram, cas = room.people
+    step = room.step("brainstorm")
+    a = note(room, anna, "Stageplekken")
+    b = note(room, bram, "Bijscholing")
+    stages = room.store.add_cluster(room.fac, step.id, "Stages")
+    docenten = room.store.add_cluster(room.fac, step.id, "Docenten")
+    room.store.assign_cluster(room.fac, step.id, [a], stages)
+    room.store.assign_cluster(room.fac, step.id, [b], docenten)
+
+    fac = room.facilitator_page()
+    fac.selectbox(key=f"target-{step.id}").select("cluster")
+    fac.number_input(key=f"dots-{step.id}").set_value(2)
+    fac.button(key="vote-open").click().run()
+    no_errors(fac)
+    assert room.store.step(step.id).vote_target == "cluster"
+
+    phone = room.phone(anna)
+    no_errors(phone)
+    assert "Stageplekken" in html(phone)  # a cluster shows its notes, to know what one votes for
+    assert [b.key for b in phone.button if b.key and b.key.startswith("va:")] == [
+        f"va:cluster:{stages}", f"va:cluster:{docenten}"]
+    phone.button(key=f"va:cluster:{docenten}").click().run()
+    phone.button(key=f"va:cluster:{docenten}").click().run()
+    room.phone(bram).button(key=f"va:cluster:{docenten}").click().run()
+    room.phone(cas).button(key=f"va:cluster:{stages}").click().run()
+    assert room.store.vote_counts(step.id, "cluster") == {docenten: 3, stages: 1}
+
+    screen = room.screen()
+    no_errors(screen)
+    shown = clusters_on_screen(screen)
+    assert [name.split(" <span")[0] for name, _ in shown] == ["Docenten", "Stages"]  # most dots first
+    assert "3 ●" in shown[0][0] and "1 ●" in shown[1][0]
+    assert t("dots.status", voters=3, total=3, dots=4) in page_text(room.facilitator_page())
+
+
+def test_participant_votes_on_notes_grouped_by_cluster(wall_room):
+    room = wall_room
+    anna = room.people[0]
+    step = room.step("brainstorm")
+    a = note(room, anna, "Stageplekken")
+    b = note(room, anna, "Losse gedachte")
+    stages = room.store.add_cluster(room.fac, step.id, "Stages")
+    room.store.assign_cluster(room.fac, step.id, [a], stages)
+    room.store.update_step(room.fac, step.id, voting_open=True, dots=1, votes_live=True)
+    phone = room.phone(anna)
+    body = html(phone)
+    assert body.index("Stages") < body.index("Stageplekken") < body.index(esc(t("wall.unclustered"))) \
+        < body.index("Losse gedachte")
+    phone.button(key=f"va:note:{b}").click().run()
+    assert room.store.vote_counts(step.id, "note") == {b: 1}
+    room.store.moderate(room.fac, b, hidden=True)  # the facilitator takes the note away
+    phone = room.phone(anna)
+    assert t("dots.orphans", count=1) in page_text(phone)
+    button(phone, t("dots.take_back")).click().run()
+    no_errors(phone)
+    assert room.store.vote_counts(step.id, "note") == {}
+    assert t("vote.left", left=1, dots=1) in page_text(phone)

@@ -1,0 +1,184 @@
+"""AppTest for the GROW gesprekskaart: stages, script, tagged answers, heatmap, dots and actions."""
+
+from __future__ import annotations
+
+import pytest
+
+from apptest import page_text
+from canvas_models import FUNCTIONS
+from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from messages import t
+from werkvorm_helpers import button, charts, html, no_errors
+from workshop import new_key
+
+STAGES = ("goal", "reality_so", "reality_or", "options_so", "options_or", "way_forward")
+
+
+@pytest.fixture
+def grow_room(app_store):  # noqa: F811
+    room = make_app_room(app_store, ("grow",), partnership="Partnerschap Oost")
+    room.join("Anna", "po")
+    room.join("Bram", "hbo")
+    return room
+
+
+def stage(room, index: int):
+    step = room.step("grow")
+    room.store.update_step(room.fac, step.id, stage=index)
+    return room.store.step(step.id)
+
+
+def note(room, who, section, text, tags=()):
+    return room.store.add_note(who, room.step("grow").id, section=section, field="note", text=text,
+                               tags=list(tags), idem_key=new_key())
+
+
+def heatmap_counts(at) -> list[list[int]]:
+    heat = [c for c in charts(at) if c["data"] and c["data"][0]["type"] == "heatmap"]
+    assert len(heat) == 1, [c["data"][0]["type"] for c in charts(at)]
+    return heat[0]["data"][0]["z"]
+
+
+def test_facilitator_moves_stage_by_stage_and_the_script_stays_off_the_screen(grow_room):
+    room = grow_room
+    wv = room.step("grow").werkvorm
+    assert tuple(s.key for s in wv.sections) == STAGES
+    script = [line for s in wv.sections for line in s.script]
+    assert script, "the GROW card ships a facilitator script"
+
+    fac = room.facilitator_page()
+    no_errors(fac)
+    step = room.step("grow")
+    for line in wv.sections[0].script:
+        assert line in page_text(fac)  # the script panel on the facilitator's device
+    fac.radio(key=f"stage-{step.id}-0").set_value(1).run()
+    no_errors(fac)
+    assert room.store.step(step.id).stage == 1
+    for line in wv.sections[1].script:
+        assert line in page_text(fac)
+
+    for index, section in enumerate(wv.sections):
+        stage(room, index)
+        screen = room.screen()
+        no_errors(screen)
+        text = page_text(screen)
+        assert section.title in text and section.question in text
+        assert 'aria-current="step">' + section.title in html(screen).replace("&#58;", ":")
+        for line in script:
+            assert line not in text, f"script line on the screen: {line}"
+        assert not screen.button and not screen.radio and not screen.text_area
+
+
+def test_participant_answers_the_current_stage_with_functions_and_the_heatmap_shows_gaps(grow_room):
+    room = grow_room
+    anna, bram = room.people
+    step = room.step("grow")
+    phone = room.phone(anna)
+    no_errors(phone)
+    assert t("grow.stage_of", n=1, total=6) in page_text(phone)
+    assert step.werkvorm.sections[0].prompts[0] in page_text(phone)
+    phone.text_area(key=f"p{step.id}:goal:note").input("Meer zij-instromers opleiden")
+    phone.multiselect(key=f"p{step.id}:goal:note:tags").set_value(["werven", "opleiden"])
+    button(phone, t("participant.send")).click().run()
+    no_errors(phone)
+    (stored,) = room.store.contributions(step.id)
+    assert (stored["section"], stored["tags"]) == ("goal", ["werven", "opleiden"])
+
+    stage(room, 1)
+    phone = room.phone(anna)  # the phone follows the stage
+    assert t("grow.stage_of", n=2, total=6) in page_text(phone)
+    phone.text_area(key=f"p{step.id}:reality_so:note").input("Begeleiding op school loopt goed")
+    phone.multiselect(key=f"p{step.id}:reality_so:note:tags").set_value(["begeleiden"])
+    button(phone, t("participant.send")).click().run()
+    note(room, bram, "reality_so", "Nog geen idee")  # without a function
+
+    screen = room.screen()
+    no_errors(screen)
+    text = page_text(screen)
+    assert "Begeleiding op school loopt goed" in text and "Nog geen idee" in text
+    assert "Meer zij-instromers opleiden" not in text  # only the current stage's notes
+    z = heatmap_counts(screen)
+    row = {f: i for i, f in enumerate(FUNCTIONS)}
+    assert len(z) == len(FUNCTIONS) + 1 and all(len(r) == len(STAGES) for r in z)
+    assert z[row["werven"]][0] == 1 and z[row["opleiden"]][0] == 1 and z[row["begeleiden"]][1] == 1
+    assert z[len(FUNCTIONS)][1] == 1  # the untagged row
+    assert sum(map(sum, z[:len(FUNCTIONS)])) == 3  # every other cell is a gap
+    assert t("chart.heatmap.gaps") in str(charts(screen))
+
+
+def test_hidden_notes_leave_the_heatmap(grow_room):
+    room = grow_room
+    anna = room.people[0]
+    a = note(room, anna, "goal", "Verborgen", tags=["matchen"])
+    note(room, anna, "goal", "Zichtbaar", tags=["werven"])
+    room.store.moderate(room.fac, a, hidden=True)
+    z = heatmap_counts(room.screen())
+    assert z[FUNCTIONS.index("matchen")][0] == 0 and z[FUNCTIONS.index("werven")][0] == 1
+
+
+def test_facilitator_edits_tags_of_an_answer(grow_room):
+    room = grow_room
+    a = note(room, room.people[0], "goal", "Samen werven", tags=["werven"])
+    step = room.step("grow")
+    fac = room.facilitator_page()
+    fac.selectbox(key=f"pick-{step.id}").select(a).run()
+    (tags,) = [m for m in fac.multiselect if m.label == t("kind.tags")]
+    tags.set_value(["werven", "matchen"])
+    button(fac, t("notetool.save")).click().run()
+    no_errors(fac)
+    assert room.store.contributions(step.id)[0]["tags"] == ["werven", "matchen"]
+
+
+def test_options_are_prioritised_with_dots(grow_room):
+    room = grow_room
+    anna, bram = room.people
+    stage(room, 3)
+    a = note(room, anna, "options_so", "Gezamenlijke opleidingsschool")
+    stage(room, 4)
+    b = note(room, bram, "options_or", "Partnerschap trekt de functie matchen", tags=["matchen"])
+    step = room.step("grow")
+
+    fac = room.facilitator_page()
+    fac.number_input(key=f"dots-{step.id}").set_value(2)
+    fac.button(key="vote-open").click().run()
+    no_errors(fac)
+    phone = room.phone(anna)
+    no_errors(phone)
+    body = html(phone)
+    assert "Options: Samen Opleiden" in body.replace("&#58;", ":") and "Options: de Onderwijsregio" in \
+        body.replace("&#58;", ":")  # both parts of Options, side by side
+    phone.button(key=f"va:note:{b}").click().run()
+    phone.button(key=f"va:note:{b}").click().run()
+    room.phone(bram).button(key=f"va:note:{a}").click().run()
+    assert room.store.vote_counts(step.id, "note") == {a: 1, b: 2}
+
+    screen = room.screen()
+    ranking = [c for c in charts(screen) if c["data"][0]["type"] == "bar"]
+    assert len(ranking) == 1
+    first = ranking[0]["layout"]["yaxis"]["ticktext"][0].replace("<br>", " ")
+    assert first.startswith("1. [Options: de Onderwijsregio] Partnerschap")
+
+    stage(room, 5)  # at Way forward the phones write again, even with the round still open
+    phone = room.phone(anna)
+    assert room.step("grow").voting_open
+    assert f"p{step.id}:way_forward:note" in [ta.key for ta in phone.text_area]
+    assert t("grow.voting_elsewhere") in page_text(room.facilitator_page())
+
+
+def test_way_forward_recommendation_becomes_one_action(grow_room):
+    room = grow_room
+    anna = room.people[0]
+    stage(room, 5)
+    rec = note(room, anna, "way_forward", "Stel een regionale stagecoördinator aan", tags=["begeleiden"])
+    title = room.step("grow").werkvorm.section("way_forward").title
+    fac, second = room.facilitator_page(), room.facilitator_page()  # two devices, both before the click
+    fac.button(key=f"act-{rec}").click().run()
+    no_errors(fac)
+    assert fac.button(key=f"act-{rec}").disabled
+    second.button(key=f"act-{rec}").click().run()  # the stale second device clicks too
+    no_errors(second)
+    (action,) = room.store.actions(room.ws.id)
+    assert (action["what"], action["source"], action["link"]) == (
+        "Stel een regionale stagecoördinator aan", "grow", title)
+    assert fac.button(key=f"act-{rec}").label == t("grow.action_made", id=action["id"])
+    assert t("grow.is_action") in html(room.screen())
