@@ -13,6 +13,7 @@ The builders take the results of :mod:`workshop.aggregate` and return a
 
 from __future__ import annotations
 
+import html
 import textwrap
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -62,7 +63,10 @@ def nl_number(value: float | None, digits: int = 1) -> str:
 
 
 def _wrap(text: str, width: int = 16) -> str:
-    return "<br>".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
+    """Plain text as a wrapped plotly label: plotly reads <a>, <b>, <br> ... in labels,
+    so every line is escaped before the line breaks are added."""
+    lines = textwrap.wrap(text, width=width, break_long_words=False) or [text]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
 def _org_label(org: str) -> str:
@@ -276,18 +280,23 @@ def heatmap(matrix: FunctionStageMatrix, *, untagged: bool = True, title: str | 
                     for j, v in enumerate(r)] for i, r in enumerate(rows)],
         hoverinfo="text",
     )
+    # Built as plain lists and set once: plotly's add_annotation/add_shape per cell
+    # validate the whole layout each time (seconds for a 7 x 6 grid on the screen's 1 s tick).
+    annotations, shapes = [], []
     for i, r in enumerate(rows):
         for j, v in enumerate(r):
-            fig.add_annotation(x=j, y=i, text=f"<b>{v}</b>", showarrow=False,
-                               font=dict(size=26, color=_contrast_ink(v, max(vmax, 1))))
+            annotations.append(dict(x=j, y=i, text=f"<b>{v}</b>", showarrow=False,
+                                    font=dict(size=26, color=_contrast_ink(v, max(vmax, 1)))))
             if v == 0 and i < len(matrix.functions):
-                fig.add_shape(type="rect", x0=j - 0.45, x1=j + 0.45, y0=i - 0.42, y1=i + 0.42,
-                              line=dict(color=INK, width=OUTLINE, dash="dash"), fillcolor="rgba(0,0,0,0)")
+                shapes.append(dict(type="rect", x0=j - 0.45, x1=j + 0.45, y0=i - 0.42, y1=i + 0.42,
+                                   line=dict(color=INK, width=OUTLINE, dash="dash"), fillcolor="rgba(0,0,0,0)"))
     if untagged:
         sep = len(matrix.functions) - 0.5
-        fig.add_shape(type="line", x0=-0.5, x1=ncols - 0.5, y0=sep, y1=sep, line=dict(color=INK, width=LINE_WIDTH))
-    fig.add_annotation(text=t("chart.heatmap.gaps"), showarrow=False, xref="paper", yref="paper",
-                       x=0, y=-0.02, xanchor="left", yanchor="top", font=dict(size=MIN_FONT, color=INK))
+        shapes.append(dict(type="line", x0=-0.5, x1=ncols - 0.5, y0=sep, y1=sep,
+                           line=dict(color=INK, width=LINE_WIDTH)))
+    annotations.append(dict(text=t("chart.heatmap.gaps"), showarrow=False, xref="paper", yref="paper",
+                            x=0, y=-0.02, xanchor="left", yanchor="top", font=dict(size=MIN_FONT, color=INK)))
+    fig.update_layout(annotations=annotations, shapes=shapes)
     fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=col_labels, side="top",
                      tickfont=dict(size=MIN_FONT), showgrid=False, zeroline=False)
     fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=row_labels, autorange="reversed",
