@@ -8,7 +8,7 @@ from apptest import labels, page_text, raw_html
 from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
 from messages import t
 from ui.common import esc
-from ui.praatplaat_views import UNKNOWN
+from ui.kinds import UNKNOWN
 
 SCORE_LABEL = "Jouw score (1 = zwak, 5 = sterk)"
 

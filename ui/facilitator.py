@@ -9,7 +9,6 @@ from __future__ import annotations
 import streamlit as st
 
 from messages import t
-from ui import kinds
 from ui.common import esc, guarded, html_block, join_url, link, qr_svg, show_flash, store
 from workshop import Facilitator, Step, Workshop
 
@@ -26,10 +25,6 @@ def _undo(fac: Facilitator) -> None:
 
 def _set_step(fac: Facilitator, step_id: int, **values) -> None:
     guarded(SCOPE, lambda: store().update_step(fac, step_id, **values))
-
-
-def _moderate(fac: Facilitator, note_id: int, **values) -> None:
-    guarded(SCOPE, lambda: store().moderate(fac, note_id, **values))
 
 
 def links_panel(ws: Workshop, secret: str) -> None:
@@ -93,74 +88,6 @@ def input_controls(step: Step, fac: Facilitator) -> None:
         with st.expander(t("fac.script"), expanded=True):
             for line in script:
                 st.markdown(f"- {line}")
-
-
-def voting_controls(step: Step, fac: Facilitator) -> None:
-    if not step.werkvorm.votes:
-        return
-    with st.expander(t("vote.controls"), expanded=step.voting_open):
-        dots = st.number_input(t("vote.dots"), 1, 20, value=step.dots, key=f"dots-{step.id}")
-        multi = st.checkbox(t("vote.multi"), value=step.multi_dot, key=f"multi-{step.id}")
-        live = st.checkbox(t("vote.live"), value=step.votes_live, key=f"live-{step.id}")
-        target = "note"
-        if step.werkvorm.clusters:
-            target = st.selectbox(t("vote.target"), ["note", "cluster"], index=0 if step.vote_target == "note" else 1,
-                                  format_func=lambda v: t(f"vote.target.{v}"), key=f"target-{step.id}")
-        if step.voting_open:
-            st.button(t("vote.close"), on_click=_set_step, args=(fac, step.id), kwargs={"voting_open": False},
-                      key="vote-close")
-        else:
-            st.button(t("vote.open"), type="primary", on_click=_set_step, args=(fac, step.id),
-                      kwargs={"voting_open": True, "dots": int(dots), "multi_dot": multi, "votes_live": live,
-                              "vote_target": target}, key="vote-open")
-
-
-def notes_moderation(ws: Workshop, step: Step, fac: Facilitator) -> None:
-    notes = store().contributions(step.id, include_hidden=True, kinds=("note", "tagged_note"))
-    st.subheader(t("fac.notes") + f" ({len(notes)})")
-    clusters = store().clusters(step.id) if step.werkvorm.clusters else []
-    names = {c["id"]: c["name"] for c in clusters}
-    for note in notes:
-        with st.container(border=True):
-            html_block(kinds.note_card(note, anonymous=ws.anonymous))
-            cols = st.columns([1, 2])
-            if note["hidden"]:
-                cols[0].button(t("fac.show"), key=f"show-{note['id']}", on_click=_moderate,
-                               args=(fac, note["id"]), kwargs={"hidden": False})
-            else:
-                cols[0].button(t("fac.hide"), key=f"hide-{note['id']}", on_click=_moderate,
-                               args=(fac, note["id"]), kwargs={"hidden": True})
-            if clusters:
-                options = [None] + list(names)
-                chosen = cols[1].selectbox(
-                    t("wall.cluster_of_note"), options, index=options.index(note["cluster_id"])
-                    if note["cluster_id"] in options else 0,
-                    format_func=lambda cid: t("wall.unclustered") if cid is None else names[cid],
-                    key=f"cl-{note['id']}-{note['cluster_id']}")
-                if chosen != note["cluster_id"]:
-                    store().moderate(fac, note["id"], cluster_id=chosen)
-                    st.rerun()
-
-
-def _add_cluster(fac: Facilitator, step_id: int) -> None:
-    name = st.session_state.get(f"newcl-{step_id}", "")
-    if guarded(SCOPE, lambda: store().add_cluster(fac, step_id, name)):
-        st.session_state[f"newcl-{step_id}"] = ""
-
-
-def cluster_controls(step: Step, fac: Facilitator) -> None:
-    if not step.werkvorm.clusters:
-        return
-    with st.form(f"cluster-form-{step.id}", border=True):
-        st.text_input(t("wall.new_cluster"), key=f"newcl-{step.id}", max_chars=60)
-        st.form_submit_button(t("wall.add_cluster"), on_click=_add_cluster, args=(fac, step.id))
-
-
-def default_view(ws: Workshop, step: Step, fac: Facilitator) -> None:
-    """Moderation for werkvormen without a dedicated facilitator view."""
-    cluster_controls(step, fac)
-    voting_controls(step, fac)
-    notes_moderation(ws, step, fac)
 
 
 def render(ws: Workshop, step: Step, fac: Facilitator) -> None:

@@ -29,6 +29,7 @@ import pyarrow as pa
 import streamlit as st
 
 from messages import dutch_date, t
+from ui import kinds
 from ui.common import esc, flash, guarded, html_block, show_flash, store
 from ui.participant import content_key, readiness
 from workshop import ACTION_STATUSES, Facilitator, Participant, Step, Workshop, new_key
@@ -139,22 +140,24 @@ def _due_column(values: list):
 
 
 # -------------------------------------------------------------- participant
-def _field_key(step_id: int, part: str) -> str:
-    return f"fu:{step_id}:{part}"
+def _prefix(step_id: int) -> str:
+    return f"fu:{step_id}"
+
+
+def _action_spec(step: Step):
+    return next(f for f in step.werkvorm.fields if f.kind == "action")
 
 
 def _propose(who: Participant, step_id: int) -> None:
-    state = st.session_state
     step = store().step(step_id)
-    values = {part: state.get(_field_key(step_id, part)) for part in ("what", "owner", "partner", "due", "link")}
+    spec = _action_spec(step)
+    values = kinds.read_value(spec, _prefix(step_id))
     key = content_key(who, step, "action", *(values[p] for p in ("what", "owner", "partner", "due", "link")))
     ok = guarded(f"fu{step_id}", lambda: store().propose_action(
         who, idem_key=key, source=step.werkvorm_key, what=values["what"] or "", owner=values["owner"] or "",
         partner=values["partner"] or "", due=values["due"], link=values["link"] or ""), t("followup.sent"))
     if ok:
-        for part in ("what", "owner", "partner"):
-            state[_field_key(step_id, part)] = ""
-        state[_field_key(step_id, "due")] = None
+        kinds.clear_value(spec, _prefix(step_id))
 
 
 def _mine(ws: Workshop, who: Participant) -> None:
@@ -187,16 +190,9 @@ def participant(ws: Workshop, step: Step, who: Participant) -> None:
     section = step.werkvorm.sections[0]
     if section.question:
         html_block(f'<p class="ss-user" style="font-size:1.1rem"><b>{esc(section.question)}</b></p>')
-    options = [""] + link_options(ws)
-    if st.session_state.get(_field_key(step.id, "link")) not in options:
-        st.session_state.pop(_field_key(step.id, "link"), None)
     with st.form(f"fu-form-{step.id}", border=True):
-        st.text_area(t("kind.action.what"), key=_field_key(step.id, "what"), max_chars=Limits.ACTION_WHAT, height=80)
-        st.text_input(t("kind.action.owner"), key=_field_key(step.id, "owner"), max_chars=Limits.ACTION_WHO)
-        st.text_input(t("kind.action.partner"), key=_field_key(step.id, "partner"), max_chars=Limits.ACTION_WHO)
-        st.date_input(t("kind.action.due"), key=_field_key(step.id, "due"), value=None, format="DD-MM-YYYY",
-                      min_value=date(2020, 1, 1))
-        st.selectbox(t("kind.action.link"), options, format_func=_link_format, key=_field_key(step.id, "link"))
+        kinds.render_input(_action_spec(step), _prefix(step.id), link_options=[""] + link_options(ws),
+                           link_format=_link_format)
         st.form_submit_button(t("followup.propose"), type="primary", width="stretch", on_click=_propose,
                               args=(who, step.id))
     show_flash(scope)

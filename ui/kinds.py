@@ -15,9 +15,12 @@ import streamlit as st
 
 from canvas_models import FIELD_KINDS, FUNCTIONS, FieldSpec
 from messages import ORG_TYPES, t
+from workshop.text import Limits
 from ui.common import esc, html_block
 
-SCORE_OPTIONS = [1, 2, 3, 4, 5, None]
+#: "Weet ik niet" is a choice of its own; None means nothing chosen (yet).
+UNKNOWN = 0
+SCORE_OPTIONS = [1, 2, 3, 4, 5, UNKNOWN]
 
 
 def widget_key(prefix: str, spec: FieldSpec, part: str = "") -> str:
@@ -25,41 +28,60 @@ def widget_key(prefix: str, spec: FieldSpec, part: str = "") -> str:
 
 
 def _score_label(value: int | None) -> str:
-    return t("kind.score.unknown") if value is None else str(value)
+    return t("kind.score.unknown") if value == UNKNOWN else str(value)
+
+
+def score_value(raw: int | None) -> tuple[bool, int | None]:
+    """(chosen?, score to store) for a score widget's value; "weet ik niet" stores None."""
+    if raw is None:
+        return False, None
+    return True, None if raw == UNKNOWN else int(raw)
 
 
 # ----------------------------------------------------------------- inputs
-def _note_input(spec: FieldSpec, prefix: str, current=None) -> None:
+def _prefill(key: str, value) -> None:
+    """Show a saved answer, unless the person already has something in the field."""
+    if key not in st.session_state and value is not None:
+        st.session_state[key] = value
+
+
+def _note_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
     st.text_area(spec.label, key=widget_key(prefix, spec), max_chars=spec.max_length, help=spec.help or None,
                  height=110)
 
 
-def _tagged_note_input(spec: FieldSpec, prefix: str, current=None) -> None:
+def _tagged_note_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
     _note_input(spec, prefix)
-    st.multiselect(t("kind.tags"), FUNCTIONS, key=widget_key(prefix, spec, "tags"),
-                   placeholder=t("grow.tags_placeholder"))
+    st.multiselect(t("kind.tags"), FUNCTIONS, key=widget_key(prefix, spec, "tags"), placeholder=t("grow.tags_placeholder"))
 
 
-def _score_input(spec: FieldSpec, prefix: str, current=None) -> None:
+def _score_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
     key = widget_key(prefix, spec)
-    if key not in st.session_state and current is not None:
-        st.session_state[key] = current.get("score")
-    st.segmented_control(spec.label, SCORE_OPTIONS, format_func=_score_label, key=key)
+    if current is not None:
+        _prefill(key, UNKNOWN if current.get("score") is None else current["score"])
+    st.segmented_control(spec.label, SCORE_OPTIONS, format_func=_score_label, key=key, width="stretch")
 
 
-def _text_input(spec: FieldSpec, prefix: str, current=None) -> None:
+def _text_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
     key = widget_key(prefix, spec)
-    if key not in st.session_state and current is not None:
-        st.session_state[key] = current.get("text", "")
+    if current is not None:
+        _prefill(key, current.get("text", ""))
     st.text_area(spec.label, key=key, max_chars=spec.max_length, help=spec.help or None, height=90)
 
 
-def _action_input(spec: FieldSpec, prefix: str, current=None) -> None:
+def _action_input(spec: FieldSpec, prefix: str, current=None, *, link_options: list[str] | None = None,
+                  link_format: Callable[[str], str] | None = None, **extra) -> None:
+    """What, who, partner, by when and, when options are given, the aspect or werkvorm it belongs to."""
     st.text_area(t("kind.action.what"), key=widget_key(prefix, spec, "what"), max_chars=spec.max_length, height=80)
-    st.text_input(t("kind.action.owner"), key=widget_key(prefix, spec, "owner"), max_chars=80)
-    st.text_input(t("kind.action.partner"), key=widget_key(prefix, spec, "partner"), max_chars=80)
+    st.text_input(t("kind.action.owner"), key=widget_key(prefix, spec, "owner"), max_chars=Limits.ACTION_WHO)
+    st.text_input(t("kind.action.partner"), key=widget_key(prefix, spec, "partner"), max_chars=Limits.ACTION_WHO)
     st.date_input(t("kind.action.due"), key=widget_key(prefix, spec, "due"), value=None, format="DD-MM-YYYY",
                   min_value=date(2020, 1, 1))
+    if link_options:
+        link_key = widget_key(prefix, spec, "link")
+        if st.session_state.get(link_key) not in link_options:  # the options changed since
+            st.session_state.pop(link_key, None)
+        st.selectbox(t("kind.action.link"), link_options, format_func=link_format or str, key=link_key)
 
 
 INPUT_RENDERERS: dict[str, Callable] = {
@@ -71,12 +93,13 @@ INPUT_RENDERERS: dict[str, Callable] = {
 }
 
 
-def render_input(spec: FieldSpec, prefix: str, current: dict | None = None) -> None:
+def render_input(spec: FieldSpec, prefix: str, current: dict | None = None, **extra) -> None:
+    """Draw the input of ``spec``; ``current`` is the saved answer to show, ``extra`` kind options."""
     try:
         renderer = INPUT_RENDERERS[spec.kind]
     except KeyError:
         raise KeyError(f"no input renderer for field kind '{spec.kind}'") from None
-    renderer(spec, prefix, current)
+    renderer(spec, prefix, current, **extra)
 
 
 def read_value(spec: FieldSpec, prefix: str):
@@ -85,7 +108,7 @@ def read_value(spec: FieldSpec, prefix: str):
     if spec.kind == "tagged_note":
         return {"text": state.get(widget_key(prefix, spec), ""), "tags": state.get(widget_key(prefix, spec, "tags"), [])}
     if spec.kind == "action":
-        return {part: state.get(widget_key(prefix, spec, part)) for part in ("what", "owner", "partner", "due")}
+        return {part: state.get(widget_key(prefix, spec, part)) for part in ("what", "owner", "partner", "due", "link")}
     return state.get(widget_key(prefix, spec))
 
 

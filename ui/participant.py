@@ -9,10 +9,9 @@ import streamlit as st
 from messages import t
 from ui import kinds
 from ui.common import esc, guarded, html_block, restore_drafts, show_flash, store
-from workshop import Participant, Step, Workshop, new_key
+from workshop import Participant, Step, Workshop
 
 NOTE_KINDS = ("note", "tagged_note")
-ANSWER_KINDS = ("score", "text")
 
 
 def content_key(who: Participant, step: Step, *parts: object) -> str:
@@ -48,31 +47,6 @@ def _send_note(who: Participant, step: Step, section: str, prefix: str, scope: s
             kinds.clear_value(spec, prefix)
 
 
-def _send_answers(who: Participant, step: Step, scope: str) -> None:
-    wv = step.werkvorm
-    answer_fields = [f for f in wv.fields if f.kind in ANSWER_KINDS]
-
-    def run() -> None:
-        for section in wv.sections:
-            prefix = f"{scope}:{section.key}"
-            values = {f.key: kinds.read_value(f, prefix) for f in answer_fields}
-            # The newest answer wins, so a repeated save is harmless; a fresh key keeps A -> B -> A working.
-            store().answer(who, step.id, section=section.key, values=values, idem_key=new_key())
-    guarded(scope, run, t("participant.saved"))
-
-
-def _send_action(who: Participant, step: Step, prefix: str, scope: str) -> None:
-    spec = next(f for f in step.werkvorm.fields if f.kind == "action")
-    value = kinds.read_value(spec, prefix)
-    key = content_key(who, step, "action", value.get("what"), value.get("owner"), value.get("partner"),
-                      value.get("due"))
-    ok = guarded(scope, lambda: store().propose_action(
-        who, idem_key=key, source=step.werkvorm_key, what=value.get("what") or "", owner=value.get("owner") or "",
-        partner=value.get("partner") or "", due=value.get("due")), t("participant.sent"))
-    if ok:
-        kinds.clear_value(spec, prefix)
-
-
 def _delete_note(who: Participant, note_id: int, scope: str) -> None:
     guarded(scope, lambda: store().delete_own(who, note_id), t("participant.deleted"))
 
@@ -101,69 +75,6 @@ def note_form(ws: Workshop, step: Step, who: Participant) -> None:
                           args=(who, note["id"], scope))
 
 
-def answer_form(ws: Workshop, step: Step, who: Participant) -> None:
-    scope = f"p{step.id}"
-    restore_drafts(scope)
-    wv = step.werkvorm
-    current = {(a["section"], a["field"]): a for a in store().latest_answers(step.id, who.id)}
-    with st.form(f"form:{scope}:answers", clear_on_submit=False, border=False):
-        for section in wv.sections:
-            with st.container(border=True):
-                html_block(f'<h3 class="ss-user" style="margin:0">{esc(section.title)}</h3>'
-                           f'<p class="ss-user">{esc(section.question)}</p>')
-                for spec in wv.fields:
-                    if spec.kind in ANSWER_KINDS:
-                        kinds.render_input(spec, f"{scope}:{section.key}", current.get((section.key, spec.key)))
-        st.form_submit_button(t("participant.save"), type="primary", on_click=_send_answers,
-                              args=(who, step, scope), width="stretch")
-    show_flash(scope)
-
-
-def action_form(ws: Workshop, step: Step, who: Participant) -> None:
-    scope = f"p{step.id}"
-    restore_drafts(scope)
-    prefix = f"{scope}:action"
-    spec = next(f for f in step.werkvorm.fields if f.kind == "action")
-    with st.form(f"form:{prefix}", clear_on_submit=False):
-        kinds.render_input(spec, prefix)
-        st.form_submit_button(t("participant.send"), type="primary", on_click=_send_action,
-                              args=(who, step, prefix, scope), width="stretch")
-    show_flash(scope)
-
-
-def _vote(who: Participant, step: Step, target_type: str, target_id: int, seen: int, scope: str, add: bool) -> None:
-    if add:
-        key = content_key(who, step, "vote", target_type, target_id, seen)
-        guarded(scope, lambda: store().place_vote(who, step.id, target_type=target_type, target_id=target_id,
-                                                  idem_key=key))
-    else:
-        guarded(scope, lambda: store().remove_vote(who, step.id, target_type=target_type, target_id=target_id))
-
-
-def voting(ws: Workshop, step: Step, who: Participant) -> None:
-    """Dot voting on notes or clusters, within the budget."""
-    scope = f"v{step.id}"
-    mine = store().my_votes(who, step.id)
-    left = step.dots - len(mine)
-    st.subheader(t("vote.title"))
-    st.info(t("vote.left", left=left, dots=step.dots))
-    show_flash(scope)
-    if step.vote_target == "cluster":
-        targets = [{"id": c["id"], "text": c["name"]} for c in store().clusters(step.id)]
-    else:
-        targets = store().contributions(step.id)
-    for item in targets:
-        given = sum(1 for tt, tid in mine if tt == step.vote_target and tid == item["id"])
-        with st.container(border=True):
-            html_block(f'<div class="ss-user">{esc(item["text"])}</div>')
-            cols = st.columns([1, 1, 1])
-            cols[0].markdown(t("vote.given", count=given))
-            cols[1].button(t("vote.add"), key=f"va:{step.vote_target}:{item['id']}", disabled=left <= 0,
-                           on_click=_vote, args=(who, step, step.vote_target, item["id"], given, scope, True))
-            cols[2].button(t("vote.remove"), key=f"vr:{step.vote_target}:{item['id']}", disabled=given == 0,
-                           on_click=_vote, args=(who, step, step.vote_target, item["id"], given, scope, False))
-
-
 def _ready(who: Participant, position: int | None) -> None:
     store().set_ready(who, position)
 
@@ -177,21 +88,3 @@ def readiness(ws: Workshop, step: Step, who: Participant) -> None:
         st.button(t("participant.ready"), key="ready-on", on_click=_ready, args=(who, step.position),
                   width="stretch")
 
-
-def step_view(ws: Workshop, step: Step, who: Participant) -> None:
-    """The participant's part of the active step."""
-    wv = step.werkvorm
-    kinds_used = {f.kind for f in wv.fields}
-    if step.locked:
-        st.info(t("participant.locked"))
-        return
-    if step.voting_open and wv.votes:
-        voting(ws, step, who)
-        return
-    if kinds_used & set(NOTE_KINDS):
-        note_form(ws, step, who)
-    if kinds_used & set(ANSWER_KINDS):
-        answer_form(ws, step, who)
-    if "action" in kinds_used:
-        action_form(ws, step, who)
-    readiness(ws, step, who)

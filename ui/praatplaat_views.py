@@ -27,15 +27,13 @@ import streamlit as st
 
 import canvas_models
 from messages import ORG_TYPES, t
-from ui import charts
+from ui import charts, kinds
 from ui.common import esc, guarded, html_block, show_flash, store
 from ui.participant import content_key, readiness
 from ui.screen import hidden_count
 from workshop import Facilitator, Participant, Step, UserError, Workshop, aggregate
 
 #: The score control's value for "weet ik niet" (stored as a score of None).
-UNKNOWN = 0
-SCORE_OPTIONS = [1, 2, 3, 4, 5, UNKNOWN]
 ANSWER_KINDS = ("score", "text")
 #: Remarks per field per aspect on the overview; the focus view shows all.
 OVERVIEW_REMARKS = 4
@@ -84,12 +82,12 @@ def score_field(step: Step):
     return next((f for f in step.werkvorm.fields if f.kind == "score"), None)
 
 
-def _score_label(value: int | None) -> str:
-    return t("kind.score.unknown") if value == UNKNOWN else str(value)
+def _prefix(step_id: int, section: str) -> str:
+    return f"pp:{step_id}:{section}"
 
 
 def _widget_key(step_id: int, section: str, field: str) -> str:
-    return f"pp:{step_id}:{section}:{field}"
+    return f"{_prefix(step_id, section)}:{field}"
 
 
 def _saved(step_id: int, who: Participant) -> dict[tuple[str, str], dict]:
@@ -139,14 +137,12 @@ def _save_answers(who: Participant, step_id: int, seen: int) -> None:
                     continue
                 raw, old = state[wkey], saved.get((section.key, spec.key))
                 if spec.kind == "score":
-                    if raw is None:  # nothing chosen, or a chosen score taken back
+                    chosen, value = kinds.score_value(raw)
+                    if not chosen:  # nothing chosen, or a chosen score taken back
                         if old is None or old["score"] is None:
                             continue
-                        value = None
-                    else:
-                        value = None if raw == UNKNOWN else int(raw)
-                        if old is not None and old["score"] == value:
-                            continue
+                    elif old is not None and old["score"] == value:
+                        continue
                 else:
                     value = raw or ""
                     if (old["text"] if old else "") == value.strip():
@@ -194,7 +190,6 @@ def participant(ws: Workshop, step: Step, who: Participant) -> None:
         return
     st.caption(t("praat.private"))
     seen = max((row["id"] for row in saved.values()), default=0)
-    score = score_field(step)
     with st.form(f"pp-form-{step.id}", border=False):
         for section in wv.sections:
             with st.container(border=True):
@@ -203,20 +198,8 @@ def participant(ws: Workshop, step: Step, who: Participant) -> None:
                            + (f'<p class="ss-user" style="margin:.2rem 0">{esc(section.question)}</p>'
                               if section.question else "")
                            + (f'<ul class="ss-user" style="margin:0;color:#333">{prompts}</ul>' if prompts else ""))
-                if score is not None:
-                    key = _widget_key(step.id, section.key, score.key)
-                    row = saved.get((section.key, score.key))
-                    if key not in st.session_state and row is not None:
-                        st.session_state[key] = UNKNOWN if row["score"] is None else row["score"]
-                    st.segmented_control(score.label, SCORE_OPTIONS, format_func=_score_label, key=key,
-                                         width="stretch")
-                for spec in text_fields(step):
-                    key = _widget_key(step.id, section.key, spec.key)
-                    row = saved.get((section.key, spec.key))
-                    if key not in st.session_state and row is not None:
-                        st.session_state[key] = row["text"]
-                    st.text_area(spec.label, key=key, max_chars=spec.max_length, height=90,
-                                 help=spec.help or None)
+                for spec in answer_fields(step):
+                    kinds.render_input(spec, _prefix(step.id, section.key), saved.get((section.key, spec.key)))
         st.form_submit_button(t("praat.save"), type="primary", width="stretch", on_click=_save_answers,
                               args=(who, step.id, seen))
     show_flash(scope)

@@ -7,10 +7,8 @@ query, and answers of a not-yet-revealed step are reduced to a count.
 
 from __future__ import annotations
 
-import streamlit as st
 
 from messages import t
-from ui import kinds
 from ui.common import esc, html_block, store
 from workshop import Step, Workshop
 
@@ -46,56 +44,6 @@ def join_panel(ws: Workshop, url: str, svg: str, *, small: bool) -> None:
         f'<div style="width:{size}">{svg}</div><div><div>{esc(t("screen.join", url=url))}</div>'
         f'<div class="ss-code">{esc(ws.code)}</div></div></div>'
     )
-
-
-def wall(ws: Workshop, step: Step) -> None:
-    """Brainstorm: notes live, grouped by cluster when there are clusters."""
-    notes = store().contributions(step.id)
-    show_votes = step.votes_live or not step.voting_open
-    votes = store().vote_counts(step.id, "note") if show_votes else {}
-    clusters = store().clusters(step.id)
-    if not notes:
-        st.caption(t("kind.empty_wall"))
-        return
-    if not clusters:
-        html_block('<div class="ss-screen ss-wall">' + "".join(
-            kinds.note_card(n, anonymous=ws.anonymous, votes=votes.get(n["id"])) for n in notes) + "</div>")
-        return
-    cluster_votes = store().vote_counts(step.id, "cluster") if show_votes else {}
-    parts = []
-    for cluster in clusters + [{"id": None, "name": t("wall.unclustered")}]:
-        inside = [n for n in notes if n["cluster_id"] == cluster["id"]]
-        if not inside and cluster["id"] is None:
-            continue
-        total = cluster_votes.get(cluster["id"], 0) if cluster["id"] else 0
-        badge = f' <span class="ss-votes">{total} ●</span>' if total else ""
-        parts.append(f'<div class="ss-cluster"><h2>{esc(cluster["name"])}{badge}</h2><div class="ss-wall">'
-                     + "".join(kinds.note_card(n, anonymous=ws.anonymous, votes=votes.get(n["id"])) for n in inside)
-                     + "</div></div>")
-    html_block('<div class="ss-screen">' + "".join(parts) + "</div>")
-
-
-def generic(ws: Workshop, step: Step) -> None:
-    """Any werkvorm: per section, each field through its kind's screen renderer."""
-    wv = step.werkvorm
-    if step.hidden_until_reveal:
-        hidden_count(ws, step)
-        return
-    items = store().contributions(step.id)
-    answers = {(a["participant_id"], a["section"], a["field"]): a for a in store().latest_answers(step.id)}
-    sections = wv.sections
-    if wv.sequential:
-        sections = (wv.sections[min(step.stage, len(wv.sections) - 1)],)
-    for section in sections:
-        html_block(f'<div class="ss-screen"><h2 class="ss-user">{esc(section.title)}</h2></div>')
-        for spec in wv.fields:
-            if spec.kind in ("score", "text"):
-                rows = [a for a in answers.values() if a["section"] == section.key and a["field"] == spec.key]
-            elif spec.kind == "action":
-                rows = store().actions(ws.id)
-            else:
-                rows = [i for i in items if i["section"] == section.key and i["field"] == spec.key]
-            kinds.render_screen(spec, rows, anonymous=ws.anonymous)
 
 
 def hidden_count(ws: Workshop, step: Step) -> None:
