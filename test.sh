@@ -30,6 +30,9 @@ PYTHON="${PYTHON:-python3}"
 if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
+if ! command -v npm >/dev/null 2>&1; then  # for axe-core (browser accessibility check)
+    missing+=(npm)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -55,6 +58,16 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ]; then
     log "installing Python packages (requirements-dev.txt)"
     .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
     echo "$want" >"$STAMP"
+fi
+
+# --- axe-core for the browser accessibility check (pinned in tests/e2e/package-lock.json) ----
+NPM_STAMP=tests/e2e/node_modules/.package-lock.sha256
+want_npm="$(sha256sum tests/e2e/package-lock.json | cut -d' ' -f1)"
+if [ ! -f tests/e2e/node_modules/axe-core/axe.min.js ] || [ ! -f "$NPM_STAMP" ] \
+        || [ "$(cat "$NPM_STAMP")" != "$want_npm" ]; then
+    log "installing axe-core (npm ci in tests/e2e)"
+    npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+    echo "$want_npm" >"$NPM_STAMP"
 fi
 
 # --- Throwaway PostgreSQL ---------------------------------------------------------------------

@@ -7,7 +7,7 @@ import streamlit as st
 from messages import t
 from ui import facilitator as fv
 from ui import downloads, timebox
-from ui.common import show_flash, store
+from ui.common import esc, html_block, show_flash, store
 from ui.join import recover
 from workshop import NotAllowed, StoreUnavailable
 
@@ -51,7 +51,8 @@ def _run(code: str | None, secret: str | None) -> None:
         st.error(t("fac.no_access"))
         return
     ws = store().workshop(fac.workshop_id)
-    st.title(t("fac.title", title=ws.title))
+    # The title is user text: escaped HTML, never Markdown (st.title would render **, [](), ![]()).
+    html_block(f'<h1 class="ss-user">{esc(t("fac.title", title=ws.title))}</h1>')
     fv.links_panel(ws, secret)
     steps = store().steps(ws.id)
     step = fv.step_controls(ws, steps, fac)

@@ -1,0 +1,388 @@
+"""Driving Samenspraak in a real browser: the app server, Streamlit widgets, watchers, axe-core.
+
+Imported by the browser tests as ``from e2e.drive import ...``. Nothing here waits a fixed time
+for the app: every wait is for a condition (a health answer, an element, a text, the app's
+connection state), with a deadline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+E2E_DIR = Path(__file__).resolve().parent
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"  # emptied at the start of each run
+#: Streamlit's legacy multipage folder name; see ``conftest.warm_up``.
+LEGACY_PAGES_DIR = ROOT / "pages"
+AXE_JS = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+PHONE = dict(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2)
+SCREEN = dict(viewport={"width": 1920, "height": 1080})
+LAPTOP = dict(viewport={"width": 1280, "height": 900})
+
+#: How long a page may take to load and connect (JS parse on a 2-core machine is ~2 s).
+LOAD_MS = 25_000
+#: Default for waiting on something the app does after an action.
+ACT_MS = 10_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------------- the app server
+@dataclass
+class AppServer:
+    """One ``streamlit run app.py`` process on a port, against one database."""
+
+    db_url: str
+    log_dir: Path
+    cookie_secret: str
+    port: int = field(default_factory=free_port)
+    name: str = "app"
+    proc: subprocess.Popen | None = None
+    starts: int = 0
+    after_start: object = None  # called with the server once it is healthy (a warm-up)
+    healthy_after: float = 0.0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.log_dir / f"streamlit-{self.name}-{self.port}.log"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            SAMENSPRAAK_DATABASE_URL=self.db_url,
+            SAMENSPRAAK_PUBLIC_URL=self.url,
+            # Every process behind one proxy must share the cookie secret (see the README).
+            STREAMLIT_SERVER_COOKIE_SECRET=self.cookie_secret,
+            STREAMLIT_SERVER_HEADLESS="true",
+            STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    def start(self, timeout: float = 40.0) -> float:
+        """Start the process and wait until ``/_stcore/health`` answers; returns the seconds it took."""
+        assert self.proc is None or self.proc.poll() is not None, "already running"
+        began = time.monotonic()
+        log = open(self.log_path, "a", encoding="utf-8")
+        log.write(f"\n===== start #{self.starts + 1} on port {self.port} =====\n")
+        log.flush()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1"],
+            cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        log.close()
+        self.starts += 1
+        deadline = began + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200 and resp.read().strip() == b"ok":
+                        self.healthy_after = time.monotonic() - began
+                        if callable(self.after_start):
+                            self.after_start(self)
+                        return time.monotonic() - began
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError(f"streamlit on {self.url} not healthy after {timeout} s:\n{self.log_tail()}")
+            time.sleep(0.1)  # poll interval of the health check, not a wait for app state
+
+    def restart(self) -> float:
+        """Kill the process (no clean shutdown) and start it again on the same port and database."""
+        self.kill()
+        return self.start()
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: a crash, not a shutdown."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def is_down(self) -> bool:
+        try:
+            urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1)
+        except (urllib.error.URLError, ConnectionError, OSError):
+            return True
+        return False
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    def tracebacks(self, since: int = 0) -> list[str]:
+        """Python tracebacks the server logged (an uncaught exception in a page), after offset ``since``."""
+        text = self.log_text()[since:]
+        return [m.group(0)[:3000] for m in re.finditer(r"Traceback \(most recent call last\):.*?(?=\n\S|\Z)",
+                                                       text, re.S)]
+
+
+# ------------------------------------------------------------------------------ pages and watchers
+#: Installed in every page before the app's own scripts: records, for each watched string, the
+#: first moment (Date.now()) it appeared anywhere in the DOM text, checked on every DOM mutation.
+WATCH_SCRIPT = r"""
+(() => {
+  window.__ssWatch = window.__ssWatch || {};
+  window.__ssWatchList = window.__ssWatchList || [];
+  window.__ssDialogs = window.__ssDialogs || [];
+  const check = () => {
+    const root = document.documentElement;
+    if (!root || !window.__ssWatchList.length) return;
+    const txt = root.textContent || "";
+    for (const s of window.__ssWatchList) {
+      if (!(s in window.__ssWatch) && txt.includes(s)) window.__ssWatch[s] = Date.now();
+    }
+  };
+  window.__ssCheck = check;
+  new MutationObserver(check).observe(document, {subtree: true, childList: true, characterData: true});
+})();
+"""
+
+
+@dataclass(eq=False)
+class Tab:
+    """One browser context with one page, and what happened in it."""
+
+    name: str
+    context: BrowserContext
+    page: Page
+    dialogs: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    wire_watch: list[str] = field(default_factory=list)
+    wire_seen: dict[str, float] = field(default_factory=dict)
+
+    def watch_wire(self, *texts: str) -> None:
+        """Record when each text first arrives over the app's websocket (sent, even if not drawn)."""
+        self.wire_watch.extend(texts)
+
+    def _frame(self, payload) -> None:
+        if not self.wire_watch:
+            return
+        data = payload if isinstance(payload, bytes) else str(payload).encode("utf-8", "replace")
+        for text in self.wire_watch:
+            if text not in self.wire_seen and text.encode("utf-8") in data:
+                self.wire_seen[text] = now_ms()
+
+    def watch(self, *texts: str) -> None:
+        """Start recording when each text first appears in this page's DOM (must not be there yet)."""
+        present = self.page.evaluate(
+            "(xs) => { for (const s of xs) if (!window.__ssWatchList.includes(s)) window.__ssWatchList.push(s);"
+            " window.__ssCheck(); return xs.filter(s => s in window.__ssWatch); }", list(texts))
+        assert not present, f"{self.name}: {present!r} already on the page before it was sent"
+
+    def seen_at(self, text: str) -> float | None:
+        """Epoch milliseconds at which ``text`` first appeared in the DOM, or None."""
+        return self.page.evaluate("(s) => { window.__ssCheck(); return window.__ssWatch[s] ?? null; }", text)
+
+    def wait_seen(self, text: str, timeout_ms: int = ACT_MS) -> float:
+        self.page.wait_for_function("(s) => { window.__ssCheck(); return s in window.__ssWatch; }", arg=text,
+                                    timeout=timeout_ms, polling=50)
+        return self.seen_at(text)
+
+    def dom_text(self) -> str:
+        return self.page.evaluate("() => document.documentElement.textContent")
+
+
+def open_tab(new_context, name: str, url: str, **context_args) -> Tab:
+    context = new_context(**context_args)
+    context.add_init_script(WATCH_SCRIPT)
+    page = context.new_page()
+    page.set_default_timeout(ACT_MS)
+    tab = Tab(name, context, page)
+
+    def on_dialog(dialog) -> None:
+        tab.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda exc: tab.page_errors.append(str(exc)))
+    page.on("websocket", lambda ws: ws.on("framereceived", tab._frame))
+    goto(page, url)
+    return tab
+
+
+def app_root(page: Page) -> Locator:
+    return page.locator('[data-testid="stApp"]')
+
+
+def wait_connected(page: Page, timeout_ms: int = LOAD_MS) -> None:
+    """The Streamlit client is connected to the server over its websocket."""
+    expect(app_root(page)).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=timeout_ms)
+
+
+def settled(page: Page, timeout_ms: int = ACT_MS) -> None:
+    """No script run in progress (after a widget change that reruns the page)."""
+    expect(app_root(page)).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout_ms)
+
+
+def goto(page: Page, url: str) -> None:
+    page.goto(url, wait_until="commit", timeout=LOAD_MS)
+    wait_connected(page)
+
+
+def now_ms() -> float:
+    return time.time() * 1000.0
+
+
+# ---------------------------------------------------------------------------------- widgets
+def textbox(page: Page | Locator, label: str) -> Locator:
+    """A text input or text area by its exact label (Streamlit puts it in aria-label)."""
+    return page.get_by_role("textbox", name=label, exact=True)
+
+
+def button(page: Page | Locator, name: str) -> Locator:
+    return page.get_by_role("button", name=name, exact=True)
+
+
+def fill(page: Page | Locator, label: str, value: str) -> None:
+    box = textbox(page, label)
+    box.fill(value)
+    expect(box).to_have_value(value)
+
+
+def choose(page: Page, label: str, option: str, *, within: Page | Locator | None = None) -> None:
+    """Pick ``option`` in a Streamlit selectbox labelled ``label`` (optionally inside ``within``).
+
+    The list opens with the selectbox's own "Open" button: a click in the text field of a
+    selectbox that already has a value only focuses it.
+    """
+    combo = (within or page).get_by_role("combobox", name=label, exact=True)
+    item = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):  # the first press after a page load sometimes only focuses the box
+        combo.locator("xpath=following-sibling::button[1]").click()
+        try:
+            expect(item).to_be_visible(timeout=1500)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    item.click()
+    expect(combo).to_have_value(option)
+
+
+def no_app_errors(tab: Tab) -> None:
+    """No Streamlit exception box and no uncaught JS error in this page."""
+    exceptions = tab.page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, f"{tab.name}: exception on the page: {exceptions.first.inner_text()[:800]}"
+    assert not tab.page_errors, f"{tab.name}: JavaScript errors: {tab.page_errors}"
+    assert not tab.dialogs, f"{tab.name}: dialogs opened (script ran?): {tab.dialogs}"
+
+
+def close_legacy_page_not_found(tab: Tab) -> bool:
+    """Close Streamlit's "Page not found" dialog that the legacy `pages/` folder causes on the
+    first session of a fresh process (see ``conftest.warm_up``; tested on its own in
+    ``test_e2e_smoke.py``). Does nothing once the folder is renamed. True when one was closed."""
+    if not LEGACY_PAGES_DIR.is_dir():
+        return False
+    dialog = tab.page.get_by_role("dialog")
+    if dialog.count() == 0 or "Page not found" not in dialog.first.inner_text():
+        return False
+    tab.page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    return True
+
+
+def no_horizontal_scroll(page: Page) -> None:
+    sizes = page.evaluate(
+        "() => ({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth,"
+        " body: document.body.scrollWidth})")
+    assert sizes["scroll"] <= sizes["inner"], f"horizontal scroll: {sizes}"
+
+
+def elements_wider_than_viewport(page: Page) -> list[str]:
+    """Visible elements whose box sticks out beyond the right edge of the viewport."""
+    return page.evaluate(
+        """() => {
+          const w = window.innerWidth, out = [];
+          for (const el of document.querySelectorAll('.stApp *')) {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) continue;
+            const st = getComputedStyle(el);
+            if (st.position === 'fixed' || st.visibility === 'hidden') continue;
+            if (r.right > w + 1) out.push(`${el.tagName}.${el.className}`.slice(0, 120) + ` right=${Math.round(r.right)}`);
+          }
+          return out.slice(0, 20);
+        }""")
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=full_page)
+    assert path.stat().st_size > 5_000, f"screenshot {path} is suspiciously small"
+    return path
+
+
+# ------------------------------------------------------------------------------------- axe-core
+#: The axe-core rules the accessibility check enforces: every input has a label, and the contrast
+#: of text is at least WCAG AA.
+AXE_RULES = [
+    "label", "label-title-only", "aria-input-field-name", "select-name", "button-name", "image-alt",
+    "link-name", "color-contrast",
+]
+
+
+def axe(page: Page, rules: list[str] = AXE_RULES) -> dict:
+    """Inject axe-core from tests/e2e/node_modules and run the given rules on the whole page."""
+    if not AXE_JS.exists():
+        raise AssertionError(f"{AXE_JS} is missing: run `npm ci --prefix tests/e2e` (./test.sh does it)")
+    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    return page.evaluate(
+        """async (rules) => {
+          const result = await axe.run(document, {runOnly: {type: 'rule', values: rules},
+                                                  resultTypes: ['violations', 'incomplete']});
+          const brief = (items) => items.map(v => ({id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
+                                         summary: (n.failureSummary || '').slice(0, 300)}))}));
+          return {violations: brief(result.violations), incomplete: brief(result.incomplete),
+                  passes: result.passes.map(p => p.id), version: axe.version};
+        }""", rules)
+
+
+def format_violations(violations: list[dict]) -> str:
+    return json.dumps(violations, indent=1, ensure_ascii=False)[:6000]

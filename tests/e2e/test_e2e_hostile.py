@@ -1,0 +1,110 @@
+"""Scenario 4: hostile text typed into the fields shows as text, runs nothing, and the layout holds.
+
+HTML and script tags, Markdown links and images, Streamlit's Markdown extensions and very long
+words go in through the real inputs (join form, notes, a follow-up action) and through the
+workshop title. Every page that shows them must show the literal text; no element that the text
+describes may exist; no script may run (no dialog, no flag set on ``window``); and neither the
+phone (360 px) nor the screen may scroll sideways or push anything past the viewport edge.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.drive import (PHONE, elements_wider_than_viewport, no_app_errors, no_horizontal_scroll, open_tab,
+                       screenshot, settled, textbox)
+from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_note
+from hostile import HOSTILE
+from messages import t
+
+pytestmark = [pytest.mark.browser]
+
+PWN = "window.__pwned"
+#: What goes in through the note field (each within the 280-character note limit).
+NOTES = [
+    "<script>window.__pwned = 'script'</script>",
+    '<img src=x onerror="window.__pwned=\'img\'">',
+    "<svg/onload=window.__pwned='svg'>",
+    "[Klik hier voor je beloning](https://evil.example/login)",
+    "![pixel](https://evil.example/track.png)",
+    "**vet** _schuin_ `code` :red[rood] $x^2$ <b>dik</b>",
+    HOSTILE["html_markup"],
+    "Onderwijsarbeidsmarktregioprogrammacoördinatorenoverleg" * 4,  # one 220-character word
+]
+LONG_WORD = "x" * 270
+TITLE = "<i>Titel</i> **met** [link](javascript:alert(1)) ![img](x.png)"
+NAME = "<b>Bo</b> [x](https://evil.example)"
+ACTION = "<img src=y onerror=alert(2)> " + "Actiepuntzonderspaties" * 10
+
+
+def _inert(tab, texts: list[str]) -> None:
+    """The literal text is on the page; nothing it describes was built; nothing ran."""
+    page = tab.page
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    flat = " ".join(body.split())
+    for text in texts:
+        assert " ".join(text.split()) in flat, f"{tab.name}: {text!r} is not shown as text"
+    main = page.locator('[data-testid="stMain"]')
+    assert main.locator("img[src='x'], img[src='y'], img[src*='evil.example'], svg[onload]").count() == 0
+    assert main.locator("a[href*='evil.example'], a[href^='javascript']").count() == 0, f"{tab.name}: a live link"
+    scripts = main.locator("script").evaluate_all("els => els.map(e => e.textContent)")
+    assert not [x for x in scripts if "__pwned" in x], f"{tab.name}: user text became a script element"
+    assert main.locator("b:text-is('dik'), i:text-is('Titel'), strong:text-is('vet')").count() == 0, \
+        f"{tab.name}: user markup was rendered"
+    assert page.evaluate(f"() => typeof {PWN}") == "undefined", f"{tab.name}: a script ran"
+
+
+def _layout_holds(tab) -> None:
+    no_horizontal_scroll(tab.page)
+    sticking_out = elements_wider_than_viewport(tab.page)
+    assert not sticking_out, f"{tab.name}: elements past the right edge: {sticking_out}"
+
+
+def test_hostile_text(app, new_context, timings):
+    links = create_in_db(app.db_url, app.url, title=TITLE, werkvormen=("brainstorm", "followup"))
+    screen = open_screen(new_context, links)
+    fac = open_facilitator(new_context, links)
+    phone = join(new_context, "phone", links, person=NAME, org="overig", phone=True)
+    laptop = join(new_context, "laptop", links, person="Lia", org="po")
+
+    for i, text in enumerate(NOTES + [LONG_WORD]):
+        post_note(phone if i % 2 else laptop, text)
+    expect(screen.page.locator(".ss-note")).to_have_count(len(NOTES) + 1)
+    expect(fac.page.get_by_text(LONG_WORD).first).to_be_visible()
+    settled(phone.page)
+
+    notes = NOTES + [LONG_WORD]
+    _inert(screen, notes + [NAME])
+    _inert(fac, notes)
+    _inert(phone, [NAME, TITLE])
+    phone.page.get_by_text(t("participant.my_notes", count=len(notes) // 2)).click()
+    _inert(phone, [text for i, text in enumerate(notes) if i % 2])
+    _layout_holds(phone)
+    _layout_holds(screen)
+    screenshot(phone.page, "phone-hostile-360.png", full_page=True)
+    screenshot(screen.page, "screen-hostile-1920x1080.png")
+
+    # an action with markup and a long word, in the follow-up table on the screen
+    fac.page.get_by_role("button", name=t("fac.next"), exact=True).click()
+    expect(textbox(phone.page, t("kind.action.what"))).to_be_visible(timeout=15_000)
+    textbox(phone.page, t("kind.action.what")).fill(ACTION)
+    textbox(phone.page, t("kind.action.owner")).fill(NAME)
+    phone.page.get_by_role("button", name=t("followup.propose"), exact=True).click()
+    expect(phone.page.get_by_text(t("followup.sent"))).to_be_visible()
+    fac.page.get_by_role("button", name=t("followup.confirm_all", count=1), exact=True).click()
+    expect(screen.page.locator(".ss-fu-what", has_text=ACTION[:20])).to_be_visible()
+    _inert(screen, [ACTION, NAME])
+    _inert(phone, [ACTION])
+    _layout_holds(phone)
+    _layout_holds(screen)
+
+    # a fresh page of a participant whose name is hostile also keeps its layout on the phone
+    again = open_tab(new_context, "phone-again", phone.page.url, **PHONE)
+    expect(again.page.get_by_text(NAME, exact=False)).to_be_visible()
+    _layout_holds(again)
+
+    timings.update(notes=len(notes))
+    for tab in (screen, fac, phone, laptop, again):
+        no_app_errors(tab)
+    _inert(fac, [TITLE])  # the workshop title in the facilitator's page heading
