@@ -45,7 +45,8 @@ def test_participant_answers_changes_back_and_sees_saved_answers(app_store):
     step = room.step("praatplaat")
     anna = room.join("Anna", "mbo")
     phone = room.phone(anna)
-    assert [w.label for w in phone.segmented_control] == [SCORE_LABEL] * 5
+    # every input names its aspect, so screen readers can tell the five apart
+    assert [w.label for w in phone.segmented_control] == [f"{SCORE_LABEL} ({s.title})" for s in step.werkvorm.sections]
     assert t("praat.private") in page_text(phone)
     score, goed, _ = _section_widgets(phone, step.id, "ambitie")
     score.set_value(4)

@@ -112,7 +112,7 @@ def join_form(ws: Workshop) -> None:
 def _follow(workshop_id: int, seen: int, step: Step) -> None:
     """Poll one cheap number; when the facilitator changed something, rerun the page."""
     try:
-        version = store().state(workshop_id, max_age=1.0)[0]
+        version = store().state(workshop_id, max_age=0.5)[0]
     except Exception:
         html_block(f'<p role="status" class="ss-user">{esc(t("participant.offline"))}</p>')
         return
@@ -122,7 +122,7 @@ def _follow(workshop_id: int, seen: int, step: Step) -> None:
 
 
 def participant_page(ws: Workshop, who: Participant) -> None:
-    version, position, _ = store().state(ws.id)
+    version, position = ws.state_version, ws.current_step  # `ws` was read in this same run
     steps = store().steps(ws.id)
     step = steps[min(position, len(steps) - 1)]
     greeting = t("join.welcome_anon") if ws.anonymous or not who.name else t("join.welcome", name=who.name)

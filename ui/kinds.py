@@ -8,6 +8,7 @@ An unknown kind is a programming error and raises ``KeyError`` naming it.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Callable
 
@@ -39,6 +40,19 @@ def score_value(raw: int | None) -> tuple[bool, int | None]:
 
 
 # ----------------------------------------------------------------- inputs
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$<>])")
+
+
+def field_label(spec: FieldSpec, context: str = "") -> str:
+    """The widget label; with ``context`` (e.g. the aspect) so that five "Wat gaat goed?"
+    boxes on one page stay apart for screen readers. Labels render Markdown, so the
+    context (which a facilitator may have typed) is escaped."""
+    if not context:
+        return spec.label
+    escaped = _MARKDOWN.sub(r"\\\1", context)
+    return f"{spec.label} ({escaped})"
+
+
 def _prefill(key: str, value) -> None:
     """Show a saved answer, unless the person already has something in the field."""
     if key not in st.session_state and value is not None:
@@ -59,14 +73,16 @@ def _score_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
     key = widget_key(prefix, spec)
     if current is not None:
         _prefill(key, UNKNOWN if current.get("score") is None else current["score"])
-    st.segmented_control(spec.label, SCORE_OPTIONS, format_func=_score_label, key=key, width="stretch")
+    st.segmented_control(field_label(spec, extra.get("context", "")), SCORE_OPTIONS, format_func=_score_label,
+                         key=key, width="stretch")
 
 
 def _text_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
     key = widget_key(prefix, spec)
     if current is not None:
         _prefill(key, current.get("text", ""))
-    st.text_area(spec.label, key=key, max_chars=spec.max_length, help=spec.help or None, height=90)
+    st.text_area(field_label(spec, extra.get("context", "")), key=key, max_chars=spec.max_length,
+                 help=spec.help or None, height=90)
 
 
 def _action_input(spec: FieldSpec, prefix: str, current=None, *, link_options: list[str] | None = None,

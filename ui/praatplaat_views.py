@@ -199,7 +199,8 @@ def participant(ws: Workshop, step: Step, who: Participant) -> None:
                               if section.question else "")
                            + (f'<ul class="ss-user" style="margin:0;color:#333">{prompts}</ul>' if prompts else ""))
                 for spec in answer_fields(step):
-                    kinds.render_input(spec, _prefix(step.id, section.key), saved.get((section.key, spec.key)))
+                    kinds.render_input(spec, _prefix(step.id, section.key), saved.get((section.key, spec.key)),
+                                       context=section.title)
         st.form_submit_button(t("praat.save"), type="primary", width="stretch", on_click=_save_answers,
                               args=(who, step.id, seen))
     show_flash(scope)

@@ -17,7 +17,8 @@ SCREEN_CSS = """
 /* Presenter mode: no chrome, large type, high contrast. */
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"], footer, #MainMenu { display:none !important; }
-.block-container { max-width:100% !important; padding:1.2rem 2rem !important; }
+.block-container { max-width:100% !important; padding:1.2rem 2rem 10rem 2rem !important; }
+/* (the bottom padding keeps the last row clear of the corner join panel) */
 .stApp { background:#fff; color:#111; }
 .ss-screen h1 { font-size:clamp(2rem, 3.2vw, 3.6rem); margin:0 0 .3rem 0; color:#111; }
 .ss-screen .ss-sub { font-size:clamp(1.1rem, 1.6vw, 1.8rem); color:#222; }
