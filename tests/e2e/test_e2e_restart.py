@@ -17,11 +17,13 @@ from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_no
 from messages import t
 from workshop import db as D
 from workshop.store import Store
+from ui.kinds import field_label
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PRAAT = canvas_models.get("praatplaat")
-GOOD, BETTER = [f.label for f in PRAAT.fields if f.kind == "text"]
+# The first aspect's boxes: every praatplaat input names its aspect in its label.
+GOOD, BETTER = [field_label(f, PRAAT.sections[0].title) for f in PRAAT.fields if f.kind == "text"]
 
 
 def _participants(db_url: str, code: str) -> list:

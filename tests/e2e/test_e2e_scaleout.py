@@ -14,6 +14,7 @@ import canvas_models
 from e2e.drive import no_app_errors, now_ms, textbox
 from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_note
 from messages import t
+from ui.kinds import field_label
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgresql]
 
@@ -54,7 +55,8 @@ def test_participant_on_a_screen_on_b(app_factory, pg_database, new_context, tim
     expect(screen.page.locator(".ss-screen h1")).to_have_text(canvas_models.get("praatplaat").title)
 
     # a praatplaat answer saved on A is counted on B (and its text stays hidden)
-    good = next(f.label for f in canvas_models.get("praatplaat").fields if f.kind == "text")
+    praat = canvas_models.get("praatplaat")
+    good = next(field_label(f, praat.sections[0].title) for f in praat.fields if f.kind == "text")
     expect(textbox(ada.page, good).first).to_be_visible()
     textbox(ada.page, good).first.fill("Verborgen tot de onthulling")
     count = t("screen.answered", count=1, total=2)

@@ -24,6 +24,7 @@ from e2e.drive import (ARTIFACTS, LAPTOP, LOAD_MS, Tab, button, choose, fill, go
                        no_horizontal_scroll, now_ms, open_tab, screenshot, textbox)
 from e2e.flows import create_via_ui, join, next_step, open_screen, post_note, wait_step
 from messages import t
+from ui.kinds import field_label
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -108,8 +109,9 @@ def praatplaat(room: Room) -> dict:
     """Private answers; the screen shows only a count until the reveal, then the chart."""
     anna, bram, chris = room.people
     aspect = PRAAT.sections[0]
-    score_label = next(f.label for f in PRAAT.fields if f.kind == "score")
-    good_label, better_label = [f.label for f in PRAAT.fields if f.kind == "text"]
+    first = PRAAT.sections[0].title  # every praatplaat input names its aspect in its label
+    score_label = next(field_label(f, first) for f in PRAAT.fields if f.kind == "score")
+    good_label, better_label = [field_label(f, first) for f in PRAAT.fields if f.kind == "text"]
     # letters and spaces only: the app escapes punctuation to HTML entities, and the wire check
     # below looks for the raw text in the websocket frames
     secrets = {anna: ("4", "Geheimzin Anna het doel is helder"), bram: ("2", "Geheimzin Bram bedrijven haken af"),
