@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 
 import streamlit as st
@@ -12,7 +13,17 @@ from ui.common import esc, flash, guarded, html_block, show_flash, store
 from workshop.throttle import JOIN_CODES
 from workshop import Participant, Step, StoreUnavailable, Workshop, normalise_code
 
-POLL_SECONDS = 3
+
+def _poll_seconds() -> float:
+    """How often a phone checks for a step change. Every check is a script run on the server
+    (about 0.2 % of a core per phone, bench/live.py), so a host with a big room may slow it."""
+    try:
+        return max(1.0, float(os.environ.get("SAMENSPRAAK_PHONE_POLL_SECONDS", "3")))
+    except ValueError:
+        return 3.0
+
+
+POLL_SECONDS = _poll_seconds()
 
 
 def identify() -> tuple[Workshop | None, Participant | None]:
