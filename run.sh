@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Start Samenspraak: ./run.sh [streamlit options], then open http://localhost:8501
+# (serve.py is `streamlit run app.py` with two start-up fixes; see its docstring)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 PYTHON="${PYTHON:-python3}"
@@ -15,4 +16,4 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ]; then
     .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
     echo "$want" >"$STAMP"
 fi
-exec .venv/bin/streamlit run app.py "$@"
+exec .venv/bin/python serve.py "$@"

@@ -1,4 +1,5 @@
-"""Start Samenspraak the way production should: ``streamlit run app.py`` with TCP_NODELAY.
+"""Start Samenspraak the way production should: ``streamlit run app.py`` with TCP_NODELAY,
+and with Streamlit's legacy ``pages/`` folder mode switched off (see ``modern_pages_only``).
 
     .venv/bin/python serve.py [streamlit options]          # same options as `streamlit run`
     .venv/bin/python serve.py --server.port 8080
@@ -35,8 +36,23 @@ def install() -> None:
     base_events._set_nodelay = _set_nodelay
 
 
+def modern_pages_only() -> None:
+    """Tell Streamlit this app navigates with st.navigation only.
+
+    Streamlit treats a folder named ``pages/`` next to the main script as a legacy
+    multipage app until the first script run calls ``st.navigation``. So the first
+    visitor of a fresh process who opens ``/scherm`` or ``/begeleider`` got a
+    "Page not found" dialog that blocked the page (tests/e2e/test_e2e_smoke.py).
+    Setting the flag before any session starts avoids that legacy first run.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 def main(argv: list[str]) -> None:
     install()
+    modern_pages_only()
     from streamlit.web.cli import main as streamlit_main
 
     script = str(Path(__file__).resolve().parent / "app.py")

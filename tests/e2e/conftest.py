@@ -18,7 +18,7 @@ import pytest
 import conftest as root_conftest  # tests/conftest.py: pg_url, pg_admin, fresh_pg_database
 from playwright.sync_api import expect, sync_playwright
 
-from e2e.drive import ACT_MS, ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LEGACY_PAGES_DIR, LOAD_MS, AppServer, app_root, goto
+from e2e.drive import ACT_MS, ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, AppServer
 
 _TIMINGS: dict[str, dict[str, object]] = {}
 
@@ -103,28 +103,6 @@ def cookie_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def warm_up(browser, server: AppServer) -> None:
-    """Run the app once at `/` so that Streamlit leaves its legacy `pages/` mode.
-
-    Streamlit decides per process, on the first script run, whether the app uses the old
-    `pages/` folder convention. While the app keeps its page scripts in a folder named
-    `pages/`, the first visitor of a fresh process who lands on another page than `/`
-    (the screen, the facilitator) gets a "Page not found" dialog over the real page, which
-    blocks every input. ``test_e2e_smoke.py::test_first_visit_after_start`` tests exactly
-    that; the other scenarios warm each new process up so they test what they are about.
-    Once the page scripts live in a folder with another name, no warm-up happens.
-    """
-    if not LEGACY_PAGES_DIR.is_dir():
-        return
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        goto(page, server.url + "/")
-        expect(app_root(page)).to_have_attribute("data-test-script-state", "notRunning", timeout=LOAD_MS)
-    finally:
-        context.close()
-
-
 def _fail_on_tracebacks(servers: list[AppServer], since: dict[str, int] | None = None) -> None:
     since = since or {}
     problems = [(s.name, tb) for s in servers for tb in s.tracebacks(since.get(s.name, 0))]
@@ -140,13 +118,12 @@ def _fail_on_tracebacks(servers: list[AppServer], since: dict[str, int] | None =
 @pytest.fixture
 def app_factory(tmp_path, cookie_secret, browser):
     """``start(db_url, name=...) -> AppServer``; every server is stopped after the test, and a
-    Python traceback in any server's log fails the test. ``start(..., warm=False)`` skips the
-    warm-up (see :func:`warm_up`); ``server.restart()`` kills and starts it again on its port."""
+    Python traceback in any server's log fails the test; ``server.restart()`` kills and starts it
+    again on its port. Servers start cold: the first visitor of a fresh process is tested too."""
     servers: list[AppServer] = []
 
-    def start(db_url: str, *, name: str = "app", warm: bool = True) -> AppServer:
+    def start(db_url: str, *, name: str = "app") -> AppServer:
         server = AppServer(db_url=db_url, log_dir=tmp_path, cookie_secret=cookie_secret, name=name)
-        server.after_start = (lambda s: warm_up(browser, s)) if warm else None
         server.start()
         servers.append(server)
         return server
@@ -164,7 +141,6 @@ def shared_app(tmp_path_factory, cookie_secret, browser):
     folder = tmp_path_factory.mktemp("shared-app")
     server = AppServer(db_url=f"sqlite:///{folder / 'samenspraak-e2e.db'}", log_dir=folder,
                        cookie_secret=cookie_secret, name="shared")
-    server.after_start = lambda s: warm_up(browser, s)
     server.start()
     yield server
     server.stop()

@@ -25,8 +25,6 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"  # emptied at the start of each run
-#: Streamlit's legacy multipage folder name; see ``conftest.warm_up``.
-LEGACY_PAGES_DIR = ROOT / "pages"
 AXE_JS = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 CHROMIUM = "/usr/bin/chromium"
@@ -63,7 +61,6 @@ class AppServer:
     name: str = "app"
     proc: subprocess.Popen | None = None
     starts: int = 0
-    after_start: object = None  # called with the server once it is healthy (a warm-up)
     healthy_after: float = 0.0
 
     @property
@@ -95,8 +92,8 @@ class AppServer:
         log.write(f"\n===== start #{self.starts + 1} on port {self.port} =====\n")
         log.flush()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1"],
+            # serve.py: the same launcher as ./run.sh (streamlit run app.py plus its start-up fixes)
+            [sys.executable, "serve.py", "--server.port", str(self.port), "--server.address", "127.0.0.1"],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -110,8 +107,6 @@ class AppServer:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
                     if resp.status == 200 and resp.read().strip() == b"ok":
                         self.healthy_after = time.monotonic() - began
-                        if callable(self.after_start):
-                            self.after_start(self)
                         return time.monotonic() - began
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
                 pass
@@ -313,18 +308,10 @@ def no_app_errors(tab: Tab) -> None:
     assert not tab.dialogs, f"{tab.name}: dialogs opened (script ran?): {tab.dialogs}"
 
 
-def close_legacy_page_not_found(tab: Tab) -> bool:
-    """Close Streamlit's "Page not found" dialog that the legacy `pages/` folder causes on the
-    first session of a fresh process (see ``conftest.warm_up``; tested on its own in
-    ``test_e2e_smoke.py``). Does nothing once the folder is renamed. True when one was closed."""
-    if not LEGACY_PAGES_DIR.is_dir():
-        return False
+def page_not_found_dialog(tab: Tab) -> bool:
+    """True when Streamlit shows its "Page not found" dialog over the page."""
     dialog = tab.page.get_by_role("dialog")
-    if dialog.count() == 0 or "Page not found" not in dialog.first.inner_text():
-        return False
-    tab.page.keyboard.press("Escape")
-    expect(dialog).to_have_count(0)
-    return True
+    return dialog.count() > 0 and "Page not found" in dialog.first.inner_text()
 
 
 def no_horizontal_scroll(page: Page) -> None:

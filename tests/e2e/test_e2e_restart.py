@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 import canvas_models
-from e2e.drive import LOAD_MS, app_root, close_legacy_page_not_found, no_app_errors, textbox, wait_connected
+from e2e.drive import LOAD_MS, app_root, page_not_found_dialog, no_app_errors, textbox, wait_connected
 from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_note, token_of, wait_step
 from messages import t
 from workshop import db as D
@@ -76,7 +76,7 @@ def test_restart_mid_workshop(app_factory, sqlite_url, new_context, timings):
         wait_connected(tab.page, LOAD_MS)
     expect(screen.page.locator(".ss-screen h1")).to_be_visible(timeout=LOAD_MS)
     expect(fac.page.get_by_role("button", name=t("fac.back"), exact=True)).to_be_visible(timeout=LOAD_MS)
-    dialogs = [tab.name for tab in (screen, fac) if close_legacy_page_not_found(tab)]
+    assert not [tab.name for tab in (screen, fac, anna, bram) if page_not_found_dialog(tab)]
     for tab, name in ((anna, "Anna"), (bram, "Bram")):
         assert token_of(tab) == tokens[tab.name], "the participant's link changed"
         expect(tab.page.get_by_text(t("join.welcome", name=name), exact=False)).to_be_visible(timeout=LOAD_MS)
@@ -102,7 +102,6 @@ def test_restart_mid_workshop(app_factory, sqlite_url, new_context, timings):
     expect(screen.page.get_by_text("Na de herstart gewoon verder")).to_be_visible()
     expect(screen.page.locator(".ss-count")).to_have_text(t("screen.participants", count=2))
 
-    timings.update(restart_seconds=round(restart_seconds, 1), starts=app.starts,
-                   legacy_page_not_found_after_restart=dialogs)
+    timings.update(restart_seconds=round(restart_seconds, 1), starts=app.starts)
     for tab in (screen, fac, anna, bram):
         no_app_errors(tab)

@@ -23,7 +23,7 @@ def _no_dialog(tab) -> None:
 
 
 def test_first_visit_after_start(app_factory, sqlite_url, new_context):
-    app = app_factory(sqlite_url, warm=False)
+    app = app_factory(sqlite_url)
     fac = open_tab(new_context, "facilitator", f"{app.url}/nieuw", **LAPTOP)
     expect(fac.page.get_by_role("heading", name=t("new.title"))).to_be_visible()
     _no_dialog(fac)
@@ -31,8 +31,7 @@ def test_first_visit_after_start(app_factory, sqlite_url, new_context):
     no_app_errors(fac)
 
     links = create_in_db(sqlite_url, app.url)
-    app.after_start = None  # restart without a warm-up: the screen reconnects first
-    app.restart()
+    app.restart()  # the screen is the first to reconnect
     screen = open_tab(new_context, "screen", links.screen, **SCREEN)
     expect(screen.page.locator(".ss-screen h1")).to_be_visible()
     _no_dialog(screen)

@@ -321,6 +321,15 @@ def test_full_workshop(app, new_context, timings):
 
     phone_pdf = phone_downloads_summary(room)
 
+    # Keyboard: the facilitator's step controls work without a mouse, and the phones follow.
+    back = button(fac.page, t("fac.back"))
+    back.focus()
+    fac.page.keyboard.press("Enter")
+    expect(fac.page.get_by_text(t("fac.current", n=4, title=canvas_models.get("canvas").title))).to_be_visible(
+        timeout=LOAD_MS)
+    # The facilitator secret is never written to the server's log.
+    assert links.secret not in app.log_text()
+
     timings.update(submission_to_screen_ms=room.to_screen, facilitator_to_screen_ms=room.fac_to_screen,
                    step_change_to_phone_ms=room.follow, pdf=pdf, phone_pdf_bytes=phone_pdf)
     for tab in [fac, screen, *people]:
