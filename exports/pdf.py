@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterable, Sequence
 from fpdf import FPDF
 
 import canvas_models
-from exports.snapshot import live_actions, participants_by_id, step_rows, vote_counts
+from exports.snapshot import live_actions, parse_date, participants_by_id, step_rows, vote_counts
 from messages import ORG_TYPES, dutch_date, t
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -163,17 +163,6 @@ def _num(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "-"
     return f"{value:.{digits}f}".replace(".", ",")
-
-
-def _parse_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _parse_datetime(value: Any) -> datetime | None:
@@ -671,7 +660,7 @@ class _Builder:
         pdf.para(self.ws.get("title") or "", size=24, style="B", colour=PRIMARY, leading=1.15, gap=2)
         pdf.para(self.ws.get("partnership") or "", size=14, colour=INK, gap=6)
 
-        day = _parse_date(self.ws.get("date"))
+        day = parse_date(self.ws.get("date"))
         facts = [
             (t("pdf.cover.date"), dutch_date(day) if day else "-"),
             (t("pdf.cover.facilitator"), self.ws.get("facilitator") or "-"),
@@ -1046,7 +1035,7 @@ class _Builder:
 
     @staticmethod
     def _due(value: Any) -> str:
-        day = _parse_date(value)
+        day = parse_date(value)
         return dutch_date(day) if day else "-"
 
     # --------------------------------------------------------------- actions

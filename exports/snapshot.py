@@ -36,6 +36,18 @@ STEP_FLAGS = ("locked", "revealed", "stage", "voting_open", "dots", "multi_dot",
               "vote_target", "timer_seconds", "timer_auto_lock")
 
 
+def parse_date(value: Any) -> date | None:
+    """A date from a snapshot value (a date, or an ISO string as in a backup); None when absent or bad."""
+    if isinstance(value, date):
+        return value
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
 def iso(value: Any) -> Any:
     """Dates and datetimes as ISO strings (datetimes in UTC); anything else unchanged."""
     if isinstance(value, datetime):

@@ -17,13 +17,13 @@ import csv
 import io
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
 import canvas_models
-from exports.snapshot import participants_by_id, step_rows, vote_counts
+from exports.snapshot import parse_date, participants_by_id, step_rows, vote_counts
 from messages import ORG_TYPES, t
 
 EXCEL_MAX = 32_767
@@ -70,15 +70,6 @@ def _time(value: Any) -> str:
         return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M:%S")
     except ValueError:
         return str(value)
-
-
-def _date(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _sheet_name(text: str, taken: set[str]) -> str:
@@ -138,7 +129,7 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
     rows = []
     for i, a in enumerate(a for a in snap.get("actions", []) if not a.get("deleted")):
         row = {col["nr"]: i + 1, col["what"]: a.get("what", ""), col["owner"]: a.get("owner", ""),
-               col["partner"]: a.get("partner", ""), col["due"]: _date(a.get("due")),
+               col["partner"]: a.get("partner", ""), col["due"]: parse_date(a.get("due")),
                col["status"]: a.get("status", ""), col["link"]: a.get("link", ""),
                col["confirmed"]: _yes(a.get("confirmed")), col["review"]: a.get("review_note", "")}
         if not anonymous:
@@ -244,7 +235,7 @@ def _praatplaat(snap, step, titles, col, number, anonymous) -> pd.DataFrame:
 def _earlier(snap, col) -> pd.DataFrame:
     """The follow-up step: open actions of earlier workshops that came back for review."""
     rows = [{col["what"]: a.get("what", ""), col["owner"]: a.get("owner", ""), col["partner"]: a.get("partner", ""),
-             col["due"]: _date(a.get("due")), col["status"]: a.get("status", ""),
+             col["due"]: parse_date(a.get("due")), col["status"]: a.get("status", ""),
              col["review"]: a.get("review_note", ""),
              col["workshop"]: f"{a.get('workshop_title', '')} ({a.get('workshop_date', '')})"}
             for a in snap.get("earlier_actions") or []]

@@ -8,19 +8,8 @@ import pytest
 
 from apptest import labels, open_page, page_text, raw_html
 from messages import CATALOGUE, t
-from workshop import db as D
+from fixtures_app import app_store  # noqa: F401 - fixture, re-exported for other page tests
 from workshop import store as S
-
-
-@pytest.fixture
-def app_store(db_url, monkeypatch):
-    """Point the app at this test's private database and hand back its store."""
-    monkeypatch.setenv("SAMENSPRAAK_DATABASE_URL", db_url)
-    D.reset_instances()
-    S._stores.clear()
-    yield S.get_store()
-    D.reset_instances()
-    S._stores.clear()
 
 
 def make_room(store, werkvormen=("brainstorm", "praatplaat"), anonymous=False):
