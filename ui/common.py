@@ -11,7 +11,7 @@ import segno
 import streamlit as st
 
 from messages import t
-from workshop import StoreUnavailable, UserError, get_store
+from workshop import UserError, get_store
 
 # Characters that Markdown, LaTeX or Streamlit directives could interpret.
 _ENTITIES = {ch: f"&#{ord(ch)};" for ch in "[]()*_`~#$:|!{}\\<>&\"'=+-"}
@@ -115,19 +115,6 @@ def restore_drafts(scope: str) -> None:
     for key, value in state.get(f"_drafts:{scope}", {}).items():
         if key not in state:
             state[key] = value
-
-
-def unavailable_notice() -> None:
-    st.warning(t("error.db_unavailable"))
-
-
-def safe_call(fn: Callable, *args, **kwargs):
-    """Call a store read; on a brief outage show a notice and stop this run."""
-    try:
-        return fn(*args, **kwargs)
-    except StoreUnavailable:
-        unavailable_notice()
-        st.stop()
 
 
 BASE_CSS = """

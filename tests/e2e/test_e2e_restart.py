@@ -68,6 +68,9 @@ def test_restart_mid_workshop(app_factory, sqlite_url, new_context, timings):
         expect(app_root(tab.page)).not_to_have_attribute("data-test-connection-state", "CONNECTED",
                                                          timeout=LOAD_MS)
     expect(textbox(bram.page, BETTER).first).to_have_value(draft)  # nothing typed is lost meanwhile
+    # the phone says so in plain Dutch
+    expect(bram.page.locator("#ss-connection")).to_have_text(t("participant.connection_lost"), timeout=LOAD_MS)
+    expect(bram.page.locator("#ss-connection")).to_be_visible()
     restart_seconds = app.restart()
 
     # the screen, the facilitator and Bram's phone reconnect on their own; Anna reloads her page
@@ -77,6 +80,7 @@ def test_restart_mid_workshop(app_factory, sqlite_url, new_context, timings):
     expect(screen.page.locator(".ss-screen h1")).to_be_visible(timeout=LOAD_MS)
     expect(fac.page.get_by_role("button", name=t("fac.back"), exact=True)).to_be_visible(timeout=LOAD_MS)
     assert not [tab.name for tab in (screen, fac, anna, bram) if page_not_found_dialog(tab)]
+    expect(bram.page.locator("#ss-connection")).to_be_hidden(timeout=LOAD_MS)  # and the notice goes away
     for tab, name in ((anna, "Anna"), (bram, "Bram")):
         assert token_of(tab) == tokens[tab.name], "the participant's link changed"
         expect(tab.page.get_by_text(t("join.welcome", name=name), exact=False)).to_be_visible(timeout=LOAD_MS)
