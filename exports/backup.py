@@ -225,10 +225,10 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
 
     ws = backup.workshop
     workshop = {
-        "title": _clean(ws.title, Limits.TITLE, "Titel", required=True),
-        "partnership": _clean(ws.partnership, Limits.PARTNERSHIP, "Samenwerkingsverband", required=True),
+        "title": _clean(ws.title, Limits.TITLE, t("field.title"), required=True),
+        "partnership": _clean(ws.partnership, Limits.PARTNERSHIP, t("field.partnership"), required=True),
         "date": ws.date,
-        "facilitator": _clean(ws.facilitator, Limits.FACILITATOR, "Begeleider"),
+        "facilitator": _clean(ws.facilitator, Limits.FACILITATOR, t("field.facilitator")),
         "anonymous": ws.anonymous, "max_participants": ws.max_participants,
         "current_step": min(ws.current_step, len(backup.steps) - 1),
         "show_join": ws.show_join, "participant_pdf": ws.participant_pdf,
@@ -251,7 +251,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
     for p in backup.participants:
         if p.org_type not in ORG_TYPES:
             raise refuse("import.reason.field", where=f"participants.{p.id}.org_type")
-        participants.append({"id": p.id, "name": _clean(p.name, Limits.NAME, "Naam"), "org_type": p.org_type,
+        participants.append({"id": p.id, "name": _clean(p.name, Limits.NAME, t("field.name")), "org_type": p.org_type,
                              "ready_step": p.ready_step})
 
     clusters_by_id = _unique(backup.clusters, "cluster")
@@ -259,7 +259,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
     for c in backup.clusters:
         _ref(c.step_id in steps, f"clusters.{c.id}.step_id")
         clusters.append({"id": c.id, "step_id": c.step_id,
-                         "name": _clean(c.name, Limits.CLUSTER, "Clusternaam", required=True)})
+                         "name": _clean(c.name, Limits.CLUSTER, t("field.cluster"), required=True)})
 
     notes_by_id = _unique(backup.contributions, "bijdrage")
     contributions = []
@@ -307,13 +307,13 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         _ref(a.merged_into is None or (a.merged_into in actions_by_id and a.merged_into != a.id),
              f"{where}.merged_into")
         actions.append({
-            "id": a.id, "what": _clean(a.what, Limits.ACTION_WHAT, "Wat", required=True),
-            "owner": _clean(a.owner, Limits.ACTION_WHO, "Wie"),
-            "partner": _clean(a.partner, Limits.ACTION_WHO, "Partner"),
-            "due": a.due, "status": a.status, "link": _clean(a.link, Limits.ACTION_WHO, "Onderwerp"),
+            "id": a.id, "what": _clean(a.what, Limits.ACTION_WHAT, t("field.what"), required=True),
+            "owner": _clean(a.owner, Limits.ACTION_WHO, t("field.owner")),
+            "partner": _clean(a.partner, Limits.ACTION_WHO, t("field.partner")),
+            "due": a.due, "status": a.status, "link": _clean(a.link, Limits.ACTION_WHO, t("field.link")),
             "confirmed": a.confirmed, "proposed_by": a.proposed_by,
-            "source": _clean(a.source, 40, "Bron"), "merged_into": a.merged_into, "deleted": a.deleted,
-            "review_note": _clean(a.review_note, Limits.REVIEW_NOTE, "Toelichting"),
+            "source": _clean(a.source, 40, t("field.source")), "merged_into": a.merged_into, "deleted": a.deleted,
+            "review_note": _clean(a.review_note, Limits.REVIEW_NOTE, t("field.review_note")),
             "created_at": _utc(a.created_at), "updated_at": _utc(a.updated_at),
         })
 

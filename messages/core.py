@@ -81,6 +81,7 @@ NL: dict[str, str] = {
     "kind.action.link": "Hoort bij",
     "kind.empty_wall": "Nog geen bijdragen. Ze verschijnen hier zodra ze binnenkomen.",
     "kind.anonymous": "Anoniem",
+    "kind.votes": "stemmen",
     # new workshop
     "new.title": "Nieuwe workshop",
     "new.intro": "Leg de workshop vast en kies de werkvormen in de volgorde waarin je ze doet.",
@@ -196,4 +197,19 @@ NL: dict[str, str] = {
     "restore.file": "Back-upbestand (json)",
     "restore.go": "Terugzetten",
     "restore.no_file": "Kies eerst een back-upbestand.",
+    # field names in validation messages
+    "field.title": "Titel",
+    "field.partnership": "Samenwerkingsverband",
+    "field.facilitator": "Begeleider",
+    "field.name": "Naam",
+    "field.aspect": "Aspect",
+    "field.question": "Vraag",
+    "field.text": "Tekst",
+    "field.cluster": "Clusternaam",
+    "field.what": "Wat",
+    "field.owner": "Wie",
+    "field.partner": "Partner",
+    "field.link": "Onderwerp",
+    "field.review_note": "Toelichting",
+    "field.source": "Bron",
 }

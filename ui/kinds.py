@@ -145,7 +145,7 @@ def clear_value(spec: FieldSpec, prefix: str) -> None:
 def note_card(item: dict, *, anonymous: bool, votes: int | None = None, show_author: bool = True) -> str:
     """HTML for one note; all user parts escaped."""
     tags = "".join(f'<span class="ss-tag">{esc(tag)}</span>' for tag in item.get("tags") or [])
-    badge = f'<span class="ss-votes" aria-label="stemmen">{votes} ●</span>' if votes else ""
+    badge = f'<span class="ss-votes" aria-label="{esc(t("kind.votes"))}">{votes} ●</span>' if votes else ""
     author = ""
     if show_author:
         who = t("kind.anonymous") if anonymous or not item.get("name") else item["name"]

@@ -23,7 +23,7 @@ from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, DBAPIError
 
 import canvas_models
-from messages import ORG_TYPES
+from messages import ORG_TYPES, t
 from workshop import db as D
 from workshop import timer
 from workshop.errors import NotAllowed, StoreUnavailable, UserError
@@ -188,9 +188,9 @@ class Store:
                 _hash(admin_password), _hash(required_password)
             ):
                 raise NotAllowed("error.admin_password")
-        title = clean(title, limit=Limits.TITLE, label="Titel")
-        partnership = clean(partnership, limit=Limits.PARTNERSHIP, label="Samenwerkingsverband")
-        facilitator = clean(facilitator, limit=Limits.FACILITATOR, label="Begeleider", required=False)
+        title = clean(title, limit=Limits.TITLE, label=t("field.title"))
+        partnership = clean(partnership, limit=Limits.PARTNERSHIP, label=t("field.partnership"))
+        facilitator = clean(facilitator, limit=Limits.FACILITATOR, label=t("field.facilitator"), required=False)
         keys = list(werkvormen)
         if not keys:
             raise UserError("error.no_werkvormen")
@@ -454,12 +454,12 @@ class Store:
         step = self.step(step_id)
         cleaned = []
         for i, sec in enumerate(sections):
-            title = clean(sec.get("title"), limit=Limits.SECTION_TITLE, label="Aspect")
-            question = clean(sec.get("question", ""), limit=Limits.SECTION_QUESTION, label="Vraag", required=False)
+            title = clean(sec.get("title"), limit=Limits.SECTION_TITLE, label=t("field.aspect"))
+            question = clean(sec.get("question", ""), limit=Limits.SECTION_QUESTION, label=t("field.question"), required=False)
             key = partnership_key(sec.get("key") or title).replace(" ", "_")[:30] or f"aspect_{i}"
             if not key[0].isalpha():
                 key = f"a_{key}"[:30]
-            prompts = [clean(p, limit=Limits.SECTION_QUESTION, label="Vraag") for p in sec.get("prompts") or ()
+            prompts = [clean(p, limit=Limits.SECTION_QUESTION, label=t("field.question")) for p in sec.get("prompts") or ()
                        if str(p or "").strip()][:10]
             cleaned.append({"key": key, "title": title, "question": question, "prompts": prompts})
         if not cleaned:
@@ -474,7 +474,7 @@ class Store:
         ws = self.workshop_by_code(code)
         if ws is None:
             raise UserError("error.unknown_room")
-        name = clean(name, limit=Limits.NAME, label="Naam", required=not ws.anonymous)
+        name = clean(name, limit=Limits.NAME, label=t("field.name"), required=not ws.anonymous)
         if org_type not in ORG_TYPES:
             raise UserError("error.org_type")
         token = secrets.token_urlsafe(18)
@@ -555,7 +555,7 @@ class Store:
         if wv.sequential and wv.sections[min(step.stage, len(wv.sections) - 1)].key != section:
             raise UserError("error.stage_moved")
         text = clean(text, limit=spec.max_length, label=spec.label, multiline=True)
-        tags = [t for t in tags if t in canvas_models.FUNCTIONS]
+        tags = [tag for tag in tags if tag in canvas_models.FUNCTIONS]
         limit = min(wv.max_notes_per_participant, Limits.NOTES_PER_STEP)
 
         def run() -> int:
@@ -649,7 +649,7 @@ class Store:
         if not values.keys() <= allowed:
             raise ValueError(f"cannot set {values.keys() - allowed}")
         if "text" in values:
-            values["text"] = clean(values["text"], limit=Limits.TEXT, label="Tekst", multiline=True)
+            values["text"] = clean(values["text"], limit=Limits.TEXT, label=t("field.text"), multiline=True)
         with self.db.writing() as conn:
             res = conn.execute(update(D.contributions).where(
                 D.contributions.c.id == contribution_id,
@@ -917,7 +917,7 @@ class Store:
     # -------------------------------------------------------------- clusters
     def add_cluster(self, fac: Facilitator, step_id: int, name: str) -> int:
         self._check(fac)
-        name = clean(name, limit=Limits.CLUSTER, label="Clusternaam")
+        name = clean(name, limit=Limits.CLUSTER, label=t("field.cluster"))
         if self.step(step_id).workshop_id != fac.workshop_id:
             raise NotAllowed("error.not_facilitator")
         with self.db.writing() as conn:
@@ -927,7 +927,7 @@ class Store:
 
     def rename_cluster(self, fac: Facilitator, cluster_id: int, name: str) -> None:
         self._check(fac)
-        name = clean(name, limit=Limits.CLUSTER, label="Clusternaam")
+        name = clean(name, limit=Limits.CLUSTER, label=t("field.cluster"))
         with self.db.writing() as conn:
             conn.execute(update(D.clusters).where(
                 D.clusters.c.id == cluster_id, D.clusters.c.workshop_id == fac.workshop_id).values(name=name))
@@ -954,12 +954,12 @@ class Store:
     def _action_values(self, values: dict) -> dict:
         out = {}
         if "what" in values:
-            out["what"] = clean(values["what"], limit=Limits.ACTION_WHAT, label="Wat")
-        for key, label in (("owner", "Wie"), ("partner", "Partner"), ("link", "Onderwerp")):
+            out["what"] = clean(values["what"], limit=Limits.ACTION_WHAT, label=t("field.what"))
+        for key, label in (("owner", t("field.owner")), ("partner", t("field.partner")), ("link", t("field.link"))):
             if key in values:
                 out[key] = clean(values[key], limit=Limits.ACTION_WHO, label=label, required=False)
         if "review_note" in values:
-            out["review_note"] = clean(values["review_note"], limit=Limits.REVIEW_NOTE, label="Toelichting",
+            out["review_note"] = clean(values["review_note"], limit=Limits.REVIEW_NOTE, label=t("field.review_note"),
                                        required=False)
         if "due" in values:
             due = values["due"]
@@ -986,7 +986,7 @@ class Store:
         ws = self.workshop(who.workshop_id)
         data = self._action_values({"status": "open", **values})
         if "what" not in data:
-            raise UserError("error.empty", label="Wat")
+            raise UserError("error.empty", label=t("field.what"))
         stamp = now()
         row = {**data, "workshop_id": ws.id, "partnership_key": ws.partnership_key, "proposed_by": who.id,
                "confirmed": False, "source": source, "idem_key": idem_key, "created_at": stamp,
@@ -1017,7 +1017,7 @@ class Store:
         ws = self.workshop(fac.workshop_id)
         data = self._action_values({"status": "open", **values})
         if "what" not in data:
-            raise UserError("error.empty", label="Wat")
+            raise UserError("error.empty", label=t("field.what"))
         stamp = now()
         return self._insert_once(D.actions, {
             "confirmed": True, **data, "workshop_id": ws.id, "partnership_key": ws.partnership_key,
