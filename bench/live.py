@@ -58,6 +58,7 @@ os.environ.setdefault("SAMENSPRAAK_MAX_PARTICIPANTS", "1000")  # the 400 scenari
 from streamlit.proto.Alert_pb2 import Alert  # noqa: E402
 
 import procstat  # noqa: E402
+from watch import metrics as read_metrics  # noqa: E402
 from stclient import (FINISHED_FRAGMENT, FINISHED_FULL, StreamlitClient, form_submit_button,  # noqa: E402
                       selectbox_state, text_state)
 
@@ -143,16 +144,7 @@ class Server:
 
     def metrics(self) -> dict[str, float]:
         """The figures /_stcore/metrics serves (OpenMetrics text)."""
-        out = {}
-        with urllib.request.urlopen(f"{self.url}/_stcore/metrics", timeout=10) as resp:
-            for line in resp.read().decode().splitlines():
-                if line and not line.startswith("#"):
-                    name, _, value = line.rpartition(" ")
-                    try:
-                        out[name] = float(value)
-                    except ValueError:
-                        pass
-        return out
+        return read_metrics(self.url)
 
     def profile(self, out: Path, rate: int = 250) -> None:
         """Sample this server with py-spy (collapsed stacks) until stop()."""
