@@ -18,7 +18,7 @@ from messages import t
 from ui import charts
 from ui import facilitator as fv
 from ui.common import esc, guarded, html_block, show_flash, store
-from ui.participant import content_key
+from ui.participant import NOTE_KINDS, content_key
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop.aggregate import ranking
 
@@ -60,6 +60,12 @@ def _take_back(who: Participant, step: Step, target_type: str, target_ids: list[
         for target_id in target_ids:
             store().remove_vote(who, step.id, target_type=target_type, target_id=target_id)
     guarded(scope, run, t("dots.taken_back"))
+
+
+def section_groups(step: Step, sections) -> Groups:
+    """The step's notes as vote groups, one per section (canvas blocks, GROW options)."""
+    notes = store().contributions(step.id, kinds=NOTE_KINDS)
+    return [(s.title, [n for n in notes if n["section"] == s.key]) for s in sections]
 
 
 def participant_view(ws: Workshop, step: Step, who: Participant, groups: Groups, *,

@@ -111,9 +111,7 @@ def participant(ws: Workshop, step: Step, who: Participant) -> None:
         st.info(t("participant.locked"))
         return
     if step.voting_open:
-        notes = store().contributions(step.id, kinds=NOTE_KINDS)
-        groups = [(s.title, [n for n in notes if n["section"] == s.key]) for s in step.werkvorm.sections]
-        dots.participant_view(ws, step, who, groups)
+        dots.participant_view(ws, step, who, dots.section_groups(step, step.werkvorm.sections))
         return
     st.caption(t("canvas.participant_hint"))
     note_form(ws, step, who)

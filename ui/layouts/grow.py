@@ -195,9 +195,7 @@ def participant(ws: Workshop, step: Step, who: Participant) -> None:
         return
     section = current(step)
     if voting_now(step):
-        notes = store().contributions(step.id, kinds=NOTE_KINDS)
-        groups = [(s.title, [n for n in notes if n["section"] == s.key]) for s in option_sections(step)]
-        dots.participant_view(ws, step, who, groups)
+        dots.participant_view(ws, step, who, dots.section_groups(step, option_sections(step)))
         return
     sections = step.werkvorm.sections
     st.caption(t("grow.stage_of", n=sections.index(section) + 1, total=len(sections)))
