@@ -246,7 +246,7 @@ def test_step_changes_and_undo_from_two_devices_stay_consistent(workshop_factory
 
     results, errors = run_threads(20, click)
     assert not errors, describe(errors)
-    version, current, _ = store.state(room.ws.id)
+    version, current = store.state(room.ws.id)
     with store.db.reading() as conn:
         changes = conn.execute(select(D.step_changes.c.from_step, D.step_changes.c.to_step).where(
             D.step_changes.c.workshop_id == room.ws.id).order_by(D.step_changes.c.id)).all()

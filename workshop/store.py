@@ -129,16 +129,10 @@ def _row(cls, row) -> Any:
     return cls(**{k: v for k, v in data.items() if k in names})
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
-
-
 class Store:
     def __init__(self, database: D.Database):
         self.db = database
-        self._state_cache: dict[int, tuple[float, tuple[int, int, int]]] = {}
+        self._state_cache: dict[int, tuple[float, tuple[int, int]]] = {}
         self._cache_lock = threading.Lock()
 
     # ------------------------------------------------------------------ util
@@ -338,8 +332,8 @@ class Store:
         steps = self.steps(ws.id)
         return steps[min(ws.current_step, len(steps) - 1)]
 
-    def state(self, workshop_id: int, max_age: float = 0.0) -> tuple[int, int, int]:
-        """(state_version, current_step, participant count): the cheap poll.
+    def state(self, workshop_id: int, max_age: float = 0.0) -> tuple[int, int]:
+        """(state_version, current_step): the cheap poll.
 
         ``max_age`` lets many polling phones share one query per process.
         """
@@ -357,7 +351,7 @@ class Store:
         row = self._guard(run)
         if row is None:
             raise UserError("error.unknown_room")
-        value = (row[0], row[1], 0)
+        value = (row[0], row[1])
         with self._cache_lock:
             self._state_cache[workshop_id] = (time.monotonic(), value)
         return value
