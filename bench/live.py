@@ -59,7 +59,7 @@ from streamlit.proto.Alert_pb2 import Alert  # noqa: E402
 
 import procstat  # noqa: E402
 from watch import metrics as read_metrics  # noqa: E402
-from stclient import (FINISHED_FRAGMENT, FINISHED_FULL, StreamlitClient, form_submit_button,  # noqa: E402
+from stclient import (FINISHED_EARLY, FINISHED_FRAGMENT, FINISHED_FULL, StreamlitClient, form_submit_button,  # noqa: E402
                       selectbox_state, text_state)
 
 from messages import ORG_TYPES, t  # noqa: E402
@@ -197,8 +197,14 @@ def note_text(tag: str, i: int, rnd: random.Random) -> str:
 
 def _is_ack(run, sent: str) -> bool:
     """The run that a submit caused has finished and shows its outcome (a full run, or only the
-    form's fragment when the form lives in one)."""
-    if run.status not in (FINISHED_FULL, FINISHED_FRAGMENT):
+    form's fragment when the form lives in one).
+
+    A run whose ``script_finished`` the server rewrote to FINISHED_EARLY_FOR_RERUN counts too
+    when its elements arrived: that happens when the next run (a phone's ``_follow`` tick)
+    starts before the finish message left the queue. The browser keeps and shows those
+    elements (``handleScriptFinished`` only skips its stale-element clean-up for that status).
+    """
+    if run.status not in (FINISHED_FULL, FINISHED_FRAGMENT, FINISHED_EARLY):
         return False
     for _p, kind, el, _f in run.elements:
         if kind == "alert" and (el.alert.body.startswith(sent) or el.alert.format == Alert.ERROR):
