@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import segno
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from messages import t
 from workshop import UserError, get_store
@@ -66,6 +67,12 @@ def qr_svg(url: str, scale: int = 8) -> str:
     """
     uri = segno.make(url, error="m").svg_data_uri(scale=scale, dark="#000", light="#fff", border=2)
     return f'<img src="{uri}" alt="{html.escape(t("qr.alt", url=url))}" style="width:100%;height:auto;display:block">'
+
+
+def fragment_rerun() -> bool:
+    """True while only a fragment reruns (a tap inside it), not the whole page."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
 
 
 def flash(scope: str, message: str, kind: str = "error") -> None:

@@ -8,22 +8,25 @@ import secrets
 import streamlit as st
 
 from messages import ORG_TYPES, t
-from ui import downloads, layouts, timebox
-from ui.common import esc, flash, guarded, html_block, show_flash, store
+from ui import downloads, layouts, push, timebox
+from ui.common import esc, flash, fragment_rerun, guarded, html_block, show_flash, store
+from ui.participant import READY_KEY, as_tapped
 from workshop.throttle import JOIN_CODES
-from workshop import Participant, Step, StoreUnavailable, Workshop, normalise_code
+from workshop import Participant, Step, StoreUnavailable, UserError, Workshop, normalise_code
 
 
-def _poll_seconds() -> float:
-    """How often a phone checks for a step change. Every check is a script run on the server
-    (about 0.2 % of a core per phone, bench/live.py), so a host with a big room may slow it."""
+def _seconds(name: str, default: float) -> float:
     try:
-        return max(1.0, float(os.environ.get("SAMENSPRAAK_PHONE_POLL_SECONDS", "3")))
+        return max(1.0, float(os.environ.get(name, str(default))))
     except ValueError:
-        return 3.0
+        return default
 
 
-POLL_SECONDS = _poll_seconds()
+#: A phone's own check for a change it was not told about (ui/push.py tells it at once).
+#: Every check is a script run on the server, so it is slow on purpose.
+POLL_SECONDS = _seconds("SAMENSPRAAK_PHONE_POLL_SECONDS", 20.0)
+#: How often a page retries while the database cannot be reached.
+RECOVER_SECONDS = 3.0
 
 
 def identify() -> tuple[Workshop | None, Participant | None]:
@@ -120,8 +123,9 @@ def join_form(ws: Workshop) -> None:
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _follow(workshop_id: int, seen: int, step: Step) -> None:
-    """Poll one cheap number; when the facilitator changed something, rerun the page."""
+def _follow(workshop_id: int, seen: int) -> None:
+    """The safety net under ui/push.py: check one cheap number now and then; when the
+    facilitator changed something that no push brought here, rerun the page."""
     try:
         version = store().state(workshop_id, max_age=0.5)[0]
     except Exception:
@@ -129,7 +133,31 @@ def _follow(workshop_id: int, seen: int, step: Step) -> None:
         return
     if version != seen:
         st.rerun(scope="app")
-    timebox.phone_badge(step)
+
+
+@st.fragment
+def _step_area(ws: Workshop, who: Participant, step: Step) -> None:
+    """The active step's inputs. A submit or a tap in here reruns only this part of the
+    page, not the header, the styles and the lookups around it: that halves the server's
+    work per submit (bench/live.py). What the facilitator changes still redraws the whole
+    page, through `_follow` or the check below."""
+    if fragment_rerun():
+        try:
+            version = store().state(ws.id, max_age=0.5)[0]
+        except UserError:  # the database is away, or the workshop was deleted meanwhile
+            version = None
+        if version != ws.state_version:
+            st.rerun(scope="app")  # the whole page knows how to show that
+        who = as_tapped(who)  # e.g. "klaar" was just tapped
+    else:
+        st.session_state.pop(READY_KEY, None)  # `who` is fresh from the database
+    try:
+        layouts.participant(ws, step, who)
+        downloads.participant_download(ws)
+    except StoreUnavailable:
+        if not fragment_rerun():
+            raise
+        st.rerun(scope="app")
 
 
 def participant_page(ws: Workshop, who: Participant) -> None:
@@ -140,14 +168,15 @@ def participant_page(ws: Workshop, who: Participant) -> None:
     html_block(f'<p class="ss-user" style="margin:0">{esc(greeting)} · {esc(ws.title)}</p>')
     st.caption(t("participant.step", n=step.position + 1, total=len(steps)))
     html_block(f'<h2 class="ss-user" style="margin-top:0">{esc(step.werkvorm.title)}</h2>')
+    timebox.phone_badge(step)
     show_flash("join")
-    layouts.participant(ws, step, who)
-    downloads.participant_download(ws)
-    _follow(ws.id, version, step)
+    _step_area(ws, who, step)
+    push.follow(ws.id, version)
+    _follow(ws.id, version)
     st.caption(t("join.bookmark"))
 
 
-@st.fragment(run_every=POLL_SECONDS)
+@st.fragment(run_every=RECOVER_SECONDS)
 def recover() -> None:
     """While the database is unreachable: try again quietly, and redraw the page once it is back."""
     try:
@@ -159,6 +188,7 @@ def recover() -> None:
 
 def page() -> None:
     """The whole participant page at `/`; survives a brief database outage."""
+    push.forget()  # until this run shows a participant page again
     try:
         workshop, participant = identify()
         if participant is not None:

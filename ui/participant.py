@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import streamlit as st
 
@@ -75,12 +76,25 @@ def note_form(ws: Workshop, step: Step, who: Participant) -> None:
                           args=(who, note["id"], scope))
 
 
+READY_KEY = "_ready_step"  # what this phone last tapped, for reruns of only the step's fragment
+
+
 def _ready(who: Participant, position: int | None) -> None:
     store().set_ready(who, position)
+    st.session_state[READY_KEY] = (who.id, position)
+
+
+def as_tapped(who: Participant) -> Participant:
+    """``who`` with the 'klaar' state this phone set since ``who`` was read."""
+    tapped = st.session_state.get(READY_KEY)
+    if tapped is None or tapped[0] != who.id:
+        return who
+    return replace(who, ready_step=tapped[1])
 
 
 def readiness(ws: Workshop, step: Step, who: Participant) -> None:
-    # `who` was read from the database in this same run (join.identify), after any callback.
+    # `who` was read from the database in the last full run (join.identify), and carries
+    # any tap since (join._step_area, as_tapped).
     if who.ready_step == step.position:
         st.success(t("participant.ready_done"))
         st.button(t("participant.not_ready"), key="ready-off", on_click=_ready, args=(who, None))

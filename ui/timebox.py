@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import math
+import secrets
 import struct
 import wave
 from datetime import datetime, timezone
@@ -105,7 +107,41 @@ def screen_badge(step: Step) -> None:
         st.audio(chime(), format="audio/wav", autoplay=True)
 
 
+_COUNTDOWN_JS = """
+<script>
+(() => {
+  const el = document.getElementById(%(id)s);
+  if (!el) return;
+  const end = Date.now() + %(left)d * 1000;
+  const timer = setInterval(() => {
+    if (!document.body.contains(el)) { clearInterval(timer); return; }
+    const left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
+    if (left <= 0) {
+      el.textContent = %(expired)s;
+      el.style.background = "#8a0b0b";
+      clearInterval(timer);
+      return;
+    }
+    el.textContent = %(template)s.replace("{}", Math.floor(left / 60) + ":" + String(left %% 60).padStart(2, "0"));
+  }, 1000);
+})();
+</script>
+"""
+
+
 def phone_badge(step: Step) -> None:
-    body = badge_html(current(step), big=False)
-    if body:
+    """The timebox on a phone. A running one counts down in the browser, so that no
+    phone needs a script run on the server every second; a push (ui/push.py) redraws
+    it when the facilitator pauses, extends or resets it."""
+    view = current(step)
+    body = badge_html(view, big=False)
+    if not body:
+        return
+    if view.state != "running":
         html_block(body)
+        return
+    uid = f"ss-timer-{secrets.token_hex(4)}"
+    script = _COUNTDOWN_JS % {"id": json.dumps(uid), "left": view.left, "expired": json.dumps(t("timer.expired")),
+                              "template": json.dumps(t("timer.left", left="{}"))}
+    st.html(body.replace('<div role="timer"', f'<div id="{uid}" role="timer"', 1) + script,
+            unsafe_allow_javascript=True)
