@@ -5,6 +5,7 @@ That a push really reaches a browser, from another process, is tests/e2e/test_e2
 
 from __future__ import annotations
 
+from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
 from ui import push
 from ui.push import Follower
 
@@ -30,12 +31,16 @@ def test_due_a_deleted_workshop_counts_as_a_change():
     assert push.due({"s": Follower(9, drawn=2)}, {}) == [("s", -1)]
 
 
-def test_follow_is_a_no_op_without_a_streamlit_server():
-    """Outside a running server (AppTest, scripts) nothing registers and no thread starts."""
+def test_follow_is_a_no_op_without_a_streamlit_server(app_store):
+    """Outside a running server (AppTest, scripts) nothing registers and no thread starts,
+    also not when AppTest draws a participant page."""
+    before = dict(push._followers)
     push.follow(1, 1)
     push.forget()
-    assert push._followers == {}
-    assert push._watcher is None
+    room = make_app_room(app_store, ("brainstorm",))
+    phone = room.phone(room.join("Pim", "mbo"))
+    assert phone.text_area, "the participant page was drawn"
+    assert push._followers == before
 
 
 def test_versions_reads_many_workshops_in_one_go(room, workshop_factory):

@@ -53,10 +53,14 @@ _watcher: threading.Thread | None = None
 
 
 def _session_id() -> str | None:
-    if not Runtime.exists():  # AppTest and scripts: no server to push from
+    """This run's session, if a Streamlit server holds it (not under AppTest or in a script)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None or not Runtime.exists():
         return None
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else None
+    # `is True`: AppTest installs a MagicMock as the runtime, whose answers are mocks.
+    if Runtime.instance().is_active_session(ctx.session_id) is not True:
+        return None
+    return ctx.session_id
 
 
 def follow(workshop_id: int, drawn: int) -> None:
