@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, DBAPIError
 
 import canvas_models
@@ -28,6 +28,55 @@ from workshop import db as D
 from workshop import timer
 from workshop.errors import NotAllowed, StoreUnavailable, UserError
 from workshop.text import Limits, clean, partnership_key
+
+
+# The hot paths run the same statements hundreds of times a second (a room of 200 submitting,
+# a screen redrawing every second). Built once, with bound parameters, SQLAlchemy neither
+# rebuilds them nor recomputes their cache key: about half the cost of each (bench/live.py).
+_P = bindparam
+_Q_STEP = select(D.steps).where(D.steps.c.id == _P("step_id"))
+_Q_STEPS = select(D.steps).where(D.steps.c.workshop_id == _P("workshop_id")).order_by(D.steps.c.position)
+_Q_STATE = select(D.workshops.c.state_version, D.workshops.c.current_step).where(D.workshops.c.id == _P("workshop_id"))
+_Q_WORKSHOP = select(D.workshops).where(D.workshops.c.code == _P("code"))
+_Q_PARTICIPANT = (select(D.participants).join(D.workshops, D.workshops.c.id == D.participants.c.workshop_id)
+                  .where(D.workshops.c.code == _P("code"), D.participants.c.token == _P("token")))
+_C = D.contributions
+_IDEM_NOTE = (_C.c.workshop_id == _P("workshop_id"), _C.c.idem_key == _P("idem_key"))
+# Before a note is added: is this key stored already (and deleted?), and how many live notes
+# has this participant in this step. One statement.
+_Q_NOTE_CHECK = select(
+    select(_C.c.id).where(*_IDEM_NOTE).scalar_subquery(),
+    select(_C.c.deleted).where(*_IDEM_NOTE).scalar_subquery(),
+    select(func.count()).select_from(_C).where(
+        _C.c.step_id == _P("step_id"), _C.c.participant_id == _P("participant_id"),
+        _C.c.deleted.is_(False)).scalar_subquery(),
+)
+_Q_INSERT_NOTE = insert(D.contributions).returning(D.contributions.c.id)
+_CONTRIBUTION_QUERIES: dict[tuple[bool, bool, bool], Any] = {}
+
+
+def _contributions_query(include_hidden: bool, by_kind: bool, by_participant: bool):
+    """The contributions query for one combination of filters, built once."""
+    key = (include_hidden, by_kind, by_participant)
+    query = _CONTRIBUTION_QUERIES.get(key)
+    if query is None:
+        c, p = D.contributions, D.participants
+        query = (
+            select(c.c.id, c.c.participant_id, c.c.section, c.c.field, c.c.kind, c.c.text, c.c.score,
+                   c.c.tags, c.c.cluster_id, c.c.merged_into, c.c.hidden, c.c.created_at,
+                   p.c.name, p.c.org_type)
+            .select_from(c.outerjoin(p, p.c.id == c.c.participant_id))
+            .where(c.c.step_id == _P("step_id"), c.c.deleted.is_(False))
+            .order_by(c.c.id)
+        )
+        if not include_hidden:
+            query = query.where(c.c.hidden.is_(False))
+        if by_kind:
+            query = query.where(c.c.kind.in_(_P("kinds", expanding=True)))
+        if by_participant:
+            query = query.where(c.c.participant_id == _P("participant_id"))
+        _CONTRIBUTION_QUERIES[key] = query
+    return query
 
 #: Join codes: no 0/O, 1/I/L, 5/S, 2/Z, 8/B look-alikes.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -230,7 +279,7 @@ class Store:
             return None
         def run():
             with self.db.reading() as conn:
-                return conn.execute(select(D.workshops).where(D.workshops.c.code == code)).first()
+                return conn.execute(_Q_WORKSHOP, {"code": code}).first()
         row = self._guard(run)
         return _row(Workshop, row) if row else None
 
@@ -316,14 +365,12 @@ class Store:
     def steps(self, workshop_id: int) -> list[Step]:
         def run():
             with self.db.reading() as conn:
-                return conn.execute(
-                    select(D.steps).where(D.steps.c.workshop_id == workshop_id).order_by(D.steps.c.position)
-                ).all()
+                return conn.execute(_Q_STEPS, {"workshop_id": workshop_id}).all()
         return [_row(Step, r) for r in self._guard(run)]
 
     def step(self, step_id: int) -> Step:
         with self.db.reading() as conn:
-            row = conn.execute(select(D.steps).where(D.steps.c.id == step_id)).first()
+            row = conn.execute(_Q_STEP, {"step_id": step_id}).first()
         if row is None:
             raise UserError("error.generic")
         return _row(Step, row)
@@ -344,10 +391,7 @@ class Store:
                 return hit[1]
         def run():
             with self.db.reading() as conn:
-                return conn.execute(
-                    select(D.workshops.c.state_version, D.workshops.c.current_step)
-                    .where(D.workshops.c.id == workshop_id)
-                ).first()
+                return conn.execute(_Q_STATE, {"workshop_id": workshop_id}).first()
         row = self._guard(run)
         if row is None:
             raise UserError("error.unknown_room")
@@ -506,11 +550,9 @@ class Store:
         code = normalise_code(code)
         if len(code) != CODE_LENGTH or not token:
             return None
-        p, w = D.participants, D.workshops
         def run():  # one query: every participant page load does this
             with self.db.reading() as conn:
-                return conn.execute(select(p).join(w, w.c.id == p.c.workshop_id).where(
-                    w.c.code == code, p.c.token == str(token)[:64])).first()
+                return conn.execute(_Q_PARTICIPANT, {"code": code, "token": str(token)[:64]}).first()
         row = self._guard(run)
         return _row(Participant, row) if row else None
 
@@ -546,7 +588,7 @@ class Store:
         if conn is None:
             step = self.step(step_id)
         else:
-            row = conn.execute(select(D.steps).where(D.steps.c.id == step_id)).first()
+            row = conn.execute(_Q_STEP, {"step_id": step_id}).first()
             if row is None:
                 raise UserError("error.generic")
             step = _row(Step, row)
@@ -579,24 +621,21 @@ class Store:
                 with self.db.writing() as conn:
                     self._lock_row(conn, D.participants, who.id)  # the notes limit holds across devices
                     kind, clean_text, clean_tags, limit = checked(self._open_step(who, step_id, conn))
-                    again = conn.execute(select(D.contributions.c.id, D.contributions.c.deleted).where(
-                        D.contributions.c.workshop_id == who.workshop_id,
-                        D.contributions.c.idem_key == idem_key)).first()
-                    if again is not None and not again.deleted:
-                        return again.id
-                    count = conn.execute(select(func.count()).select_from(D.contributions).where(
-                        D.contributions.c.step_id == step_id, D.contributions.c.participant_id == who.id,
-                        D.contributions.c.deleted.is_(False))).scalar_one()
+                    again, deleted, count = conn.execute(_Q_NOTE_CHECK, {
+                        "workshop_id": who.workshop_id, "idem_key": idem_key, "step_id": step_id,
+                        "participant_id": who.id}).one()
+                    if again is not None and not deleted:
+                        return again
                     if count >= limit:
                         raise UserError("error.too_many_notes", limit=limit)
                     if again is not None:  # the same text again after deleting it: bring the note back
-                        conn.execute(update(D.contributions).where(D.contributions.c.id == again.id).values(
+                        conn.execute(update(D.contributions).where(D.contributions.c.id == again).values(
                             deleted=False, tags=clean_tags))
-                        return again.id
-                    return conn.execute(insert(D.contributions).values(
+                        return again
+                    return conn.execute(_Q_INSERT_NOTE, dict(
                         workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id, section=section,
                         field=field, kind=kind, text=clean_text, tags=clean_tags, idem_key=idem_key,
-                        created_at=now()).returning(D.contributions.c.id)).scalar_one()
+                        created_at=now())).scalar_one()
             except IntegrityError:  # the same key raced in from a second tap
                 with self.db.reading() as conn:
                     return conn.execute(select(D.contributions.c.id).where(
@@ -679,24 +718,16 @@ class Store:
         """Live notes of a step, oldest first, with author name and organisation type.
 
         ``participant_id`` limits them to one participant's own (the phone's list)."""
-        c, p = D.contributions, D.participants
-        query = (
-            select(c.c.id, c.c.participant_id, c.c.section, c.c.field, c.c.kind, c.c.text, c.c.score,
-                   c.c.tags, c.c.cluster_id, c.c.merged_into, c.c.hidden, c.c.created_at,
-                   p.c.name, p.c.org_type)
-            .select_from(c.outerjoin(p, p.c.id == c.c.participant_id))
-            .where(c.c.step_id == step_id, c.c.deleted.is_(False))
-            .order_by(c.c.id)
-        )
-        if not include_hidden:
-            query = query.where(c.c.hidden.is_(False))
+        kinds = list(kinds)
+        query = _contributions_query(include_hidden, bool(kinds), participant_id is not None)
+        params: dict[str, Any] = {"step_id": step_id}
         if kinds:
-            query = query.where(c.c.kind.in_(list(kinds)))
+            params["kinds"] = kinds
         if participant_id is not None:
-            query = query.where(c.c.participant_id == participant_id)
+            params["participant_id"] = participant_id
         def run():
             with self.db.reading() as conn:
-                result = conn.execute(query)
+                result = conn.execute(query, params)
                 keys = list(result.keys())  # once, not per row: the screen reads thousands of rows a second
                 return [dict(zip(keys, r)) for r in result]
         return self._guard(run)
