@@ -31,7 +31,7 @@ import streamlit as st
 from messages import dutch_date, t
 from ui import kinds
 from ui.common import esc, flash, guarded, html_block, show_flash, store
-from ui.participant import content_key, readiness
+from ui.participant import content_key
 from workshop import ACTION_STATUSES, Facilitator, Participant, Step, Workshop, new_key
 from workshop.text import Limits
 
@@ -180,13 +180,14 @@ def _mine(ws: Workshop, who: Participant) -> None:
         html_block("".join(parts))
 
 
-def participant(ws: Workshop, step: Step, who: Participant) -> None:
+def participant(ws: Workshop, step: Step, who: Participant) -> bool:
+    """Inputs of the active step; True when the phone should offer "klaar" below them."""
     scope = f"fu{step.id}"
     if step.locked:
         show_flash(scope)
         st.info(t("participant.locked"))
         _mine(ws, who)
-        return
+        return False
     section = step.werkvorm.sections[0]
     if section.question:
         html_block(f'<p class="ss-user" style="font-size:1.1rem"><b>{esc(section.question)}</b></p>')
@@ -197,7 +198,7 @@ def participant(ws: Workshop, step: Step, who: Participant) -> None:
                               args=(who, step.id))
     show_flash(scope)
     _mine(ws, who)
-    readiness(ws, step, who)
+    return True
 
 
 # -------------------------------------------------------------- facilitator

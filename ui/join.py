@@ -10,7 +10,7 @@ import streamlit as st
 from messages import ORG_TYPES, t
 from ui import downloads, layouts, push, timebox
 from ui.common import esc, flash, fragment_rerun, guarded, html_block, show_flash, store
-from ui.participant import READY_KEY, as_tapped
+from ui.participant import READY_KEY, readiness
 from workshop.throttle import JOIN_CODES
 from workshop import Participant, Step, StoreUnavailable, UserError, Workshop, normalise_code
 
@@ -136,11 +136,12 @@ def _follow(workshop_id: int, seen: int) -> None:
 
 
 @st.fragment
-def _step_area(ws: Workshop, who: Participant, step: Step) -> None:
+def _step_area(ws: Workshop, who: Participant, step: Step) -> bool:
     """The active step's inputs. A submit or a tap in here reruns only this part of the
     page, not the header, the styles and the lookups around it: that halves the server's
     work per submit (bench/live.py). What the facilitator changes still redraws the whole
-    page, through `_follow` or the check below."""
+    page (ui/push.py, `_follow`, or the check below). Returns (in a full run) whether the
+    phone should offer "klaar"."""
     if fragment_rerun():
         try:
             version = store().state(ws.id, max_age=0.5)[0]
@@ -148,12 +149,8 @@ def _step_area(ws: Workshop, who: Participant, step: Step) -> None:
             version = None
         if version != ws.state_version:
             st.rerun(scope="app")  # the whole page knows how to show that
-        who = as_tapped(who)  # e.g. "klaar" was just tapped
-    else:
-        st.session_state.pop(READY_KEY, None)  # `who` is fresh from the database
     try:
-        layouts.participant(ws, step, who)
-        downloads.participant_download(ws)
+        return layouts.participant(ws, step, who)
     except StoreUnavailable:
         if not fragment_rerun():
             raise
@@ -170,7 +167,10 @@ def participant_page(ws: Workshop, who: Participant) -> None:
     html_block(f'<h2 class="ss-user" style="margin-top:0">{esc(step.werkvorm.title)}</h2>')
     timebox.phone_badge(step)
     show_flash("join")
-    _step_area(ws, who, step)
+    st.session_state.pop(READY_KEY, None)  # `who` is fresh from the database
+    if _step_area(ws, who, step):
+        readiness(step, who)
+    downloads.participant_download(ws)
     push.follow(ws.id, version)
     _follow(ws.id, version)
     st.caption(t("join.bookmark"))

@@ -92,9 +92,12 @@ def as_tapped(who: Participant) -> Participant:
     return replace(who, ready_step=tapped[1])
 
 
-def readiness(ws: Workshop, step: Step, who: Participant) -> None:
-    # `who` was read from the database in the last full run (join.identify), and carries
-    # any tap since (join._step_area, as_tapped).
+@st.fragment
+def readiness(step: Step, who: Participant) -> None:
+    """"Ik ben klaar". Its own fragment, outside the step's: a submit does not redraw it,
+    and a tap on it redraws only this. ``who`` was read in the last full run; a tap since
+    is in session state (``as_tapped``)."""
+    who = as_tapped(who)
     if who.ready_step == step.position:
         st.success(t("participant.ready_done"))
         st.button(t("participant.not_ready"), key="ready-off", on_click=_ready, args=(who, None))

@@ -29,7 +29,7 @@ import canvas_models
 from messages import ORG_TYPES, t
 from ui import charts, kinds
 from ui.common import esc, guarded, html_block, show_flash, store
-from ui.participant import content_key, readiness
+from ui.participant import content_key
 from ui.screen import hidden_count
 from workshop import Facilitator, Participant, Step, UserError, Workshop, aggregate
 
@@ -177,7 +177,8 @@ def _my_answers(step: Step, saved: dict) -> None:
     html_block("".join(parts))
 
 
-def participant(ws: Workshop, step: Step, who: Participant) -> None:
+def participant(ws: Workshop, step: Step, who: Participant) -> bool:
+    """Inputs of the active step; True when the phone should offer "klaar" below them."""
     scope = f"pp{step.id}"
     wv = step.werkvorm
     saved = _saved(step.id, who)
@@ -187,7 +188,7 @@ def participant(ws: Workshop, step: Step, who: Participant) -> None:
         if saved:
             with st.expander(t("praat.mine"), expanded=True):
                 _my_answers(step, saved)
-        return
+        return False
     st.caption(t("praat.private"))
     seen = max((row["id"] for row in saved.values()), default=0)
     with st.form(f"pp-form-{step.id}", border=False):
@@ -205,7 +206,7 @@ def participant(ws: Workshop, step: Step, who: Participant) -> None:
                               args=(who, step.id, seen))
     show_flash(scope)
     st.caption(t("praat.progress", done=_answered_sections(step, saved), total=len(wv.sections)))
-    readiness(ws, step, who)
+    return True
 
 
 # ------------------------------------------------------------------- screen

@@ -1,7 +1,7 @@
 """One module per werkvorm layout (see ``canvas_models.LAYOUTS``).
 
 Each module defines ``screen(ws, step)``, ``facilitator(ws, step, fac)`` and
-``participant(ws, step, who)``. The dispatch below is the only place that maps a
+``participant(ws, step, who) -> bool`` (True: offer "klaar"). The dispatch below is the only place that maps a
 layout name to its module; an unknown layout raises a clear error.
 """
 
@@ -28,5 +28,6 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
     module(step.werkvorm.layout).facilitator(ws, step, fac)
 
 
-def participant(ws: Workshop, step: Step, who: Participant) -> None:
-    module(step.werkvorm.layout).participant(ws, step, who)
+def participant(ws: Workshop, step: Step, who: Participant) -> bool:
+    """The phone's inputs for ``step``; True when it should offer "klaar" (ui.participant.readiness)."""
+    return bool(module(step.werkvorm.layout).participant(ws, step, who))

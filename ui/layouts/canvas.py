@@ -15,7 +15,7 @@ from messages import t
 from ui import dots, kinds, notetools
 from ui import facilitator as fv
 from ui.common import esc, html_block, show_flash, store
-from ui.participant import NOTE_KINDS, note_form, readiness
+from ui.participant import NOTE_KINDS, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 
 CANVAS_CSS = """
@@ -106,13 +106,14 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
 
 
 # ------------------------------------------------------------ participant
-def participant(ws: Workshop, step: Step, who: Participant) -> None:
+def participant(ws: Workshop, step: Step, who: Participant) -> bool:
+    """Inputs of the active step; True when the phone should offer "klaar" below them."""
     if step.locked:
         st.info(t("participant.locked"))
-        return
+        return False
     if step.voting_open:
         dots.participant_view(ws, step, who, dots.section_groups(step, step.werkvorm.sections))
-        return
+        return False
     st.caption(t("canvas.participant_hint"))
     note_form(ws, step, who)
-    readiness(ws, step, who)
+    return True

@@ -23,7 +23,7 @@ from messages import t
 from ui import charts, dots, kinds, notetools
 from ui import facilitator as fv
 from ui.common import esc, guarded, html_block, show_flash, store
-from ui.participant import NOTE_KINDS, note_form, readiness
+from ui.participant import NOTE_KINDS, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop.aggregate import FunctionStageMatrix, function_stage_matrix
 
@@ -189,18 +189,19 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
 
 
 # ------------------------------------------------------------ participant
-def participant(ws: Workshop, step: Step, who: Participant) -> None:
+def participant(ws: Workshop, step: Step, who: Participant) -> bool:
+    """Inputs of the active step; True when the phone should offer "klaar" below them."""
     if step.locked:
         st.info(t("participant.locked"))
-        return
+        return False
     section = current(step)
     if voting_now(step):
         dots.participant_view(ws, step, who, dots.section_groups(step, option_sections(step)))
-        return
+        return False
     sections = step.werkvorm.sections
     st.caption(t("grow.stage_of", n=sections.index(section) + 1, total=len(sections)))
     prompts = "".join(f"<li>{esc(p)}</li>" for p in section.prompts)
     html_block(f'<h3 class="ss-user" style="margin:0">{esc(section.title)}</h3>'
                + (f'<ul class="ss-user" style="margin:.2rem 0 .4rem 1.1rem">{prompts}</ul>' if prompts else ""))
     note_form(ws, step, who)
-    readiness(ws, step, who)
+    return True

@@ -14,7 +14,7 @@ from messages import t
 from ui import dots, kinds, notetools
 from ui import facilitator as fv
 from ui.common import esc, guarded, html_block, show_flash, store
-from ui.participant import NOTE_KINDS, note_form, readiness
+from ui.participant import NOTE_KINDS, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop.aggregate import ClusterGroup, group_by_cluster
 
@@ -174,10 +174,11 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
 
 
 # ------------------------------------------------------------ participant
-def participant(ws: Workshop, step: Step, who: Participant) -> None:
+def participant(ws: Workshop, step: Step, who: Participant) -> bool:
+    """Inputs of the active step; True when the phone should offer "klaar" below them."""
     if step.locked:
         st.info(t("participant.locked"))
-        return
+        return False
     if step.voting_open:
         notes = store().contributions(step.id, kinds=NOTE_KINDS)
         clusters = store().clusters(step.id)
@@ -192,6 +193,6 @@ def participant(ws: Workshop, step: Step, who: Participant) -> None:
         else:
             dots.participant_view(ws, step, who, [(group_title(g) if clusters else "", list(g.notes))
                                                   for g in groups])
-        return
+        return False
     note_form(ws, step, who)
-    readiness(ws, step, who)
+    return True
