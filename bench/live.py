@@ -14,8 +14,11 @@ Scenarios (a fresh server process and database for each):
 * ``base-N``   the bare-Streamlit baseline (bench/baseline_app.py), N clients
                open the page and submit within the window;
 * ``quiet-N``  Samenspraak, N participants join, then all submit within 5 s;
-* ``live-N``   the same with the screen ticking every 1 s and every phone
-               ticking its ``_follow`` fragment every 3 s, as in real use;
+* ``live-N``   the same as in real use: the screen ticks every 1 s, and every
+               phone keeps its page open: it runs its own slow fallback check
+               (``_follow``, every 20 s) and takes the server's pushes. After the
+               submits the facilitator locks the step, and the bench measures how
+               long until every phone shows that (the push, ui/push.py);
 * ``pg-1`` / ``pg-2``  closed-loop submit throughput, one or two app processes
                on one throwaway PostgreSQL cluster.
 
@@ -315,6 +318,8 @@ class Result:
     last_submit_to_last_ack: float | None = None
     visible_all_s: float | None = None
     visible_p95: float | None = None
+    follow_p95: float | None = None
+    follow_all_s: float | None = None
     screen_run_ms_p50: float | None = None
     in_db: int = 0
     lost: int | None = None
@@ -360,10 +365,25 @@ class Bench:
 
     def workshop(self, db_url: str, n: int):
         store = self.store(db_url)
-        ws, _secret = store.create_workshop(title=f"Bench {n}", partnership="Bench regio", day=date.today(),
-                                            facilitator="Bench", werkvormen=["brainstorm"],
-                                            max_participants=n + 10)
+        ws, secret = store.create_workshop(title=f"Bench {n}", partnership="Bench regio", day=date.today(),
+                                           facilitator="Bench", werkvormen=["brainstorm"],
+                                           max_participants=n + 10)
+        self.secret = secret
         return store, ws, store.steps(ws.id)[0]
+
+    async def follow_change(self, store, ws, step, people: list[Person]) -> tuple[float | None, float | None]:
+        """The facilitator locks the step: (p95, all) seconds until the phones show it."""
+        locked = t("participant.locked")
+        phones = [p for p in people if p.client is not None and not p.client.closed.is_set()]
+        futs = [p.client.wait_run(lambda r: r.status == FINISHED_FULL
+                                  and any(body.startswith(locked) for body in r.alerts()),
+                                  self.args.visible_timeout) for p in phones]
+        fac = store.authorize(ws.code, self.secret)
+        t0 = time.perf_counter()
+        await asyncio.to_thread(store.update_step, fac, step.id, locked=True)
+        done = await asyncio.gather(*futs, return_exceptions=True)
+        times = [run.finished - t0 for run in done if not isinstance(run, BaseException)]
+        return pct(times, 95), (max(times) if times and len(times) == len(phones) else None)
 
     async def warm_up(self, servers: list[Server], db_url: str) -> None:
         """Import everything and run every page once, outside the measurement."""
@@ -470,6 +490,8 @@ class Bench:
                     by_marker = {p.marker: p for p in people if p.sent_at}
                     res.visible_p95 = pct([screen.seen[m] - by_marker[m].sent_at for m in expected], 95)
                 res.screen_run_ms_p50 = pct(screen.run_ms, 50)
+            if live:
+                res.follow_p95, res.follow_all_s = await self.follow_change(store, ws, step, people)
             res.metrics = server.metrics()
             rows = store.contributions(step.id, include_hidden=True)
             found = [m.group(0) for r in rows for m in [MARKER.search(r["text"])] if m]
@@ -677,8 +699,8 @@ class Bench:
               f"streamlit {_st_version()}, launcher {self.args.launcher}, flags {self.args.st_flag or 'none'}, "
               f"app env {self.args.app_env or 'none'}")
         cols = ("scenario", "joined", "join_p95", "acked", "sub_p50", "sub_p95", "sub_max", "visible_all",
-                "vis_p95", "lost", "dup", "cpu_ms", "raw_ms", "ratio", "bg_cpu%", "rss_MB", "threads", "bench%",
-                "other%")
+                "vis_p95", "follow_p95", "follow_all", "lost", "dup", "cpu_ms", "raw_ms", "ratio", "bg_cpu%",
+                "rss_MB", "threads", "bench%", "other%")
         print(" ".join(f"{c:>11}" for c in cols))
         for r in self.results:
             if r.kind == "throughput":
@@ -688,7 +710,8 @@ class Bench:
                                                                      and b.cpu_ms_per_submit) else None
             row = (r.name, f"{r.joined}/{r.participants}", fmt(r.join_p95), f"{r.acked}/{r.submitted}",
                    fmt(r.submit_p50), fmt(r.submit_p95), fmt(r.submit_max), fmt(r.visible_all_s),
-                   fmt(r.visible_p95), fmt(r.lost), fmt(r.duplicates), fmt(r.cpu_ms_per_submit, 1),
+                   fmt(r.visible_p95), fmt(r.follow_p95), fmt(r.follow_all_s), fmt(r.lost), fmt(r.duplicates),
+                   fmt(r.cpu_ms_per_submit, 1),
                    fmt(r.cpu_ms_per_submit_raw, 1), fmt(ratio), fmt(r.background_cpu_pct, 0),
                    fmt(r.peak_rss_mb, 0), fmt(r.peak_threads), fmt(r.bench_cpu_pct, 0), fmt(r.other_load_pct, 0))
             print(" ".join(f"{c:>11}" for c in row))
