@@ -28,20 +28,23 @@ from streamlit.runtime import app_session
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.runtime import Runtime
 
-before = {
-    "event": AppSession._on_scriptrunner_event,
-    "handle": AppSession._handle_scriptrunner_event_on_event_loop,
-    "create": AppSession._create_scriptrunner,
-    "wake": Runtime._enqueued_some_message,
-    "config": app_session._populate_config_msg,
-    "theme": app_session._populate_theme_msg,
-}
+def patched():
+    return {
+        "event": AppSession._on_scriptrunner_event,
+        "handle": AppSession._handle_scriptrunner_event_on_event_loop,
+        "create": AppSession._create_scriptrunner,
+        "wake": Runtime._enqueued_some_message,
+        "config": app_session._populate_config_msg,
+        "theme": app_session._populate_theme_msg,
+    }
+
 def build(msg):  # as AppSession._create_new_session_message does
     app_session._populate_config_msg(msg.config)
     app_session._populate_theme_msg(msg.custom_theme)
     app_session._populate_theme_msg(msg.custom_theme.light, "theme.light")
     app_session._populate_theme_msg(msg.custom_theme.dark.sidebar, "theme.dark.sidebar")
 
+before = patched()
 fresh = app_session.NewSession()
 build(fresh)
 
@@ -49,14 +52,7 @@ for _ in range(2):  # applying twice must not wrap twice
     serve.batch_script_events()
     serve.keep_finished_fragment_runs()
     serve.cache_session_config()
-after = {
-    "event": AppSession._on_scriptrunner_event,
-    "handle": AppSession._handle_scriptrunner_event_on_event_loop,
-    "create": AppSession._create_scriptrunner,
-    "wake": Runtime._enqueued_some_message,
-    "config": app_session._populate_config_msg,
-    "theme": app_session._populate_theme_msg,
-}
+after = patched()
 changed = sorted(k for k in before if before[k] is not after[k])
 assert changed == sorted(before), changed
 
