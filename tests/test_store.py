@@ -670,6 +670,28 @@ def test_schema_is_created_on_an_empty_database(empty_db_url):
         database.dispose()
 
 
+def test_a_version_1_database_gets_the_new_index(empty_db_url):
+    """Databases made before schema version 2 lack the (step, participant) index; starting the
+    app adds it once and records the new version."""
+    from sqlalchemy import inspect, text, update
+
+    database = D.Database(empty_db_url)
+    try:
+        with database.writing() as conn:
+            conn.execute(text("DROP INDEX ix_contrib_step_participant"))
+            conn.execute(update(D.meta).where(D.meta.c.key == "schema_version").values(value="1"))
+    finally:
+        database.dispose()
+    database = D.Database(empty_db_url)
+    try:
+        names = {ix["name"] for ix in inspect(database.read).get_indexes("contributions")}
+        assert "ix_contrib_step_participant" in names
+        with database.reading() as conn:
+            assert conn.execute(select(D.meta.c.value)).scalars().all() == [str(D.SCHEMA_VERSION)]
+    finally:
+        database.dispose()
+
+
 def test_reposting_a_deleted_note_brings_it_back(room):
     who = room.participants[0]
     step = room.step("brainstorm")

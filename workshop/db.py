@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "samenspraak.db"
 
 metadata = MetaData()
@@ -133,6 +133,8 @@ contributions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("workshop_id", "idem_key"),
     Index("ix_contrib_step", "step_id", "id"),
+    # A phone's own notes, and the notes limit checked at every submit (schema version 2).
+    Index("ix_contrib_step_participant", "step_id", "participant_id"),
 )
 
 clusters = Table(
@@ -228,7 +230,8 @@ class Database:
             have = conn.execute(meta.select().where(meta.c.key == "schema_version")).first()
             if have is None:
                 conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-        # Future migrations go here, keyed on schema_version.
+            elif int(have.value) < SCHEMA_VERSION:
+                _upgrade(conn, int(have.value))
         inspect(self.read).get_table_names()
 
     @contextmanager
@@ -246,6 +249,16 @@ class Database:
         self.read.dispose()
         if self.write is not self.read:
             self.write.dispose()
+
+
+def _upgrade(conn, version: int) -> None:
+    """Bring a database made by an older release up to SCHEMA_VERSION (create_all only adds
+    missing tables, not what is new in an existing one)."""
+    if version < 2:
+        for index in contributions.indexes:
+            if index.name == "ix_contrib_step_participant":
+                index.create(conn, checkfirst=True)
+    conn.execute(meta.update().where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
 
 
 def _unavailable(ctx):
