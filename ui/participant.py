@@ -68,8 +68,13 @@ def note_form(ws: Workshop, step: Step, who: Participant) -> None:
                               args=(who, step, section_key, prefix, scope), width="stretch")
     show_flash(scope)
     mine = store().contributions(step.id, participant_id=who.id)  # only our own rows: O(1) per run, not O(notes)
-    if mine:
-        with st.expander(t("participant.my_notes", count=len(mine))):
+    if not mine:
+        return
+    # The list and its buttons are drawn only while the participant has it open: with them on
+    # every submit, a submit cost half as much again (bench/live.py, a few notes each).
+    box = st.expander(t("participant.my_notes", count=len(mine)), key=f"mine:{step.id}", on_change="rerun")
+    if box.open:
+        with box:
             for note in mine:
                 html_block(kinds.note_card(note, anonymous=True, show_author=False))
                 st.button(t("participant.delete"), key=f"del:{note['id']}", on_click=_delete_note,

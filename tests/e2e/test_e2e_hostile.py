@@ -79,6 +79,8 @@ def test_hostile_text(app, new_context, timings):
     _inert(fac, notes)
     _inert(phone, [NAME, TITLE])
     phone.page.get_by_text(t("participant.my_notes", count=len(notes) // 2)).click()
+    # the list is drawn when it is opened
+    expect(phone.page.get_by_role("button", name=t("participant.delete"), exact=True)).to_have_count(len(notes) // 2)
     _inert(phone, [text for i, text in enumerate(notes) if i % 2])
     _layout_holds(phone)
     _layout_holds(screen)
