@@ -112,11 +112,13 @@ def _watch() -> None:
 
 def round_once() -> int:
     """One round of the watcher; returns how many reruns it asked for."""
+    runtime = Runtime.instance()
     with _lock:
+        for sid in [sid for sid in _followers if not runtime.is_active_session(sid)]:
+            del _followers[sid]  # the phone went away (a reconnect draws the page and follows again)
         followers = {sid: Follower(f.workshop_id, f.drawn, f.pushed) for sid, f in _followers.items()}
     if not followers:
         return 0
-    runtime = Runtime.instance()
     versions = get_store().versions({f.workshop_id for f in followers.values()})
     asked = 0
     for sid, version in due(followers, versions):
