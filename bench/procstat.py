@@ -18,6 +18,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
 
 
+def total_cpu_seconds(pids) -> float:
+    """CPU seconds of these processes together; one that has exited counts as 0."""
+    total = 0.0
+    for pid in pids:
+        try:
+            total += cpu_seconds(pid)
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total
+
+
 def rss_bytes(pid: int) -> int:
     with open(f"/proc/{pid}/statm", "rb") as fh:
         return int(fh.read().split()[1]) * _PAGE
@@ -65,13 +76,7 @@ class Sampler:
 
     def cpu(self) -> float:
         """Total CPU seconds of all sampled processes now."""
-        total = 0.0
-        for pid in self.pids:
-            try:
-                total += cpu_seconds(pid)
-            except (FileNotFoundError, ProcessLookupError):
-                pass
-        return total
+        return total_cpu_seconds(self.pids)
 
 
 def own_cpu_seconds() -> float:
@@ -104,13 +109,7 @@ class Load:
         self.start()
 
     def _own(self) -> float:
-        total = own_cpu_seconds()
-        for pid in self.own_pids:
-            try:
-                total += cpu_seconds(pid)
-            except (FileNotFoundError, ProcessLookupError):
-                pass
-        return total
+        return own_cpu_seconds() + total_cpu_seconds(self.own_pids)
 
     def start(self) -> None:
         self.busy0, self.total0 = machine_busy_seconds()
