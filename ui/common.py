@@ -69,6 +69,14 @@ def qr_svg(url: str, scale: int = 8) -> str:
     return f'<img src="{uri}" alt="{html.escape(t("qr.alt", url=url))}" style="width:100%;height:auto;display:block">'
 
 
+def env_seconds(name: str, default: float, low: float, high: float = float("inf")) -> float:
+    """A duration setting from the environment, kept within [low, high]; a bad value means the default."""
+    try:
+        return min(high, max(low, float(os.environ.get(name, str(default)))))
+    except ValueError:
+        return default
+
+
 def fragment_rerun() -> bool:
     """True while only a fragment reruns (a tap inside it), not the whole page."""
     ctx = get_script_run_ctx()

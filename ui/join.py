@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 
 import streamlit as st
 
 from messages import ORG_TYPES, t
 from ui import downloads, layouts, push, timebox
-from ui.common import esc, flash, fragment_rerun, guarded, html_block, show_flash, store
+from ui.common import env_seconds, esc, flash, fragment_rerun, guarded, html_block, show_flash, store
 from ui.participant import READY_KEY, readiness
 from workshop.throttle import JOIN_CODES
 from workshop import Participant, Step, StoreUnavailable, UserError, Workshop, normalise_code
 
 
-def _seconds(name: str, default: float) -> float:
-    try:
-        return max(1.0, float(os.environ.get(name, str(default))))
-    except ValueError:
-        return default
-
-
 #: A phone's own check for a change it was not told about (ui/push.py tells it at once).
 #: Every check is a script run on the server, so it is slow on purpose.
-POLL_SECONDS = _seconds("SAMENSPRAAK_PHONE_POLL_SECONDS", 20.0)
+POLL_SECONDS = env_seconds("SAMENSPRAAK_PHONE_POLL_SECONDS", 20.0, low=1.0)
 #: How often a page retries while the database cannot be reached.
 RECOVER_SECONDS = 3.0
 

@@ -18,26 +18,19 @@ a slow check of its own (``SAMENSPRAAK_PHONE_POLL_SECONDS``) in case a push is m
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass
 
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from ui.common import env_seconds
 from workshop import get_store
 
 _LOG = logging.getLogger(__name__)
 
 
-def _interval() -> float:
-    try:
-        return min(5.0, max(0.1, float(os.environ.get("SAMENSPRAAK_PUSH_SECONDS", "0.5"))))
-    except ValueError:
-        return 0.5
-
-
-INTERVAL = _interval()
+INTERVAL = env_seconds("SAMENSPRAAK_PUSH_SECONDS", 0.5, low=0.1, high=5.0)
 
 
 @dataclass
