@@ -34,4 +34,14 @@ def test_open_my_notes_and_delete_one(app, new_context):
     expect(page.get_by_text(t("participant.my_notes", count=1))).to_be_visible()
     expect(screen.page.get_by_text("Eerste idee van Olga")).to_have_count(0)
     expect(screen.page.get_by_text("Tweede idee van Olga")).to_be_visible()
+
+    # A submit reruns only the step's part of the page, which counts from what the phone knows:
+    # the same text again is the same note (a resent form), and a deleted one comes back.
+    post_note(phone, "Tweede idee van Olga")
+    expect(page.get_by_text(t("participant.my_notes", count=1))).to_be_visible()
+    post_note(phone, "Eerste idee van Olga")
+    expect(page.get_by_text(t("participant.my_notes", count=2))).to_be_visible()
+    expect(screen.page.get_by_text("Eerste idee van Olga")).to_be_visible()
+    page.reload()  # a full run reads the notes afresh
+    expect(page.get_by_text(t("participant.my_notes", count=2))).to_be_visible()
     no_app_errors(phone)
