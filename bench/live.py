@@ -20,7 +20,9 @@ Scenarios (a fresh server process and database for each):
                submits the facilitator locks the step, and the bench measures how
                long until every phone shows that (the push, ui/push.py);
 * ``pg-1`` / ``pg-2``  closed-loop submit throughput, one or two app processes
-               on one throwaway PostgreSQL cluster.
+               on one throwaway PostgreSQL cluster; they alternate ``--pg-rounds``
+               times and the gain compares the median throughputs. On two cores the
+               benchmark's own clients and PostgreSQL share the machine with the app.
 
 Run from the project root::
 
@@ -332,6 +334,7 @@ class Result:
     bench_cpu_pct: float | None = None
     throughput_per_s: float | None = None
     db_cpu_ms_per_submit: float | None = None
+    machine_busy_pct: float | None = None  # all cores = 100 %
     other_load_pct: float | None = None
     metrics: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
@@ -398,8 +401,8 @@ class Bench:
             await screen.client.close()
             await p.client.close()
 
-    async def join_all(self, people: list[Person], code: str, poll: bool) -> None:
-        rate = self.args.join_rate
+    async def join_all(self, people: list[Person], code: str, poll: bool, rate: float | None = None) -> None:
+        rate = rate or self.args.join_rate
 
         async def one(p: Person) -> None:
             await asyncio.sleep(p.idx / rate)
@@ -592,9 +595,9 @@ class Bench:
         return p.acked_at - t0
 
     # -- PostgreSQL throughput -------------------------------------------------------------
-    async def scenario_pg(self, processes: int, pg) -> Result:
+    async def scenario_pg(self, processes: int, pg, round_no: int = 1) -> Result:
         n = self.args.pg_participants
-        name = f"pg-{processes}"
+        name = f"pg-{processes}" + (f" #{round_no}" if self.args.pg_rounds > 1 else "")
         res = Result(name, n, "throughput")
         servers = [self.ours(pg.url, f"{name}-{i}") for i in range(processes)]
         try:
@@ -603,7 +606,7 @@ class Bench:
             sampler = procstat.Sampler([s.pid for s in servers]).start()
             load = procstat.Load([s.pid for s in servers] + pg.postmaster_pids())
             people = [Person(i, servers[i % processes].url) for i in range(n)]
-            await self.join_all(people, ws.code, poll=False)
+            await self.join_all(people, ws.code, poll=False, rate=self.args.pg_join_rate)
             await asyncio.sleep(2.0)
             duration, warm = self.args.pg_duration, 3.0
             start = time.perf_counter()
@@ -622,12 +625,16 @@ class Bench:
                         p.error = f"submit: {exc!r}"
 
             measure = [None, None, None, None]
+            bench_cpu = [0.0, 0.0]
 
             async def marks() -> None:
                 await asyncio.sleep(warm)
-                measure[0], measure[1] = sampler.cpu(), pg_cpu(pg)
+                measure[0], measure[1], bench_cpu[0] = sampler.cpu(), pg_cpu(pg), procstat.own_cpu_seconds()
+                busy0 = procstat.machine_busy_seconds()
                 await asyncio.sleep(duration - warm)
-                measure[2], measure[3] = sampler.cpu(), pg_cpu(pg)
+                measure[2], measure[3], bench_cpu[1] = sampler.cpu(), pg_cpu(pg), procstat.own_cpu_seconds()
+                busy1 = procstat.machine_busy_seconds()
+                res.machine_busy_pct = (busy1[0] - busy0[0]) / max(busy1[1] - busy0[1], 1e-9) * 100
 
             await asyncio.gather(marks(), *(loop(p) for p in people if p.error is None))
             acks = [a for p in people for a in p.acks if start + warm <= a <= stop_at]
@@ -639,6 +646,7 @@ class Bench:
             if acks:
                 res.cpu_ms_per_submit = (measure[2] - measure[0]) * 1000 / len(acks)
                 res.db_cpu_ms_per_submit = (measure[3] - measure[1]) * 1000 / len(acks)
+            res.bench_cpu_pct = (bench_cpu[1] - bench_cpu[0]) / (duration - warm) * 100
             rows = store.contributions(step.id, include_hidden=True)
             res.in_db = sum(1 for r in rows if MARKER.search(r["text"]) and f"idee t{processes} " in r["text"])
             res.lost = res.acked - res.in_db if res.in_db <= res.acked else 0
@@ -665,8 +673,9 @@ class Bench:
             from pgcluster import PgCluster
             pg = PgCluster().start()
             try:
-                for processes in (1, 2):
-                    await self.record(self.scenario_pg(processes, pg))
+                for round_no in range(1, a.pg_rounds + 1):  # alternating, so drift hits both alike
+                    for processes in (1, 2):
+                        await self.record(self.scenario_pg(processes, pg, round_no))
             finally:
                 pg.stop()
 
@@ -722,11 +731,15 @@ class Bench:
             for r in thr:
                 print(f"  {r.name}: {r.participants} participants, {fmt(r.throughput_per_s, 1)} submits/s, "
                       f"app cpu {fmt(r.cpu_ms_per_submit, 1)} ms/submit, postgres cpu "
-                      f"{fmt(r.db_cpu_ms_per_submit, 1)} ms/submit, lost {r.lost}, errors {r.errors or 'none'}")
-            one = next((r for r in thr if r.name == "pg-1"), None)
-            two = next((r for r in thr if r.name == "pg-2"), None)
-            if one and two and one.throughput_per_s:
-                print(f"  gain two processes / one: {two.throughput_per_s / one.throughput_per_s:.2f}x")
+                      f"{fmt(r.db_cpu_ms_per_submit, 1)} ms/submit, the benchmark's own clients "
+                      f"{fmt(r.bench_cpu_pct, 0)} % of a core, machine busy {fmt(r.machine_busy_pct, 0)} %, "
+                      f"lost {r.lost}, errors {r.errors or 'none'}")
+            ones = [r.throughput_per_s for r in thr if r.name.startswith("pg-1") and r.throughput_per_s]
+            twos = [r.throughput_per_s for r in thr if r.name.startswith("pg-2") and r.throughput_per_s]
+            if ones and twos:
+                gains = " ".join(f"{b / a:.2f}x" for a, b in zip(ones, twos))
+                print(f"  gain two processes / one: {pct(twos, 50) / pct(ones, 50):.2f}x (median throughputs of "
+                      f"{len(ones)} alternating rounds; per round {gains})")
         for r in self.results:
             if r.errors:
                 print(f"  {r.name} errors: {r.errors}")
@@ -758,7 +771,8 @@ def _st_version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[50, 100, 200, 400])
+    ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",") if x.strip()],
+                    default=[50, 100, 200, 400], help='participants per scenario; "" runs only the PostgreSQL part')
     ap.add_argument("--summary-size", type=int, default=200)
     ap.add_argument("--join-rate", type=float, default=10.0,
                     help="participants arriving per second (a plenary scanning a QR code: a few per second)")
@@ -768,6 +782,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--pg-participants", type=int, default=200)
     ap.add_argument("--pg-duration", type=float, default=20.0)
+    ap.add_argument("--pg-rounds", type=int, default=3,
+                    help="pg-1 and pg-2 alternate this many times; the gain compares the median throughputs "
+                         "(one round moves by about 15 %%)")
+    ap.add_argument("--pg-join-rate", type=float, default=40.0,
+                    help="participants joining per second before a throughput run (not timed)")
     ap.add_argument("--skip-pg", action="store_true")
     ap.add_argument("--skip-baseline", action="store_true")
     ap.add_argument("--skip-quiet", action="store_true")
@@ -790,7 +809,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.profile:
         Path(args.profile).mkdir(parents=True, exist_ok=True)
-    if args.summary_size not in args.sizes:
+    if args.sizes and args.summary_size not in args.sizes:
         args.summary_size = args.sizes[-1]
     bench = Bench(args)
 
