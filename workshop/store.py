@@ -370,7 +370,11 @@ class Store:
 
     def step(self, step_id: int) -> Step:
         with self.db.reading() as conn:
-            row = conn.execute(_Q_STEP, {"step_id": step_id}).first()
+            return self._read_step(conn, step_id)
+
+    @staticmethod
+    def _read_step(conn, step_id: int) -> Step:
+        row = conn.execute(_Q_STEP, {"step_id": step_id}).first()
         if row is None:
             raise UserError("error.generic")
         return _row(Step, row)
@@ -585,13 +589,7 @@ class Store:
     def _open_step(self, who: Participant, step_id: int, conn=None) -> Step:
         """The step, if ``who`` may still write to it. Pass ``conn`` to read it inside
         the writing transaction (one round trip fewer, and no lock can slip in between)."""
-        if conn is None:
-            step = self.step(step_id)
-        else:
-            row = conn.execute(_Q_STEP, {"step_id": step_id}).first()
-            if row is None:
-                raise UserError("error.generic")
-            step = _row(Step, row)
+        step = self.step(step_id) if conn is None else self._read_step(conn, step_id)
         if step.workshop_id != who.workshop_id:
             raise NotAllowed("error.not_yours")
         if step.locked or (step.timer_auto_lock and timer.expired(step, now())):
