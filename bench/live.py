@@ -755,13 +755,7 @@ class Bench:
 
 
 def pg_cpu(pg) -> float:
-    total = 0.0
-    for pid in pg.postmaster_pids():
-        try:
-            total += procstat.cpu_seconds(pid)
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total
+    return procstat.total_cpu_seconds(pg.postmaster_pids())
 
 
 def _st_version() -> str:
