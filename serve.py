@@ -24,6 +24,7 @@ through this launcher (``--launcher streamlit`` measures without it).
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sys
 from asyncio import base_events
@@ -57,6 +58,14 @@ def modern_pages_only() -> None:
     PagesManager.uses_pages_directory = False
 
 
+def _running_loop():
+    """The event loop running in this thread, or None (a ScriptRunner thread has none)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def batch_script_events() -> None:
     """Hand a script run's messages to the event loop in batches, not one by one.
 
@@ -69,7 +78,6 @@ def batch_script_events() -> None:
     event sent from the loop thread itself is handled at once, after those before it. What
     reaches the browser, and in which order, is unchanged; it may arrive 2 ms later.
     """
-    import asyncio
     import logging
     import threading
     from collections import deque
@@ -87,21 +95,12 @@ def batch_script_events() -> None:
         lock, pending, scheduled = state
         with lock:
             pending.append((sender, event, kwargs))
-            if on_loop(self):  # sent from the loop itself: handle it now, after what came before
-                pass
-            elif scheduled[0]:
+            if _running_loop() is not self._event_loop:
+                if not scheduled[0]:
+                    scheduled[0] = True
+                    self._call_soon_on_event_loop(lambda: drain(self, state))
                 return
-            else:
-                scheduled[0] = True
-                self._call_soon_on_event_loop(lambda: drain(self, state))
-                return
-        handle_pending(self, state)
-
-    def on_loop(self) -> bool:
-        try:
-            return asyncio.get_running_loop() is self._event_loop
-        except RuntimeError:
-            return False
+        handle_pending(self, state)  # sent from the loop itself: handle it now, after what came before
 
     def drain(self, state) -> None:
         if handle_pending(self, state):
@@ -133,11 +132,7 @@ def batch_script_events() -> None:
 
     def enqueued_some_message(self) -> None:
         objs = self._get_async_objs()
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is objs.eventloop:
+        if _running_loop() is objs.eventloop:
             objs.need_send_data.set()
         else:
             objs.eventloop.call_soon_threadsafe(objs.need_send_data.set)
