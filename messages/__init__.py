@@ -9,6 +9,8 @@ This module imports no streamlit, so domain code and exports use it too.
 
 from __future__ import annotations
 
+import string
+
 from messages import core, werkvormen, exports as _exports
 
 CATALOGUE: dict[str, str] = {}
@@ -19,10 +21,28 @@ for _part in (core.NL, werkvormen.NL, _exports.NL):
     CATALOGUE.update(_part)
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus Dutch plural forms: ``{count:p:briefje|briefjes}``.
+
+    The field's value picks the form: exactly 1 takes the first (singular), anything else the
+    second, as Dutch does ("0 briefjes", "1 briefje", "2 briefjes"). A message writes the number
+    and its noun as ``{count} {count:p:briefje|briefjes}``, so one message serves every count.
+    """
+
+    def format_field(self, value, format_spec: str):
+        if format_spec.startswith("p:"):
+            one, _, many = format_spec[2:].partition("|")
+            return one if value == 1 else many
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 def t(key: str, /, **params: object) -> str:
-    """Return the Dutch text for ``key``, formatted with ``params``."""
+    """Return the Dutch text for ``key``, formatted with ``params`` (plural forms included)."""
     text = CATALOGUE[key]
-    return text.format(**params) if params else text
+    return _FORMATTER.vformat(text, (), params) if params else text
 
 
 ORG_TYPES: dict[str, str] = {
