@@ -27,7 +27,7 @@ from exports.snapshot import parse_date, participants_by_id, step_rows, vote_cou
 from messages import ORG_TYPES, t
 
 EXCEL_MAX = 32_767
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in XML (xlsx)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -72,12 +72,23 @@ def _time(value: Any) -> str:
         return str(value)
 
 
+def _shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut between words with '…' where it is too long."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 3:]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" .,-") + "…"
+
+
 def _sheet_name(text: str, taken: set[str]) -> str:
-    name = " ".join(re.sub(r"[\[\]:*?/\\]", " ", text).split()).strip("'")[:31].strip() or "Blad"
-    base, n = name, 2
+    """A valid, unique Excel sheet name (at most 31 characters), cut between words."""
+    full = " ".join(re.sub(r"[\[\]:*?/\\]", " ", text).split()).strip("'") or "Blad"
+    name, n = _shorten(full, 31), 2
     while name.lower() in taken:
         suffix = f" ({n})"
-        name = base[: 31 - len(suffix)] + suffix
+        name = _shorten(full, 31 - len(suffix)) + suffix
         n += 1
     taken.add(name.lower())
     return name
@@ -111,35 +122,26 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
     out[_sheet_name(t("table.sheet.participants"), taken)] = _frame(
         rows, columns=[c for c in (col["nr"], None if anonymous else col["name"], col["org"], col["ready"]) if c])
 
+    # -- the workshop's actions: in the follow-up step's sheet when there is one, else a sheet of their own
+    actions = _actions(snap, col, number, anonymous)
+    has_followup = any(_layout(s) == "followup" for s in steps)
+
     # -- one sheet per step
     note_numbers: dict[int, int] = {}
     for n, step in enumerate(steps, start=1):
         key = step.get("werkvorm")
-        layout = canvas_models.REGISTRY[key].layout if key in canvas_models.REGISTRY else "wall"
+        layout = _layout(step)
         titles = {s["key"]: s["title"] for s in step.get("sections") or []}
         name = _sheet_name(t("table.sheet.step", n=n, title=step.get("title", key)), taken)
         if layout == "praatplaat":
             out[name] = _praatplaat(snap, step, titles, col, number, anonymous)
         elif layout == "followup":
-            out[name] = _earlier(snap, col)
+            out[name] = _followup(snap, col, actions)
         else:
             out[name] = _notes(snap, step, titles, col, number, anonymous, layout, note_numbers)
 
-    # -- actions
-    rows = []
-    for i, a in enumerate(a for a in snap.get("actions", []) if not a.get("deleted")):
-        row = {col["nr"]: i + 1, col["what"]: a.get("what", ""), col["owner"]: a.get("owner", ""),
-               col["partner"]: a.get("partner", ""), col["due"]: parse_date(a.get("due")),
-               col["status"]: a.get("status", ""), col["link"]: a.get("link", ""),
-               col["confirmed"]: _yes(a.get("confirmed")), col["review"]: a.get("review_note", "")}
-        if not anonymous:
-            row[col["proposer"]] = number.get(a.get("proposed_by"))
-        row[col["source"]] = a.get("source", "")
-        row[col["time"]] = _time(a.get("created_at"))
-        rows.append(row)
-    columns = [col[k] for k in ("nr", "what", "owner", "partner", "due", "status", "link", "confirmed", "review")]
-    columns += ([] if anonymous else [col["proposer"]]) + [col["source"], col["time"]]
-    out[_sheet_name(t("table.sheet.actions"), taken)] = _frame(rows, columns)
+    if not has_followup:
+        out[_sheet_name(t("table.sheet.actions"), taken)] = actions
 
     # -- votes
     step_no = {s["id"]: i for i, s in enumerate(steps, start=1)}
@@ -161,6 +163,29 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
     columns += ([] if anonymous else [col["participant"]]) + [col["org"], col["time"]]
     out[_sheet_name(t("table.sheet.votes"), taken)] = _frame(rows, columns)
     return out
+
+
+def _layout(step: dict) -> str:
+    key = step.get("werkvorm")
+    return canvas_models.REGISTRY[key].layout if key in canvas_models.REGISTRY else "wall"
+
+
+def _actions(snap, col, number, anonymous) -> pd.DataFrame:
+    """This workshop's actions (agreements), in the order they were made."""
+    rows = []
+    for i, a in enumerate(a for a in snap.get("actions", []) if not a.get("deleted")):
+        row = {col["nr"]: i + 1, col["what"]: a.get("what", ""), col["owner"]: a.get("owner", ""),
+               col["partner"]: a.get("partner", ""), col["due"]: parse_date(a.get("due")),
+               col["status"]: a.get("status", ""), col["link"]: a.get("link", ""),
+               col["confirmed"]: _yes(a.get("confirmed")), col["review"]: a.get("review_note", "")}
+        if not anonymous:
+            row[col["proposer"]] = number.get(a.get("proposed_by"))
+        row[col["source"]] = a.get("source", "")
+        row[col["time"]] = _time(a.get("created_at"))
+        rows.append(row)
+    columns = [col[k] for k in ("nr", "what", "owner", "partner", "due", "status", "link", "confirmed", "review")]
+    columns += ([] if anonymous else [col["proposer"]]) + [col["source"], col["time"]]
+    return _frame(rows, columns)
 
 
 def _notes(snap, step, titles, col, number, anonymous, layout, note_numbers) -> pd.DataFrame:
@@ -232,20 +257,37 @@ def _praatplaat(snap, step, titles, col, number, anonymous) -> pd.DataFrame:
     return _frame(rows, columns)
 
 
-def _earlier(snap, col) -> pd.DataFrame:
-    """The follow-up step: open actions of earlier workshops that came back for review."""
-    rows = [{col["what"]: a.get("what", ""), col["owner"]: a.get("owner", ""), col["partner"]: a.get("partner", ""),
-             col["due"]: parse_date(a.get("due")), col["status"]: a.get("status", ""),
-             col["review"]: a.get("review_note", ""),
-             col["workshop"]: f"{a.get('workshop_title', '')} ({a.get('workshop_date', '')})"}
-            for a in snap.get("earlier_actions") or []]
-    return _frame(rows, [col[k] for k in ("what", "owner", "partner", "due", "status", "review",
-                                                          "workshop")])
+def _followup(snap, col, actions: pd.DataFrame) -> pd.DataFrame:
+    """The follow-up step: this workshop's actions, then the open actions of earlier workshops that came
+    back for review (their workshop named in the last column)."""
+    this = t("table.this_workshop")
+    earlier = [{col["what"]: a.get("what", ""), col["owner"]: a.get("owner", ""), col["partner"]: a.get("partner", ""),
+                col["due"]: parse_date(a.get("due")), col["status"]: a.get("status", ""),
+                col["review"]: a.get("review_note", ""),
+                col["workshop"]: f"{a.get('workshop_title', '')} ({a.get('workshop_date', '')})"}
+               for a in snap.get("earlier_actions") or []]
+    own = actions.assign(**{col["workshop"]: this}) if len(actions) else actions.assign(**{col["workshop"]: []})
+    return pd.concat([own, _frame(earlier, list(own.columns))], ignore_index=True)[list(own.columns)]
+
+
+def _whole_numbers(values: pd.Series) -> bool:
+    """True for a column of whole numbers with gaps (float64 with NaN, or objects mixing ints and None)."""
+    present = values.dropna()
+    if values.dtype == object:
+        if len(present) == 0 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+            return False
+    elif not pd.api.types.is_float_dtype(values):
+        return False
+    return bool(present.map(lambda v: float(v).is_integer()).all())
 
 
 def _safe_frame(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    """Texts made safe (see :func:`safe_cell`); whole numbers stay whole where a column has gaps (pandas
+    would store 1 beside an empty cell as 1.0, and the CSV would say "1.0")."""
     frame = frame.copy()
     for name in frame.columns:
+        if _whole_numbers(frame[name]):
+            frame[name] = frame[name].astype("Float64").astype("Int64")
         if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name]):
             frame[name] = frame[name].map(lambda v: safe_cell(v, limit=limit))
     return frame

@@ -113,6 +113,7 @@ NL: dict[str, str] = {
     "table.col.target_type": "Gestemd op",
     "table.col.target_nr": "Nr van briefje of cluster",
     "table.col.workshop": "Uit workshop",
+    "table.this_workshop": "Deze workshop",
     "table.yes": "ja",
     "table.no": "nee",
     "table.unknown": "weet ik niet",

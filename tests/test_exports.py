@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -308,8 +309,8 @@ def test_excel_and_csv_round_trip(demo_snap):
     xlsx = pd.read_excel(io.BytesIO(tables.to_xlsx(snap)), sheet_name=None)
     assert list(xlsx) == list(frames)
     names = list(xlsx)
-    assert names[0] == "Deelnemers" and names[-2:] == ["Acties", "Stippen"]
-    assert len(names) == 2 + len(snap["steps"]) + 1
+    assert names[0] == "Deelnemers" and names[-1] == "Stippen"
+    assert len(names) == 1 + len(snap["steps"]) + 1  # the actions live in the follow-up step's sheet
 
     people = xlsx["Deelnemers"]
     assert len(people) == len(snap["participants"])
@@ -326,7 +327,8 @@ def test_excel_and_csv_round_trip(demo_snap):
             got = sorted(unneutralise(v) for v in frame["Wat moet beter"].dropna() if v != "")
             assert got == remarks
         elif step["werkvorm"] == "followup":
-            assert list(frame.columns)[0] == "Wat"
+            followup_sheet = sheet
+            assert list(frame.columns)[:2] == ["Nr", "Wat"]
         else:
             notes = [c for c in rows if c["kind"] in ("note", "tagged_note")]
             assert len(frame) == len(notes)
@@ -334,7 +336,9 @@ def test_excel_and_csv_round_trip(demo_snap):
             assert frame["Stippen"].sum() == sum(1 for v in snap["votes"] if v["step_id"] == step["id"])
 
     live = [a for a in snap["actions"] if not a["deleted"]]
-    assert [unneutralise(v) for v in xlsx["Acties"]["Wat"]] == [a["what"] for a in live]
+    own = xlsx[followup_sheet][xlsx[followup_sheet]["Uit workshop"] == "Deze workshop"]
+    assert [unneutralise(v) for v in own["Wat"]] == [a["what"] for a in live]
+    assert len(xlsx[followup_sheet]) == len(live) + len(snap.get("earlier_actions") or [])
     assert len(xlsx["Stippen"]) == len(snap["votes"])
 
     with zipfile.ZipFile(io.BytesIO(tables.to_csv_zip(snap))) as archive:
@@ -348,6 +352,36 @@ def test_excel_and_csv_round_trip(demo_snap):
             text_cols = [c for c in ("Tekst", "Wat", "Naam") if c in frame.columns]
             for col in text_cols:
                 assert [unneutralise(v) for v in back[col]] == [("" if v is None else v) for v in frame[col]]
+
+
+def test_sheet_names_are_cut_between_words_and_stay_unique():
+    taken: set[str] = set()
+    long = tables._sheet_name("1. Brainstorm inventariseren en clusteren", taken)
+    assert long == "1. Brainstorm inventariseren…" and len(long) <= 31
+    assert tables._sheet_name("1. Brainstorm inventariseren en clusteren", taken) == "1. Brainstorm… (2)"
+    assert tables._sheet_name("Zeer[lang]:woord*" * 4, set()).endswith("…")
+    assert len(tables._sheet_name("x" * 80, set())) == 31
+
+
+def test_actions_without_a_follow_up_step_get_their_own_sheet(demo_snap):
+    snap = json.loads(json.dumps(demo_snap))
+    snap["steps"] = [s for s in snap["steps"] if s["werkvorm"] != "followup"]
+    frames = tables.tables(snap)
+    assert list(frames)[-2:] == ["Acties", "Stippen"]
+    assert len(frames["Acties"]) == sum(1 for a in snap["actions"] if not a["deleted"])
+
+
+def test_whole_numbers_stay_whole_in_csv_and_excel(demo_snap):
+    """'Klaar bij stap' and 'Voorgesteld door (nr)' have gaps; they must not turn into 1.0."""
+    snap = json.loads(json.dumps(demo_snap))
+    snap["participants"][0]["ready_step"] = 0
+    with zipfile.ZipFile(io.BytesIO(tables.to_csv_zip(snap))) as archive:
+        people = archive.read(sorted(archive.namelist())[0]).decode("utf-8-sig")
+        every = "".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
+    assert people.splitlines()[1].endswith(",1"), people.splitlines()[1]
+    assert not re.search(r",\d+\.0(,|\r|$)", every)
+    book = load_workbook(io.BytesIO(tables.to_xlsx(snap)))
+    assert book["Deelnemers"]["D2"].value == 1 and isinstance(book["Deelnemers"]["D2"].value, int)
 
 
 def test_formula_injection_is_neutralised_but_readable(demo_snap):
@@ -533,7 +567,7 @@ def test_empty_workshop_still_gives_a_report(store):
     snap = snapshot(store, ws.id)
     text = norm(pdf_text(pdf.build_pdf(snap)))
     assert norm("Er deden nog geen deelnemers mee.") in text and norm("Er zijn geen acties vastgelegd.") in text
-    assert set(pd.read_excel(io.BytesIO(tables.to_xlsx(snap)), sheet_name=None)) >= {"Deelnemers", "Acties"}
+    assert set(pd.read_excel(io.BytesIO(tables.to_xlsx(snap)), sheet_name=None)) >= {"Deelnemers", "3. Vervolgplaat"}
 
 
 # --------------------------------------------------------------------- demo
