@@ -145,6 +145,11 @@ BASE_CSS = """
   padding:0 .55rem; margin-left:.4rem; }
 .ss-hidden { opacity:.55; text-decoration:line-through; }
 .ss-user { overflow-wrap:anywhere; word-break:break-word; }
+/* No Streamlit chrome (header, menu, toolbar) on any page: the page's own heading is the first
+   thing a person sees, never hidden under a fixed header. */
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stMainMenu"],
+[data-testid="stDecoration"], #MainMenu, footer { display:none !important; }
+.block-container { padding-top:1.2rem !important; }
 /* Phones: one column, large touch targets, no horizontal scroll. */
 html, body, .stApp { overflow-x:hidden; }
 .stButton button, .stFormSubmitButton button, .stDownloadButton button { min-height:48px; }
@@ -156,8 +161,98 @@ html, body, .stApp { overflow-x:hidden; }
 """
 
 
+#: Streamlit's own English texts that a person or a screen reader meets, as patterns, with the key of
+#: their Dutch text in the messages catalogue ($1 is the pattern's first group).
+STREAMLIT_TEXTS: list[tuple[str, str]] = [
+    (r"^Skip to main content$", "st.skip"),
+    (r"^Main menu$", "st.main_menu"),
+    (r"^Help for (.+)$", "st.help_for"),
+    (r"^Help$", "st.help"),
+    (r"^Press Enter to submit form$", "st.enter_submit"),
+    (r"^Press Enter to apply$", "st.enter_apply"),
+    (r"^Press (⌘|Ctrl)\+Enter to submit form$", "st.ctrl_enter_submit"),
+    (r"^Press (⌘|Ctrl)\+Enter to apply$", "st.ctrl_enter_apply"),
+    (r"^Choose date$", "st.choose_date"),
+    (r"^Choose date range$", "st.choose_date_range"),
+    (r"^Clear value$", "st.clear_value"),
+    (r"^Clear all$", "st.clear_all"),
+    (r"^Choose an option$", "st.choose_option"),
+    (r"^Choose options$", "st.choose_options"),
+    (r"^No results$", "st.no_results"),
+    (r"^Select all$", "st.select_all"),
+    (r"^Show password$", "st.show_password"),
+    (r"^Hide password$", "st.hide_password"),
+    (r"^Previous month$", "st.previous_month"),
+    (r"^Next month$", "st.next_month"),
+    (r"^Increment$", "st.increment"),
+    (r"^Decrement$", "st.decrement"),
+    (r"^Drag and drop files? here$", "st.drop_file"),
+    (r"^Browse files$", "st.browse_files"),
+    (r"^Limit (.+) per file(?: • (.+))?$", "st.upload_limit"),
+    (r"^Running\.\.\.$", "st.running"),
+    (r"^Stop$", "st.stop"),
+    (r"^Fullscreen$", "st.fullscreen"),
+    (r"^Close fullscreen$", "st.close_fullscreen"),
+]
+
+_DUTCH_JS = """
+<script>
+(() => {
+  if (window.__ssDutch) return;
+  window.__ssDutch = true;
+  document.documentElement.lang = "nl";
+  const rules = %s.map(([pattern, text]) => [new RegExp(pattern), text]);
+  const dutch = (value) => {
+    const trimmed = (value || "").trim();
+    for (const [re, text] of rules) {
+      const m = trimmed.match(re);
+      if (m) return text.replace(/\$(\d)/g, (_, i) => m[+i] || "");
+    }
+    return null;
+  };
+  const ATTRS = ["aria-label", "title", "placeholder", "aria-description", "aria-roledescription"];
+  const fix = (el) => {
+    if (el.nodeType === 3) {
+      const nl = dutch(el.data);
+      if (nl !== null && el.data.trim() !== nl) el.data = nl;
+      return;
+    }
+    if (el.nodeType !== 1) return;
+    for (const a of ATTRS) {
+      const v = el.getAttribute(a);
+      if (v === null) continue;
+      let nl = dutch(v);
+      /* a date field's placeholder: the format in Dutch letters (jjjj for yyyy), as our messages say */
+      if (nl === null && a === "placeholder" && /^[\sDMY/.-]+$/i.test(v) && /y/i.test(v)) nl = v.replace(/y/gi, "j");
+      if (nl !== null && nl !== v) el.setAttribute(a, nl);
+    }
+  };
+  const walk = (root) => {
+    fix(root);
+    if (root.nodeType !== 1) return;
+    const it = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    while (it.nextNode()) fix(it.currentNode);
+  };
+  new MutationObserver((changes) => {
+    for (const c of changes) {
+      if (c.type === "childList") c.addedNodes.forEach(walk);
+      else fix(c.target);
+    }
+  }).observe(document.documentElement, {childList: true, subtree: true, characterData: true,
+                                        attributes: true, attributeFilter: ATTRS});
+  walk(document.body);
+})();
+</script>
+"""
+
+
 def page_setup() -> None:
+    """Every page's first element: the shared styles, and Dutch for Streamlit's own texts."""
+    import json
+
+    rules = [[pattern, t(key)] for pattern, key in STREAMLIT_TEXTS]
     html_block(BASE_CSS)
+    st.html(_DUTCH_JS % json.dumps(rules, ensure_ascii=False), unsafe_allow_javascript=True)
 
 
 _CONNECTION_JS = """
