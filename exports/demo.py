@@ -475,3 +475,41 @@ def counts(snap: dict) -> dict[str, int]:
     notes = sum(1 for c in snap["contributions"] if c["kind"] in ("note", "tagged_note"))
     actions = sum(1 for a in snap["actions"] if not a.get("deleted"))
     return {"participants": len(snap["participants"]), "notes": notes, "actions": actions}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m exports.demo --participants 30``: a demo workshop in the configured database.
+
+    Every werkvorm is filled, the praatplaat revealed and a dot-vote round closed, so every screen
+    state can be tried. Prints the screen, facilitator and join links (paths on the app's address).
+    """
+    import argparse
+    import sys
+
+    from messages import t
+    from workshop.errors import UserError
+    from workshop.store import get_store
+    from workshop.text import Limits
+
+    parser = argparse.ArgumentParser(prog="python -m exports.demo", description=t("cli.demo_db.description"))
+    parser.add_argument("--participants", metavar="N", type=int, default=30, help=t("cli.demo"))
+    parser.add_argument("--seed", type=int, default=1, help=t("cli.seed"))
+    parser.add_argument("--anonymous", action="store_true", help=t("cli.demo_db.anonymous"))
+    args = parser.parse_args(argv)
+    if not 1 <= args.participants <= Limits.MAX_PARTICIPANTS:
+        print(t("cli.bad_demo", limit=Limits.MAX_PARTICIPANTS), file=sys.stderr)
+        return 2
+    try:
+        ws, secret = generate(get_store(), args.participants, args.seed, anonymous=args.anonymous,
+                              fast=args.participants > 40)
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return 2
+    print(f"screen: /scherm?room={ws.code}")
+    print(f"facilitator: /begeleider?room={ws.code}&key={secret}")
+    print(f"join: /?room={ws.code}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

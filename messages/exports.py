@@ -149,5 +149,7 @@ NL: dict[str, str] = {
     "cli.write_error": "Kan '{path}' niet schrijven: {error}",
     "cli.written": "Geschreven: {path} ({size} bytes)",
     "cli.demo_done": "Voorbeeldworkshop: {participants} {participants:p:deelnemer|deelnemers}, {notes} {notes:p:briefje|briefjes}, {actions} {actions:p:actie|acties}.",
+    "cli.demo_db.description": "Maak een voorbeeldworkshop in de ingestelde database (SAMENSPRAAK_DATABASE_URL), met elke werkvorm ingevuld, en toon de links van scherm, begeleider en deelnemers.",
+    "cli.demo_db.anonymous": "een anonieme workshop (geen namen op het scherm en in de exports)",
     "cli.bad_demo": "--demo vraagt een aantal deelnemers van 1 tot en met {limit}.",
 }

@@ -629,3 +629,37 @@ def test_exports_import_no_streamlit():
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_demo_command_fills_the_configured_database_and_prints_the_links(tmp_path, db_url):
+    """``python -m exports.demo --participants 30``: every werkvorm filled, the praatplaat revealed, a dot
+    round closed, and the three links printed; the facilitator link really opens the workshop."""
+    from workshop.store import Store
+
+    url = db_url
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SAMENSPRAAK_DATABASE_URL": url}
+    done = subprocess.run([sys.executable, "-m", "exports.demo", "--participants", "30", "--seed", "4"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(": ", 1) for line in done.stdout.strip().splitlines())
+    code = re.fullmatch(r"/scherm\?room=(\w{6})", lines["screen"]).group(1)
+    assert lines["join"] == f"/?room={code}"
+    key = re.fullmatch(rf"/begeleider\?room={code}&key=([\w-]+)", lines["facilitator"]).group(1)
+
+    database = D.Database(url)
+    try:
+        store = Store(database)
+        fac = store.authorize(code, key)
+        snap = snapshot(store, fac.workshop_id)
+    finally:
+        database.dispose()
+    assert len(snap["participants"]) == 30
+    for step in snap["steps"]:  # the follow-up plaat is filled with actions, the others with contributions
+        filled = snap["actions"] if step["werkvorm"] == "followup" else [
+            c for c in snap["contributions"] if c["step_id"] == step["id"]]
+        assert filled, step["werkvorm"]
+    praat = next(s for s in snap["steps"] if s["werkvorm"] == "praatplaat")
+    assert praat["revealed"]
+    voted = {v["step_id"] for v in snap["votes"]}
+    assert voted and all(not s["voting_open"] for s in snap["steps"] if s["id"] in voted)
+    assert snap["actions"]
