@@ -55,6 +55,17 @@ ORG_TYPES: dict[str, str] = {
     "overig": "Overig",
 }
 
+#: The same organisation types in a few letters, for chart legends and tight tables (screen and PDF alike).
+ORG_SHORT: dict[str, str] = {
+    "po": "po",
+    "vmbo": "vmbo",
+    "mbo": "mbo",
+    "hbo": "hbo/lerarenopl.",
+    "bedrijfsleven": "bedrijfsleven",
+    "gemeente": "gemeente",
+    "overig": "overig",
+}
+
 MONTHS = [
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",

@@ -46,6 +46,8 @@ NL: dict[str, str] = {
     # brainstorm wall (ui/layouts/wall.py; core.py has the first wall.* keys)
     "wall.x_total": "{count} {count:p:stip|stippen}",
     "wall.x_empty_cluster": "Nog geen briefjes in dit cluster.",
+    "wall.x_note_count": "{count} {count:p:briefje|briefjes}",
+    "wall.x_others": "En {count} {count:p:ander cluster|andere clusters}",
     "wall.x_clusters": "Clusters ({count})",
     "wall.x_name": "Naam ({count} {count:p:briefje|briefjes})",
     "wall.x_rename": "Naam opslaan",
@@ -99,7 +101,8 @@ NL: dict[str, str] = {
     "notetool.unmerge": "Weer los zetten",
     "notetool.unmerged": "Het briefje staat weer los.",
     # praatplaat (ui/praatplaat_views.py)
-    "praat.private": "Je antwoorden zijn privé: niemand ziet ze tot de begeleider het gezamenlijke beeld toont.",
+    "praat.screen.scale": "Scores van 1 (zwak) tot 5 (sterk).",
+    "praat.private": "Je antwoorden zijn privé tot de begeleider het gezamenlijke beeld toont. Dan tellen je scores mee in de gemiddelden en staan je opmerkingen op het scherm en in het verslag met alleen je soort organisatie, nooit met je naam.",
     "praat.save": "Antwoorden opslaan",
     "praat.saved": "Opgeslagen. Je kunt je antwoorden nog aanpassen tot de begeleider de invoer sluit.",
     "praat.progress": "Je hebt {done} van de {total} {total:p:aspect|aspecten} ingevuld.",

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import pytest
 
 import canvas_models
-from messages import ORG_TYPES, t
+from messages import ORG_SHORT, ORG_TYPES, t
 from ui import charts
 from workshop import aggregate as A
 from workshop.store import new_key
@@ -307,8 +307,8 @@ def test_praatplaat_bar_chart_heights_labels_and_marks():
     fig = charts.praatplaat_chart(table, divergent=div)
     names = [tr.name for tr in fig.data]
     assert names == [t("chart.group_n", label=t("chart.overall"), n=3),
-                     t("chart.group_n", label=ORG_TYPES["po"], n=2),
-                     t("chart.group_n", label=ORG_TYPES["mbo"], n=1)]
+                     t("chart.group_n", label=ORG_SHORT["po"], n=2),
+                     t("chart.group_n", label=ORG_SHORT["mbo"], n=1)]
     overall, po, mbo = fig.data
     assert all(tr.type == "bar" for tr in fig.data)
     assert list(overall.x) == ASPECTS
@@ -353,7 +353,7 @@ def test_praatplaat_chart_fallbacks():
     assert len(empty.data) == 0
     assert [a.text for a in empty.layout.annotations] == [t("chart.praatplaat.empty")]
     only_po = charts.praatplaat_chart(A.score_table(MIXED, PRAAT.sections), org_types=["po"], overall=False)
-    assert [tr.name for tr in only_po.data] == [t("chart.group_n", label=ORG_TYPES["po"], n=2)]
+    assert [tr.name for tr in only_po.data] == [t("chart.group_n", label=ORG_SHORT["po"], n=2)]
     with pytest.raises(ValueError):
         charts.praatplaat_chart(two, kind="pie")
 

@@ -29,11 +29,12 @@ def note(room, who, text):
                                idem_key=new_key())
 
 
-def clusters_on_screen(at) -> list[tuple[str, str]]:
-    """(cluster heading, its HTML) in screen order."""
+def clusters_on_screen(at) -> list[tuple[str, str, str]]:
+    """(cluster name, its heading's HTML, the cluster's HTML) in screen order."""
     body = html(at)
-    return [(m.group(1), m.group(0)) for m in
-            re.finditer(r'<section class="ss-cluster[^"]*"><h2 class="ss-user">(.*?)</h2>.*?</section>', body, re.S)]
+    return [(m.group(1), m.group(2), m.group(0)) for m in re.finditer(
+        r'<section class="ss-cluster[^"]*" data-fit><h2><span class="ss-user">(.*?)</span>(.*?)</h2>.*?</section>',
+        body, re.S)]
 
 
 def add_cluster(fac, step, name):
@@ -77,9 +78,9 @@ def test_facilitator_makes_renames_fills_and_deletes_clusters(wall_room):
     screen = room.screen()
     no_errors(screen)
     shown = clusters_on_screen(screen)
-    assert [name for name, _ in shown] == ["Bedrijven", esc("Docenten & <i>scholing</i>"), t("wall.unclustered")]
-    assert "Meer stageplekken" in shown[0][1] and "Bedrijven op school" in shown[0][1]
-    assert "Docenten bijscholen" in shown[1][1] and "Open dag" in shown[2][1]
+    assert [name for name, _, _ in shown] == ["Bedrijven", esc("Docenten & <i>scholing</i>"), t("wall.unclustered")]
+    assert "Meer stageplekken" in shown[0][2] and "Bedrijven op school" in shown[0][2]
+    assert "Docenten bijscholen" in shown[1][2] and "Open dag" in shown[2][2]
     assert "<i>scholing" not in html(screen)
 
     fac.button(key=f"cldel-{cid}").click().run()
@@ -120,8 +121,8 @@ def test_group_votes_on_clusters_and_screen_shows_totals(wall_room):
     screen = room.screen()
     no_errors(screen)
     shown = clusters_on_screen(screen)
-    assert [name.split(" <span")[0] for name, _ in shown] == ["Docenten", "Stages"]  # most dots first
-    assert "3 ●" in shown[0][0] and "1 ●" in shown[1][0]
+    assert [name for name, _, _ in shown] == ["Docenten", "Stages"]  # most dots first
+    assert "3 ●" in shown[0][1] and "1 ●" in shown[1][1]  # the totals, in the cluster headings
     assert t("dots.status", voters=3, total=3, dots=4) in page_text(room.facilitator_page())
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 
 from apptest import labels, page_text
@@ -27,6 +30,7 @@ def note(room, who, section, text):
 
 
 def test_screen_lays_out_the_nine_blocks_in_the_canvas_grid(canvas_room):
+    canvas_room.store.update_workshop(canvas_room.fac, show_join=True)  # any facilitator action ends the lobby
     screen = canvas_room.screen()
     no_errors(screen)
     body = html(screen)
@@ -154,6 +158,15 @@ def test_dot_round_with_budget_and_results_only_at_the_end(canvas_room):
     fac.button(key="vote-close").click().run()
     screen = room.screen()
     assert '2 ●' in block(screen, "waardepropositie") and '1 ●' in block(screen, "doelgroepen")
+    assert not charts(screen)  # the canvas stays; its first places in a strip above it
+    top = unescape(re.search(r'<ol class="ss-top".*?</ol>', html(screen), re.S).group(0))
+    assert "[Waardepropositie] Leerlingen" in top and top.index("Waardepropositie") < top.index("Doelgroepen")
+
+    # The facilitator puts the results in focus: the screen shows the ranking.
+    fac = room.facilitator_page()
+    fac.selectbox(key=next(s.key for s in fac.selectbox if s.key.startswith("screen-focus-"))).select("results").run()
+    no_errors(fac)
+    screen = room.screen()
     (ranking,) = charts(screen)
     labels_on_chart = ranking["layout"]["yaxis"]["ticktext"]
     assert labels_on_chart[0].startswith("1. [Waardepropositie] Leerlingen")

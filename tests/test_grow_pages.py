@@ -63,7 +63,7 @@ def test_facilitator_moves_stage_by_stage_and_the_script_stays_off_the_screen(gr
         no_errors(screen)
         text = page_text(screen)
         assert section.title in text and section.question in text
-        assert 'aria-current="step">' + section.title in html(screen).replace("&#58;", ":")
+        assert f'aria-current="step">{index + 1}. ' + section.title in html(screen).replace("&#58;", ":")
         for line in script:
             assert line not in text, f"script line on the screen: {line}"
         assert not screen.button and not screen.radio and not screen.text_area

@@ -114,7 +114,7 @@ def test_participant_joins_posts_note_and_screen_shows_it(app_store):
 
     screen = open_page("screen", room=ws.code)
     assert "Meer stageplekken in de techniek" in page_text(screen)
-    assert "1 deelnemers" in page_text(screen)
+    assert t("screen.participants", count=1) == "1 deelnemer" and "1 deelnemer" in page_text(screen)
 
 
 def test_reload_keeps_the_same_participant(app_store):
@@ -221,3 +221,18 @@ def test_no_page_but_the_facilitator_page_reaches_facilitator_actions(app_store,
         at = join_as(ws)
         assert not (labels(at) & FACILITATOR_LABELS)
         assert secret not in page_text(at)
+
+
+def test_screen_shows_the_lobby_until_anything_happens(app_store):
+    """Before the facilitator did anything and before any note: the workshop's title, the short join address and
+    the code, large; then the step with the join box in the header."""
+    ws, secret = make_room(app_store)
+    fac = app_store.authorize(ws.code, secret)
+    screen = open_page("screen", room=ws.code)
+    body = page_text(screen)
+    assert 'class="ss-screen ss-lobby"' in body and ws.title in body and ws.code in body
+    assert f"/?room={ws.code}" in body and "http" not in body.split('class="ss-url">', 1)[1].split("<", 1)[0]
+    assert "<h1" not in body
+    app_store.update_workshop(fac, show_join=True)
+    body = page_text(open_page("screen", room=ws.code))
+    assert 'class="ss-screen ss-lobby"' not in body and "<h1" in body and 'class="ss-join"' in body and ws.code in body

@@ -171,7 +171,7 @@ def test_reveal_shows_chart_divergence_and_remarks(app_store):
     charts = _charts(screen)
     assert len(charts) == 1
     names = [trace["name"] for trace in charts[0]["data"]]
-    assert names == ["Alle deelnemers (n=4)", "Mbo (n=2)", "Bedrijfsleven (n=1)", "Gemeente (n=1)"]
+    assert names == ["Alle deelnemers (n=4)", "mbo (n=2)", "bedrijfsleven (n=1)", "gemeente (n=1)"]
     overall = charts[0]["data"][0]
     assert overall["x"][:3] == ["ambitie", "belangen", "relatie"]
     assert overall["y"][:3] == [3.0, 3.25, 4.0]
@@ -183,13 +183,16 @@ def test_reveal_shows_chart_divergence_and_remarks(app_store):
     differ = t("praat.screen.low_high", low="Mbo", low_mean="1,0", high="Bedrijfsleven", high_mean="5,0")
     assert differ in text  # ambitie: the parties see it differently
     assert "Relatie" in text
-    # remarks per aspect, readable as typed but inert: escaped in the markup, with the name (not anonymous)
+    # remarks per aspect, readable as typed but inert: escaped in the markup, with the kind of organisation
+    # only, never the name (the phone promises private answers, also in a named workshop)
     assert "Korte lijnen <b>met</b> de gemeente" in text
     assert "Meer [stageplekken](https://evil.example)" in text
     markup = raw_html(screen)
     assert esc("Korte lijnen <b>met</b> de gemeente") in markup and "<b>met</b>" not in markup
     assert esc("Meer [stageplekken](https://evil.example)") in markup and "[stageplekken]" not in markup
-    assert "Anna" in text
+    for name in ("Anna", "Bram", "Bas"):
+        assert name not in text
+    assert "— Mbo" in text
 
 
 def test_anonymous_workshop_hides_names_on_the_screen(app_store):

@@ -1,7 +1,7 @@
 """Plotly figures for the projected screen and the exports. Imports no streamlit.
 
 Every chart is built to be read on a projector from the back of the room:
-fonts of 20px and more, thick lines, black outlines on a white background, a
+fonts of 24 px and more (on a 1080 px high screen), thick lines, black outlines on a white background, a
 colour-blind-safe palette (Okabe-Ito), and colour never the only carrier of
 meaning: each group also has its own bar pattern or marker symbol and line
 dash, values are printed as text, and the aspects where perspectives differ
@@ -19,13 +19,13 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from messages import ORG_TYPES, t
+from messages import ORG_SHORT, ORG_TYPES, t
 from workshop.aggregate import AspectScore, Divergence, FunctionStageMatrix, Ranked
 
 FONT_FAMILY = "Source Sans Pro, Arial, Helvetica, sans-serif"
-FONT_SIZE = 22          #: base font; nothing on a chart is smaller than MIN_FONT
-MIN_FONT = 20
-TITLE_SIZE = 30
+FONT_SIZE = 26          #: base font (px on a 1080 px high screen); nothing is smaller than MIN_FONT
+MIN_FONT = 24
+TITLE_SIZE = 32
 INK = "#111111"
 GRID = "#bdbdbd"
 LINE_WIDTH = 4
@@ -135,7 +135,7 @@ def praatplaat_series(table: Sequence[AspectScore], *, overall: bool = True,
 
 
 def _series_name(group: str, ns: Sequence[int]) -> str:
-    label = t("chart.overall") if group == OVERALL else _org_label(group)
+    label = t("chart.overall") if group == OVERALL else ORG_SHORT.get(group, group)
     return t("chart.group_n", label=label, n=max(ns, default=0))
 
 
@@ -322,6 +322,8 @@ def ranking_bar(ranked: Sequence[Ranked], *, label: Callable[[Mapping[str, Any]]
     """
     title = t("chart.ranking.title") if title == "" else title
     label = label or _default_label
+    if height and top:  # as many bars as fit: each label takes at most two lines
+        top = max(3, min(top, int((height - (190 if title else 130)) // (2.6 * MIN_FONT + 14))))
     shown = list(ranked[:top] if top else ranked)
     fig = go.Figure()
     _base_layout(fig, title, height or max(360, 90 + 70 * len(shown)))
@@ -330,8 +332,11 @@ def ranking_bar(ranked: Sequence[Ranked], *, label: Callable[[Mapping[str, Any]]
     ys = list(range(len(shown)))
     texts = []
     for r in shown:
-        short = textwrap.shorten(" ".join(label(r.item).split()), width=label_width * 2, placeholder="…")
-        texts.append(f"{r.rank}. " + _wrap(short, label_width))
+        words = " ".join(label(r.item).split())
+        lines = textwrap.wrap(f"{r.rank}. {words}", width=label_width, break_long_words=True) or [""]
+        if len(lines) > 2:  # never more than two lines: the second ends in "…"
+            lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width=label_width, placeholder="…")]
+        texts.append("<br>".join(html.escape(line, quote=False) for line in lines))
     votes = [r.votes for r in shown]
     fig.add_bar(
         x=votes, y=ys, orientation="h", text=[str(v) for v in votes], textposition="outside",

@@ -195,7 +195,7 @@ STREAMLIT_TEXTS: list[tuple[str, str]] = [
     (r"^Close fullscreen$", "st.close_fullscreen"),
 ]
 
-_DUTCH_JS = """
+_DUTCH_JS = r"""
 <script>
 (() => {
   if (window.__ssDutch) return;

@@ -194,27 +194,28 @@ def screen_status(ws: Workshop, step: Step) -> None:
 
 
 def top_strip(items: Sequence[Item], counts: Mapping[int, int], *, label: Callable[[Item], str] = item_text,
-              top: int = 5) -> str:
-    """The first places as one compact row of inert HTML, to read without scrolling."""
+              top: int = 3) -> str:
+    """The first places as one compact row of inert HTML, to read without scrolling (the screen's CSS styles
+    ``.ss-top``; long texts wrap, they are never cut)."""
     ranked = [r for r in ranking(items, counts) if r.votes][:top]
     if not ranked:
         return ""
     chips = "".join(f'<li><b>{r.rank}.</b> <span class="ss-user">{esc(label(r.item))}</span> '
                     f'<span class="ss-votes">{r.votes} ●</span></li>' for r in ranked)
-    return (f'<ol class="ss-top" aria-label="{esc(t("dots.top"))}">{chips}</ol>'
-            '<style>.ss-top{display:flex;flex-wrap:wrap;gap:.4rem .8rem;list-style:none;margin:.2rem 0 .4rem 0;'
-            'padding:0;font-size:clamp(1rem,1.3vw,1.5rem)}.ss-top li{border:2px solid #0b4f8a;border-radius:8px;'
-            'padding:.1rem .5rem;max-width:32rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;'
-            'background:#fff}.ss-top .ss-votes{float:none;margin-left:.3rem}</style>')
+    return f'<div class="ss-screen"><ol class="ss-top" aria-label="{esc(t("dots.top"))}">{chips}</ol></div>'
 
 
 def screen_ranking(items: Sequence[Item], counts: Mapping[int, int], *, label: Callable[[Item], str] = item_text,
-                   top: int = 10, title: str | None = "") -> bool:
-    """The ranking as a bar chart; nothing when there are no dots. True when drawn."""
+                   top: int = 8, title: str | None = "", height_vh: float = 76) -> bool:
+    """The ranking as a bar chart ``height_vh`` per cent of the screen high; nothing when there are no dots.
+    True when drawn."""
     ranked = ranking(items, counts)
     if not any(r.votes for r in ranked):
         return False
-    fig = charts.ranking_bar(ranked, label=lambda item: plotly_label(label(item)), top=top, title=title)
+    from ui import screen
+
+    fig = charts.ranking_bar(ranked, label=label, top=top, title=title,
+                             height=round(screen.DESIGN_HEIGHT * height_vh / 100))
     alt = "; ".join(f"{r.rank}. {label(r.item)}: {r.votes}" for r in ranked[:top] if r.votes)
-    st.plotly_chart(fig, theme=None, config=CHART_CONFIG, alt=alt[:1000])
+    screen.chart(fig, height_vh=height_vh, alt=alt, config=CHART_CONFIG)
     return True

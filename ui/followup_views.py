@@ -42,17 +42,17 @@ REVIEW_EDITABLE = ("status", "review_note")
 
 CSS = """
 <style>
-.ss-fu h2 { font-size:clamp(1.6rem, 2.6vw, 3rem); margin:.6rem 0 .3rem 0; color:#111; }
+.ss-fu h2 { font-size:var(--ss-fs-h2); margin:.6vh 0 .3vh 0; color:#111; }
 .ss-fu table { width:100%; border-collapse:collapse; color:#111; background:#fff; }
-.ss-fu th { font-size:clamp(1rem, 1.4vw, 1.6rem); text-align:left; border-bottom:4px solid #111;
-  padding:.3rem .5rem; }
-.ss-fu td { font-size:clamp(1.1rem, 1.7vw, 2rem); border-bottom:2px solid #999; padding:.35rem .5rem;
-  vertical-align:top; overflow-wrap:anywhere; }
+.ss-fu th { font-size:var(--ss-fs-min); text-align:left; border-bottom:.4vh solid #111; padding:.3vh .6vh; }
+.ss-fu td { font-size:var(--ss-fs-body); border-bottom:.2vh solid #999; padding:.4vh .6vh; vertical-align:top;
+  overflow-wrap:anywhere; }
 .ss-fu td.ss-fu-what { font-weight:700; width:38%; }
 .ss-fu .ss-fu-status { white-space:nowrap; font-weight:700; }
 .ss-fu .ss-fu-klaar { text-decoration:none; }
-.ss-fu .ss-fu-note { display:block; font-size:.8em; font-weight:400; color:#222; }
-.ss-fu .ss-fu-empty, .ss-fu .ss-fu-pending { font-size:clamp(1.1rem, 1.6vw, 1.8rem); color:#222; }
+.ss-fu .ss-fu-note { display:block; font-size:var(--ss-fs-min); font-weight:400; color:#222; }
+.ss-fu .ss-fu-empty, .ss-fu .ss-fu-pending { font-size:var(--ss-fs-body); color:#222; margin:.4vh 0; }
+.ss-fu tr.ss-more td { font-size:var(--ss-fs-min); font-style:italic; border-bottom:none; }
 </style>
 """
 
@@ -412,8 +412,8 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
 def _table(headers: list[str], rows: list[list[str]]) -> str:
     """An HTML table; every cell must already be escaped."""
     head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    body = "".join('<tr class="ss-fit-item">' + "".join(row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody data-fit>{body}</tbody></table>"
 
 
 def _status_cell(status: str, note: str = "") -> str:
@@ -427,7 +427,7 @@ def screen(ws: Workshop, step: Step) -> None:
     actions = store().actions(ws.id)
     confirmed = [a for a in actions if a["confirmed"]]
     pending = len(actions) - len(confirmed)
-    parts = ['<div class="ss-fu">']
+    parts = ['<div class="ss-screen ss-fu">']
     if earlier:
         rows = [[f'<td class="ss-fu-what ss-user">{esc(a["what"])}'
                  f'<span class="ss-fu-note">{esc(_origin(a))}</span></td>',

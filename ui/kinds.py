@@ -152,7 +152,9 @@ def note_card(item: dict, *, anonymous: bool, votes: int | None = None, show_aut
         org = ORG_TYPES.get(item.get("org_type") or "", "")
         author = f'<span class="ss-meta">{esc(who)}{" · " + esc(org) if org else ""}</span>'
     hidden = " ss-hidden" if item.get("hidden") else ""
-    return f'<div class="ss-note{hidden}">{badge}<span class="ss-user">{esc(item["text"])}</span>{tags}{author}</div>'
+    # ss-fit-item: on the screen, a card the frame may leave out (with "+ N meer") when the room is full.
+    return (f'<div class="ss-note ss-fit-item{hidden}">{badge}<span class="ss-user">{esc(item["text"])}</span>'
+            f'{tags}{author}</div>')
 
 
 def _note_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:

@@ -28,6 +28,7 @@ import streamlit as st
 import canvas_models
 from messages import ORG_TYPES, t
 from ui import charts, kinds
+from ui import screen as screen_frame
 from ui.common import esc, guarded, html_block, show_flash, store
 from ui.participant import content_key
 from ui.screen import hidden_count
@@ -35,38 +36,40 @@ from workshop import Facilitator, Participant, Step, UserError, Workshop, aggreg
 
 #: The score control's value for "weet ik niet" (stored as a score of None).
 ANSWER_KINDS = ("score", "text")
-#: Remarks per field per aspect on the overview; the focus view shows all.
-OVERVIEW_REMARKS = 4
 CHART_KINDS = ("bar", "radar")
 
 CSS = """
 <style>
-.ss-pp h2 { font-size:clamp(1.6rem, 2.6vw, 3rem); margin:.2rem 0; color:#111; }
-.ss-pp .ss-pp-q { font-size:clamp(1.1rem, 1.6vw, 1.8rem); color:#222; margin:0 0 .6rem 0; }
-.ss-pp-chips { display:flex; flex-wrap:wrap; gap:.6rem; margin:.8rem 0; }
-.ss-pp-chip { border:3px solid #0b4f8a; color:#0b4f8a; border-radius:999px; padding:.2rem 1rem;
-  font-size:clamp(1.2rem, 1.8vw, 2rem); font-weight:700; background:#fff; }
-.ss-pp-differ { border:4px dashed #111; border-radius:10px; padding:.7rem 1rem; margin:.5rem 0;
-  background:#f2f2f2; color:#111; }
-.ss-pp-differ .ss-pp-flag { font-size:clamp(1rem, 1.4vw, 1.5rem); font-weight:800; text-transform:uppercase;
-  letter-spacing:.05rem; }
-.ss-pp-differ .ss-pp-aspect { font-size:clamp(1.6rem, 2.4vw, 2.8rem); font-weight:800; }
-.ss-pp-differ .ss-pp-detail { font-size:clamp(1.1rem, 1.5vw, 1.7rem); }
-.ss-pp-calm { font-size:clamp(1.1rem, 1.5vw, 1.7rem); color:#111; }
-.ss-pp-grid { display:grid; grid-template-columns:repeat(auto-fill, minmax(22rem, 1fr)); gap:1rem; }
-.ss-pp-card { border:3px solid #111; border-radius:10px; padding:.6rem .9rem; background:#fff; color:#111; }
-.ss-pp-card h3 { font-size:clamp(1.4rem, 2vw, 2.2rem); margin:0 0 .3rem 0; }
-.ss-pp-card .ss-pp-mark { display:inline-block; border:3px dashed #111; border-radius:6px; padding:0 .4rem;
-  font-size:clamp(1rem, 1.3vw, 1.5rem); font-weight:800; background:#f2f2f2; margin-bottom:.2rem; }
-.ss-pp-field { font-size:clamp(1rem, 1.3vw, 1.5rem); font-weight:800; margin:.4rem 0 .1rem 0; }
-.ss-pp-card ul { margin:0; padding-left:1.4rem; }
-.ss-pp-card li { font-size:clamp(1.05rem, 1.4vw, 1.6rem); line-height:1.3; margin:.15rem 0;
-  overflow-wrap:anywhere; }
-.ss-pp-by { font-size:.75em; color:#333; }
-.ss-pp-more, .ss-pp-none { font-size:clamp(.95rem, 1.2vw, 1.4rem); color:#333; font-style:italic; }
-.ss-pp-focus .ss-pp-card li { font-size:clamp(1.2rem, 1.8vw, 2.1rem); }
+.ss-pp h2 { font-size:var(--ss-fs-h2); margin:0; color:#111; }
+.ss-pp .ss-pp-q { font-size:var(--ss-fs-body); color:#222; margin:0 0 .6vh 0; }
+.ss-pp-chips { display:flex; flex-wrap:wrap; gap:1vh; margin:1vh 0; }
+.ss-pp-chip { border:.3vh solid #0b4f8a; color:#0b4f8a; border-radius:999px; padding:.3vh 1.6vh;
+  font-size:var(--ss-fs-h2); font-weight:700; background:#fff; }
+.ss-pp-differ { border:.4vh dashed #111; border-radius:1vh; padding:.8vh 1.2vh; margin:0 0 1vh 0; background:#f2f2f2;
+  color:#111; }
+.ss-pp-differ .ss-pp-flag { font-size:var(--ss-fs-min); font-weight:800; text-transform:uppercase; letter-spacing:.05rem; }
+.ss-pp-differ .ss-pp-aspect { font-size:var(--ss-fs-h2); font-weight:800; }
+.ss-pp-differ .ss-pp-detail { font-size:var(--ss-fs-min); }
+.ss-pp-calm { font-size:var(--ss-fs-body); color:#111; margin:0 0 1vh 0; }
+.ss-pp-grid { display:grid; gap:1vh; }
+.ss-pp-card { border:.3vh solid #111; border-radius:1vh; padding:.6vh 1vh; background:#fff; color:#111; min-width:0;
+  min-height:0; overflow:hidden; }
+.ss-pp-card h3 { font-size:var(--ss-fs-body); margin:0 0 .3vh 0; padding:0; }
+.ss-pp-card .ss-pp-mark { display:block; border:.3vh dashed #111; border-radius:.6vh; padding:0 .6vh;
+  font-size:var(--ss-fs-min); font-weight:800; background:#f2f2f2; margin-bottom:.3vh; }
+.ss-pp-card .ss-pp-mark .ss-pp-detail { display:block; font-weight:400; }
+.ss-pp-field { font-size:var(--ss-fs-min); font-weight:800; margin:.4vh 0 .1vh 0; }
+.ss-pp-card ul { margin:0; padding-left:2.4vh; }
+.ss-pp-card li { font-size:var(--ss-fs-min); line-height:1.3; margin:.2vh 0; overflow-wrap:anywhere; }
+.ss-pp-by { color:#333; }
+.ss-pp-more, .ss-pp-none { font-size:var(--ss-fs-min); color:#333; font-style:italic; }
+.ss-pp-focus .ss-pp-card li { font-size:var(--ss-fs-body); }
 </style>
 """
+#: The chart on the screen, in per cent of the screen's height (overview; one aspect in focus).
+OVERVIEW_CHART_VH = 40
+FOCUS_CHART_VH = 62
+CHART_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 # ------------------------------------------------------------------ helpers
@@ -117,7 +120,15 @@ def _chart_table(table: list[aggregate.AspectScore]) -> list[aggregate.AspectSco
 def _plot(fig, key: str) -> None:
     # room for multi-line aspect labels and the axis title, whatever the column width
     fig.update_yaxes(title_standoff=12)
-    st.plotly_chart(fig, config={"displayModeBar": False, "responsive": True}, theme=None, key=key)
+    st.plotly_chart(fig, config=CHART_CONFIG, theme=None, key=key)
+
+
+def _screen_plot(fig, table, height_vh: float) -> None:
+    """The chart on the projector: its height a share of the screen, its type scaled to the screen. The score
+    scale is said in words above the chart (a vertical axis title is too long for a short chart)."""
+    fig.update_yaxes(title=None)
+    alt = "; ".join(f"{a.title}: {charts.nl_number(a.mean)}" for a in table)
+    screen_frame.chart(fig, height_vh=height_vh, alt=alt, config=CHART_CONFIG)
 
 
 # -------------------------------------------------------------- participant
@@ -214,29 +225,36 @@ def _group_label(org: str | None) -> str:
     return ORG_TYPES.get(org or "", org or "")
 
 
-def _differ_html(d: aggregate.Divergence, table: dict[str, aggregate.AspectScore]) -> str:
+def _differ_detail(d: aggregate.Divergence, table: dict[str, aggregate.AspectScore]) -> str:
+    """Where the groups differ: the lowest and the highest organisation type, or the range of scores."""
     aspect = table[d.key]
     if d.lowest_org and d.highest_org:
         low, high = aspect.org(d.lowest_org), aspect.org(d.highest_org)
-        detail = t("praat.screen.low_high", low=_group_label(d.lowest_org), low_mean=charts.nl_number(low.mean),
-                   high=_group_label(d.highest_org), high_mean=charts.nl_number(high.mean))
-    else:
-        detail = t("praat.screen.range", min=aspect.min, max=aspect.max)
-    return (f'<div class="ss-pp-differ"><div class="ss-pp-flag">{esc(t("praat.screen.differs"))}</div>'
+        return t("praat.screen.low_high", low=_group_label(d.lowest_org), low_mean=charts.nl_number(low.mean),
+                 high=_group_label(d.highest_org), high_mean=charts.nl_number(high.mean))
+    return t("praat.screen.range", min=aspect.min, max=aspect.max)
+
+
+def _differ_html(d: aggregate.Divergence, table: dict[str, aggregate.AspectScore]) -> str:
+    detail = _differ_detail(d, table)
+    return (f'<div class="ss-pp-differ ss-fit-item"><div class="ss-pp-flag">{esc(t("praat.screen.differs"))}</div>'
             f'<div class="ss-pp-aspect ss-user">{esc(d.title)}</div>'
             f'<div class="ss-pp-detail">{esc(detail)}</div></div>')
 
 
 def _remark_item(remark: aggregate.Remark, anonymous: bool) -> str:
-    by = ""
-    if not anonymous and remark.name:
-        by = f' <span class="ss-pp-by">— {esc(remark.name)} · {esc(_group_label(remark.org_type))}</span>'
-    return f'<li class="ss-user">{esc(remark.text)}{by}</li>'
+    """One remark on the screen: the text and the kind of organisation, never the person's name (the phone
+    promises that answers are private; see ``praat.private``)."""
+    by = f' <span class="ss-pp-by">— {esc(_group_label(remark.org_type))}</span>' if remark.org_type else ""
+    return f'<li class="ss-user ss-fit-item">{esc(remark.text)}{by}</li>'
 
 
-def _remarks_card(step: Step, remarks: aggregate.AspectRemarks, *, anonymous: bool, marked: bool,
+def _remarks_card(step: Step, remarks: aggregate.AspectRemarks, *, anonymous: bool, mark: str = "",
                   limit: int | None) -> str:
-    mark = f'<div class="ss-pp-mark">≠ {esc(t("praat.screen.differs"))}</div>' if marked else ""
+    """One aspect's remarks; ``mark``, when given, says how the organisation types differ on it."""
+    if mark:
+        mark = (f'<div class="ss-pp-mark">≠ {esc(t("praat.screen.differs"))}'
+                f'<span class="ss-pp-detail">{esc(mark)}</span></div>')
     body = []
     for spec in text_fields(step):
         items = remarks.by_field.get(spec.key, ())
@@ -248,7 +266,8 @@ def _remarks_card(step: Step, remarks: aggregate.AspectRemarks, *, anonymous: bo
         if not items:
             rows = f'<li class="ss-pp-none">{esc(t("praat.screen.no_remarks"))}</li>'
         body.append(f'<div class="ss-pp-field">{esc(spec.label)}</div><ul>{rows}</ul>{more}')
-    return f'<div class="ss-pp-card"><h3 class="ss-user">{esc(remarks.title)}</h3>{mark}{"".join(body)}</div>'
+    return (f'<div class="ss-pp-card" data-fit><h3 class="ss-user">{esc(remarks.title)}</h3>{mark}'
+            f'{"".join(body)}<div class="ss-more-slot"></div></div>')
 
 
 def _waiting(ws: Workshop, step: Step) -> None:
@@ -286,24 +305,20 @@ def picture(ws: Workshop, step: Step) -> tuple[list, list, list]:
 
 
 def _overview(ws: Workshop, step: Step, table, ranking, remarks) -> None:
+    """The shared picture at full width, then one card per aspect with its remarks; an aspect where the
+    organisation types differ most says so in its card, with the lowest and highest group."""
     marked = [d for d in ranking if d.marked]
     by_key = {a.key: a for a in table}
-    left, right = st.columns([3, 1], gap="medium")
-    with left:
-        fig = charts.praatplaat_chart(_chart_table(table), divergent=marked, kind=_chart_kind(step), title=None,
-                                      height=640)
-        _plot(fig, f"pp-chart-{step.id}")
-    with right:
-        if marked:
-            html_block('<div class="ss-pp">' + "".join(_differ_html(d, by_key) for d in marked) + "</div>")
-        elif any(a.n for a in table):
-            html_block(f'<p class="ss-pp-calm">{esc(t("praat.screen.calm"))}</p>')
-        respondents = store().respondent_count(step.id)
-        html_block(f'<p class="ss-pp-calm">{esc(t("praat.screen.basis", count=respondents))}</p>')
-    marked_keys = {d.key for d in marked}
-    html_block('<div class="ss-pp-grid">' + "".join(
-        _remarks_card(step, r, anonymous=ws.anonymous, marked=r.key in marked_keys, limit=OVERVIEW_REMARKS)
-        for r in remarks) + "</div>")
+    respondents = store().respondent_count(step.id)
+    calm = "" if marked or not any(a.n for a in table) else " " + t("praat.screen.calm")
+    html_block(f'<p class="ss-pp-calm">{esc(t("praat.screen.basis", count=respondents) + " " + t("praat.screen.scale") + calm)}</p>')
+    fig = charts.praatplaat_chart(_chart_table(table), divergent=marked, kind=_chart_kind(step), title=None)
+    _screen_plot(fig, table, OVERVIEW_CHART_VH)
+    details = {d.key: _differ_detail(d, by_key) for d in marked}
+    html_block(f'<div class="ss-pp-grid" data-fill style="grid-template-columns:repeat({max(1, len(remarks))}, '
+               'minmax(0, 1fr))">' + "".join(
+                   _remarks_card(step, r, anonymous=ws.anonymous, mark=details.get(r.key, ""), limit=None)
+                   for r in remarks) + "</div>")
 
 
 def _focus_view(ws: Workshop, step: Step, index: int, table, ranking, remarks) -> None:
@@ -318,11 +333,11 @@ def _focus_view(ws: Workshop, step: Step, index: int, table, ranking, remarks) -
     left, right = st.columns([2, 3], gap="medium")
     with left:
         fig = charts.praatplaat_chart(_chart_table([aspect]), divergent=[verdict] if verdict.marked else (),
-                                      kind="bar", title=None, height=560)
-        _plot(fig, f"pp-focus-chart-{step.id}")
+                                      kind="bar", title=None)
+        _screen_plot(fig, [aspect], FOCUS_CHART_VH)
     with right:
-        html_block('<div class="ss-pp-focus">' + _remarks_card(
-            step, remarks[index], anonymous=ws.anonymous, marked=False, limit=None) + "</div>")
+        html_block('<div class="ss-pp-focus ss-pp-grid" data-fill>' + _remarks_card(
+            step, remarks[index], anonymous=ws.anonymous, limit=None) + "</div>")
 
 
 def screen(ws: Workshop, step: Step) -> None:

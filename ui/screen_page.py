@@ -6,7 +6,7 @@ import streamlit as st
 
 from messages import t
 from ui import screen, timebox
-from ui.common import esc, html_block, join_url, qr_svg, store
+from ui.common import join_url, qr_svg, store
 from workshop import StoreUnavailable
 
 REFRESH_SECONDS = 1.0
@@ -28,23 +28,21 @@ def live(code: str) -> None:
         step = store().enforce_timer(steps[min(ws.current_step, len(steps) - 1)])
         ready, count = store().readiness(ws.id, step.position)
         url = join_url(ws.code)
-        readiness = f' · <span class="ss-count">{esc(t("screen.ready", ready=ready, total=count))}</span>' if ready else ""
-        html_block(
-            f'<div class="ss-screen"><div class="ss-sub">{esc(t("screen.step", n=step.position + 1, total=len(steps)))}'
-            f' · <span class="ss-count">{esc(t("screen.participants", count=count))}</span>{readiness}</div>'
-            f'<h1 class="ss-user">{esc(step.werkvorm.title)}</h1></div>'
-        )
+        # The lobby until anything happened: no facilitator action yet (state_version), nobody ready, no note.
+        started = (step.position > 0 or ws.state_version > 0 or ready > 0 or step.locked
+                   or store().note_count(step.id) > 0)
+        if ws.show_join and not started:
+            screen.lobby(ws, step, count, _qr(url))
+            return
+        screen.header(ws, step, len(steps), count, ready, _qr(url) if ws.show_join else None)
         timebox.screen_badge(step)
-        if ws.show_join:
-            running = step.position > 0 or step.locked or store().note_count(step.id) > 0
-            screen.join_panel(ws, url, _qr(url), small=running)
         screen.render(ws, step)
     except StoreUnavailable:
         st.warning(t("screen.offline"))
 
 
 def run(code: str | None) -> None:
-    html_block(screen.SCREEN_CSS)
+    screen.frame()
     if not code:
         st.info(t("screen.no_room"))
         return

@@ -101,8 +101,9 @@ def token_of(tab: Tab) -> str:
 
 
 def open_screen(new_context, links: Links, name: str = "screen", **context_args) -> Tab:
+    """The projected screen, once it shows the lobby (nothing happened yet) or a step."""
     tab = open_tab(new_context, name, links.screen, **(context_args or SCREEN))
-    expect(tab.page.locator(".ss-screen h1")).to_be_visible(timeout=LOAD_MS)
+    expect(tab.page.locator(".ss-screen h1, .ss-lobby").first).to_be_visible(timeout=LOAD_MS)
     return tab
 
 

@@ -33,6 +33,6 @@ def test_first_visit_after_start(app_factory, sqlite_url, new_context):
     links = create_in_db(sqlite_url, app.url)
     app.restart()  # the screen is the first to reconnect
     screen = open_tab(new_context, "screen", links.screen, **SCREEN)
-    expect(screen.page.locator(".ss-screen h1")).to_be_visible()
+    expect(screen.page.locator(".ss-screen h1, .ss-lobby").first).to_be_visible()
     _no_dialog(screen)
     no_app_errors(screen)

@@ -210,7 +210,12 @@ def canvas_with_votes(room: Room) -> list[str]:
     screen = room.screen.page
     expect(screen.locator(".ss-note", has_text=top).locator(".ss-votes")).to_have_text("3 ●")
     expect(screen.locator(".ss-note", has_text=notes[1][2]).locator(".ss-votes")).to_have_text("1 ●")
+    first = screen.get_by_role("list", name=t("dots.top")).get_by_role("listitem").first
+    expect(first).to_contain_text(top)  # the first places above the canvas
+    choose(fac, t("screen.focus"), t("screen.focus.results"))  # the facilitator puts the results in focus
     expect(screen.locator(CHART).first).to_be_visible(timeout=LOAD_MS)
+    choose(fac, t("screen.focus"), t("screen.focus.all"))
+    expect(screen.locator(CHART)).to_have_count(0, timeout=ROOM_MS)
     button(fac, t("vote.close")).click()
     expect(button(fac, t("vote.open"))).to_be_visible()
     screenshot(screen, "screen-canvas-1920x1080.png")

@@ -13,6 +13,7 @@ import streamlit as st
 from canvas_models import Section
 from messages import t
 from ui import dots, kinds, notetools
+from ui import screen as screen_frame
 from ui import facilitator as fv
 from ui.common import esc, html_block, show_flash, store
 from ui.participant import NOTE_KINDS, note_form
@@ -20,25 +21,22 @@ from workshop import Facilitator, Participant, Step, Workshop
 
 CANVAS_CSS = """
 <style>
-.ss-canvas { display:grid; grid-template-columns:repeat(5, minmax(0, 1fr));
-  grid-auto-rows:minmax(24vh, auto); gap:.5rem; margin-top:.4rem; }
-.ss-block { border:3px solid #111; border-radius:8px; padding:.45rem .6rem; background:#fff; min-width:0;
-  overflow-wrap:anywhere; }
-.ss-block > h2 { font-size:clamp(1.1rem, 1.55vw, 1.9rem); line-height:1.15; margin:0; padding:0; color:#0b4f8a; }
-.ss-block > h2 .ss-n { font-size:.75em; color:#333; font-weight:600; }
-.ss-block > .ss-q { font-size:clamp(.85rem, .95vw, 1.1rem); color:#333; margin:.1rem 0 .35rem 0; line-height:1.25; }
-.ss-block .ss-note { font-size:clamp(1rem, 1.25vw, 1.5rem); padding:.3rem .5rem; margin:.25rem 0; }
-.ss-block.ss-d1 .ss-note { font-size:clamp(.95rem, 1.05vw, 1.3rem); }
-.ss-block.ss-d2 .ss-note { font-size:clamp(.85rem, .9vw, 1.1rem); padding:.2rem .4rem; }
-.ss-block.ss-d2 .ss-notes { column-width:11rem; column-gap:.4rem; }
-.ss-block .ss-notes .ss-note { break-inside:avoid; }
+.ss-canvas { display:grid; gap:.8vh; }
+.ss-block { border:.3vh solid #111; border-radius:.8vh; padding:.5vh .8vh; background:#fff; min-width:0; min-height:0;
+  overflow:hidden; overflow-wrap:anywhere; }
+.ss-block > h2 { font-size:var(--ss-fs-body); line-height:1.15; margin:0 0 .4vh 0; padding:0; color:#0b4f8a; }
+.ss-block > h2 .ss-n { color:#333; font-weight:600; }
+.ss-block > .ss-q { font-size:var(--ss-fs-min); color:#333; margin:0 0 .4vh 0; line-height:1.25; }
+.ss-block .ss-note { padding:.3vh .6vh; margin:0 0 .5vh 0; }
+.ss-block .ss-note .ss-meta { display:none; }
+.ss-canvas.ss-focus { grid-template-columns:1fr !important; }
+.ss-canvas.ss-focus .ss-notes { column-width:40vh; column-gap:1.2vh; }
+.ss-canvas.ss-focus .ss-note { break-inside:avoid; }
+.ss-top { display:flex; flex-wrap:wrap; gap:.6vh 1vh; list-style:none; margin:0; padding:0; }
+.ss-top li { font-size:var(--ss-fs-min); border:.25vh solid #0b4f8a; border-radius:.8vh; padding:.2vh .8vh; background:#fff;
+  max-width:44vw; overflow-wrap:anywhere; }
 </style>
 """
-
-
-def density(count: int) -> str:
-    """Smaller type and columns when a block fills up, so it stays on one screen."""
-    return "" if count <= 4 else ("ss-d1" if count <= 8 else "ss-d2")
 
 
 def placement(section: Section) -> str:
@@ -53,10 +51,15 @@ def label_with_block(step: Step):
     return lambda item: f"[{titles.get(item.get('section'), '')}] {item.get('text', '')}"
 
 
-def canvas_html(ws: Workshop, step: Step, notes: list[dict], votes: dict[int, int]) -> str:
-    """The grid as inert HTML (all user text escaped by ``kinds.note_card``)."""
-    sections = step.werkvorm.sections
-    cols = max([s.grid[1] + s.grid[3] - 1 for s in sections if s.grid] or [5])
+def canvas_html(ws: Workshop, step: Step, notes: list[dict], votes: dict[int, int], *, only: str = "") -> str:
+    """The grid as inert HTML (all user text escaped by ``kinds.note_card``); it fills the rest of the screen
+    and each block leaves out what does not fit ("+ N meer"). ``only``: one block's key, shown alone."""
+    sections = [s for s in step.werkvorm.sections if not only or s.key == only]
+    if only:
+        cols, rows = 1, 1
+    else:
+        cols = max([s.grid[1] + s.grid[3] - 1 for s in sections if s.grid] or [5])
+        rows = max([s.grid[0] + s.grid[2] - 1 for s in sections if s.grid] or [2])
     blocks = []
     for section in sections:
         inside = [n for n in notes if n["section"] == section.key]
@@ -64,13 +67,15 @@ def canvas_html(ws: Workshop, step: Step, notes: list[dict], votes: dict[int, in
             inside.sort(key=lambda n: (-votes.get(n["id"], 0), n["id"]))
         cards = "".join(kinds.note_card(n, anonymous=ws.anonymous, votes=votes.get(n["id"]), show_author=False)
                         for n in inside)
+        question = f'<p class="ss-q ss-user">{esc(section.question)}</p>' if only or not inside else ""
         blocks.append(
-            f'<section class="ss-block {density(len(inside))}" style="{placement(section)}" '
+            f'<section class="ss-block" style="{"" if only else placement(section)}" data-fit '
             f'data-block="{esc(section.key)}" aria-label="{esc(section.title)}">'
             f'<h2 class="ss-user">{esc(section.title)} <span class="ss-n">({len(inside)})</span></h2>'
-            f'<p class="ss-q ss-user">{esc(section.question)}</p>'
-            f'<div class="ss-notes">{cards}</div></section>')
-    return f'<div class="ss-screen ss-canvas" style="grid-template-columns:repeat({cols}, minmax(0, 1fr))">{"".join(blocks)}</div>'
+            f'{question}<div class="ss-notes ss-more-slot">{cards}</div></section>')
+    focus = " ss-focus" if only else ""
+    return (f'<div class="ss-screen ss-canvas{focus}" data-fill style="grid-template-columns:repeat({cols}, '
+            f'minmax(0, 1fr));grid-template-rows:repeat({rows}, minmax(0, 1fr))">{"".join(blocks)}</div>')
 
 
 # ----------------------------------------------------------------- screen
@@ -79,11 +84,14 @@ def screen(ws: Workshop, step: Step) -> None:
     votes = store().vote_counts(step.id, "note") if dots.shown(step) else {}
     html_block(CANVAS_CSS)
     dots.screen_status(ws, step)
-    if votes:
-        html_block(dots.top_strip(notes, votes, label=label_with_block(step)))
-    html_block(canvas_html(ws, step, notes, votes))
-    if votes:
+    focus = screen_frame.focus(step)
+    if focus == "results" and votes:
         dots.screen_ranking(notes, votes, label=label_with_block(step), title=t("canvas.ranking"))
+        return
+    block = focus if focus in {s.key for s in step.werkvorm.sections} else ""
+    if votes and not block:
+        html_block(dots.top_strip(notes, votes, label=label_with_block(step), top=3))
+    html_block(canvas_html(ws, step, notes, votes, only=block))
 
 
 # ------------------------------------------------------------ facilitator
@@ -91,6 +99,7 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
     show_flash(fv.SCOPE)
     notes = store().contributions(step.id, include_hidden=True, kinds=NOTE_KINDS)
     live = [n for n in notes if notetools.is_live(n)]
+    screen_frame.focus_control(step, fac, [(s.key, s.title) for s in step.werkvorm.sections], results=True)
     dots.facilitator_panel(ws, step, fac, live, label=label_with_block(step))
     st.subheader(t("canvas.fac_notes", count=len(live)))
     notetools.editor(ws, step, fac, notes, sections=True)

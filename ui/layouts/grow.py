@@ -21,6 +21,7 @@ import streamlit as st
 from canvas_models import Section
 from messages import t
 from ui import charts, dots, kinds, notetools
+from ui import screen as screen_frame
 from ui import facilitator as fv
 from ui.common import esc, guarded, html_block, show_flash, store
 from ui.participant import NOTE_KINDS, note_form
@@ -35,19 +36,20 @@ SOURCE = "grow"
 
 GROW_CSS = """
 <style>
-.ss-stages { display:flex; flex-wrap:wrap; gap:.4rem; margin:.2rem 0 .6rem 0 !important; padding:0 !important;
-  list-style:none; }
-.ss-stages li { margin:0 !important; }
-.ss-screen h2.ss-stage { font-size:clamp(1.6rem, 2.4vw, 2.8rem); margin:.2rem 0; padding:0; color:#111; }
-.ss-stages li { border:2px solid #0b4f8a; border-radius:999px; padding:.1rem .8rem; color:#0b4f8a; background:#fff;
-  font-size:clamp(.9rem, 1.1vw, 1.3rem); }
+.ss-stages { display:flex; flex-wrap:wrap; gap:.6vh; margin:0 0 .6vh 0 !important; padding:0 !important; list-style:none; }
+.ss-stages li { margin:0 !important; border:.25vh solid #0b4f8a; border-radius:999px; padding:.1vh 1vh; color:#0b4f8a;
+  background:#fff; font-size:var(--ss-fs-min); }
 .ss-stages li.ss-now { background:#0b4f8a; color:#fff; font-weight:700; }
-.ss-prompts { font-size:clamp(1rem, 1.3vw, 1.5rem); margin:.2rem 0 .6rem 1.2rem; color:#222; }
-.ss-grow-notes .ss-note { font-size:clamp(1.05rem, 1.4vw, 1.6rem); }
-.ss-grow-notes .ss-tag { font-size:.75em; margin-left:.3rem; }
-.ss-actionmark { display:inline-block; margin-left:.4rem; font-weight:700; color:#0b4f8a; }
+.ss-screen h2.ss-stage { margin:0; }
+.ss-prompts { font-size:var(--ss-fs-min); margin:.4vh 0 .8vh 2.4vh; padding:0; color:#222; }
+.ss-prompts li { font-size:var(--ss-fs-min); margin:0; }
+.ss-grow-notes { overflow:hidden; }
+.ss-grow-notes .ss-tag { margin-left:.5vh; }
+.ss-actionmark { display:inline-block; margin-left:.6vh; font-weight:700; color:#0b4f8a; }
 </style>
 """
+#: How high the chart beside the notes is, in per cent of the screen.
+CHART_VH = 58
 
 
 def current(step: Step) -> Section:
@@ -82,10 +84,11 @@ def label_with_stage(step: Step):
 
 
 def stages_html(step: Step) -> str:
+    """The stages as numbered chips (the screen's heatmap names its columns by these numbers)."""
     now = current(step)
     items = "".join(
-        ('<li class="ss-now" aria-current="step">' if s.key == now.key else "<li>") + f"{esc(s.title)}</li>"
-        for s in step.werkvorm.sections)
+        ('<li class="ss-now" aria-current="step">' if s.key == now.key else "<li>") + f"{i}. {esc(s.title)}</li>"
+        for i, s in enumerate(step.werkvorm.sections, start=1))
     return f'<ol class="ss-stages" aria-label="{esc(t("grow.stages"))}">{items}</ol>'
 
 
@@ -101,11 +104,15 @@ def heatmap_figure(matrix: FunctionStageMatrix, height: int) -> go.Figure:
     return fig
 
 
+def _heatmap_alt(step: Step, matrix) -> str:
+    gaps = [f"{charts.function_label(f)} · {step.werkvorm.section(s).title}" for f, s in matrix.gaps]
+    return t("grow.heatmap_alt", gaps=len(gaps)) + (": " + "; ".join(gaps) if gaps else "")
+
+
 def heatmap(step: Step, notes: list[dict], *, height: int = 520) -> None:
     matrix = function_stage_matrix(notes, step.werkvorm.sections)
-    gaps = [f"{charts.function_label(f)} · {step.werkvorm.section(s).title}" for f, s in matrix.gaps]
-    alt = t("grow.heatmap_alt", gaps=len(gaps)) + (": " + "; ".join(gaps) if gaps else "")
-    st.plotly_chart(heatmap_figure(matrix, height), theme=None, config=dots.CHART_CONFIG, alt=alt[:1000])
+    st.plotly_chart(heatmap_figure(matrix, height), theme=None, config=dots.CHART_CONFIG,
+                    alt=_heatmap_alt(step, matrix)[:1000])
 
 
 # ----------------------------------------------------------------- screen
@@ -117,31 +124,40 @@ def screen(ws: Workshop, step: Step) -> None:
     votes = store().vote_counts(step.id, "note") if options and dots.shown(step) else {}
     made = store().note_actions(ws.id) if is_way_forward(step, section) else {}
     html_block(GROW_CSS)
-    prompts = "".join(f"<li>{esc(p)}</li>" for p in section.prompts)
     html_block(f'<div class="ss-screen">{stages_html(step)}<h2 class="ss-user ss-stage">{esc(section.title)}</h2>'
-               f'<p class="ss-sub ss-user">{esc(section.question)}</p>'
-               + (f'<ul class="ss-prompts ss-user">{prompts}</ul>' if prompts else "") + "</div>")
+               f'<p class="ss-sub ss-user">{esc(section.question)}</p></div>')
     if options:
         dots.screen_status(ws, step)
+    if screen_frame.focus(step) == "results" and votes:
+        dots.screen_ranking(option_notes(step, notes), votes, label=label_with_stage(step), title=t("grow.ranking"),
+                            height_vh=CHART_VH + 8)
+        return
     left, right = st.columns([2, 3], gap="large")
     with left:
+        prompts = "".join(f'<li>{esc(p)}</li>' for p in section.prompts)
         if votes:
             here.sort(key=lambda n: (-votes.get(n["id"], 0), n["id"]))
-        if not here:
-            st.caption(t("kind.empty_wall"))
-        else:
-            cards = []
-            for note in here:
-                card = kinds.note_card(note, anonymous=ws.anonymous, votes=votes.get(note["id"]))
-                if note["id"] in made and card.endswith("</div>"):
-                    card = card[:-6] + f'<span class="ss-actionmark">{esc(t("grow.is_action"))}</span></div>'
-                cards.append(card)
-            html_block('<div class="ss-screen ss-grow-notes">' + "".join(cards) + "</div>")
+        cards = []
+        for note in here:
+            card = kinds.note_card(note, anonymous=ws.anonymous, votes=votes.get(note["id"]))
+            if note["id"] in made and card.endswith("</div>"):
+                card = card[:-6] + f'<span class="ss-actionmark">{esc(t("grow.is_action"))}</span></div>'
+            cards.append(card)
+        empty = f'<p class="ss-sub">{esc(t("kind.empty_wall"))}</p>' if not here else ""
+        html_block('<div class="ss-screen ss-grow-notes" data-fit data-fill>'
+                   + (f'<ul class="ss-prompts ss-user">{prompts}</ul>' if prompts else "")
+                   + empty + "".join(cards) + "</div>")
     with right:
-        heatmap(step, notes)
-    if options and votes:
-        dots.screen_ranking(option_notes(step, notes), votes, label=label_with_stage(step),
-                            title=t("grow.ranking"))
+        if options and votes:  # while prioritising, the ranking says more than the overview
+            dots.screen_ranking(option_notes(step, notes), votes, label=label_with_stage(step),
+                                title=t("grow.ranking"), height_vh=CHART_VH)
+        else:
+            matrix = function_stage_matrix(notes, step.werkvorm.sections)
+            fig = go.Figure(heatmap_figure(matrix, screen_frame.DESIGN_HEIGHT * CHART_VH // 100))
+            # Columns by stage number (the chips above name them): six long stage names side by side collide.
+            fig.update_xaxes(ticktext=[str(i) for i in range(1, len(matrix.stages) + 1)])
+            fig.update_layout(margin=dict(t=110))
+            screen_frame.chart(fig, height_vh=CHART_VH, alt=_heatmap_alt(step, matrix), config=dots.CHART_CONFIG)
 
 
 # ------------------------------------------------------------ facilitator
@@ -157,6 +173,8 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
     live = [n for n in notes if notetools.is_live(n)]
     here = [n for n in notes if n["section"] == section.key]
     st.subheader(t("grow.fac_stage", title=section.title, count=sum(1 for n in here if notetools.is_live(n))))
+    if section.group == OPTIONS:
+        screen_frame.focus_control(step, fac, [], results=True)
     if section.group == OPTIONS:
         dots.facilitator_panel(ws, step, fac, option_notes(step, live), label=label_with_stage(step))
     elif step.voting_open:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from messages import t
 from ui import dots, kinds, notetools
+from ui import screen as screen_frame
 from ui import facilitator as fv
 from ui.common import esc, guarded, html_block, show_flash, store
 from ui.participant import NOTE_KINDS, note_form
@@ -20,33 +21,54 @@ from workshop.aggregate import ClusterGroup, group_by_cluster
 
 WALL_CSS = """
 <style>
-.ss-clusters { display:grid; grid-template-columns:repeat(auto-fill, minmax(22rem, 1fr)); gap:1rem; align-items:start; }
-.ss-clusters .ss-cluster { border:3px solid #0b4f8a; border-radius:10px; padding:.5rem .8rem; background:#fff; }
+.ss-clusters { display:grid; gap:1.2vh; align-items:start; }
+.ss-clusters .ss-cluster { border:.3vh solid #0b4f8a; border-radius:1vh; padding:.6vh 1vh; background:#fff; min-width:0;
+  overflow-wrap:anywhere; }
 .ss-clusters .ss-cluster.ss-rest { border-style:dashed; border-color:#555; }
-.ss-clusters .ss-cluster h2 { margin:0 0 .3rem 0; border:none; }
-.ss-clusters .ss-cluster .ss-empty { font-size:1rem; color:#444; }
+.ss-clusters .ss-cluster h2 { margin:0 0 .6vh 0; border:none; display:flex; justify-content:space-between;
+  align-items:flex-start; gap:1vh; }
+.ss-clusters .ss-cluster h2 .ss-votes { flex:0 0 auto; margin:0; }
+.ss-clusters .ss-cluster .ss-empty { font-size:var(--ss-fs-min); color:#333; margin:0; }
+.ss-clusters .ss-others li { font-size:var(--ss-fs-body); margin:0 0 .6vh 0; list-style:none; }
+.ss-clusters .ss-others ul { margin:0; padding:0; }
 </style>
 """
+#: Clusters side by side on the screen; more than this and the last column lists the rest by name.
+MAX_COLUMNS = 5
 
 
 def group_title(group: ClusterGroup) -> str:
     return group.name if group.cluster is not None else t("wall.unclustered")
 
 
+def _total(group: ClusterGroup, show_totals: bool) -> str:
+    total = group.votes
+    return (f'<span class="ss-votes" aria-label="{esc(t("wall.x_total", count=total))}">{total} ●</span>'
+            if show_totals and total else "")
+
+
 def groups_html(ws: Workshop, groups: list[ClusterGroup], note_votes: dict[int, int], show_totals: bool) -> str:
+    """The clusters as columns (at most MAX_COLUMNS: the rest by name in the last one), each note a card
+    the screen may leave out with "+ N meer"; the cluster's total in its heading, clear of the cards."""
+    shown, rest = (groups, []) if len(groups) <= MAX_COLUMNS else (groups[:MAX_COLUMNS - 1], groups[MAX_COLUMNS - 1:])
     parts = []
-    for group in groups:
-        total = group.votes
-        badge = (f' <span class="ss-votes" aria-label="{esc(t("wall.x_total", count=total))}">{total} ●</span>'
-                 if show_totals and total else "")
+    for group in shown:
         cards = "".join(kinds.note_card(n, anonymous=ws.anonymous, votes=note_votes.get(n["id"]))
                         for n in group.notes)
         if not cards:
             cards = f'<p class="ss-empty">{esc(t("wall.x_empty_cluster"))}</p>'
-        rest = " ss-rest" if group.cluster is None else ""
-        parts.append(f'<section class="ss-cluster{rest}"><h2 class="ss-user">{esc(group_title(group))}{badge}</h2>'
-                     f'{cards}</section>')
-    return '<div class="ss-screen ss-clusters">' + "".join(parts) + "</div>"
+        cls = " ss-rest" if group.cluster is None else ""
+        parts.append(f'<section class="ss-cluster{cls}" data-fit><h2><span class="ss-user">'
+                     f'{esc(group_title(group))}</span>{_total(group, show_totals)}</h2>{cards}</section>')
+    if rest:
+        lines = "".join(f'<li class="ss-fit-item"><span class="ss-user">{esc(group_title(g))}</span> · '
+                        f'{esc(t("wall.x_note_count", count=len(g.notes)))} '
+                        f'{_total(g, show_totals)}</li>' for g in rest)
+        parts.append(f'<section class="ss-cluster ss-others" data-fit><h2>{esc(t("wall.x_others", count=len(rest)))}'
+                     f'</h2><ul>{lines}</ul></section>')
+    columns = len(parts)
+    return (f'<div class="ss-screen ss-clusters" style="grid-template-columns:repeat({columns}, minmax(0, 1fr))">'
+            + "".join(parts) + "</div>")
 
 
 # ----------------------------------------------------------------- screen
@@ -64,12 +86,27 @@ def screen(ws: Workshop, step: Step) -> None:
     if not clusters:
         if note_votes:
             notes.sort(key=lambda n: (-note_votes.get(n["id"], 0), n["id"]))
-        html_block('<div class="ss-screen ss-wall">' + "".join(
+        html_block('<div class="ss-screen ss-wall" data-fit>' + "".join(
             kinds.note_card(n, anonymous=ws.anonymous, votes=note_votes.get(n["id"])) for n in notes) + "</div>")
         return
     any_votes = bool(note_votes or cluster_votes)
+    focus = screen_frame.focus(step)
+    if focus == "results" and any_votes:
+        if step.vote_target == "cluster":
+            dots.screen_ranking(clusters, cluster_votes)
+        else:
+            dots.screen_ranking(notes, note_votes)
+        return
     groups = group_by_cluster(notes, clusters, cluster_votes=cluster_votes, note_votes=note_votes,
                               by_votes=any_votes)
+    chosen = [g for g in groups if g.cluster is not None and str(g.cluster["id"]) == focus]
+    if chosen:  # one cluster in focus: its notes across the whole screen
+        group = chosen[0]
+        html_block(f'<div class="ss-screen"><h2 class="ss-user">{esc(group_title(group))} '
+                   f'{_total(group, any_votes)}</h2></div>')
+        html_block('<div class="ss-screen ss-wall" data-fit>' + "".join(
+            kinds.note_card(n, anonymous=ws.anonymous, votes=note_votes.get(n["id"])) for n in group.notes) + "</div>")
+        return
     html_block(groups_html(ws, groups, note_votes, any_votes))
 
 
@@ -141,6 +178,7 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
     notes = store().contributions(step.id, include_hidden=True, kinds=NOTE_KINDS)
     live = [n for n in notes if notetools.is_live(n)]
     clusters = store().clusters(step.id)
+    screen_frame.focus_control(step, fac, [(str(c["id"]), c["name"]) for c in clusters], results=True)
     names = {c["id"]: c["name"] for c in clusters}
     if step.vote_target == "cluster":
         dots.facilitator_panel(ws, step, fac, clusters)
