@@ -117,13 +117,15 @@ def _fail_on_tracebacks(servers: list[AppServer], since: dict[str, int] | None =
 
 @pytest.fixture
 def app_factory(tmp_path, cookie_secret, browser):
-    """``start(db_url, name=...) -> AppServer``; every server is stopped after the test, and a
+    """``start(db_url, name=..., launcher="serve"|"bare") -> AppServer``; every server is stopped after the test, and a
     Python traceback in any server's log fails the test; ``server.restart()`` kills and starts it
     again on its port. Servers start cold: the first visitor of a fresh process is tested too."""
     servers: list[AppServer] = []
 
-    def start(db_url: str, *, name: str = "app") -> AppServer:
-        server = AppServer(db_url=db_url, log_dir=tmp_path, cookie_secret=cookie_secret, name=name)
+    def start(db_url: str, *, name: str = "app", launcher: str = "serve", public_url: str | None = None,
+              port: int | None = None) -> AppServer:
+        server = AppServer(db_url=db_url, log_dir=tmp_path, cookie_secret=cookie_secret, name=name,
+                           launcher=launcher, public_url=public_url, **({"port": port} if port else {}))
         server.start()
         servers.append(server)
         return server

@@ -50,6 +50,14 @@ def free_port() -> int:
 
 
 # ---------------------------------------------------------------------------------- the app server
+#: How a server process is started: ./run.sh's launcher, or plain ``streamlit run app.py``
+#: (Streamlit's hosting, most Docker images), which must give the same app.
+LAUNCHERS = {
+    "serve": [sys.executable, "serve.py"],
+    "bare": [sys.executable, "-m", "streamlit", "run", "app.py"],
+}
+
+
 @dataclass
 class AppServer:
     """One ``streamlit run app.py`` process on a port, against one database."""
@@ -59,6 +67,8 @@ class AppServer:
     cookie_secret: str
     port: int = field(default_factory=free_port)
     name: str = "app"
+    launcher: str = "serve"
+    public_url: str | None = None  # SAMENSPRAAK_PUBLIC_URL, when a proxy is in front
     proc: subprocess.Popen | None = None
     starts: int = 0
     healthy_after: float = 0.0
@@ -75,7 +85,7 @@ class AppServer:
         env = dict(os.environ)
         env.update(
             SAMENSPRAAK_DATABASE_URL=self.db_url,
-            SAMENSPRAAK_PUBLIC_URL=self.url,
+            SAMENSPRAAK_PUBLIC_URL=self.public_url or self.url,
             # Every process behind one proxy must share the cookie secret (see the README).
             STREAMLIT_SERVER_COOKIE_SECRET=self.cookie_secret,
             STREAMLIT_SERVER_HEADLESS="true",
@@ -92,8 +102,7 @@ class AppServer:
         log.write(f"\n===== start #{self.starts + 1} on port {self.port} =====\n")
         log.flush()
         self.proc = subprocess.Popen(
-            # serve.py: the same launcher as ./run.sh (streamlit run app.py plus its start-up fixes)
-            [sys.executable, "serve.py", "--server.port", str(self.port), "--server.address", "127.0.0.1"],
+            [*LAUNCHERS[self.launcher], "--server.port", str(self.port), "--server.address", "127.0.0.1"],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
