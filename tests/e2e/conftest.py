@@ -18,7 +18,7 @@ import pytest
 import conftest as root_conftest  # tests/conftest.py: pg_url, pg_admin, fresh_pg_database
 from playwright.sync_api import expect, sync_playwright
 
-from e2e.drive import ACT_MS, ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, AppServer
+from e2e.drive import ACT_MS, ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, AppServer, Nginx
 
 _TIMINGS: dict[str, dict[str, object]] = {}
 
@@ -134,6 +134,23 @@ def app_factory(tmp_path, cookie_secret, browser):
     for server in servers:
         server.stop()
     _fail_on_tracebacks(servers)
+
+
+@pytest.fixture
+def nginx_factory(tmp_path):
+    """``start(backend_ports) -> Nginx``: Debian's nginx with deploy/'s site config in front of
+    those app ports, on 127.0.0.1; stopped after the test (its logs stay in tmp_path)."""
+    proxies: list[Nginx] = []
+
+    def start(backend_ports: list[int]) -> Nginx:
+        proxy = Nginx(tmp_path / f"nginx-{len(proxies)}", list(backend_ports))
+        proxies.append(proxy)
+        proxy.start()
+        return proxy
+
+    yield start
+    for proxy in proxies:
+        proxy.stop()
 
 
 @pytest.fixture(scope="package")
