@@ -34,7 +34,8 @@ from ui.streamlit_internals import is_loopback  # noqa: E402
 
 LAUNCHERS = {
     "serve": [sys.executable, "serve.py"],  # ./run.sh
-    "bare": [sys.executable, "-m", "streamlit", "run", "app.py"],  # what `streamlit run app.py` runs
+    # `streamlit run app.py`, with the virtualenv's own `streamlit` command
+    "bare": [str(Path(sys.executable).with_name("streamlit")), "run", "app.py"],
 }
 
 

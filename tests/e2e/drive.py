@@ -54,7 +54,8 @@ def free_port() -> int:
 #: (Streamlit's hosting, most Docker images), which must give the same app.
 LAUNCHERS = {
     "serve": [sys.executable, "serve.py"],
-    "bare": [sys.executable, "-m", "streamlit", "run", "app.py"],
+    # `streamlit run app.py`, with the virtualenv's own `streamlit` command
+    "bare": [str(Path(sys.executable).with_name("streamlit")), "run", "app.py"],
 }
 
 
