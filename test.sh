@@ -55,6 +55,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
     fi
     if [ -n "$own_policy" ]; then as_root rm -f "$POLICY"; fi
     if [ "$install_status" -ne 0 ]; then exit "$install_status"; fi
+    if [[ " ${missing[*]} " == *" nginx "* ]]; then  # and not at the next boot either
+        if command -v systemctl >/dev/null 2>&1; then as_root systemctl disable nginx.service >/dev/null 2>&1 || true; fi
+        if command -v update-rc.d >/dev/null 2>&1; then as_root update-rc.d nginx disable >/dev/null 2>&1 || true; fi
+    fi
 fi
 
 # --- Python virtualenv ------------------------------------------------------------------------
