@@ -1,15 +1,22 @@
-"""Samenspraak: the page list. No logic lives here."""
+"""Samenspraak: the page list. No logic lives here.
+
+The first run in a process installs the server fixes (ui/streamlit_internals.py), so a
+bare ``streamlit run app.py`` serves the same app as ./run.sh.
+"""
 
 import streamlit as st
 
 from messages import t
+from ui.streamlit_internals import install_in_server
+
+install_in_server()
 
 st.set_page_config(page_title=t("app.name"), page_icon="💬", layout="wide", initial_sidebar_state="collapsed")
 
 pages = [
-    st.Page("pages/join.py", title=t("page.join"), url_path="meedoen", default=True),
-    st.Page("pages/new.py", title=t("page.new"), url_path="nieuw"),
-    st.Page("pages/facilitator.py", title=t("page.facilitator"), url_path="begeleider"),
-    st.Page("pages/screen.py", title=t("page.screen"), url_path="scherm"),
+    st.Page("views/join.py", title=t("page.join"), url_path="meedoen", default=True),
+    st.Page("views/new.py", title=t("page.new"), url_path="nieuw"),
+    st.Page("views/facilitator.py", title=t("page.facilitator"), url_path="begeleider"),
+    st.Page("views/screen.py", title=t("page.screen"), url_path="scherm"),
 ]
 st.navigation(pages, position="hidden").run()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start Samenspraak: ./run.sh [streamlit options], then open http://localhost:8501
-# (serve.py is `streamlit run app.py` with two start-up fixes; see its docstring)
+# (serve.py is `streamlit run app.py` with the server fixes of ui/streamlit_internals.py in place from the start)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 PYTHON="${PYTHON:-python3}"

@@ -6,7 +6,8 @@
 #
 # On a fresh Debian/Ubuntu machine (Python 3.11+) it installs what it needs: the Debian packages
 # below, a virtualenv in .venv with requirements-dev.txt, and it starts a private PostgreSQL
-# cluster in a temporary folder that is removed again when the run ends.
+# cluster in a temporary folder that is removed again when the run ends. nginx is installed
+# but not started as a service: the browser suite starts its own from deploy/ (127.0.0.1).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +20,7 @@ as_root() {
 }
 
 # --- Debian packages --------------------------------------------------------------------------
-DEB_PACKAGES=(postgresql chromium poppler-utils fonts-dejavu-core)
+DEB_PACKAGES=(postgresql chromium poppler-utils fonts-dejavu-core nginx)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
@@ -36,10 +37,27 @@ fi
 if [ "${#missing[@]}" -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    # Installing a server package must not start it as a system service (nginx would take port
+    # 80 on every interface): the tests start their own, on 127.0.0.1. A policy-rc.d that says
+    # "not now" is Debian's way; one that is already there is left as it is.
+    POLICY=/usr/sbin/policy-rc.d
+    own_policy=""
+    if [ ! -e "$POLICY" ]; then
+        printf '#!/bin/sh\n# written by samenspraak test.sh during apt-get install\nexit 101\n' | as_root tee "$POLICY" >/dev/null
+        as_root chmod 755 "$POLICY"
+        own_policy=1
+    fi
+    install_status=0
     if ! as_root apt-get install -y --no-install-recommends "${missing[@]}"; then
         log "install failed; running apt-get update and trying again"
-        as_root apt-get update
-        as_root apt-get install -y --no-install-recommends "${missing[@]}"
+        as_root apt-get update || true
+        as_root apt-get install -y --no-install-recommends "${missing[@]}" || install_status=$?
+    fi
+    if [ -n "$own_policy" ]; then as_root rm -f "$POLICY"; fi
+    if [ "$install_status" -ne 0 ]; then exit "$install_status"; fi
+    if [[ " ${missing[*]} " == *" nginx "* ]]; then  # and not at the next boot either
+        if command -v systemctl >/dev/null 2>&1; then as_root systemctl disable nginx.service >/dev/null 2>&1 || true; fi
+        if command -v update-rc.d >/dev/null 2>&1; then as_root update-rc.d nginx disable >/dev/null 2>&1 || true; fi
     fi
 fi
 

@@ -3,6 +3,8 @@
 NL: dict[str, str] = {
     # app
     "app.name": "Samenspraak",
+    # refused by the server itself (ui/streamlit_internals.py), not a page
+    "server.metrics_forbidden": "De meetgegevens van de server zijn alleen op de server zelf te bekijken.",
     "app.tagline": "Samen in gesprek over de samenwerking in de regio",
     "page.join": "Meedoen",
     "page.new": "Nieuwe workshop",

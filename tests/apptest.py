@@ -10,16 +10,18 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 PAGES = {
-    "join": "pages/join.py",
-    "new": "pages/new.py",
-    "facilitator": "pages/facilitator.py",
-    "screen": "pages/screen.py",
+    "join": "views/join.py",
+    "new": "views/new.py",
+    "facilitator": "views/facilitator.py",
+    "screen": "views/screen.py",
 }
 
 
 def open_page(page: str, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     if page != "join":
+        # st.navigation registers the pages during a run; AppTest finds them by file only after one
+        at.run()
         at.switch_page(PAGES[page])
     for key, value in params.items():
         at.query_params[key] = value

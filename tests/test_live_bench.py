@@ -1,4 +1,4 @@
-"""The live benchmark's protocol client against a real server, and serve.py's TCP_NODELAY.
+"""The live benchmark's protocol client against a real server, and the TCP_NODELAY fix.
 
 One participant joins through the real join form over Streamlit's websocket
 protocol (bench/stclient.py), sends a note through the real brainstorm form,
@@ -23,10 +23,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-import serve  # noqa: E402
 from stclient import FINISHED_FULL, StreamlitClient, form_submit_button, selectbox_state, text_state  # noqa: E402
 
 from messages import ORG_TYPES, t  # noqa: E402
+from ui.streamlit_internals import _set_nodelay  # noqa: E402
 from workshop import get_store  # noqa: E402
 
 
@@ -34,7 +34,7 @@ def test_serve_sets_nodelay_on_sockets_with_proto_zero():
     # Streamlit binds with socket.socket(family): proto 0, which asyncio's own check skips.
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         assert sock.proto == 0
-        serve._set_nodelay(sock)
+        _set_nodelay(sock)
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
 
 

@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 import segno
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from messages import t
+from ui.streamlit_internals import script_run_ctx
 from workshop import UserError, get_store
 
 # Characters that Markdown, LaTeX or Streamlit directives could interpret.
@@ -79,7 +79,7 @@ def env_seconds(name: str, default: float, low: float, high: float = float("inf"
 
 def fragment_rerun() -> bool:
     """True while only a fragment reruns (a tap inside it), not the whole page."""
-    ctx = get_script_run_ctx()
+    ctx = script_run_ctx()
     return bool(ctx and ctx.fragment_ids_this_run)
 
 

@@ -21,9 +21,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from streamlit.runtime import Runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx
-
+from ui import streamlit_internals as internals
 from ui.common import env_seconds
 from workshop import get_store
 
@@ -47,13 +45,7 @@ _watcher: threading.Thread | None = None
 
 def _session_id() -> str | None:
     """This run's session, if a Streamlit server holds it (not under AppTest or in a script)."""
-    ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is None or not Runtime.exists():
-        return None
-    # `is True`: AppTest installs a MagicMock as the runtime, whose answers are mocks.
-    if Runtime.instance().is_active_session(ctx.session_id) is not True:
-        return None
-    return ctx.session_id
+    return internals.served_session_id()
 
 
 def follow(workshop_id: int, drawn: int) -> None:
@@ -105,9 +97,8 @@ def _watch() -> None:
 
 def round_once() -> int:
     """One round of the watcher; returns how many reruns it asked for."""
-    runtime = Runtime.instance()
     with _lock:
-        for sid in [sid for sid in _followers if not runtime.is_active_session(sid)]:
+        for sid in [sid for sid in _followers if not internals.is_active_session(sid)]:
             del _followers[sid]  # the phone went away (a reconnect draws the page and follows again)
         followers = {sid: Follower(f.workshop_id, f.drawn, f.pushed) for sid, f in _followers.items()}
     if not followers:
@@ -115,23 +106,23 @@ def round_once() -> int:
     versions = get_store().versions({f.workshop_id for f in followers.values()})
     asked = 0
     for sid, version in due(followers, versions):
-        session = runtime.get_app_session(sid)
+        session = internals.app_session(sid)
         if session is None:  # the phone went away
             with _lock:
                 _followers.pop(sid, None)
             continue
-        session._event_loop.call_soon_threadsafe(_rerun, session, sid, version)
+        internals.call_on_session_loop(session, _rerun, session, sid, version)
         asked += 1
     return asked
 
 
 def _rerun(session, sid: str, version: int) -> None:
     """On the session's event loop: rerun the page, unless it is busy or was redrawn."""
-    if session._scriptrunner is not None:
+    if internals.session_is_running(session):
         return  # a run is in progress; the next round tries again
     with _lock:
         f = _followers.get(sid)
         if f is None or f.drawn == version:
             return
         f.pushed = version
-    session.request_rerun(session._client_state)
+    internals.rerun_session(session)

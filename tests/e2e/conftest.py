@@ -18,7 +18,7 @@ import pytest
 import conftest as root_conftest  # tests/conftest.py: pg_url, pg_admin, fresh_pg_database
 from playwright.sync_api import expect, sync_playwright
 
-from e2e.drive import ACT_MS, ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, AppServer
+from e2e.drive import ACT_MS, ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, AppServer, Nginx
 
 _TIMINGS: dict[str, dict[str, object]] = {}
 
@@ -117,13 +117,15 @@ def _fail_on_tracebacks(servers: list[AppServer], since: dict[str, int] | None =
 
 @pytest.fixture
 def app_factory(tmp_path, cookie_secret, browser):
-    """``start(db_url, name=...) -> AppServer``; every server is stopped after the test, and a
+    """``start(db_url, name=..., launcher="serve"|"bare") -> AppServer``; every server is stopped after the test, and a
     Python traceback in any server's log fails the test; ``server.restart()`` kills and starts it
     again on its port. Servers start cold: the first visitor of a fresh process is tested too."""
     servers: list[AppServer] = []
 
-    def start(db_url: str, *, name: str = "app") -> AppServer:
-        server = AppServer(db_url=db_url, log_dir=tmp_path, cookie_secret=cookie_secret, name=name)
+    def start(db_url: str, *, name: str = "app", launcher: str = "serve", public_url: str | None = None,
+              port: int | None = None) -> AppServer:
+        server = AppServer(db_url=db_url, log_dir=tmp_path, cookie_secret=cookie_secret, name=name,
+                           launcher=launcher, public_url=public_url, **({"port": port} if port else {}))
         server.start()
         servers.append(server)
         return server
@@ -132,6 +134,23 @@ def app_factory(tmp_path, cookie_secret, browser):
     for server in servers:
         server.stop()
     _fail_on_tracebacks(servers)
+
+
+@pytest.fixture
+def nginx_factory(tmp_path):
+    """``start(backend_ports) -> Nginx``: Debian's nginx with deploy/'s site config in front of
+    those app ports, on 127.0.0.1; stopped after the test (its logs stay in tmp_path)."""
+    proxies: list[Nginx] = []
+
+    def start(backend_ports: list[int]) -> Nginx:
+        proxy = Nginx(tmp_path / f"nginx-{len(proxies)}", list(backend_ports))
+        proxies.append(proxy)
+        proxy.start()
+        return proxy
+
+    yield start
+    for proxy in proxies:
+        proxy.stop()
 
 
 @pytest.fixture(scope="package")

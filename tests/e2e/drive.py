@@ -50,6 +50,15 @@ def free_port() -> int:
 
 
 # ---------------------------------------------------------------------------------- the app server
+#: How a server process is started: ./run.sh's launcher, or plain ``streamlit run app.py``
+#: (Streamlit's hosting, most Docker images), which must give the same app.
+LAUNCHERS = {
+    "serve": [sys.executable, "serve.py"],
+    # `streamlit run app.py`, with the virtualenv's own `streamlit` command
+    "bare": [str(Path(sys.executable).with_name("streamlit")), "run", "app.py"],
+}
+
+
 @dataclass
 class AppServer:
     """One ``streamlit run app.py`` process on a port, against one database."""
@@ -59,6 +68,8 @@ class AppServer:
     cookie_secret: str
     port: int = field(default_factory=free_port)
     name: str = "app"
+    launcher: str = "serve"
+    public_url: str | None = None  # SAMENSPRAAK_PUBLIC_URL, when a proxy is in front
     proc: subprocess.Popen | None = None
     starts: int = 0
     healthy_after: float = 0.0
@@ -75,7 +86,7 @@ class AppServer:
         env = dict(os.environ)
         env.update(
             SAMENSPRAAK_DATABASE_URL=self.db_url,
-            SAMENSPRAAK_PUBLIC_URL=self.url,
+            SAMENSPRAAK_PUBLIC_URL=self.public_url or self.url,
             # Every process behind one proxy must share the cookie secret (see the README).
             STREAMLIT_SERVER_COOKIE_SECRET=self.cookie_secret,
             STREAMLIT_SERVER_HEADLESS="true",
@@ -92,8 +103,7 @@ class AppServer:
         log.write(f"\n===== start #{self.starts + 1} on port {self.port} =====\n")
         log.flush()
         self.proc = subprocess.Popen(
-            # serve.py: the same launcher as ./run.sh (streamlit run app.py plus its start-up fixes)
-            [sys.executable, "serve.py", "--server.port", str(self.port), "--server.address", "127.0.0.1"],
+            [*LAUNCHERS[self.launcher], "--server.port", str(self.port), "--server.address", "127.0.0.1"],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -155,6 +165,134 @@ class AppServer:
         text = self.log_text()[since:]
         return [m.group(0)[:3000] for m in re.finditer(r"Traceback \(most recent call last\):.*?(?=\n\S|\Z)",
                                                        text, re.S)]
+
+
+# ------------------------------------------------------------------------------ the reverse proxy
+NGINX = "/usr/sbin/nginx"
+
+
+@dataclass
+class Nginx:
+    """Debian's nginx with deploy/nginx-samenspraak.conf in front of app processes, on 127.0.0.1.
+
+    The site file is rendered by deploy/nginx.py exactly as in production; only the few lines
+    around it (pid, logs, temp folders) are this test's, so no system nginx is needed or touched.
+    """
+
+    folder: Path
+    backend_ports: list[int]
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def access_log(self) -> Path:
+        return self.folder / "access.log"
+
+    def write_config(self) -> Path:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("deploy_nginx", ROOT / "deploy" / "nginx.py")
+        deploy_nginx = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(deploy_nginx)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "samenspraak.conf").write_text(
+            deploy_nginx.render(self.backend_ports, listen=f"127.0.0.1:{self.port}", server_name="localhost",
+                                access_log=str(self.access_log)), encoding="utf-8")
+        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.folder / sub).mkdir(exist_ok=True)
+        user = "user root;\n" if os.geteuid() == 0 else ""  # workers write this test's temp folders
+        conf = self.folder / "nginx.conf"
+        conf.write_text(
+            f"{user}worker_processes 1;\npid {self.folder}/nginx.pid;\nerror_log {self.folder}/error.log info;\n"
+            "events { worker_connections 1024; }\n"
+            "http {\n"
+            f"  client_body_temp_path {self.folder}/body;\n  proxy_temp_path {self.folder}/proxy;\n"
+            f"  fastcgi_temp_path {self.folder}/fastcgi;\n  uwsgi_temp_path {self.folder}/uwsgi;\n"
+            f"  scgi_temp_path {self.folder}/scgi;\n"
+            f"  include {self.folder}/samenspraak.conf;\n"
+            "}\n", encoding="utf-8")
+        return conf
+
+    def start(self, timeout: float = 20.0) -> None:
+        if not os.access(NGINX, os.X_OK):
+            raise RuntimeError(f"{NGINX} is missing: install Debian's nginx package (./test.sh does it)")
+        conf = self.write_config()
+        check = subprocess.run([NGINX, "-t", "-p", str(self.folder), "-e", "stderr", "-c", str(conf)],
+                               capture_output=True, text=True, timeout=30)
+        if check.returncode != 0:
+            raise RuntimeError(f"nginx -t refused the rendered config:\n{check.stderr}")
+        self.proc = subprocess.Popen(
+            [NGINX, "-p", str(self.folder), "-e", "stderr", "-c", str(conf), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=open(self.folder / "stderr.log", "w"), stdin=subprocess.DEVNULL,
+            start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"nginx exited with {self.proc.returncode}: "
+                                   f"{(self.folder / 'stderr.log').read_text(errors='replace')}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"nginx not listening on {self.port} after {timeout} s")
+                time.sleep(0.1)  # poll interval of the port check
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGQUIT)  # graceful: workers finish, then exit
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+
+    def get(self, path: str, cookies: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+        """A plain HTTP request through the proxy: (status, headers, body)."""
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())} if cookies else {}
+        req = urllib.request.Request(self.url + path, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, dict(resp.headers), resp.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as err:
+            return err.code, dict(err.headers), err.read().decode("utf-8", "replace")
+
+    def log_lines(self) -> list[str]:
+        try:
+            return self.access_log.read_text(encoding="utf-8", errors="replace").splitlines()
+        except FileNotFoundError:
+            return []
+
+    def upstream_of(self, node: str) -> int:
+        """The app port that serves a browser with cookie ``samenspraak_node=node``, from the
+        proxy's own access log (the ``upstream=`` field of deploy/'s log format)."""
+        marker = f"/_stcore/health?probe={node}"
+        status, _, _ = self.get(marker, {"samenspraak_node": node})
+        assert status == 200, f"health through the proxy answered {status}"
+        deadline = time.monotonic() + 5  # nginx writes the line just after it answered
+        while True:
+            for line in reversed(self.log_lines()):
+                if marker in line and f"node={node} " in line:
+                    found = re.search(r"upstream=127\.0\.0\.1:(\d+)", line)
+                    assert found, line
+                    return int(found.group(1))
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no access log line for node {node!r}: {self.log_lines()[-5:]}")
+            time.sleep(0.02)  # poll interval of the log check
+
+    def nodes_for_each_backend(self) -> dict[int, str]:
+        """A cookie value that lands on each backend (the hash is nginx's; found by asking it)."""
+        found: dict[int, str] = {}
+        for i in range(200):
+            node = f"test-node-{i}"
+            found.setdefault(self.upstream_of(node), node)
+            if len(found) == len(self.backend_ports):
+                return found
+        raise AssertionError(f"200 node ids all went to {sorted(found)}")
 
 
 # ------------------------------------------------------------------------------ pages and watchers

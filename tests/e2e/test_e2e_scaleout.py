@@ -1,17 +1,22 @@
-"""Scenario 2: two app processes on two ports share one PostgreSQL database.
+"""Scenario 2: the production recipe. nginx with deploy/'s config in front of two app processes
+that share one PostgreSQL database.
 
-This is the deployment of the README: a reverse proxy with sticky sessions spreads the room
-over several Streamlit processes, which share nothing but the database (and the cookie
-secret). Participants on process A, the screen and the facilitator on process B.
+Every browser goes through the proxy, which keeps each one on its own process (a cookie,
+hashed). Participants land on process A, the screen and the facilitator on process B, so what
+a phone sends must travel A -> database -> B, and what the facilitator does B -> database -> A.
+The processes share nothing but the database and the cookie secret.
 """
 
 from __future__ import annotations
+
+import re
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
 import canvas_models
-from e2e.drive import no_app_errors, now_ms, textbox
+from e2e.drive import free_port, no_app_errors, now_ms, textbox
 from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_note
 from messages import t
 from ui.kinds import field_label
@@ -20,20 +25,51 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgresql]
 
 SCREEN_MS = 2000
 PHONE_MS = 5000
+NODE_COOKIE = "samenspraak_node"
 
 
-def test_participant_on_a_screen_on_b(app_factory, pg_database, new_context, timings):
-    a = app_factory(pg_database, name="a")
-    b = app_factory(pg_database, name="b")
-    assert a.port != b.port
-    on_a = create_in_db(pg_database, a.url, werkvormen=("brainstorm", "praatplaat"))
-    on_b = on_a.on(b.url)
+def _active_sessions(port: int) -> int:
+    """Open sessions of one process, asked on its own port from this machine (allowed)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/metrics", timeout=10) as resp:
+        text = resp.read().decode()
+    return int(re.search(r"^active_sessions (\d+)", text, re.M).group(1))
 
-    screen = open_screen(new_context, on_b)
-    fac = open_facilitator(new_context, on_b)
-    ada = join(new_context, "ada-on-a", on_a, person="Ada", org="po", phone=True)
-    ben = join(new_context, "ben-on-a", on_a, person="Ben", org="gemeente")
+
+def test_participant_on_a_screen_on_b_through_nginx(app_factory, nginx_factory, pg_database, new_context, timings):
+    port_a, port_b = free_port(), free_port()
+    proxy = nginx_factory([port_a, port_b])
+    a = app_factory(pg_database, name="a", port=port_a, public_url=proxy.url)
+    b = app_factory(pg_database, name="b", port=port_b, public_url=proxy.url)
+    nodes = proxy.nodes_for_each_backend()
+    assert set(nodes) == {a.port, b.port}
+
+    # what the recipe promises before anyone joins
+    status, headers, _ = proxy.get("/")
+    assert status == 200 and f"{NODE_COOKIE}=" in headers.get("Set-Cookie", ""), headers
+    for path in ("/_stcore/metrics", "/_stcore/metrics/", "//_stcore/metrics?families=active_sessions",
+                 "/_stcore/%6Detrics"):
+        assert proxy.get(path)[0] == 403, path
+    asked = [line for line in proxy.log_lines() if "etrics" in line]
+    assert len(asked) == 4 and all("upstream=- " in line for line in asked), asked  # nginx said no itself
+
+    def on(port: int):
+        """new_context for a browser that the proxy sends to the process on ``port``."""
+        def make(**options):
+            context = new_context(**options)
+            context.add_cookies([{"name": NODE_COOKIE, "value": nodes[port], "url": proxy.url}])
+            return context
+        return make
+
+    links = create_in_db(pg_database, proxy.url, werkvormen=("brainstorm", "praatplaat"))
+    screen = open_screen(on(b.port), links)
+    # the join link (and its QR code) names the proxy's address, not a process's own port
+    assert links.join in screen.dom_text()
+    fac = open_facilitator(on(b.port), links)
+    ada = join(on(a.port), "ada-on-a", links, person="Ada", org="po", phone=True)
+    ben = join(on(a.port), "ben-on-a", links, person="Ben", org="gemeente")
     expect(screen.page.locator(".ss-count")).to_have_text(t("screen.participants", count=2))
+    # the websockets went through nginx to the processes the cookies chose
+    assert (_active_sessions(a.port), _active_sessions(b.port)) == (2, 2)
 
     # every note sent through A is on B's screen within 2 s
     latencies = []

@@ -1,7 +1,8 @@
 """The first visitor of a freshly started app process, on a page other than `/`.
 
-That is the facilitator opening /nieuw right after a deploy, or the projected screen that
-reconnects first after a crash. Neither may get a dialog over the page.
+That is the facilitator opening /nieuw right after a deploy, or the projected screen or the
+facilitator page that reconnects first after a crash. None may get a dialog over the page,
+whether the process was started by ./run.sh (serve.py) or as a bare `streamlit run app.py`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.drive import LAPTOP, SCREEN, app_root, fill, no_app_errors, open_tab
-from e2e.flows import create_in_db
+from e2e.flows import create_in_db, open_facilitator
 from messages import t
 
 pytestmark = [pytest.mark.browser]
@@ -22,8 +23,9 @@ def _no_dialog(tab) -> None:
     assert dialogs.count() == 0, f"{tab.name}: a dialog covers the page: {dialogs.all_inner_texts()}"
 
 
-def test_first_visit_after_start(app_factory, sqlite_url, new_context):
-    app = app_factory(sqlite_url)
+@pytest.mark.parametrize("launcher", ["serve", "bare"])
+def test_first_visit_after_start(app_factory, sqlite_url, new_context, launcher):
+    app = app_factory(sqlite_url, launcher=launcher)
     fac = open_tab(new_context, "facilitator", f"{app.url}/nieuw", **LAPTOP)
     expect(fac.page.get_by_role("heading", name=t("new.title"))).to_be_visible()
     _no_dialog(fac)
@@ -36,3 +38,8 @@ def test_first_visit_after_start(app_factory, sqlite_url, new_context):
     expect(screen.page.locator(".ss-screen h1, .ss-lobby").first).to_be_visible()
     _no_dialog(screen)
     no_app_errors(screen)
+
+    app.restart()  # now the facilitator is the first
+    fac = open_facilitator(new_context, links)
+    _no_dialog(fac)
+    no_app_errors(fac)
