@@ -10,10 +10,10 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 PAGES = {
-    "join": "views/join.py",
-    "new": "views/new.py",
-    "facilitator": "views/facilitator.py",
-    "screen": "views/screen.py",
+    "join": "pages/meedoen.py",
+    "new": "pages/nieuw.py",
+    "facilitator": "pages/begeleider.py",
+    "screen": "pages/scherm.py",
 }
 
 

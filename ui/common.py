@@ -247,9 +247,15 @@ _DUTCH_JS = r"""
 
 
 def page_setup() -> None:
-    """Every page's first element: the shared styles, and Dutch for Streamlit's own texts."""
+    """Every page's start: the page settings and the server fixes (also when Streamlit serves the page
+    file straight from pages/, before app.py ran in a fresh process), the shared styles, and Dutch for
+    Streamlit's own texts."""
     import json
 
+    from ui.streamlit_internals import install_in_server
+
+    install_in_server()
+    st.set_page_config(page_title=t("app.name"), page_icon="💬", layout="wide", initial_sidebar_state="collapsed")
     rules = [[pattern, t(key)] for pattern, key in STREAMLIT_TEXTS]
     html_block(BASE_CSS)
     st.html(_DUTCH_JS % json.dumps(rules, ensure_ascii=False), unsafe_allow_javascript=True)

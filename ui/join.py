@@ -87,7 +87,7 @@ def code_form() -> None:
                       placeholder="K7MQ4X")
         st.form_submit_button(t("join.submit"), type="primary", on_click=_check_code, width="stretch")
     show_flash("code")
-    st.page_link("views/new.py", label=t("join.facilitator_link"))
+    st.page_link("pages/nieuw.py", label=t("join.facilitator_link"))
 
 
 def _join(ws: Workshop) -> None:
