@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apptest import open_page
+from apptest import open_page, page_text
 from messages import t
 from test_pages import app_store, make_room  # noqa: F401 - fixtures
 from workshop.throttle import Throttle
@@ -54,3 +54,27 @@ def test_guessing_through_the_link_is_slowed_too(app_store):
     at.run()
     assert "Wacht" in at.error[0].value
     assert t("join.name") not in [w.label for w in at.text_input]
+
+
+def test_a_joined_participant_is_never_slowed_down_by_guesses(app_store):
+    """Wrong codes (here from this very session, the same key a shared address would block) do
+    not throw a participant who holds a valid token back to the code form; guessing stays slowed."""
+    ws, _ = make_room(app_store)
+    who = app_store.join(ws.code, name="Anna", org_type="mbo")
+    at = open_page("join")
+    for _ in range(7):
+        at.text_input(key="join-code").input("QQQQQQ")
+        at.button[0].click().run()
+    assert "Wacht" in at.error[0].value
+    at.query_params["room"] = ws.code
+    at.query_params["p"] = who.token
+    at.run()
+    assert not at.exception
+    assert at.query_params["room"] in (ws.code, [ws.code]) and "p" in at.query_params
+    assert t("join.code") not in [w.label for w in at.text_input]
+    assert t("join.welcome", name="Anna") in page_text(at)
+    # a wrong token is no way around the limit: the code in the link still counts as a guess
+    at.query_params["p"] = "x" * 24
+    at.run()
+    assert "room" not in at.query_params
+    assert "Wacht" in at.error[0].value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 import streamlit as st
@@ -26,6 +27,15 @@ def identify() -> tuple[Workshop | None, Participant | None]:
     code = st.query_params.get("room")
     if not code:
         return None, None
+    token = st.query_params.get("p")
+    if token:
+        # A participant's own link (a 144-bit token) is no guess: other people's wrong codes
+        # from the same address must never send a joined phone back to the code form.
+        who = store().participant(code, token)
+        if who is not None:
+            ws = store().workshop_by_code(code)
+            if ws is not None:
+                return ws, who
     if _slowed_down():  # a code in the link is a guess like any other
         del st.query_params["room"]
         return None, None
@@ -35,14 +45,10 @@ def identify() -> tuple[Workshop | None, Participant | None]:
         flash("code", t("error.unknown_room"))
         del st.query_params["room"]
         return None, None
-    token = st.query_params.get("p")
-    if not token:
-        return ws, None
-    who = store().participant(ws.code, token)
-    if who is None:
+    if token:  # a token that does not belong to this workshop (looked up above)
         flash("join", t("join.unknown_token"))
         del st.query_params["p"]
-    return ws, who
+    return ws, None
 
 
 def _throttle_keys() -> tuple[str, str]:
@@ -90,15 +96,23 @@ def code_form() -> None:
     st.page_link("pages/new.py", label=t("join.facilitator_link"))
 
 
+def _join_key(ws: Workshop, name: str, org_type: str) -> str:
+    """Idempotency key of a join, derived from this browser session and what was sent: a
+    double tap or a resent form joins once (the same participant comes back), while
+    someone else joining from the same device with another name gets a place of their own."""
+    base = st.session_state.setdefault("join-idem", secrets.token_hex(16))
+    raw = "\x1f".join([base, ws.code, " ".join(name.split()), org_type])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:48]
+
+
 def _join(ws: Workshop) -> None:
     state = st.session_state
-    key = state.setdefault("join-idem", secrets.token_hex(16))
+    name, org_type = str(state.get("join-name") or ""), str(state.get("join-org") or "")
+    key = _join_key(ws, name, org_type)
     result: list[Participant] = []
-    ok = guarded("join", lambda: result.append(store().join(
-        ws.code, name=state.get("join-name", ""), org_type=state.get("join-org") or "", idem_key=key)))
+    ok = guarded("join", lambda: result.append(store().join(ws.code, name=name, org_type=org_type, idem_key=key)))
     if ok:
         st.query_params["p"] = result[0].token
-        state.pop("join-idem", None)
 
 
 def join_form(ws: Workshop) -> None:
