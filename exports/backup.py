@@ -167,6 +167,8 @@ def _parse(raw: bytes | str | dict, max_bytes: int) -> dict:
         return raw
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogatepass")
+    if isinstance(raw, (bytes, bytearray)) and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a byte order mark, as Windows Notepad writes it
     if not isinstance(raw, (bytes, bytearray)):
         raise refuse("import.reason.not_json")
     if len(raw) > max_bytes:
@@ -214,6 +216,10 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
     if data.get("format") != FORMAT:
         raise refuse("import.reason.not_backup")
     version = data.get("format_version")
+    if version is None:
+        raise refuse("import.reason.version_missing")
+    if type(version) is not int:  # noqa: E721 - True == 1 in Python, and 1.0 == 1
+        raise refuse("import.reason.version_type", found=json.dumps(version, ensure_ascii=False)[:20])
     if version != FORMAT_VERSION:
         raise refuse("import.reason.version", found=str(version)[:20], expected=FORMAT_VERSION)
     try:

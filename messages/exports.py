@@ -126,6 +126,8 @@ NL: dict[str, str] = {
     "import.reason.too_big": "het bestand is {size} MB; we lezen hoogstens {limit} MB.",
     "import.reason.not_backup": "dit is geen back-up van een Samenspraak-workshop.",
     "import.reason.version": "het bestand heeft formaatversie {found}; deze versie van Samenspraak leest versie {expected}.",
+    "import.reason.version_missing": "het bestand vermeldt geen formaatversie.",
+    "import.reason.version_type": "de formaatversie moet een geheel getal zijn, zoals 1; het bestand heeft {found}.",
     "import.reason.field": "het veld '{where}' ontbreekt of heeft een ongeldige waarde.",
     "import.reason.reference": "'{where}' verwijst naar iets dat niet in de back-up staat.",
     "import.reason.duplicate": "de back-up bevat twee keer {what} {id}.",

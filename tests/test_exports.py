@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from exports import backup, demo, pdf, tables
 from exports.snapshot import FORMAT_VERSION, snapshot
 from helpers import assert_dutch, count_rows
+from messages import t
 from workshop import db as D
 from workshop.errors import UserError
 
@@ -199,7 +200,7 @@ def test_json_backup_round_trip_loses_nothing(store, tmp_path):
 @pytest.mark.parametrize("case", [
     "malformed", "not_utf8", "empty", "list", "wrong_format", "wrong_version", "missing_version", "too_big",
     "bad_score", "unknown_werkvorm", "dangling_vote", "dangling_cluster", "duplicate_id", "bad_org",
-    "too_long_text", "bad_date",
+    "too_long_text", "bad_date", "version_true", "version_float", "version_string",
 ])
 def test_bad_imports_are_refused_and_write_nothing(store, case):
     ws, _ = demo.generate(store, 4, seed=2, fast=True)
@@ -221,6 +222,12 @@ def test_bad_imports_are_refused_and_write_nothing(store, case):
             data["format_version"] = FORMAT_VERSION + 1
         elif case == "missing_version":
             del data["format_version"]
+        elif case == "version_true":  # True == 1 in Python: must not pass as version 1
+            data["format_version"] = True
+        elif case == "version_float":
+            data["format_version"] = 1.0
+        elif case == "version_string":
+            data["format_version"] = "1"
         elif case == "too_big":
             kwargs["max_bytes"] = 2_000
         elif case == "bad_score":
@@ -247,6 +254,17 @@ def test_bad_imports_are_refused_and_write_nothing(store, case):
     assert_dutch(info.value)
     assert str(info.value).startswith("Deze back-up kunnen we niet inlezen: ")
     assert total_rows(store) == before
+    if case.startswith("version_"):
+        assert str(info.value).endswith(t("import.reason.version_type", found=json.dumps(data["format_version"])))
+
+
+def test_backup_with_a_byte_order_mark_is_read(store):
+    """Windows Notepad saves UTF-8 with a BOM; that is still a good backup (bytes and text)."""
+    ws, _ = demo.generate(store, 3, seed=2, fast=True)
+    raw = backup.to_json(snapshot(store, ws.id))
+    copy, _ = backup.restore(store, b"\xef\xbb\xbf" + raw)
+    assert copy.title == ws.title
+    assert backup.read_snapshot("\ufeff" + raw.decode("utf-8"))["workshop"]["title"] == ws.title
 
 
 def test_import_size_limit_is_a_setting(store, monkeypatch):
