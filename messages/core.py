@@ -18,6 +18,7 @@ NL: dict[str, str] = {
     "error.slow_down": "Te veel verkeerde codes. Wacht {seconds} seconden en probeer het opnieuw.",
     "error.not_facilitator": "Deze actie is alleen voor de begeleider van deze workshop.",
     "error.admin_password": "Het beheerderswachtwoord klopt niet.",
+    "error.admin_slow_down": "Te vaak een verkeerd beheerderswachtwoord. Wacht even ({seconds} s) en probeer het dan opnieuw.",
     "error.no_werkvormen": "Kies minstens één werkvorm.",
     "error.no_such_step": "Die stap bestaat niet.",
     "error.org_type": "Kies het soort organisatie waarvoor je spreekt.",

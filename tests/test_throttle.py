@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from apptest import open_page, page_text
 from messages import t
 from test_pages import app_store, make_room  # noqa: F401 - fixtures
-from workshop.throttle import Throttle
+from exports.backup import to_json
+from exports.snapshot import snapshot
+from workshop.throttle import ADMIN_PASSWORD, Throttle
 
 
 class Clock:
@@ -78,3 +82,40 @@ def test_a_joined_participant_is_never_slowed_down_by_guesses(app_store):
     at.run()
     assert "room" not in at.query_params
     assert "Wacht" in at.error[0].value
+
+
+def test_admin_password_guessing_is_slowed_down_and_logged(app_store, monkeypatch, caplog):
+    """/nieuw and the restore share one admin check: after five wrong passwords even the right
+    one waits, on both paths, and every refusal is logged (without the password)."""
+    monkeypatch.setenv("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
+    monkeypatch.setattr(ADMIN_PASSWORD, "clock", Clock())  # time stands still: the wait cannot run out
+    caplog.set_level(logging.WARNING, logger="workshop.store")
+    at = open_page("new")
+    at.text_input(key="new-title").input("Titel")
+    at.text_input(key="new-partnership").input("Regio")
+    for i in range(5):
+        at.text_input(key="new-admin").input(f"gok-{i}")
+        at.button[0].click().run()
+        assert at.error[0].value == t("error.admin_password")
+    at.text_input(key="new-admin").input("geheim-123")
+    at.button[0].click().run()
+    assert at.error[0].value == t("error.admin_slow_down", seconds=2)
+    assert not at.success and app_store.workshop_by_code("AAAAAA") is None
+    assert at.text_input(key="new-title").value == "Titel"  # what was typed is kept
+    # the restore asks the same check, for the same client
+    ws, _ = make_room(app_store)
+    backup = to_json(snapshot(app_store, ws.id))
+    at.text_input(key="restore-admin").input("geheim-123")
+    at.file_uploader(key="restore-file").set_value(("backup.json", backup, "application/json")).run()
+    at.button(key="restore-go").click().run()
+    assert t("error.admin_slow_down", seconds=2) in [e.value for e in at.error]
+    assert "created" not in at.session_state
+    refusals = [r.getMessage() for r in caplog.records if "admin password" in r.getMessage()]
+    assert len(refusals) == 7 and not [m for m in refusals if "gok-" in m or "geheim" in m]
+    # another client is not affected
+    other = open_page("new")
+    other.text_input(key="new-title").input("Titel")
+    other.text_input(key="new-partnership").input("Regio")
+    other.text_input(key="new-admin").input("geheim-123")
+    other.button[0].click().run()
+    assert other.success[0].value == t("new.created")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import secrets
 from typing import Callable
 from urllib.parse import urlencode
 
@@ -67,6 +68,16 @@ def qr_svg(url: str, scale: int = 8) -> str:
     """
     uri = segno.make(url, error="m").svg_data_uri(scale=scale, dark="#000", light="#fff", border=2)
     return f'<img src="{uri}" alt="{html.escape(t("qr.alt", url=url))}" style="width:100%;height:auto;display:block">'
+
+
+def client_keys() -> tuple[str, str]:
+    """Who is guessing, for workshop.throttle: this browser session and this client's address."""
+    session = st.session_state.setdefault("throttle-id", secrets.token_hex(8))
+    try:
+        address = st.context.ip_address or ""
+    except Exception:  # pragma: no cover - outside a session
+        address = ""
+    return f"s:{session}", (f"ip:{address}" if address else "")
 
 
 def env_seconds(name: str, default: float, low: float, high: float = float("inf")) -> float:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from messages import ORG_TYPES, t
 from ui import downloads, layouts, push, timebox
-from ui.common import env_seconds, esc, flash, fragment_rerun, guarded, html_block, show_flash, store
+from ui.common import client_keys, env_seconds, esc, flash, fragment_rerun, guarded, html_block, show_flash, store
 from ui.participant import READY_KEY, readiness
 from workshop.throttle import JOIN_CODES
 from workshop import Participant, Step, StoreUnavailable, UserError, Workshop, normalise_code
@@ -41,7 +41,7 @@ def identify() -> tuple[Workshop | None, Participant | None]:
         return None, None
     ws = store().workshop_by_code(code)
     if ws is None:
-        JOIN_CODES.miss(*_throttle_keys())
+        JOIN_CODES.miss(*client_keys())
         flash("code", t("error.unknown_room"))
         del st.query_params["room"]
         return None, None
@@ -51,19 +51,9 @@ def identify() -> tuple[Workshop | None, Participant | None]:
     return ws, None
 
 
-def _throttle_keys() -> tuple[str, str]:
-    """This browser session and this client's address."""
-    session = st.session_state.setdefault("throttle-id", secrets.token_hex(8))
-    try:
-        address = st.context.ip_address or ""
-    except Exception:  # pragma: no cover - outside a session
-        address = ""
-    return f"s:{session}", (f"ip:{address}" if address else "")
-
-
 def _slowed_down() -> bool:
     """True (and a Dutch message) while this client must wait before trying another code."""
-    wait = JOIN_CODES.wait_left(*_throttle_keys())
+    wait = JOIN_CODES.wait_left(*client_keys())
     if wait:
         flash("code", t("error.slow_down", seconds=wait))
     return bool(wait)
@@ -78,7 +68,7 @@ def _check_code() -> None:
         return
     ws = store().workshop_by_code(code)
     if ws is None:
-        JOIN_CODES.miss(*_throttle_keys())
+        JOIN_CODES.miss(*client_keys())
         flash("code", t("error.unknown_room"))
         return
     st.query_params["room"] = ws.code

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import textwrap
@@ -28,6 +29,9 @@ from workshop import db as D
 from workshop import timer
 from workshop.errors import NotAllowed, StoreUnavailable, UserError
 from workshop.text import Limits, clean, partnership_key
+from workshop.throttle import ADMIN_PASSWORD
+
+_LOG = logging.getLogger(__name__)
 
 
 # The hot paths run the same statements hundreds of times a second (a room of 200 submitting,
@@ -224,13 +228,10 @@ class Store:
         max_participants: int | None = None,
         admin_password: str | None = None,
         required_password: str | None = None,
+        client: Iterable[str] = (),
     ) -> tuple[Workshop, str]:
         """Create a workshop; returns it with the facilitator secret (shown once)."""
-        if required_password:
-            if not admin_password or not hmac.compare_digest(
-                _hash(admin_password), _hash(required_password)
-            ):
-                raise NotAllowed("error.admin_password")
+        self.check_admin(admin_password, required_password, client=client)
         title = clean(title, limit=Limits.TITLE, label=t("field.title"))
         partnership = clean(partnership, limit=Limits.PARTNERSHIP, label=t("field.partnership"))
         facilitator = clean(facilitator, limit=Limits.FACILITATOR, label=t("field.facilitator"), required=False)
@@ -265,6 +266,27 @@ class Store:
         else:  # pragma: no cover - 25^6 codes
             raise UserError("error.generic")
         return self.workshop(wid), secret
+
+    @staticmethod
+    def check_admin(given: str | None, required: str | None, *, client: Iterable[str] = ()) -> None:
+        """The admin password check of every path that needs it (creating, restoring).
+
+        Nothing to check when no password is set. Wrong guesses are counted per
+        ``client`` key (browser session, address) as for join codes: after a few,
+        the client must wait before it may try again, even with the right
+        password; every refusal is logged (never the password itself).
+        """
+        if not required:
+            return
+        keys = tuple(k for k in client if k)
+        wait = ADMIN_PASSWORD.wait_left(*keys)
+        if wait:
+            _LOG.warning("admin password attempt refused while slowed down (%ss left) from %s", wait, keys)
+            raise UserError("error.admin_slow_down", seconds=wait)
+        if not given or not hmac.compare_digest(_hash(given), _hash(required)):
+            ADMIN_PASSWORD.miss(*keys)
+            _LOG.warning("wrong admin password from %s", keys)
+            raise NotAllowed("error.admin_password")
 
     def workshop(self, workshop_id: int) -> Workshop:
         with self.db.reading() as conn:
