@@ -5,8 +5,11 @@ JSON. ``load(raw)`` reads and fully validates a backup: size, JSON syntax,
 ``format`` and ``format_version``, every field, every text (cleaned with the same
 limits as the live app) and every reference between rows. Anything wrong is
 refused with ``UserError("error.import", reason=...)`` in plain Dutch, before
-anything is written. ``restore(store, raw)`` then writes the workshop in ONE
-transaction under a new join code and a new facilitator secret.
+anything is written. The limits of a live workshop hold too (participants per
+workshop, notes and dots per participant and step, actions per participant).
+``restore(store, raw)`` then writes the workshop under a new join code and a new
+facilitator secret, in short batches into a workshop nobody can reach until it is
+complete (see :mod:`workshop.bulk`), so a large restore never stalls the others.
 
 What is not restored, on purpose: the join code, the facilitator secret and the
 participants' private links (all new), timers that were running, the undo
@@ -22,7 +25,7 @@ import re
 from datetime import date, datetime, timezone
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 import canvas_models
 from exports.snapshot import FORMAT, FORMAT_VERSION
@@ -186,6 +189,43 @@ def _parse(raw: bytes | str | dict, max_bytes: int) -> dict:
     return data
 
 
+#: The long lists of a backup, with their model and most rows; validated a slice at a time.
+_LISTS = {"participants": ParticipantIn, "clusters": ClusterIn, "contributions": ContributionIn,
+          "votes": VoteIn, "actions": ActionIn}
+_ADAPTERS = {name: TypeAdapter(list[model]) for name, model in _LISTS.items()}
+_SLICE = 2000
+
+
+def _validate(data: dict) -> BackupIn:
+    """The schema check. One pydantic call over 100,000 rows would hold the interpreter for
+    most of a second, freezing every session of this process; slices of 2,000 rows do not."""
+    try:
+        backup = BackupIn.model_validate({k: v for k, v in data.items() if k not in _LISTS})
+    except ValidationError as exc:
+        raise _field_error(exc) from None
+    lists = {}
+    for name, adapter in _ADAPTERS.items():
+        rows = data.get(name, [])
+        most = next(m.max_length for m in BackupIn.model_fields[name].metadata if hasattr(m, "max_length"))
+        if not isinstance(rows, list) or len(rows) > most:
+            raise refuse("import.reason.field", where=name)
+        valid: list = []
+        for start in range(0, len(rows), _SLICE):
+            try:
+                valid.extend(adapter.validate_python(rows[start:start + _SLICE]))
+            except ValidationError as exc:
+                raise _field_error(exc, name, start) from None
+        lists[name] = valid
+    return backup.model_copy(update=lists)
+
+
+def _field_error(exc: ValidationError, name: str = "", offset: int = 0) -> UserError:
+    loc = list(exc.errors()[0]["loc"])
+    if name:
+        loc = [name, offset + int(loc[0]), *loc[1:]] if loc else [name]
+    return refuse("import.reason.field", where=(".".join(str(p) for p in loc) or "(top)")[:120])
+
+
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
@@ -222,12 +262,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         raise refuse("import.reason.version_type", found=json.dumps(version, ensure_ascii=False)[:20])
     if version != FORMAT_VERSION:
         raise refuse("import.reason.version", found=str(version)[:20], expected=FORMAT_VERSION)
-    try:
-        backup = BackupIn.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(top)"
-        raise refuse("import.reason.field", where=where[:120]) from None
+    backup = _validate(data)
 
     ws = backup.workshop
     workshop = {
@@ -235,7 +270,9 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         "partnership": _clean(ws.partnership, Limits.PARTNERSHIP, t("field.partnership"), required=True),
         "date": ws.date,
         "facilitator": _clean(ws.facilitator, Limits.FACILITATOR, t("field.facilitator")),
-        "anonymous": ws.anonymous, "max_participants": ws.max_participants,
+        "anonymous": ws.anonymous,
+        # the same cap as a workshop created here (the setting SAMENSPRAAK_MAX_PARTICIPANTS)
+        "max_participants": min(ws.max_participants, Limits.MAX_PARTICIPANTS),
         "current_step": min(ws.current_step, len(backup.steps) - 1),
         "show_join": ws.show_join, "participant_pdf": ws.participant_pdf,
     }
@@ -253,6 +290,8 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
             raise refuse("import.reason.field", where=f"steps.{step.id}.config") from None
 
     people = _unique(backup.participants, "deelnemer")
+    if len(people) > workshop["max_participants"]:
+        raise refuse("import.reason.too_many_participants", count=len(people), limit=workshop["max_participants"])
     participants = []
     for p in backup.participants:
         if p.org_type not in ORG_TYPES:
@@ -294,6 +333,8 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
             "merged_into": c.merged_into, "hidden": c.hidden, "created_at": _utc(c.created_at),
         })
 
+    _live_limits(backup, werkvormen, {s.id: s for s in backup.steps})
+
     votes = []
     for v in backup.votes:
         where = f"votes.{v.id}"
@@ -331,6 +372,36 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
     }
 
 
+def _live_limits(backup: BackupIn, werkvormen: dict, steps: dict[int, StepIn]) -> None:
+    """The limits a live workshop holds each participant to, so that a backup cannot bring in
+    what no phone could have sent here: notes per step, dots per step, actions proposed."""
+    notes: dict[tuple[int, int], int] = {}
+    for c in backup.contributions:
+        if c.participant_id is not None and c.kind in ("note", "tagged_note"):
+            notes[(c.step_id, c.participant_id)] = notes.get((c.step_id, c.participant_id), 0) + 1
+    for (step_id, pid), count in notes.items():
+        limit = min(werkvormen[step_id].max_notes_per_participant, Limits.NOTES_PER_STEP)
+        if count > limit:
+            raise refuse("import.reason.too_many_notes", id=pid, step=steps[step_id].position + 1, count=count,
+                         limit=limit)
+    dots: dict[tuple[int, int, str], int] = {}
+    for v in backup.votes:
+        if v.step_id in steps:
+            key = (v.step_id, v.participant_id, v.target_type)
+            dots[key] = dots.get(key, 0) + 1
+    for (step_id, pid, _kind), count in dots.items():
+        if count > steps[step_id].dots:
+            raise refuse("import.reason.too_many_dots", id=pid, step=steps[step_id].position + 1, count=count,
+                         limit=steps[step_id].dots)
+    proposed: dict[int, int] = {}
+    for a in backup.actions:
+        if a.proposed_by is not None:
+            proposed[a.proposed_by] = proposed.get(a.proposed_by, 0) + 1
+    for pid, count in proposed.items():
+        if count > Limits.ACTIONS_PER_PARTICIPANT:
+            raise refuse("import.reason.too_many_actions", id=pid, count=count, limit=Limits.ACTIONS_PER_PARTICIPANT)
+
+
 def _utc(value: datetime | None) -> datetime | None:
     """Aware datetimes in UTC (SQLite keeps no offset); naive ones are taken as UTC."""
     if value is None:
@@ -348,8 +419,8 @@ def _ref(ok: bool, where: str) -> None:
 def restore(store, raw: bytes | str | dict, *, max_bytes: int | None = None):
     """Restore a backup as a NEW workshop; returns ``(workshop, facilitator_secret)``.
 
-    Validation happens first; the writing is one transaction, so a refused or
-    failing import leaves the database exactly as it was.
+    Validation happens first; the writing is invisible until it is complete and is
+    removed again when it fails, so a refused or failing import leaves nothing behind.
     """
     from workshop.bulk import insert_workshop
 

@@ -1167,12 +1167,17 @@ def get_store(url: str | None = None) -> Store:
     database = D.get_db(url)
     with _store_lock:
         store = _stores.get(database.url)
-        if store is None or store.db is not database:
+        fresh = store is None or store.db is not database
+        if fresh:
             store = _stores[database.url] = Store(database)
         days = retention_days()
         due = days is not None and time.monotonic() - _last_purge.get(database.url, -_PURGE_EVERY) >= _PURGE_EVERY
         if due:
             _last_purge[database.url] = time.monotonic()
+    if fresh:  # a restore that a process which died left unfinished (never visible)
+        from workshop.bulk import purge_abandoned
+
+        purge_abandoned(store)
     if due:
         store.purge_older_than(days)
     return store
