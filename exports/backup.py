@@ -31,7 +31,7 @@ import canvas_models
 from exports.snapshot import FORMAT, FORMAT_VERSION
 from messages import ORG_TYPES, t
 from workshop.errors import UserError
-from workshop.store import ACTION_STATUSES
+from workshop.store import ACTION_STATUSES, clean_section
 from workshop.text import Limits, clean
 
 #: Largest backup we read, in bytes (setting ``SAMENSPRAAK_IMPORT_MAX_BYTES``).
@@ -284,8 +284,16 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
     for step in backup.steps:
         if step.werkvorm not in canvas_models.REGISTRY:
             raise refuse("import.reason.werkvorm", name=step.werkvorm[:40])
+        sections = step.config.get("sections")
+        if sections:  # every text that reaches a page is cleaned as if it were typed here
+            if not isinstance(sections, list) or not all(isinstance(x, dict) for x in sections):
+                raise refuse("import.reason.field", where=f"steps.{step.id}.config.sections")
+            try:
+                step.config["sections"] = sections = [clean_section(x) for x in sections]
+            except UserError as err:
+                raise UserError("error.import", reason=str(err)) from None
         try:
-            werkvormen[step.id] = canvas_models.get(step.werkvorm).with_sections(step.config.get("sections"))
+            werkvormen[step.id] = canvas_models.get(step.werkvorm).with_sections(sections)
         except (ValidationError, ValueError, TypeError, AttributeError):
             raise refuse("import.reason.field", where=f"steps.{step.id}.config") from None
 

@@ -205,6 +205,8 @@ NL: dict[str, str] = {
     "field.name": "Naam",
     "field.aspect": "Aspect",
     "field.question": "Vraag",
+    "field.script": "Aanwijzing voor de begeleider",
+    "field.group": "Groep",
     "field.text": "Tekst",
     "field.cluster": "Clusternaam",
     "field.what": "Wat",

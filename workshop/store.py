@@ -529,14 +529,12 @@ class Store:
         step = self.step(step_id)
         cleaned = []
         for i, sec in enumerate(sections):
-            title = clean(sec.get("title"), limit=Limits.SECTION_TITLE, label=t("field.aspect"))
-            question = clean(sec.get("question", ""), limit=Limits.SECTION_QUESTION, label=t("field.question"), required=False)
-            key = partnership_key(sec.get("key") or title).replace(" ", "_")[:30] or f"aspect_{i}"
+            texts = clean_section({"title": sec.get("title"), "question": sec.get("question", ""),
+                                   "prompts": sec.get("prompts") or []})
+            key = partnership_key(sec.get("key") or texts["title"]).replace(" ", "_")[:30] or f"aspect_{i}"
             if not key[0].isalpha():
                 key = f"a_{key}"[:30]
-            prompts = [clean(p, limit=Limits.SECTION_QUESTION, label=t("field.question")) for p in sec.get("prompts") or ()
-                       if str(p or "").strip()][:10]
-            cleaned.append({"key": key, "title": title, "question": question, "prompts": prompts})
+            cleaned.append({"key": key, **texts})
         if not cleaned:
             raise UserError("error.no_sections")
         if len({c["key"] for c in cleaned}) != len(cleaned):
@@ -1137,6 +1135,31 @@ class Store:
         )
         with self.db.reading() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+
+#: Most prompts or script lines one section keeps.
+SECTION_LINES = 10
+
+
+def clean_section(section: dict) -> dict:
+    """The texts of one section (aspect, canvas block, GROW stage) cleaned like typed text,
+    whatever their origin: typed by the facilitator, or read from a backup. Other keys
+    (key, minutes, grid) pass unchanged; the werkvorm model validates them."""
+    out = dict(section)
+    out["title"] = clean(section.get("title"), limit=Limits.SECTION_TITLE, label=t("field.aspect"))
+    out["question"] = clean(section.get("question") or "", limit=Limits.SECTION_QUESTION, label=t("field.question"),
+                            required=False)
+    for key, label in (("prompts", t("field.question")), ("script", t("field.script"))):
+        lines = section.get(key) or []
+        if key in section or key == "prompts":
+            if not isinstance(lines, (list, tuple)):
+                raise UserError("error.empty", label=label)
+            out[key] = [clean(line, limit=Limits.SECTION_QUESTION, label=label) for line in lines
+                        if str(line or "").strip()][:SECTION_LINES]
+    if "group" in section:
+        out["group"] = clean(section.get("group") or "", limit=Limits.SECTION_GROUP, label=t("field.group"),
+                             required=False)
+    return out
 
 
 _store_lock = threading.Lock()
