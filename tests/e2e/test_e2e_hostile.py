@@ -17,6 +17,8 @@ from e2e.drive import (PHONE, elements_wider_than_viewport, no_app_errors, no_ho
 from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_note
 from hostile import HOSTILE
 from messages import t
+from workshop import db as D
+from workshop.store import Store
 
 pytestmark = [pytest.mark.browser]
 
@@ -110,3 +112,33 @@ def test_hostile_text(app, new_context, timings):
     for tab in (screen, fac, phone, laptop, again):
         no_app_errors(tab)
     _inert(fac, [TITLE])  # the workshop title in the facilitator's page heading
+
+
+#: An aspect name as a facilitator may type it: a web address, a bare "www." address and a mail address.
+URL_ASPECT = "Stages zie https://evil.example/stage of www.evil.example en mail stage@evil.example"
+
+
+def test_an_address_in_an_aspect_name_stays_text_in_the_labels(app, new_context):
+    """Streamlit turns bare addresses in widget labels into links, even escaped ones; the aspect
+    name in the phone's input labels must stay plain text that reads the same."""
+    links = create_in_db(app.db_url, app.url, werkvormen=("praatplaat",))
+    database = D.Database(app.db_url)
+    try:
+        store = Store(database)
+        fac = store.authorize(links.code, links.secret)
+        step = store.steps(store.workshop_by_code(links.code).id)[0]
+        store.set_sections(fac, step.id, [{"title": URL_ASPECT, "question": "Hoe staat het ervoor?"},
+                                          {"title": "Relatie", "question": "Hoe gaat het samen?"}])
+    finally:
+        database.dispose()
+    phone = join(new_context, "phone", links, person="Anna", phone=True)
+    page = phone.page
+    labels = page.locator('[data-testid="stMain"] [data-testid="stWidgetLabel"]', has_text="evil")
+    expect(labels.first).to_be_visible()
+    assert labels.count() >= 2  # the score and the remark of that aspect
+    for text in labels.all_inner_texts():  # what is read and seen: the same address, nothing in between
+        assert URL_ASPECT in text.replace("\u2060", ""), text
+    links_in_labels = page.locator('[data-testid="stMain"] [data-testid="stWidgetLabel"] a')
+    assert links_in_labels.count() == 0, links_in_labels.evaluate_all("els => els.map(e => e.outerHTML)")
+    assert page.locator('[data-testid="stMain"] a[href*="evil.example"]').count() == 0
+    no_app_errors(phone)
