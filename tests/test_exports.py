@@ -740,3 +740,23 @@ def test_a_large_restore_does_not_stall_other_workshops(store, tmp_path):
     assert seen_pending, "the restore was never seen while pending"  # the watcher did look mid-way
     assert all(len(normalise_code(c)) != 6 for c in seen_pending)  # no link or typed code reaches it
     assert all(count == 7_500 for count in seen_complete)  # once reachable, it is complete
+
+
+def test_a_restore_left_pending_by_a_dead_process_is_removed_later(store):
+    """A process killed mid-restore leaves an unreachable workshop; the next start removes it
+    once it is clearly abandoned, and leaves a restore that may still be running alone."""
+    import workshop.bulk as bulk
+
+    rows = backup.load(json.dumps(big_backup(participants=3, steps=1, notes=2)))
+    before = total_rows(store)
+    old = bulk._create_pending(store, rows["workshop"], "geheim", bulk.PENDING + "x")
+    bulk._Writer(store).insert(D.participants, [{"workshop_id": old, "token": f"t{i}", "name": "A", "org_type": "po",
+                                                 "created_at": bulk.now()} for i in range(3)])
+    running = bulk._create_pending(store, rows["workshop"], "geheim", bulk.PENDING + "y")
+    with store.db.writing() as conn:
+        conn.execute(D.workshops.update().where(D.workshops.c.id == old)
+                     .values(created_at=bulk.now() - bulk.ABANDONED_AFTER * 2))
+    assert bulk.purge_abandoned(store) == 1
+    assert total_rows(store)["participants"] == before["participants"]
+    with store.db.reading() as conn:
+        assert conn.execute(select(D.workshops.c.id)).scalars().all().count(running) == 1
