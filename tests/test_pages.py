@@ -111,12 +111,19 @@ def test_create_workshop_with_bad_input_keeps_what_was_typed(app_store):
     assert at.text_input(key="new-partnership").value == "STO Twente"
 
 
-def test_admin_password_is_required_when_set(app_store, monkeypatch):
-    monkeypatch.setenv("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
+def new_form(admin: str | None = None):
+    """/nieuw with a title and a partnership filled in (and the admin password, when given)."""
     at = open_page("new")
     at.text_input(key="new-title").input("Titel")
     at.text_input(key="new-partnership").input("Regio")
-    at.text_input(key="new-admin").input("fout")
+    if admin is not None:
+        at.text_input(key="new-admin").input(admin)
+    return at
+
+
+def test_admin_password_is_required_when_set(app_store, monkeypatch):
+    monkeypatch.setenv("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
+    at = new_form("fout")
     at.button[0].click().run()
     assert at.error[0].value == t("error.admin_password")
     at.text_input(key="new-admin").input("geheim-123")

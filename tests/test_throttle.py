@@ -6,7 +6,7 @@ import logging
 
 from apptest import open_page, page_text
 from messages import t
-from test_pages import app_store, make_room  # noqa: F401 - fixtures
+from test_pages import app_store, make_room, new_form  # noqa: F401 - fixtures
 from exports.backup import to_json
 from exports.snapshot import snapshot
 from workshop.throttle import ADMIN_PASSWORD, Throttle
@@ -90,9 +90,7 @@ def test_admin_password_guessing_is_slowed_down_and_logged(app_store, monkeypatc
     monkeypatch.setenv("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
     monkeypatch.setattr(ADMIN_PASSWORD, "clock", Clock())  # time stands still: the wait cannot run out
     caplog.set_level(logging.WARNING, logger="workshop.store")
-    at = open_page("new")
-    at.text_input(key="new-title").input("Titel")
-    at.text_input(key="new-partnership").input("Regio")
+    at = new_form()
     for i in range(5):
         at.text_input(key="new-admin").input(f"gok-{i}")
         at.button[0].click().run()
@@ -113,9 +111,6 @@ def test_admin_password_guessing_is_slowed_down_and_logged(app_store, monkeypatc
     refusals = [r.getMessage() for r in caplog.records if "admin password" in r.getMessage()]
     assert len(refusals) == 7 and not [m for m in refusals if "gok-" in m or "geheim" in m]
     # another client is not affected
-    other = open_page("new")
-    other.text_input(key="new-title").input("Titel")
-    other.text_input(key="new-partnership").input("Regio")
-    other.text_input(key="new-admin").input("geheim-123")
+    other = new_form("geheim-123")
     other.button[0].click().run()
     assert other.success[0].value == t("new.created")
