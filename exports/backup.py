@@ -374,10 +374,22 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
 
     return {
         "workshop": workshop,
-        "steps": [{**s.model_dump(), "config": s.config} for s in backup.steps],
+        "steps": [{**s.model_dump(), "config": _step_config(s.config)} for s in backup.steps],
         "participants": participants, "clusters": clusters, "contributions": contributions,
         "votes": votes, "actions": actions,
     }
+
+
+def _step_config(config: dict) -> dict:
+    """Only what the app keeps in a step's settings, each of its own type (nothing else is stored)."""
+    out: dict[str, Any] = {}
+    if config.get("sections"):
+        out["sections"] = config["sections"]  # cleaned above
+    if isinstance(config.get("chart"), str):
+        out["chart"] = config["chart"][:20]
+    if isinstance(config.get("sound"), bool):
+        out["sound"] = config["sound"]
+    return out
 
 
 def _live_limits(backup: BackupIn, werkvormen: dict, steps: dict[int, StepIn]) -> None:

@@ -311,7 +311,9 @@ def test_restore_cleans_hostile_text(store):
     note["text"] = "NUL\x00 en \u202eomgekeerd\u202c <script>x</script>"
     data["participants"][0]["name"] = "Bel\x07la"
     data["participants"][1]["name"] = "A\ud800B"  # a lone surrogate, as JSON can spell it
+    data["steps"][0]["config"].update(chart="bar", sound=True, junk={"x": "y" * 1000})
     ws, _ = backup.restore(store, json.dumps(data))
+    assert store.steps(ws.id)[0].config == {"chart": "bar", "sound": True}  # only what the app keeps
     snap = snapshot(store, ws.id)
     texts = {c["text"] for c in snap["contributions"]}
     assert "NUL en omgekeerd <script>x</script>" in texts
