@@ -40,9 +40,9 @@ _LOG = logging.getLogger(__name__)
 #: How long one restore transaction may hold SQLite's write lock, roughly (the batch grows or
 #: shrinks to fit); the restore then waits at least as long before the next one.
 BATCH_SECONDS = 0.03
-#: On PostgreSQL other workshops' writes do not wait for these inserts (row locks only), so the
-#: batches are longer: fewer commits.
-BATCH_SECONDS_PG = 0.3
+#: On PostgreSQL other workshops' writes do not wait for these inserts (row locks only, on rows
+#: of the new workshop), so the batches are long: fewer commits, fewer statements to parse.
+BATCH_SECONDS_PG = 2.0
 #: Placeholder join codes start with this; `normalise_code` drops it, so no URL or form reaches them.
 PENDING = "~"
 #: A restore still pending after this long was left by a process that died; it is removed.
@@ -51,7 +51,7 @@ ABANDONED_AFTER = timedelta(hours=1)
 
 #: The batch sizes: every other number of rows would be another statement text, which the driver
 #: parses again (psycopg spent most of a restore doing that); SQLAlchemy sends pages of 1,000 rows.
-_SIZES = (20, 50, 100, 200, 500, 1000, 2000, 3000, 5000, 10_000, 20_000)
+_SIZES = (20, 50, 100, 200, 500, 1000, 2000, 3000, 5000, 10_000, 20_000, 50_000)
 
 
 class _Writer:
@@ -60,7 +60,7 @@ class _Writer:
     def __init__(self, store: Store):
         self.db = store.db
         self.rows = 200  # first guess; adapted after every batch (one of _SIZES)
-        self.target, self.most = (BATCH_SECONDS, 5000) if self.db.is_sqlite else (BATCH_SECONDS_PG, 20_000)
+        self.target, self.most = (BATCH_SECONDS, 5000) if self.db.is_sqlite else (BATCH_SECONDS_PG, 50_000)
 
     def insert(self, table, rows: list[dict]) -> list[int]:
         """Insert rows in batches; returns their new ids in the order given."""
