@@ -114,3 +114,27 @@ def test_admin_password_guessing_is_slowed_down_and_logged(app_store, monkeypatc
     other = new_form("geheim-123")
     other.button[0].click().run()
     assert other.success[0].value == t("new.created")
+
+
+def test_guesses_from_a_shared_address_leave_joined_phones_alone(app_store, monkeypatch):
+    """A school's Wi-Fi: every phone comes from one address (AppTest has none, so the address key
+    is given here). Someone guesses codes; the joined phones keep their page at every rerun."""
+    import ui.join
+    from ui import common
+
+    monkeypatch.setattr(ui.join, "client_keys", lambda: (common.client_keys()[0], "ip:10.0.0.7"))
+    ws, _ = make_room(app_store)
+    who = app_store.join(ws.code, name="Anna", org_type="mbo")
+    phone = open_page("join", room=ws.code, p=who.token)
+    assert t("join.welcome", name="Anna") in page_text(phone)
+    guesser = open_page("join")
+    for _ in range(6):
+        guesser.text_input(key="join-code").input("QQQQQQ")
+        guesser.button[0].click().run()
+    assert "Wacht" in guesser.error[0].value
+    phone.run()  # the phone's next refresh
+    assert not phone.exception
+    assert t("join.welcome", name="Anna") in page_text(phone)
+    assert "p" in phone.query_params and "room" in phone.query_params
+    newcomer = open_page("join", room=ws.code)  # a code in a link is still a guess from that address
+    assert "Wacht" in newcomer.error[0].value
