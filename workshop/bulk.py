@@ -43,6 +43,8 @@ BATCH_SECONDS = 0.03
 #: On PostgreSQL other workshops' writes do not wait for these inserts (row locks only, on rows
 #: of the new workshop), so the batches are long: fewer commits, fewer statements to parse.
 BATCH_SECONDS_PG = 2.0
+#: Rows deleted per transaction when an unfinished restore is removed.
+_DISCARD = 2000
 #: Placeholder join codes start with this; `normalise_code` drops it, so no URL or form reaches them.
 PENDING = "~"
 #: A restore still pending after this long was left by a process that died; it is removed.
@@ -158,16 +160,18 @@ def _flip(store: Store, wid: int, pkey: str) -> None:
 
 
 def discard(store: Store, wid: int) -> None:
-    """Delete a workshop that never became visible, in short transactions."""
-    tables = (D.votes, D.contributions, D.clusters, D.actions, D.step_changes, D.participants, D.steps)
-    for table in tables:
-        while True:
-            with store.db.writing() as conn:
-                ids = list(conn.execute(select(table.c.id).where(table.c.workshop_id == wid).limit(2000)).scalars())
-                if ids:
-                    conn.execute(delete(table).where(table.c.id.in_(ids)))
-            if len(ids) < 2000:
-                break
+    """Delete a workshop that never became visible, in short transactions paced like the writing."""
+    writer = _Writer(store)
+
+    def some(conn, table) -> int:
+        ids = list(conn.execute(select(table.c.id).where(table.c.workshop_id == wid).limit(_DISCARD)).scalars())
+        if ids:
+            conn.execute(delete(table).where(table.c.id.in_(ids)))
+        return len(ids)
+
+    for table in (D.votes, D.contributions, D.clusters, D.actions, D.step_changes, D.participants, D.steps):
+        while writer._timed(lambda conn: some(conn, table), _DISCARD) == _DISCARD:
+            pass
     with store.db.writing() as conn:
         conn.execute(delete(D.workshops).where(D.workshops.c.id == wid))
 
