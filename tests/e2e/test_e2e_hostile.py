@@ -9,12 +9,17 @@ phone (360 px) nor the screen may scroll sideways or push anything past the view
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
 from e2e.drive import (PHONE, elements_wider_than_viewport, no_app_errors, no_horizontal_scroll, open_tab,
                        screenshot, settled, textbox)
-from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_note
+import canvas_models
+from e2e.flows import create_in_db, join, links_for, open_facilitator, open_screen, post_note
+from exports import backup
+from exports.snapshot import snapshot
 from hostile import HOSTILE
 from messages import t
 from workshop import db as D
@@ -142,3 +147,32 @@ def test_an_address_in_an_aspect_name_stays_text_in_the_labels(app, new_context)
     assert links_in_labels.count() == 0, links_in_labels.evaluate_all("els => els.map(e => e.outerHTML)")
     assert page.locator('[data-testid="stMain"] a[href*="evil.example"]').count() == 0
     no_app_errors(phone)
+
+
+def test_restored_section_texts_are_inert_on_the_facilitator_page(app, new_context):
+    """A backup whose GROW stage titles and script lines carry links, an outside image, a
+    directive, LaTeX, a NUL and a right-to-left override: the facilitator page shows them as text."""
+    title = "[klik](https://evil.example/x) :red[rood] $x^2$ \x00nul \u202eomgekeerd www.evil.example"
+    line = "![pixel](https://evil.example/t.png) **vet** mail a@evil.example"
+    links = create_in_db(app.db_url, app.url, werkvormen=("grow",))
+    database = D.Database(app.db_url)
+    try:
+        store = Store(database)
+        data = json.loads(backup.to_json(snapshot(store, store.workshop_by_code(links.code).id)))
+        sections = [s.model_dump() for s in canvas_models.get("grow").sections]
+        for section in sections:
+            section["title"], section["script"] = f"{title} {section['key']}", [line]
+        data["steps"][0]["config"] = {"sections": sections}
+        ws, secret = backup.restore(store, json.dumps(data))
+    finally:
+        database.dispose()
+    fac = open_facilitator(new_context, links_for(app.url, ws.code, secret))
+    page = fac.page
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_text("nul omgekeerd", exact=False).first).to_be_visible()
+    body = " ".join(main.inner_text().replace("\u2060", "").split())
+    assert "[klik](https://evil.example/x) :red[rood] $x^2$ nul omgekeerd" in body  # literally, as text
+    assert line in body and "\u202e" not in body and "\x00" not in body
+    assert main.locator("a[href*='evil.example'], img[src*='evil.example'], .katex").count() == 0
+    assert main.locator("strong:text-is('vet'), [style*='color'] :text-is('rood'), span:text-is('rood')").count() == 0
+    no_app_errors(fac)
