@@ -5,8 +5,11 @@ JSON. ``load(raw)`` reads and fully validates a backup: size, JSON syntax,
 ``format`` and ``format_version``, every field, every text (cleaned with the same
 limits as the live app) and every reference between rows. Anything wrong is
 refused with ``UserError("error.import", reason=...)`` in plain Dutch, before
-anything is written. ``restore(store, raw)`` then writes the workshop in ONE
-transaction under a new join code and a new facilitator secret.
+anything is written. The limits of a live workshop hold too (participants per
+workshop, notes and dots per participant and step, actions per participant).
+``restore(store, raw)`` then writes the workshop under a new join code and a new
+facilitator secret, in short batches into a workshop nobody can reach until it is
+complete (see :mod:`workshop.bulk`), so a large restore never stalls the others.
 
 What is not restored, on purpose: the join code, the facilitator secret and the
 participants' private links (all new), timers that were running, the undo
@@ -22,13 +25,13 @@ import re
 from datetime import date, datetime, timezone
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 import canvas_models
 from exports.snapshot import FORMAT, FORMAT_VERSION
 from messages import ORG_TYPES, t
 from workshop.errors import UserError
-from workshop.store import ACTION_STATUSES
+from workshop.store import ACTION_STATUSES, clean_section
 from workshop.text import Limits, clean
 
 #: Largest backup we read, in bytes (setting ``SAMENSPRAAK_IMPORT_MAX_BYTES``).
@@ -167,6 +170,8 @@ def _parse(raw: bytes | str | dict, max_bytes: int) -> dict:
         return raw
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogatepass")
+    if isinstance(raw, (bytes, bytearray)) and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a byte order mark, as Windows Notepad writes it
     if not isinstance(raw, (bytes, bytearray)):
         raise refuse("import.reason.not_json")
     if len(raw) > max_bytes:
@@ -182,6 +187,43 @@ def _parse(raw: bytes | str | dict, max_bytes: int) -> dict:
     if not isinstance(data, dict):
         raise refuse("import.reason.not_backup")
     return data
+
+
+#: The long lists of a backup, with their model and most rows; validated a slice at a time.
+_LISTS = {"participants": ParticipantIn, "clusters": ClusterIn, "contributions": ContributionIn,
+          "votes": VoteIn, "actions": ActionIn}
+_ADAPTERS = {name: TypeAdapter(list[model]) for name, model in _LISTS.items()}
+_SLICE = 2000
+
+
+def _validate(data: dict) -> BackupIn:
+    """The schema check. One pydantic call over 100,000 rows would hold the interpreter for
+    most of a second, freezing every session of this process; slices of 2,000 rows do not."""
+    try:
+        backup = BackupIn.model_validate({k: v for k, v in data.items() if k not in _LISTS})
+    except ValidationError as exc:
+        raise _field_error(exc) from None
+    lists = {}
+    for name, adapter in _ADAPTERS.items():
+        rows = data.get(name, [])
+        most = next(m.max_length for m in BackupIn.model_fields[name].metadata if hasattr(m, "max_length"))
+        if not isinstance(rows, list) or len(rows) > most:
+            raise refuse("import.reason.field", where=name)
+        valid: list = []
+        for start in range(0, len(rows), _SLICE):
+            try:
+                valid.extend(adapter.validate_python(rows[start:start + _SLICE]))
+            except ValidationError as exc:
+                raise _field_error(exc, name, start) from None
+        lists[name] = valid
+    return backup.model_copy(update=lists)
+
+
+def _field_error(exc: ValidationError, name: str = "", offset: int = 0) -> UserError:
+    loc = list(exc.errors()[0]["loc"])
+    if name:
+        loc = [name, offset + int(loc[0]), *loc[1:]] if loc else [name]
+    return refuse("import.reason.field", where=(".".join(str(p) for p in loc) or "(top)")[:120])
 
 
 def _mb(size: int) -> str:
@@ -214,14 +256,13 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
     if data.get("format") != FORMAT:
         raise refuse("import.reason.not_backup")
     version = data.get("format_version")
+    if version is None:
+        raise refuse("import.reason.version_missing")
+    if type(version) is not int:  # noqa: E721 - True == 1 in Python, and 1.0 == 1
+        raise refuse("import.reason.version_type", found=json.dumps(version, ensure_ascii=False)[:20])
     if version != FORMAT_VERSION:
         raise refuse("import.reason.version", found=str(version)[:20], expected=FORMAT_VERSION)
-    try:
-        backup = BackupIn.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(top)"
-        raise refuse("import.reason.field", where=where[:120]) from None
+    backup = _validate(data)
 
     ws = backup.workshop
     workshop = {
@@ -229,7 +270,9 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         "partnership": _clean(ws.partnership, Limits.PARTNERSHIP, t("field.partnership"), required=True),
         "date": ws.date,
         "facilitator": _clean(ws.facilitator, Limits.FACILITATOR, t("field.facilitator")),
-        "anonymous": ws.anonymous, "max_participants": ws.max_participants,
+        "anonymous": ws.anonymous,
+        # the same cap as a workshop created here (the setting SAMENSPRAAK_MAX_PARTICIPANTS)
+        "max_participants": min(ws.max_participants, Limits.MAX_PARTICIPANTS),
         "current_step": min(ws.current_step, len(backup.steps) - 1),
         "show_join": ws.show_join, "participant_pdf": ws.participant_pdf,
     }
@@ -241,12 +284,22 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
     for step in backup.steps:
         if step.werkvorm not in canvas_models.REGISTRY:
             raise refuse("import.reason.werkvorm", name=step.werkvorm[:40])
+        sections = step.config.get("sections")
+        if sections:  # every text that reaches a page is cleaned as if it were typed here
+            if not isinstance(sections, list) or not all(isinstance(x, dict) for x in sections):
+                raise refuse("import.reason.field", where=f"steps.{step.id}.config.sections")
+            try:
+                step.config["sections"] = sections = [clean_section(x) for x in sections]
+            except UserError as err:
+                raise UserError("error.import", reason=str(err)) from None
         try:
-            werkvormen[step.id] = canvas_models.get(step.werkvorm).with_sections(step.config.get("sections"))
+            werkvormen[step.id] = canvas_models.get(step.werkvorm).with_sections(sections)
         except (ValidationError, ValueError, TypeError, AttributeError):
             raise refuse("import.reason.field", where=f"steps.{step.id}.config") from None
 
     people = _unique(backup.participants, "deelnemer")
+    if len(people) > workshop["max_participants"]:
+        raise refuse("import.reason.too_many_participants", count=len(people), limit=workshop["max_participants"])
     participants = []
     for p in backup.participants:
         if p.org_type not in ORG_TYPES:
@@ -288,6 +341,8 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
             "merged_into": c.merged_into, "hidden": c.hidden, "created_at": _utc(c.created_at),
         })
 
+    _live_limits(backup, werkvormen, {s.id: s for s in backup.steps})
+
     votes = []
     for v in backup.votes:
         where = f"votes.{v.id}"
@@ -319,10 +374,52 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
 
     return {
         "workshop": workshop,
-        "steps": [{**s.model_dump(), "config": s.config} for s in backup.steps],
+        "steps": [{**s.model_dump(), "config": _step_config(s.config)} for s in backup.steps],
         "participants": participants, "clusters": clusters, "contributions": contributions,
         "votes": votes, "actions": actions,
     }
+
+
+def _step_config(config: dict) -> dict:
+    """Only what the app keeps in a step's settings, each of its own type (nothing else is stored)."""
+    out: dict[str, Any] = {}
+    if config.get("sections"):
+        out["sections"] = config["sections"]  # cleaned above
+    if isinstance(config.get("chart"), str):
+        out["chart"] = config["chart"][:20]
+    if isinstance(config.get("sound"), bool):
+        out["sound"] = config["sound"]
+    return out
+
+
+def _live_limits(backup: BackupIn, werkvormen: dict, steps: dict[int, StepIn]) -> None:
+    """The limits a live workshop holds each participant to, so that a backup cannot bring in
+    what no phone could have sent here: notes per step, dots per step, actions proposed."""
+    notes: dict[tuple[int, int], int] = {}
+    for c in backup.contributions:
+        if c.participant_id is not None and c.kind in ("note", "tagged_note"):
+            notes[(c.step_id, c.participant_id)] = notes.get((c.step_id, c.participant_id), 0) + 1
+    for (step_id, pid), count in notes.items():
+        limit = min(werkvormen[step_id].max_notes_per_participant, Limits.NOTES_PER_STEP)
+        if count > limit:
+            raise refuse("import.reason.too_many_notes", id=pid, step=steps[step_id].position + 1, count=count,
+                         limit=limit)
+    dots: dict[tuple[int, int, str], int] = {}
+    for v in backup.votes:
+        if v.step_id in steps:
+            key = (v.step_id, v.participant_id, v.target_type)
+            dots[key] = dots.get(key, 0) + 1
+    for (step_id, pid, _kind), count in dots.items():
+        if count > steps[step_id].dots:
+            raise refuse("import.reason.too_many_dots", id=pid, step=steps[step_id].position + 1, count=count,
+                         limit=steps[step_id].dots)
+    proposed: dict[int, int] = {}
+    for a in backup.actions:
+        if a.proposed_by is not None:
+            proposed[a.proposed_by] = proposed.get(a.proposed_by, 0) + 1
+    for pid, count in proposed.items():
+        if count > Limits.ACTIONS_PER_PARTICIPANT:
+            raise refuse("import.reason.too_many_actions", id=pid, count=count, limit=Limits.ACTIONS_PER_PARTICIPANT)
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -342,8 +439,8 @@ def _ref(ok: bool, where: str) -> None:
 def restore(store, raw: bytes | str | dict, *, max_bytes: int | None = None):
     """Restore a backup as a NEW workshop; returns ``(workshop, facilitator_secret)``.
 
-    Validation happens first; the writing is one transaction, so a refused or
-    failing import leaves the database exactly as it was.
+    Validation happens first; the writing is invisible until it is complete and is
+    removed again when it fails, so a refused or failing import leaves nothing behind.
     """
     from workshop.bulk import insert_workshop
 

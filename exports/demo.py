@@ -11,8 +11,8 @@ for a seed). :func:`generate` writes it into a store:
   exactly as phones and the facilitator would: join, add_note, answer,
   place_vote, add_cluster, moderate, propose_action, update_action, ...
   About 4 ms a write on SQLite: 200 participants take some 20-30 s.
-* ``fast=True`` writes the same plan through :func:`exports.backup.restore`, one
-  transaction (well under a second for 200 participants). The benchmark uses it;
+* ``fast=True`` writes the same plan through :func:`exports.backup.restore`
+  (about a second for 200 participants). The benchmark uses it;
   a test checks that both paths give the same workshop.
 
 Imports no streamlit.

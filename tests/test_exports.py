@@ -12,8 +12,11 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 import unicodedata
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -24,8 +27,12 @@ from openpyxl import load_workbook
 from exports import backup, demo, pdf, tables
 from exports.snapshot import FORMAT_VERSION, snapshot
 from helpers import assert_dutch, count_rows
+from messages import t
 from workshop import db as D
 from workshop.errors import UserError
+from workshop.store import normalise_code
+from workshop.text import Limits
+from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = (D.workshops, D.steps, D.participants, D.contributions, D.clusters, D.votes, D.actions)
@@ -200,7 +207,7 @@ def test_json_backup_round_trip_loses_nothing(store, tmp_path):
 @pytest.mark.parametrize("case", [
     "malformed", "not_utf8", "empty", "list", "wrong_format", "wrong_version", "missing_version", "too_big",
     "bad_score", "unknown_werkvorm", "dangling_vote", "dangling_cluster", "duplicate_id", "bad_org",
-    "too_long_text", "bad_date",
+    "too_long_text", "bad_date", "version_true", "version_float", "version_string",
 ])
 def test_bad_imports_are_refused_and_write_nothing(store, case):
     ws, _ = demo.generate(store, 4, seed=2, fast=True)
@@ -222,6 +229,12 @@ def test_bad_imports_are_refused_and_write_nothing(store, case):
             data["format_version"] = FORMAT_VERSION + 1
         elif case == "missing_version":
             del data["format_version"]
+        elif case == "version_true":  # True == 1 in Python: must not pass as version 1
+            data["format_version"] = True
+        elif case == "version_float":
+            data["format_version"] = 1.0
+        elif case == "version_string":
+            data["format_version"] = "1"
         elif case == "too_big":
             kwargs["max_bytes"] = 2_000
         elif case == "bad_score":
@@ -248,6 +261,17 @@ def test_bad_imports_are_refused_and_write_nothing(store, case):
     assert_dutch(info.value)
     assert str(info.value).startswith("Deze back-up kunnen we niet inlezen: ")
     assert total_rows(store) == before
+    if case.startswith("version_"):
+        assert str(info.value).endswith(t("import.reason.version_type", found=json.dumps(data["format_version"])))
+
+
+def test_backup_with_a_byte_order_mark_is_read(store):
+    """Windows Notepad saves UTF-8 with a BOM; that is still a good backup (bytes and text)."""
+    ws, _ = demo.generate(store, 3, seed=2, fast=True)
+    raw = backup.to_json(snapshot(store, ws.id))
+    copy, _ = backup.restore(store, b"\xef\xbb\xbf" + raw)
+    assert copy.title == ws.title
+    assert backup.read_snapshot("\ufeff" + raw.decode("utf-8"))["workshop"]["title"] == ws.title
 
 
 def test_import_size_limit_is_a_setting(store, monkeypatch):
@@ -288,12 +312,155 @@ def test_restore_cleans_hostile_text(store):
     note["text"] = "NUL\x00 en \u202eomgekeerd\u202c <script>x</script>"
     data["participants"][0]["name"] = "Bel\x07la"
     data["participants"][1]["name"] = "A\ud800B"  # a lone surrogate, as JSON can spell it
+    data["steps"][0]["config"].update(chart="bar", sound=True, junk={"x": "y" * 1000})
     ws, _ = backup.restore(store, json.dumps(data))
+    assert store.steps(ws.id)[0].config == {"chart": "bar", "sound": True}  # only what the app keeps
     snap = snapshot(store, ws.id)
     texts = {c["text"] for c in snap["contributions"]}
     assert "NUL en omgekeerd <script>x</script>" in texts
     assert snap["participants"][0]["name"] == "Bella"
     assert snap["participants"][1]["name"] == "A\ufffdB"
+
+
+# ---------------------------------------------------------- restore limits and load
+def big_backup(participants: int, steps: int, notes: int) -> dict:
+    """A backup within every live limit: ``participants`` people posting ``notes`` notes in each
+    of ``steps`` brainstorm steps."""
+    data = json.loads(backup.to_json(demo.plan(3, seed=1)))
+    data.update(steps=[{"id": s + 1, "position": s, "werkvorm": "brainstorm", "config": {}} for s in range(steps)],
+                participants=[{"id": p + 1, "name": f"Deelnemer {p + 1}", "org_type": "mbo"}
+                              for p in range(participants)],
+                clusters=[], votes=[], actions=[])
+    data["workshop"].update(max_participants=participants, current_step=0)
+    data["contributions"] = [
+        {"id": 1 + i, "step_id": 1 + i // (participants * notes), "participant_id": 1 + (i // notes) % participants,
+         "section": "ideeen", "field": "note", "kind": "note", "text": f"Idee {i} over stageplekken in de regio"}
+        for i in range(steps * participants * notes)]
+    return data
+
+
+@pytest.mark.parametrize("case", ["participants", "max_participants", "notes_per_step", "dots", "actions"])
+def test_restore_holds_the_limits_of_a_live_workshop(store, case, monkeypatch):
+    data = big_backup(participants=4, steps=1, notes=3)
+    if case == "participants":  # more people than a workshop here may have
+        monkeypatch.setattr(Limits, "MAX_PARTICIPANTS", 3)
+    elif case == "max_participants":
+        data["workshop"]["max_participants"] = 100_000
+    elif case == "notes_per_step":
+        monkeypatch.setattr(Limits, "NOTES_PER_STEP", 2)
+    elif case == "dots":
+        data["steps"][0]["dots"] = 1
+        data["votes"] = [{"id": i + 1, "step_id": 1, "participant_id": 1, "target_type": "note", "target_id": i + 1}
+                         for i in range(2)]
+    elif case == "actions":
+        data["actions"] = [{"id": i + 1, "what": f"Actie {i}", "proposed_by": 2}
+                           for i in range(Limits.ACTIONS_PER_PARTICIPANT + 1)]
+    before = total_rows(store)
+    if case == "max_participants":  # clamped to the setting, as for a workshop made on /nieuw
+        ws, _ = backup.restore(store, json.dumps(data))
+        assert ws.max_participants == Limits.MAX_PARTICIPANTS
+        return
+    with pytest.raises(UserError) as info:
+        backup.restore(store, json.dumps(data))
+    assert_dutch(info.value)
+    assert "import.reason" not in str(info.value) and ("maximum" in str(info.value) or "toestaat" in str(info.value))
+    assert total_rows(store) == before
+
+
+#: Phones of another workshop, in a process of their own (as another app process, and so that what is
+#: measured is waiting for the database, not for this process's interpreter): they write until
+#: ``stop`` exists, then print how long each write took.
+PHONES = """
+import json, os, sys, time
+from workshop import db as D
+from workshop.store import Store
+url, code, stop = sys.argv[1:4]
+store = Store(D.Database(url))
+step = store.steps(store.workshop_by_code(code).id)[0]
+waits, n, who = [], 0, None
+print("ready", flush=True)
+while not os.path.exists(stop):
+    began = time.perf_counter()
+    if n % 30 == 0:  # the notes limit: a new participant joins
+        who = store.join(code, name=f"P{n}", org_type="po")
+    store.add_note(who, step.id, section="ideeen", field="note", text=f"briefje {n}", idem_key=f"k{n}")
+    waits.append(time.perf_counter() - began)
+    n += 1
+    time.sleep(0.01)
+print(json.dumps(waits))
+"""
+
+
+def test_a_large_restore_does_not_stall_other_workshops(store, tmp_path):
+    """While a backup of 45,000 notes is restored, phones of another workshop keep submitting:
+    none waits a second for the database, and the restored workshop cannot be reached before it
+    is complete."""
+    room_ws, _ = store.create_workshop(title="Andere workshop", partnership="Regio", day=date(2026, 3, 1),
+                                       facilitator="", werkvormen=["brainstorm"])
+    raw = json.dumps(big_backup(participants=250, steps=6, notes=30))
+    stop = tmp_path / "stop"
+    phones = subprocess.Popen([sys.executable, "-c", PHONES, str(store.db.url), room_ws.code, str(stop)],
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                              text=True)
+    seen_pending: list[str] = []
+    seen_complete: list[int] = []
+    done = threading.Event()
+
+    def watcher():
+        """Look at every workshop in the database, again and again, while the restore runs."""
+        while not done.is_set():
+            with store.db.reading() as conn:
+                codes = conn.execute(select(D.workshops.c.code)).scalars().all()
+            for code in set(codes) - {room_ws.code}:
+                found = store.workshop_by_code(code)
+                if found is None:
+                    seen_pending.append(code)
+                else:  # reachable: then it must be complete
+                    seen_complete.append(store.note_count(store.steps(found.id)[0].id))
+            time.sleep(0.05)
+
+    look = threading.Thread(target=watcher)
+    try:
+        assert phones.stdout.readline().strip() == "ready"
+        time.sleep(0.3)
+        look.start()
+        began = time.perf_counter()
+        ws, _ = backup.restore(store, raw)
+        took = time.perf_counter() - began
+    finally:
+        done.set()
+        stop.touch()
+        out, _ = phones.communicate(timeout=60)
+        if look.is_alive():
+            look.join()
+    waits = sorted(json.loads(out))
+    print(f"\nrestore of 45,000 notes on {store.db.url.split(':')[0]}: {took:.2f} s; {len(waits)} writes of "
+          f"another workshop alongside, worst wait {waits[-1]:.3f} s, p95 {waits[int(len(waits) * .95)]:.3f} s")
+    assert store.note_count(store.steps(ws.id)[0].id) == 7_500
+    assert len(waits) > 20 and waits[-1] < 1.0
+    assert seen_pending, "the restore was never seen while pending"  # the watcher did look mid-way
+    assert all(len(normalise_code(c)) != 6 for c in seen_pending)  # no link or typed code reaches it
+    assert all(count == 7_500 for count in seen_complete)  # once reachable, it is complete
+
+
+def test_a_restore_left_pending_by_a_dead_process_is_removed_later(store):
+    """A process killed mid-restore leaves an unreachable workshop; the next start removes it
+    once it is clearly abandoned, and leaves a restore that may still be running alone."""
+    import workshop.bulk as bulk
+
+    rows = backup.load(json.dumps(big_backup(participants=3, steps=1, notes=2)))
+    before = total_rows(store)
+    old = bulk._create_pending(store, rows["workshop"], "geheim", bulk.PENDING + "x")
+    bulk._Writer(store).insert(D.participants, [{"workshop_id": old, "token": f"t{i}", "name": "A", "org_type": "po",
+                                                 "created_at": bulk.now()} for i in range(3)])
+    running = bulk._create_pending(store, rows["workshop"], "geheim", bulk.PENDING + "y")
+    with store.db.writing() as conn:
+        conn.execute(D.workshops.update().where(D.workshops.c.id == old)
+                     .values(created_at=bulk.now() - bulk.ABANDONED_AFTER * 2))
+    assert bulk.purge_abandoned(store) == 1
+    assert total_rows(store)["participants"] == before["participants"]
+    with store.db.reading() as conn:
+        assert conn.execute(select(D.workshops.c.id)).scalars().all().count(running) == 1
 
 
 # --------------------------------------------------------------- Excel / CSV

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
-from apptest import page_text
+from apptest import open_page, page_text, raw_html
+from exports import backup
+from exports.snapshot import snapshot
 from canvas_models import FUNCTIONS
 from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
 from messages import t
@@ -182,3 +187,42 @@ def test_way_forward_recommendation_becomes_one_action(grow_room):
         "Stel een regionale stagecoördinator aan", "grow", title)
     assert fac.button(key=f"act-{rec}").label == t("grow.action_made", id=action["id"])
     assert t("grow.is_action") in html(room.screen())
+
+
+#: Section texts as a hostile backup brings them in: links, an outside image, a directive, LaTeX,
+#: a NUL and a right-to-left override.
+HOSTILE_TITLE = "[klik](https://evil.example/x) :red[rood] $x^2$ \x00nul \u202eomgekeerd www.evil.example"
+HOSTILE_LINE = "![pixel](https://evil.example/t.png) **vet** <b>dik</b> mail a@evil.example"
+
+
+def _unescaped(value: str) -> list[str]:
+    """Markdown that would be interpreted: a bracket, dollar or asterisk without its backslash,
+    or an address the autolinker would turn into a link."""
+    return re.findall(r"(?<!\\)[\[\]$*]|https?\\?:|www\\?\.|@(?!\u2060)", value)
+
+
+def test_restored_section_texts_are_cleaned_and_shown_inert(app_store):  # noqa: F811
+    """A backup's GROW stage titles and script lines are cleaned like typed text on the way in,
+    and every element that renders Markdown (subheader, caption, radio, script) gets them escaped."""
+    room = make_app_room(app_store, ("grow",))
+    data = json.loads(backup.to_json(snapshot(app_store, room.ws.id)))
+    sections = [s.model_dump() for s in room.step("grow").werkvorm.sections]
+    for section in sections:
+        section["title"] = f"{HOSTILE_TITLE} {section['key']}"
+        section["script"] = [HOSTILE_LINE]
+    data["steps"][0]["config"] = {"sections": sections}
+    ws, secret = backup.restore(app_store, json.dumps(data))
+    step = app_store.steps(ws.id)[0]
+    stored = step.config["sections"]
+    for section in stored:  # cleaned on the way in
+        assert "\x00" not in section["title"] and "\u202e" not in section["title"]
+        assert section["title"].startswith("[klik](https://evil.example/x) :red[rood] $x^2$ nul omgekeerd")
+    fac = open_page("facilitator", room=ws.code, key=secret)
+    no_errors(fac)
+    shown = ([e.value for e in fac.subheader] + [e.value for e in fac.caption] + [e.value for e in fac.markdown]
+             + [str(o) for r in fac.radio for o in r.options])
+    mine = [v for v in shown if "rood" in v]
+    assert len(mine) >= 2, shown  # the stage radio and the stage heading
+    assert not [(v, _unescaped(v)) for v in mine if _unescaped(v)]
+    assert HOSTILE_LINE in page_text(fac)  # the script line, as text
+    assert "<b>" not in raw_html(fac) and "![pixel]" not in "".join(shown)

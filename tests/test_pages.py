@@ -58,6 +58,29 @@ def test_code_entry_leads_to_join_form(app_store):
     assert t("join.name") in labels(at)
 
 
+def test_double_tap_on_join_makes_one_participant(app_store):
+    """Two taps on "Deelnemen" reach the server as two runs with the same form: one participant."""
+    ws, _ = make_room(app_store)
+    at = open_page("join", room=ws.code)
+    at.text_input(key="join-name").input("Anna")
+    at.selectbox(key="join-org").select("mbo")
+    at.button[0].click()
+    tap = at._tree.get_widget_states()  # what the browser sends with each tap
+    at._run(tap)
+    first = at.query_params["p"]
+    at._run(tap)
+    assert not at.exception
+    assert [p.name for p in app_store.participants(ws.id)] == ["Anna"]
+    assert at.query_params["p"] == first
+    # someone else on the same device, with another name, still gets a place of their own
+    del at.query_params["p"]
+    at.run()
+    at.text_input(key="join-name").input("Bram")
+    at.selectbox(key="join-org").select("po")
+    at.button[0].click().run()
+    assert [p.name for p in app_store.participants(ws.id)] == ["Anna", "Bram"]
+
+
 def test_create_workshop_gives_code_links_and_qr(app_store):
     at = open_page("new")
     at.text_input(key="new-title").input("Werkatelier <b>regio</b>")
@@ -88,12 +111,19 @@ def test_create_workshop_with_bad_input_keeps_what_was_typed(app_store):
     assert at.text_input(key="new-partnership").value == "STO Twente"
 
 
-def test_admin_password_is_required_when_set(app_store, monkeypatch):
-    monkeypatch.setenv("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
+def new_form(admin: str | None = None):
+    """/nieuw with a title and a partnership filled in (and the admin password, when given)."""
     at = open_page("new")
     at.text_input(key="new-title").input("Titel")
     at.text_input(key="new-partnership").input("Regio")
-    at.text_input(key="new-admin").input("fout")
+    if admin is not None:
+        at.text_input(key="new-admin").input(admin)
+    return at
+
+
+def test_admin_password_is_required_when_set(app_store, monkeypatch):
+    monkeypatch.setenv("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
+    at = new_form("fout")
     at.button[0].click().run()
     assert at.error[0].value == t("error.admin_password")
     at.text_input(key="new-admin").input("geheim-123")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import os
+import re
+import secrets
 from typing import Callable
 from urllib.parse import urlencode
 
@@ -26,6 +28,26 @@ def esc(text: object) -> str:
     """User text as inert HTML: nothing is interpreted, newlines kept."""
     out = "".join(_ENTITIES.get(ch, ch) for ch in str(text))
     return out.replace("\n", "<br>")
+
+
+# Characters that Streamlit's Markdown (labels, captions, headers, radio options) could interpret.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$<>&])")
+# What the GFM autolinker makes a link of, even from escaped text: a scheme, "www.", an address.
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|@)")
+#: WORD JOINER: invisible, and screen readers skip it; it breaks the autolink patterns.
+_JOINER = "\u2060"
+
+
+def md(text: object) -> str:
+    """User text as inert Markdown, for every Streamlit element that renders Markdown.
+
+    Markdown, directive (``:red[]``) and LaTeX characters are escaped, and web and mail
+    addresses get an invisible WORD JOINER after their scheme, ``www`` or ``@``, so that
+    Streamlit's autolinker (which also works on escaped text) makes no link of them; the
+    address still reads the same, on screen and to a screen reader.
+    """
+    plain = _AUTOLINK.sub(lambda m: m.group(1) + _JOINER, " ".join(str(text).split()))
+    return _MARKDOWN.sub(r"\\\1", plain)
 
 
 def html_block(body: str) -> None:
@@ -67,6 +89,16 @@ def qr_svg(url: str, scale: int = 8) -> str:
     """
     uri = segno.make(url, error="m").svg_data_uri(scale=scale, dark="#000", light="#fff", border=2)
     return f'<img src="{uri}" alt="{html.escape(t("qr.alt", url=url))}" style="width:100%;height:auto;display:block">'
+
+
+def client_keys() -> tuple[str, str]:
+    """Who is guessing, for workshop.throttle: this browser session and this client's address."""
+    session = st.session_state.setdefault("throttle-id", secrets.token_hex(8))
+    try:
+        address = st.context.ip_address or ""
+    except Exception:  # pragma: no cover - outside a session
+        address = ""
+    return f"s:{session}", (f"ip:{address}" if address else "")
 
 
 def env_seconds(name: str, default: float, low: float, high: float = float("inf")) -> float:

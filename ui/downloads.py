@@ -3,14 +3,13 @@ and restoring a backup as a new workshop."""
 
 from __future__ import annotations
 
-import hmac
 from datetime import date
 
 import streamlit as st
 
 from messages import t
-from ui.common import flash, guarded, store
-from workshop import NotAllowed, Workshop
+from ui.common import client_keys, flash, guarded, store
+from workshop import Workshop
 
 MIME = {
     "pdf": "application/pdf",
@@ -88,9 +87,7 @@ def _restore(required_password: str) -> None:
     from exports.backup import restore
 
     def run():
-        if required_password and not hmac.compare_digest(
-                (st.session_state.get("restore-admin") or "").encode(), required_password.encode()):
-            raise NotAllowed("error.admin_password")
+        store().check_admin(st.session_state.get("restore-admin"), required_password, client=client_keys())
         result.append(restore(store(), upload.getvalue()))
 
     result = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from messages import t
-from ui.common import esc, guarded, html_block, join_url, link, qr_svg, show_flash, store
+from ui.common import esc, guarded, html_block, join_url, link, md, qr_svg, show_flash, store
 from workshop import Facilitator, Step, Workshop
 
 SCOPE = "fac"
@@ -76,7 +76,7 @@ def input_controls(step: Step, fac: Facilitator) -> None:
             cols[1].button(t("fac.reveal"), on_click=_set_step, args=(fac, step.id),
                            kwargs={"revealed": True}, key="reveal", type="primary", width="stretch")
     if wv.sequential:
-        titles = {i: s.title for i, s in enumerate(wv.sections)}
+        titles = {i: md(s.title) for i, s in enumerate(wv.sections)}
         stage = st.radio(t("fac.stage"), list(titles), index=min(step.stage, len(titles) - 1),
                          format_func=titles.get, horizontal=True, key=f"stage-{step.id}-{step.stage}")
         if stage != step.stage:
@@ -86,8 +86,7 @@ def input_controls(step: Step, fac: Facilitator) -> None:
     script = section.script if section else tuple(line for s in wv.sections for line in s.script)
     if script:
         with st.expander(t("fac.script"), expanded=True):
-            for line in script:
-                st.markdown(f"- {line}")
+            html_block('<ul class="ss-user">' + "".join(f"<li>{esc(line)}</li>" for line in script) + "</ul>")
 
 
 def render(ws: Workshop, step: Step, fac: Facilitator) -> None:

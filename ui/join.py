@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 import streamlit as st
 
 from messages import ORG_TYPES, t
 from ui import downloads, layouts, push, timebox
-from ui.common import env_seconds, esc, flash, fragment_rerun, guarded, html_block, show_flash, store
+from ui.common import client_keys, env_seconds, esc, flash, fragment_rerun, guarded, html_block, show_flash, store
 from ui.participant import READY_KEY, readiness
 from workshop.throttle import JOIN_CODES
 from workshop import Participant, Step, StoreUnavailable, UserError, Workshop, normalise_code
@@ -26,38 +27,33 @@ def identify() -> tuple[Workshop | None, Participant | None]:
     code = st.query_params.get("room")
     if not code:
         return None, None
+    token = st.query_params.get("p")
+    if token:
+        # A participant's own link (a 144-bit token) is no guess: other people's wrong codes
+        # from the same address must never send a joined phone back to the code form.
+        who = store().participant(code, token)
+        if who is not None:
+            ws = store().workshop_by_code(code)
+            if ws is not None:
+                return ws, who
     if _slowed_down():  # a code in the link is a guess like any other
         del st.query_params["room"]
         return None, None
     ws = store().workshop_by_code(code)
     if ws is None:
-        JOIN_CODES.miss(*_throttle_keys())
+        JOIN_CODES.miss(*client_keys())
         flash("code", t("error.unknown_room"))
         del st.query_params["room"]
         return None, None
-    token = st.query_params.get("p")
-    if not token:
-        return ws, None
-    who = store().participant(ws.code, token)
-    if who is None:
+    if token:  # a token that does not belong to this workshop (looked up above)
         flash("join", t("join.unknown_token"))
         del st.query_params["p"]
-    return ws, who
-
-
-def _throttle_keys() -> tuple[str, str]:
-    """This browser session and this client's address."""
-    session = st.session_state.setdefault("throttle-id", secrets.token_hex(8))
-    try:
-        address = st.context.ip_address or ""
-    except Exception:  # pragma: no cover - outside a session
-        address = ""
-    return f"s:{session}", (f"ip:{address}" if address else "")
+    return ws, None
 
 
 def _slowed_down() -> bool:
     """True (and a Dutch message) while this client must wait before trying another code."""
-    wait = JOIN_CODES.wait_left(*_throttle_keys())
+    wait = JOIN_CODES.wait_left(*client_keys())
     if wait:
         flash("code", t("error.slow_down", seconds=wait))
     return bool(wait)
@@ -72,7 +68,7 @@ def _check_code() -> None:
         return
     ws = store().workshop_by_code(code)
     if ws is None:
-        JOIN_CODES.miss(*_throttle_keys())
+        JOIN_CODES.miss(*client_keys())
         flash("code", t("error.unknown_room"))
         return
     st.query_params["room"] = ws.code
@@ -90,15 +86,23 @@ def code_form() -> None:
     st.page_link("pages/nieuw.py", label=t("join.facilitator_link"))
 
 
+def _join_key(ws: Workshop, name: str, org_type: str) -> str:
+    """Idempotency key of a join, derived from this browser session and what was sent: a
+    double tap or a resent form joins once (the same participant comes back), while
+    someone else joining from the same device with another name gets a place of their own."""
+    base = st.session_state.setdefault("join-idem", secrets.token_hex(16))
+    raw = "\x1f".join([base, ws.code, " ".join(name.split()), org_type])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:48]
+
+
 def _join(ws: Workshop) -> None:
     state = st.session_state
-    key = state.setdefault("join-idem", secrets.token_hex(16))
+    name, org_type = str(state.get("join-name") or ""), str(state.get("join-org") or "")
+    key = _join_key(ws, name, org_type)
     result: list[Participant] = []
-    ok = guarded("join", lambda: result.append(store().join(
-        ws.code, name=state.get("join-name", ""), org_type=state.get("join-org") or "", idem_key=key)))
+    ok = guarded("join", lambda: result.append(store().join(ws.code, name=name, org_type=org_type, idem_key=key)))
     if ok:
         st.query_params["p"] = result[0].token
-        state.pop("join-idem", None)
 
 
 def join_form(ws: Workshop) -> None:

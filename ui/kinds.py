@@ -8,7 +8,6 @@ An unknown kind is a programming error and raises ``KeyError`` naming it.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Callable
 
@@ -17,7 +16,7 @@ import streamlit as st
 from canvas_models import FIELD_KINDS, FUNCTIONS, FieldSpec
 from messages import ORG_TYPES, t
 from workshop.text import Limits
-from ui.common import esc, html_block
+from ui.common import esc, html_block, md
 
 #: "Weet ik niet" is a choice of its own; None means nothing chosen (yet).
 UNKNOWN = 0
@@ -40,17 +39,13 @@ def score_value(raw: int | None) -> tuple[bool, int | None]:
 
 
 # ----------------------------------------------------------------- inputs
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$<>])")
-
-
 def field_label(spec: FieldSpec, context: str = "") -> str:
     """The widget label; with ``context`` (e.g. the aspect) so that five "Wat gaat goed?"
-    boxes on one page stay apart for screen readers. Labels render Markdown, so the
-    context (which a facilitator may have typed) is escaped."""
+    boxes on one page stay apart for screen readers. Labels render Markdown and autolink
+    addresses, so the context (which a facilitator may have typed) goes through :func:`md`."""
     if not context:
         return spec.label
-    escaped = _MARKDOWN.sub(r"\\\1", context)
-    return f"{spec.label} ({escaped})"
+    return f"{spec.label} ({md(context)})"
 
 
 def _prefill(key: str, value) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 import canvas_models
 from messages import t
 from ui import downloads
-from ui.common import esc, guarded, html_block, join_url, link, qr_svg, show_flash, store
+from ui.common import client_keys, esc, guarded, html_block, join_url, link, qr_svg, show_flash, store
 
 SCOPE = "new"
 
@@ -26,7 +26,7 @@ def _create() -> None:
         title=s.get("new-title", ""), partnership=s.get("new-partnership", ""),
         day=s.get("new-date") or date.today(), facilitator=s.get("new-facilitator", ""),
         werkvormen=s.get("new-werkvormen") or [], anonymous=bool(s.get("new-anonymous")),
-        admin_password=s.get("new-admin"), required_password=admin_password() or None)))
+        admin_password=s.get("new-admin"), required_password=admin_password() or None, client=client_keys())))
     if ok:
         ws, secret = result[0]
         s["created"] = (ws.code, secret, ws.title)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import textwrap
@@ -28,6 +29,9 @@ from workshop import db as D
 from workshop import timer
 from workshop.errors import NotAllowed, StoreUnavailable, UserError
 from workshop.text import Limits, clean, partnership_key
+from workshop.throttle import ADMIN_PASSWORD
+
+_LOG = logging.getLogger(__name__)
 
 
 # The hot paths run the same statements hundreds of times a second (a room of 200 submitting,
@@ -224,13 +228,10 @@ class Store:
         max_participants: int | None = None,
         admin_password: str | None = None,
         required_password: str | None = None,
+        client: Iterable[str] = (),
     ) -> tuple[Workshop, str]:
         """Create a workshop; returns it with the facilitator secret (shown once)."""
-        if required_password:
-            if not admin_password or not hmac.compare_digest(
-                _hash(admin_password), _hash(required_password)
-            ):
-                raise NotAllowed("error.admin_password")
+        self.check_admin(admin_password, required_password, client=client)
         title = clean(title, limit=Limits.TITLE, label=t("field.title"))
         partnership = clean(partnership, limit=Limits.PARTNERSHIP, label=t("field.partnership"))
         facilitator = clean(facilitator, limit=Limits.FACILITATOR, label=t("field.facilitator"), required=False)
@@ -265,6 +266,27 @@ class Store:
         else:  # pragma: no cover - 25^6 codes
             raise UserError("error.generic")
         return self.workshop(wid), secret
+
+    @staticmethod
+    def check_admin(given: str | None, required: str | None, *, client: Iterable[str] = ()) -> None:
+        """The admin password check of every path that needs it (creating, restoring).
+
+        Nothing to check when no password is set. Wrong guesses are counted per
+        ``client`` key (browser session, address) as for join codes: after a few,
+        the client must wait before it may try again, even with the right
+        password; every refusal is logged (never the password itself).
+        """
+        if not required:
+            return
+        keys = tuple(k for k in client if k)
+        wait = ADMIN_PASSWORD.wait_left(*keys)
+        if wait:
+            _LOG.warning("admin password attempt refused while slowed down (%ss left) from %s", wait, keys)
+            raise UserError("error.admin_slow_down", seconds=wait)
+        if not given or not hmac.compare_digest(_hash(given), _hash(required)):
+            ADMIN_PASSWORD.miss(*keys)
+            _LOG.warning("wrong admin password from %s", keys)
+            raise NotAllowed("error.admin_password")
 
     def workshop(self, workshop_id: int) -> Workshop:
         with self.db.reading() as conn:
@@ -507,14 +529,12 @@ class Store:
         step = self.step(step_id)
         cleaned = []
         for i, sec in enumerate(sections):
-            title = clean(sec.get("title"), limit=Limits.SECTION_TITLE, label=t("field.aspect"))
-            question = clean(sec.get("question", ""), limit=Limits.SECTION_QUESTION, label=t("field.question"), required=False)
-            key = partnership_key(sec.get("key") or title).replace(" ", "_")[:30] or f"aspect_{i}"
+            texts = clean_section({"title": sec.get("title"), "question": sec.get("question", ""),
+                                   "prompts": sec.get("prompts") or []})
+            key = partnership_key(sec.get("key") or texts["title"]).replace(" ", "_")[:30] or f"aspect_{i}"
             if not key[0].isalpha():
                 key = f"a_{key}"[:30]
-            prompts = [clean(p, limit=Limits.SECTION_QUESTION, label=t("field.question")) for p in sec.get("prompts") or ()
-                       if str(p or "").strip()][:10]
-            cleaned.append({"key": key, "title": title, "question": question, "prompts": prompts})
+            cleaned.append({"key": key, **texts})
         if not cleaned:
             raise UserError("error.no_sections")
         if len({c["key"] for c in cleaned}) != len(cleaned):
@@ -1117,6 +1137,31 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(query)]
 
 
+#: Most prompts or script lines one section keeps.
+SECTION_LINES = 10
+
+
+def clean_section(section: dict) -> dict:
+    """The texts of one section (aspect, canvas block, GROW stage) cleaned like typed text,
+    whatever their origin: typed by the facilitator, or read from a backup. Other keys
+    (key, minutes, grid) pass unchanged; the werkvorm model validates them."""
+    out = dict(section)
+    out["title"] = clean(section.get("title"), limit=Limits.SECTION_TITLE, label=t("field.aspect"))
+    out["question"] = clean(section.get("question") or "", limit=Limits.SECTION_QUESTION, label=t("field.question"),
+                            required=False)
+    for key, label in (("prompts", t("field.question")), ("script", t("field.script"))):
+        lines = section.get(key) or []
+        if key in section or key == "prompts":
+            if not isinstance(lines, (list, tuple)):
+                raise UserError("error.empty", label=label)
+            out[key] = [clean(line, limit=Limits.SECTION_QUESTION, label=label) for line in lines
+                        if str(line or "").strip()][:SECTION_LINES]
+    if "group" in section:
+        out["group"] = clean(section.get("group") or "", limit=Limits.SECTION_GROUP, label=t("field.group"),
+                             required=False)
+    return out
+
+
 _store_lock = threading.Lock()
 _stores: dict[str, Store] = {}
 
@@ -1145,12 +1190,17 @@ def get_store(url: str | None = None) -> Store:
     database = D.get_db(url)
     with _store_lock:
         store = _stores.get(database.url)
-        if store is None or store.db is not database:
+        fresh = store is None or store.db is not database
+        if fresh:
             store = _stores[database.url] = Store(database)
         days = retention_days()
         due = days is not None and time.monotonic() - _last_purge.get(database.url, -_PURGE_EVERY) >= _PURGE_EVERY
         if due:
             _last_purge[database.url] = time.monotonic()
+    if fresh:  # a restore that a process which died left unfinished (never visible)
+        from workshop.bulk import purge_abandoned
+
+        purge_abandoned(store)
     if due:
         store.purge_older_than(days)
     return store

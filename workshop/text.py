@@ -30,6 +30,7 @@ class Limits:
     CLUSTER = 60
     SECTION_TITLE = 120
     SECTION_QUESTION = 600
+    SECTION_GROUP = 80
     REVIEW_NOTE = 300
     MAX_PARTICIPANTS = _env_int("SAMENSPRAAK_MAX_PARTICIPANTS", 250)
     NOTES_PER_STEP = _env_int("SAMENSPRAAK_MAX_NOTES_PER_STEP", 30)
@@ -38,8 +39,9 @@ class Limits:
 
 # Bidi overrides/isolates can visually reorder surrounding text; drop them.
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-# C0/C1 controls (tab, newline and CR are handled apart) and lone surrogates, which no database can encode.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0/C1 controls (tab, newline and CR are handled apart), lone surrogates, which no database can encode,
+# and the noncharacters U+FFFE/U+FFFF and U+FDD0-U+FDEF, which XML (Excel) refuses.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def clean(value: object, *, limit: int, label: str, required: bool = True, multiline: bool = False) -> str:

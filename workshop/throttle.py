@@ -1,4 +1,4 @@
-"""Slow down guessing of join codes. Imports no streamlit.
+"""Slow down guessing of join codes and of the admin password. Imports no streamlit.
 
 Misses are counted per key (a browser session, and the client's address) in
 this process. After ``free`` misses within ``window`` seconds every further
@@ -42,3 +42,4 @@ class Throttle:
 
 
 JOIN_CODES = Throttle()
+ADMIN_PASSWORD = Throttle()

@@ -9,14 +9,21 @@ phone (360 px) nor the screen may scroll sideways or push anything past the view
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
 from e2e.drive import (PHONE, elements_wider_than_viewport, no_app_errors, no_horizontal_scroll, open_tab,
                        screenshot, settled, textbox)
-from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_note
+import canvas_models
+from e2e.flows import create_in_db, join, links_for, open_facilitator, open_screen, post_note
+from exports import backup
+from exports.snapshot import snapshot
 from hostile import HOSTILE
 from messages import t
+from workshop import db as D
+from workshop.store import Store
 
 pytestmark = [pytest.mark.browser]
 
@@ -110,3 +117,62 @@ def test_hostile_text(app, new_context, timings):
     for tab in (screen, fac, phone, laptop, again):
         no_app_errors(tab)
     _inert(fac, [TITLE])  # the workshop title in the facilitator's page heading
+
+
+#: An aspect name as a facilitator may type it: a web address, a bare "www." address and a mail address.
+URL_ASPECT = "Stages zie https://evil.example/stage of www.evil.example en mail stage@evil.example"
+
+
+def test_an_address_in_an_aspect_name_stays_text_in_the_labels(app, new_context):
+    """Streamlit turns bare addresses in widget labels into links, even escaped ones; the aspect
+    name in the phone's input labels must stay plain text that reads the same."""
+    links = create_in_db(app.db_url, app.url, werkvormen=("praatplaat",))
+    database = D.Database(app.db_url)
+    try:
+        store = Store(database)
+        fac = store.authorize(links.code, links.secret)
+        step = store.steps(store.workshop_by_code(links.code).id)[0]
+        store.set_sections(fac, step.id, [{"title": URL_ASPECT, "question": "Hoe staat het ervoor?"},
+                                          {"title": "Relatie", "question": "Hoe gaat het samen?"}])
+    finally:
+        database.dispose()
+    phone = join(new_context, "phone", links, person="Anna", phone=True)
+    page = phone.page
+    labels = page.locator('[data-testid="stMain"] [data-testid="stWidgetLabel"]', has_text="evil")
+    expect(labels.first).to_be_visible()
+    assert labels.count() >= 2  # the score and the remark of that aspect
+    for text in labels.all_inner_texts():  # what is read and seen: the same address, nothing in between
+        assert URL_ASPECT in text.replace("\u2060", ""), text
+    links_in_labels = page.locator('[data-testid="stMain"] [data-testid="stWidgetLabel"] a')
+    assert links_in_labels.count() == 0, links_in_labels.evaluate_all("els => els.map(e => e.outerHTML)")
+    assert page.locator('[data-testid="stMain"] a[href*="evil.example"]').count() == 0
+    no_app_errors(phone)
+
+
+def test_restored_section_texts_are_inert_on_the_facilitator_page(app, new_context):
+    """A backup whose GROW stage titles and script lines carry links, an outside image, a
+    directive, LaTeX, a NUL and a right-to-left override: the facilitator page shows them as text."""
+    title = "[klik](https://evil.example/x) :red[rood] $x^2$ \x00nul \u202eomgekeerd www.evil.example"
+    line = "![pixel](https://evil.example/t.png) **vet** mail a@evil.example"
+    links = create_in_db(app.db_url, app.url, werkvormen=("grow",))
+    database = D.Database(app.db_url)
+    try:
+        store = Store(database)
+        data = json.loads(backup.to_json(snapshot(store, store.workshop_by_code(links.code).id)))
+        sections = [s.model_dump() for s in canvas_models.get("grow").sections]
+        for section in sections:
+            section["title"], section["script"] = f"{title} {section['key']}", [line]
+        data["steps"][0]["config"] = {"sections": sections}
+        ws, secret = backup.restore(store, json.dumps(data))
+    finally:
+        database.dispose()
+    fac = open_facilitator(new_context, links_for(app.url, ws.code, secret))
+    page = fac.page
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_text("nul omgekeerd", exact=False).first).to_be_visible()
+    body = " ".join(main.inner_text().replace("\u2060", "").split())
+    assert "[klik](https://evil.example/x) :red[rood] $x^2$ nul omgekeerd" in body  # literally, as text
+    assert line in body and "\u202e" not in body and "\x00" not in body
+    assert main.locator("a[href*='evil.example'], img[src*='evil.example'], .katex").count() == 0
+    assert main.locator("strong:text-is('vet'), [style*='color'] :text-is('rood'), span:text-is('rood')").count() == 0
+    no_app_errors(fac)

@@ -1,4 +1,5 @@
-"""A phone's own notes: the list is drawn when it is opened, and a note can be taken back.
+"""A phone's own notes: the list is drawn when it is opened, and a note can be taken back; and a
+double tap on "Deelnemen" joins once.
 
 The list and its delete buttons are not sent with every submit (they cost half as much again
 per submit, bench/live.py); this checks that opening, deleting and the screen all still work.
@@ -6,12 +7,16 @@ per submit, bench/live.py); this checks that opening, deleting and the screen al
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from e2e.drive import no_app_errors
-from e2e.flows import create_in_db, join, open_screen, post_note
-from messages import t
+from e2e.drive import ACT_MS, PHONE, button, choose, fill, no_app_errors, open_tab, settled
+from e2e.flows import create_in_db, join, open_screen, post_note, token_of
+from messages import ORG_TYPES, t
+from workshop import db as D
+from workshop.store import Store
 
 pytestmark = [pytest.mark.browser]
 
@@ -45,3 +50,26 @@ def test_open_my_notes_and_delete_one(app, new_context):
     page.reload()  # a full run reads the notes afresh
     expect(page.get_by_text(t("participant.my_notes", count=2))).to_be_visible()
     no_app_errors(phone)
+
+
+def test_a_double_tap_on_join_makes_one_participant(app, new_context):
+    """Two quick taps on "Deelnemen" on a phone: one participant, and the phone is that one."""
+    links = create_in_db(app.db_url, app.url)
+    tab = open_tab(new_context, "phone", links.join, **PHONE)
+    page = tab.page
+    fill(page, t("join.name"), "Anna")
+    choose(page, t("join.org_type"), ORG_TYPES["mbo"])
+    # two taps as a phone sends them: the second before the page has redrawn
+    button(page, t("join.go")).evaluate("b => { b.click(); setTimeout(() => b.click(), 30); }")
+    page.wait_for_url(re.compile(r"[?&]p=[\w-]+"), timeout=ACT_MS)
+    expect(page.get_by_text(t("join.welcome", name="Anna"), exact=False)).to_be_visible()
+    settled(page)
+    database = D.Database(app.db_url)
+    try:
+        store = Store(database)
+        people = store.participants(store.workshop_by_code(links.code).id)
+    finally:
+        database.dispose()
+    assert [p.name for p in people] == ["Anna"]
+    assert people[0].token == token_of(tab)
+    no_app_errors(tab)

@@ -15,7 +15,7 @@ from messages import t
 from ui import dots, kinds, notetools
 from ui import screen as screen_frame
 from ui import facilitator as fv
-from ui.common import esc, html_block, show_flash, store
+from ui.common import esc, html_block, md, show_flash, store
 from ui.participant import NOTE_KINDS, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 
@@ -107,7 +107,7 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
     for section in step.werkvorm.sections:
         inside = [n for n in notes if n["section"] == section.key]
         shown = sum(1 for n in inside if notetools.is_live(n))
-        with st.expander(t("canvas.block_count", title=section.title, count=shown), expanded=False):
+        with st.expander(t("canvas.block_count", title=md(section.title), count=shown), expanded=False):
             if not inside:
                 st.caption(t("canvas.block_empty"))
             for note in inside:

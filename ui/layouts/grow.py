@@ -23,7 +23,7 @@ from messages import t
 from ui import charts, dots, kinds, notetools
 from ui import screen as screen_frame
 from ui import facilitator as fv
-from ui.common import esc, guarded, html_block, show_flash, store
+from ui.common import esc, guarded, html_block, md, show_flash, store
 from ui.participant import NOTE_KINDS, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop.aggregate import FunctionStageMatrix, function_stage_matrix
@@ -172,7 +172,7 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
     notes = store().contributions(step.id, include_hidden=True, kinds=NOTE_KINDS)
     live = [n for n in notes if notetools.is_live(n)]
     here = [n for n in notes if n["section"] == section.key]
-    st.subheader(t("grow.fac_stage", title=section.title, count=sum(1 for n in here if notetools.is_live(n))))
+    st.subheader(t("grow.fac_stage", title=md(section.title), count=sum(1 for n in here if notetools.is_live(n))))
     if section.group == OPTIONS:
         screen_frame.focus_control(step, fac, [], results=True)
     if section.group == OPTIONS:
@@ -203,7 +203,7 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
     with st.expander(t("grow.overview"), expanded=False):
         heatmap(step, live, height=440)
         counts = {s.key: sum(1 for n in live if n["section"] == s.key) for s in step.werkvorm.sections}
-        st.caption(" · ".join(f"{s.title}: {counts[s.key]}" for s in step.werkvorm.sections))
+        st.caption(" · ".join(f"{md(s.title)}: {counts[s.key]}" for s in step.werkvorm.sections))
 
 
 # ------------------------------------------------------------ participant
