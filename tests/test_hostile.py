@@ -18,7 +18,7 @@ from helpers import assert_dutch
 from hostile import HOSTILE
 from workshop.errors import UserError
 from workshop.store import new_key
-from workshop.text import Limits, clean, partnership_key
+from workshop.text import Limits, ascii_key, clean
 
 WERKVORMEN = ("brainstorm", "praatplaat", "followup", "grow")
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -161,5 +161,5 @@ def test_hostile_string_through_every_input(name, workshop_factory, store):
 
     assert not c.problems, f"{name}: " + "\n".join(c.problems)
     assert c.stored + c.refused == 20
-    # the key that links workshops of one partnership is plain ASCII whatever the name
-    assert re.fullmatch(r"[a-z0-9 ]{0,200}", partnership_key(value))
+    # machine keys made from a name (an aspect's key) are plain ASCII whatever the name
+    assert re.fullmatch(r"[a-z0-9 ]{0,200}", ascii_key(value))

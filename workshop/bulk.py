@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 
 from workshop import db as D
 from workshop.store import CODE_ALPHABET, CODE_LENGTH, Store, Workshop, _hash, new_key, now
-from workshop.text import partnership_key
 
 
 def _insert_many(conn, table, rows: list[dict]) -> list[int]:
@@ -50,10 +49,9 @@ def insert_workshop(store: Store, data: dict[str, Any]) -> tuple[Workshop, str]:
 def _write(conn, data: dict[str, Any], code: str, secret: str) -> int:
     stamp = now()
     ws = data["workshop"]
-    pkey = partnership_key(ws["partnership"])
     wid = conn.execute(insert(D.workshops).values(
         code=code, secret_hash=_hash(secret), title=ws["title"], partnership=ws["partnership"],
-        partnership_key=pkey, date=ws["date"], facilitator=ws["facilitator"], anonymous=ws["anonymous"],
+        date=ws["date"], facilitator=ws["facilitator"], anonymous=ws["anonymous"],
         max_participants=ws["max_participants"], current_step=ws["current_step"], state_version=0,
         show_join=ws["show_join"], participant_pdf=ws["participant_pdf"], created_at=stamp,
     ).returning(D.workshops.c.id)).scalar_one()
@@ -102,7 +100,7 @@ def _write(conn, data: dict[str, Any], code: str, secret: str) -> int:
 
     actions = sorted(data["actions"], key=lambda a: a["id"])
     action_ids = dict(zip((a["id"] for a in actions), _insert_many(conn, D.actions, [{
-        "workshop_id": wid, "partnership_key": pkey, "what": a["what"], "owner": a["owner"],
+        "workshop_id": wid, "what": a["what"], "owner": a["owner"],
         "partner": a["partner"], "due": a["due"], "status": a["status"], "link": a["link"],
         "confirmed": a["confirmed"], "proposed_by": person_ids.get(a["proposed_by"]), "source": a["source"],
         "merged_into": None, "deleted": a["deleted"], "review_note": a["review_note"],
