@@ -242,3 +242,111 @@ def test_a_version_2_database_migrates_without_linking_by_name(empty_db_url):
         assert count_rows(store, D.partnerships) == 1
     finally:
         database.dispose()
+
+
+# -------------------------------------------------------------------- backup
+def _partnership_of_three(store):
+    from exports import demo
+
+    access, secret = member(store, "Regio Achterhoek")
+    for seed in (3, 5, 8):
+        ws, ws_secret = demo.generate(store, 5, seed=seed, fast=True)
+        store.attach_workshop(store.authorize(ws.code, ws_secret), access)
+    return access, secret
+
+
+def _all_rows(store) -> dict[str, int]:
+    return {table.name: count_rows(store, table) for table in D.metadata.sorted_tables if table.name != "samenspraak_meta"}
+
+
+def test_partnership_backup_round_trip(store, tmp_path):
+    from exports import partnership as P
+    from test_exports import canonical
+
+    access, secret = _partnership_of_three(store)
+    first = P.snapshot(store, access)
+    raw = P.to_json(first)
+    text = raw.decode("utf-8")
+    assert secret not in text and "secret" not in text and "token" not in text
+    assert json.loads(raw)["format"] == "samenspraak-partnership" and len(first["workshops"]) == 3
+    dates = [w["workshop"]["date"] for w in first["workshops"]]
+    assert dates == sorted(dates)
+
+    def check(target: Store) -> None:
+        before = count_rows(target, D.partnerships)
+        partnership, new_secret = P.restore(target, raw)
+        assert partnership.name == "Regio Achterhoek" and new_secret != secret
+        assert count_rows(target, D.partnerships) == before + 1
+        new_access = target.open_partnership(partnership.id, new_secret)
+        with pytest.raises(NotAllowed):
+            target.open_partnership(partnership.id, secret)
+        copy = P.snapshot(target, new_access)
+        assert [canonical(w) for w in copy["workshops"]] == [canonical(w) for w in first["workshops"]]
+        codes = [w["code"] for w in target.partnership_workshops(new_access)]
+        assert set(codes).isdisjoint(w["workshop"]["code"] for w in first["workshops"])
+        # the restored workshops are steered through the new partnership link
+        assert target.authorize_in_partnership(new_access, codes[-1]).workshop_id == copy["workshops"][-1]["workshop"]["id"]
+
+    fresh = D.Database(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        check(Store(fresh))
+    finally:
+        fresh.dispose()
+    check(store)
+
+
+@pytest.mark.parametrize("case", ["workshop_backup", "wrong_version", "too_many", "bad_workshop", "no_name",
+                                  "too_big", "not_json"])
+def test_bad_partnership_backups_are_refused_and_write_nothing(store, case, monkeypatch):
+    from exports import backup
+    from exports import partnership as P
+
+    access, _ = _partnership_of_three(store)
+    data = json.loads(P.to_json(P.snapshot(store, access)))
+    kwargs = {}
+    if case == "workshop_backup":
+        data = data["workshops"][0]
+    elif case == "wrong_version":
+        data["format_version"] = 99
+    elif case == "too_many":
+        monkeypatch.setattr(P, "MAX_WORKSHOPS", 2)
+    elif case == "bad_workshop":
+        data["workshops"][1]["participants"][0]["org_type"] = "school"
+    elif case == "no_name":
+        data["partnership"]["name"] = "  "
+    elif case == "too_big":
+        kwargs["max_bytes"] = 5_000
+    raw = b"{nee" if case == "not_json" else json.dumps(data).encode()
+    before = _all_rows(store)
+    with pytest.raises(UserError) as info:
+        P.restore(store, raw, **kwargs)
+    assert info.value.key == "error.import"
+    assert_dutch(info.value)
+    if case == "bad_workshop":
+        assert "workshop 2" in str(info.value)
+    assert _all_rows(store) == before
+    # and the other way round: a partnership backup is not a workshop backup
+    with pytest.raises(UserError):
+        backup.restore(store, P.to_json(P.snapshot(store, access)))
+    assert _all_rows(store) == before
+
+
+def test_failing_partnership_restore_leaves_nothing_half_written(store, monkeypatch):
+    import workshop.bulk as bulk
+    from exports import partnership as P
+
+    access, _ = _partnership_of_three(store)
+    raw = P.to_json(P.snapshot(store, access))
+    real, calls = bulk._write, []
+
+    def failing(conn, data, code, secret):
+        calls.append(code)
+        if len(calls) == 3:  # the partnership and two workshops are written by now
+            raise RuntimeError("disk full")
+        return real(conn, data, code, secret)
+
+    monkeypatch.setattr(bulk, "_write", failing)
+    before = _all_rows(store)
+    with pytest.raises(RuntimeError):
+        P.restore(store, raw)
+    assert _all_rows(store) == before

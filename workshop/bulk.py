@@ -1,4 +1,4 @@
-"""Write a whole workshop in one transaction (restore from a backup, demo data).
+"""Write a whole workshop, or a partnership with its workshops, in one transaction (restore, demo data).
 
 The caller hands over rows that are already validated and cleaned
 (``exports.backup.load`` does that); this module only maps the old ids of the
@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from workshop import db as D
-from workshop.store import CODE_ALPHABET, CODE_LENGTH, Store, Workshop, _hash, new_key, now
+from workshop.store import CODE_ALPHABET, CODE_LENGTH, Partnership, Store, Workshop, _hash, new_key, now
 
 
 def _insert_many(conn, table, rows: list[dict]) -> list[int]:
@@ -112,3 +112,42 @@ def _write(conn, data: dict[str, Any], code: str, secret: str) -> int:
             conn.execute(update(D.actions).where(D.actions.c.id == action_ids[a["id"]])
                          .values(merged_into=action_ids[a["merged_into"]]))
     return wid
+
+
+def insert_partnership(store: Store, partnership: dict[str, Any],
+                       workshops: list[dict[str, Any]]) -> tuple[Partnership, str]:
+    """Insert a validated partnership backup (see ``exports.partnership``) in ONE transaction.
+
+    The partnership gets a new secret (returned, to be shown once); every workshop a new join code
+    and a new facilitator secret that nobody learns: its facilitator opens it through the
+    partnership's link. The workshops are written in the order given (date order), so that
+    "earlier workshop" keeps its meaning.
+    """
+    for _attempt in range(8):
+        secret = secrets.token_urlsafe(24)
+        stamp = now()
+        try:
+            with store.db.writing() as conn:
+                pid = conn.execute(insert(D.partnerships).values(
+                    name=partnership["name"], secret_hash=_hash(secret), created_at=stamp,
+                ).returning(D.partnerships.c.id)).scalar_one()
+                codes: set[str] = set()
+                for data in workshops:
+                    code = _free_code(conn, codes)
+                    wid = _write(conn, {**data, "workshop": {**data["workshop"], "partnership": partnership["name"]}},
+                                 code, secrets.token_urlsafe(24))
+                    conn.execute(update(D.workshops).where(D.workshops.c.id == wid).values(partnership_id=pid))
+            return store.partnership(pid), secret
+        except IntegrityError:
+            # Only a join code taken concurrently can clash here; the transaction was rolled back.
+            continue
+    raise RuntimeError("could not find free join codes")  # pragma: no cover - 25^6 codes
+
+
+def _free_code(conn, taken: set[str]) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if code not in taken and conn.execute(
+                select(D.workshops.c.id).where(D.workshops.c.code == code)).first() is None:
+            taken.add(code)
+            return code
