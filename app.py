@@ -11,5 +11,6 @@ pages = [
     st.Page("pages/new.py", title=t("page.new"), url_path="nieuw"),
     st.Page("pages/facilitator.py", title=t("page.facilitator"), url_path="begeleider"),
     st.Page("pages/screen.py", title=t("page.screen"), url_path="scherm"),
+    st.Page("pages/partnership.py", title=t("page.partnership"), url_path="partnerschap"),
 ]
 st.navigation(pages, position="hidden").run()

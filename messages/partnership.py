@@ -22,6 +22,7 @@ NL: dict[str, str] = {
     "new.partnership_new": "Nieuw partnerschap met de naam hierboven",
     "new.partnership_opened": "{name} (geopend in deze browser)",
     "new.partnership_link": "Of plak de link van een bestaand partnerschap",
+    "new.partnership_page": "Alleen een partnerschap aanmaken, of een partnerschap terugzetten",
     "new.partnership_link_help": "De partnerschapslink die je bij het aanmaken kreeg. Hij wordt niet getoond of opgeslagen.",
     # the page
     "partnership.title": "Partnerschap: {name}",
@@ -60,10 +61,8 @@ NL: dict[str, str] = {
     "partnership.backup_make": "Back-up (json) maken",
     "partnership.restore_title": "Back-up van een partnerschap terugzetten",
     "partnership.restore_intro": "Zet een partnerschapsback-up terug als nieuw partnerschap, met een nieuwe partnerschapslink. De workshops krijgen nieuwe codes; je begeleidt ze vanuit het partnerschap.",
-    "partnership.restored": "Het partnerschap '{name}' is teruggezet met {count} workshops.",
-    "partnership.restored_one": "Het partnerschap '{name}' is teruggezet met 1 workshop.",
     # facilitator page
-    "fac.partnership": "Partnerschap",
+    "fac.partnership": "Partnerschap van deze workshop",
     "fac.partnership_none": "Deze workshop hoort bij geen partnerschap: hij ziet geen afspraken van andere workshops. Plak de link van een partnerschap om hem er bewust aan toe te voegen (je hebt dan beide links).",
     "fac.partnership_in": "Deze workshop hoort bij het partnerschap '{name}'.",
     "fac.partnership_link": "Partnerschapslink",

@@ -14,6 +14,7 @@ PAGES = {
     "new": "pages/new.py",
     "facilitator": "pages/facilitator.py",
     "screen": "pages/screen.py",
+    "partnership": "pages/partnership.py",
 }
 
 
