@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from e2e.drive import ACT_MS, LAPTOP, LOAD_MS, button, goto, no_app_errors, open_tab
+from e2e.drive import ACT_MS, LAPTOP, LOAD_MS, axe, button, format_violations, goto, no_app_errors, open_tab, settled
 from e2e.flows import create_via_ui, links_for, open_screen
 from messages import t
 from workshop import db as D
@@ -98,3 +98,30 @@ def test_outsider_screen_and_exports_show_nothing_of_the_partnership(app, new_co
     no_app_errors(fac)
     no_app_errors(screen)
     expect(screen.page.get_by_text(OWNER)).to_have_count(0, timeout=ACT_MS)
+
+
+def test_partnership_page_opens_its_workshops_cockpit(app, new_context):
+    """The partnership link opens the page; its link to a workshop opens that workshop's cockpit
+    (no workshop secret needed); the page passes the axe label and contrast rules."""
+    database = D.Database(app.db_url)
+    try:
+        store = Store(database)
+        partnership, secret = store.create_partnership("Regio Achterhoek")
+        member = store.open_partnership(partnership.id, secret)
+        ws, _ = store.create_workshop(title="Stuurgroep maart", partnership="", day=date(2026, 3, 1),
+                                      facilitator="", werkvormen=["brainstorm", "followup"], member_of=member)
+    finally:
+        database.dispose()
+    tab = open_tab(new_context, "partnership", f"{app.url}/partnerschap?p={partnership.id}&key={secret}", **LAPTOP)
+    page = tab.page
+    expect(page.get_by_text(t("partnership.title", name="Regio Achterhoek"))).to_be_visible(timeout=LOAD_MS)
+    assert secret not in page.locator("body").inner_text()
+    settled(page)
+    violations = axe(page)["violations"]
+    assert not violations, format_violations(violations)
+    page.get_by_role("link", name=t("partnership.open_cockpit", title="Stuurgroep maart")).click()
+    expect(button(page, t("fac.next"))).to_be_visible(timeout=LOAD_MS)
+    expect(page.get_by_text(t("fac.title", title="Stuurgroep maart"))).to_be_visible()
+    button(page, t("fac.next")).click()
+    expect(page.get_by_text(t("fac.current", n=2, title="Vervolgplaat"))).to_be_visible(timeout=ACT_MS)
+    no_app_errors(tab)
