@@ -85,13 +85,26 @@ def show_created(code: str, secret: str, title: str, *, again_key: str) -> None:
         st.rerun()
 
 
+def detail_fields(prefix: str) -> None:
+    """Date, facilitator, werkvormen, anonymity and (when set) the admin password of a new
+    workshop, under session keys ``{prefix}-date`` etc.; inside the caller's form."""
+    registry = canvas_models.REGISTRY
+    st.date_input(t("new.date"), key=f"{prefix}-date", value=date.today(), format="DD-MM-YYYY")
+    st.text_input(t("new.facilitator"), key=f"{prefix}-facilitator", max_chars=80)
+    st.multiselect(t("new.werkvormen"), list(registry), default=list(registry),
+                   format_func=lambda k: registry[k].title, key=f"{prefix}-werkvormen",
+                   help=t("new.werkvormen_help"))
+    st.checkbox(t("new.anonymous"), key=f"{prefix}-anonymous")
+    if admin_password():
+        st.text_input(t("new.admin_password"), type="password", key=f"{prefix}-admin")
+
+
 def run() -> None:
     if "created" in st.session_state:
         _created(*st.session_state["created"])
         return
     st.title(t("new.title"))
     st.caption(t("new.intro"))
-    registry = canvas_models.REGISTRY
     with st.form("new-form"):
         st.text_input(t("new.ws_title"), key="new-title", max_chars=120)
         st.text_input(t("new.partnership"), key="new-partnership", max_chars=120, help=t("new.partnership_help"))
@@ -103,14 +116,7 @@ def run() -> None:
                      key="new-partnership-choice", help=t("new.partnership_choice_help"))
         st.text_input(t("new.partnership_link"), key="new-partnership-link", type="password",
                       help=t("new.partnership_link_help"))
-        st.date_input(t("new.date"), key="new-date", value=date.today(), format="DD-MM-YYYY")
-        st.text_input(t("new.facilitator"), key="new-facilitator", max_chars=80)
-        st.multiselect(t("new.werkvormen"), list(registry), default=list(registry),
-                       format_func=lambda k: registry[k].title, key="new-werkvormen",
-                       help=t("new.werkvormen_help"))
-        st.checkbox(t("new.anonymous"), key="new-anonymous")
-        if admin_password():
-            st.text_input(t("new.admin_password"), type="password", key="new-admin")
+        detail_fields("new")
         st.form_submit_button(t("new.submit"), type="primary", on_click=_create)
     show_flash(SCOPE)
     st.page_link("pages/partnership.py", label=t("new.partnership_page"))

@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import streamlit as st
 
-import canvas_models
 from messages import dutch_date, t, t_count
 from ui.common import esc, flash, guarded, html_block, link, show_flash, store
 from workshop import NotAllowed, StoreUnavailable, UserError
@@ -206,7 +205,7 @@ def _create_workshop(access: PartnershipAccess) -> None:
 
 
 def new_workshop_panel(access: PartnershipAccess, actions: list[dict]) -> None:
-    from ui.new_workshop import admin_password, show_created
+    from ui.new_workshop import detail_fields, show_created
 
     created = st.session_state.get("ps-created")
     with st.expander(t("partnership.new_workshop"), expanded=created is not None):
@@ -216,17 +215,9 @@ def new_workshop_panel(access: PartnershipAccess, actions: list[dict]) -> None:
         st.caption(t("partnership.new_workshop_intro"))
         still_open = sum(a["status"] != "klaar" for a in actions)
         st.caption(t_count("partnership.new_workshop_open", still_open))
-        registry = canvas_models.REGISTRY
         with st.form("ps-new-form"):
             st.text_input(t("new.ws_title"), key="ps-new-title", max_chars=120)
-            st.date_input(t("new.date"), key="ps-new-date", value=date.today(), format="DD-MM-YYYY")
-            st.text_input(t("new.facilitator"), key="ps-new-facilitator", max_chars=80)
-            st.multiselect(t("new.werkvormen"), list(registry), default=list(registry),
-                           format_func=lambda k: registry[k].title, key="ps-new-werkvormen",
-                           help=t("new.werkvormen_help"))
-            st.checkbox(t("new.anonymous"), key="ps-new-anonymous")
-            if admin_password():
-                st.text_input(t("new.admin_password"), type="password", key="ps-new-admin")
+            detail_fields("ps-new")
             st.form_submit_button(t("new.submit"), type="primary", on_click=_create_workshop, args=(access,))
         show_flash(f"{SCOPE}-new")
 
