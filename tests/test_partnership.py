@@ -350,3 +350,24 @@ def test_failing_partnership_restore_leaves_nothing_half_written(store, monkeypa
     with pytest.raises(RuntimeError):
         P.restore(store, raw)
     assert _all_rows(store) == before
+
+
+def test_retention_removes_old_partnerships_once_they_are_empty(workshop_factory, store):
+    from sqlalchemy import update
+
+    old_access, _ = member(store, "Oud en leeg")
+    kept_access, _ = member(store, "Oud met een nieuwe workshop")
+    new_access, _ = member(store, "Nieuw")
+    old_ws = workshop_factory(("followup",), member_of=old_access)
+    workshop_factory(("followup",), member_of=kept_access)
+    long_ago = now() - timedelta(days=400)
+    with store.db.writing() as conn:
+        conn.execute(update(D.partnerships).where(D.partnerships.c.id.in_(
+            [old_access.partnership_id, kept_access.partnership_id])).values(created_at=long_ago))
+        conn.execute(update(D.workshops).where(D.workshops.c.id == old_ws.ws.id).values(created_at=long_ago))
+    assert store.purge_older_than(365) == 1
+    with store.db.reading() as conn:
+        names = set(conn.execute(select(D.partnerships.c.name)).scalars())
+    assert names == {"Oud met een nieuwe workshop", "Nieuw"}
+    with pytest.raises(NotAllowed):
+        store.partnership(old_access.partnership_id)

@@ -485,12 +485,19 @@ class Store:
             conn.execute(delete(D.workshops).where(D.workshops.c.id.in_(ids)))
 
     def purge_older_than(self, days: int) -> int:
-        """Delete workshops created more than ``days`` ago; returns how many."""
+        """Delete workshops created more than ``days`` ago; returns how many.
+
+        A partnership older than that with no workshop left goes too (its name and link).
+        """
         cutoff = now() - timedelta(days=days)
         with self.db.reading() as conn:
             ids = list(conn.execute(
                 select(D.workshops.c.id).where(D.workshops.c.created_at < cutoff)).scalars())
         self._delete_workshops(ids)
+        p, w = D.partnerships, D.workshops
+        with self.db.writing() as conn:
+            conn.execute(delete(p).where(p.c.created_at < cutoff, ~select(w.c.id).where(
+                w.c.partnership_id == p.c.id).exists()))
         return len(ids)
 
     def db_ok(self) -> None:
