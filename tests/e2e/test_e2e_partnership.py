@@ -125,3 +125,42 @@ def test_partnership_page_opens_its_workshops_cockpit(app, new_context):
     button(page, t("fac.next")).click()
     expect(page.get_by_text(t("fac.current", n=2, title="Vervolgplaat"))).to_be_visible(timeout=ACT_MS)
     no_app_errors(tab)
+
+
+def test_partnership_backup_download_and_restore_in_the_browser(app, new_context, tmp_path):
+    database = D.Database(app.db_url)
+    try:
+        store = Store(database)
+        partnership, secret = store.create_partnership("Regio Rivierenland")
+        member = store.open_partnership(partnership.id, secret)
+        for day, title in ((date(2026, 2, 1), "Eerste stuurgroep"), (date(2026, 5, 1), "Tweede stuurgroep")):
+            ws, ws_secret = store.create_workshop(title=title, partnership="", day=day, facilitator="",
+                                                  werkvormen=["followup"], member_of=member)
+            store.add_action(store.authorize(ws.code, ws_secret), what=f"Afspraak uit {title}", owner="Ans")
+    finally:
+        database.dispose()
+    tab = open_tab(new_context, "partnership", f"{app.url}/partnerschap?p={partnership.id}&key={secret}", **LAPTOP)
+    page = tab.page
+    page.get_by_text(t("partnership.backup_title"), exact=True).click()
+    data = _download(page, "partnership.backup_make", "json")
+    backup = json.loads(data)
+    assert [w["workshop"]["title"] for w in backup["workshops"]] == ["Eerste stuurgroep", "Tweede stuurgroep"]
+    assert secret not in data.decode("utf-8")
+    path = tmp_path / "partnerschap.json"
+    path.write_bytes(data)
+
+    fresh = open_tab(new_context, "restore", f"{app.url}/partnerschap", **LAPTOP)
+    fresh.page.get_by_text(t("partnership.restore_title"), exact=True).click()
+    fresh.page.locator('input[type="file"]').set_input_files(str(path))
+    expect(fresh.page.get_by_text("partnerschap.json")).to_be_visible(timeout=ACT_MS)
+    button(fresh.page, t("restore.go")).click()
+    expect(fresh.page.get_by_text(t("partnership.keep_link"))).to_be_visible(timeout=LOAD_MS)
+    new_link = fresh.page.locator('[data-testid="stCode"]').inner_text().strip()
+    assert "/partnerschap?p=" in new_link and secret not in new_link
+    goto(fresh.page, new_link)
+    expect(fresh.page.get_by_text(t("partnership.title", name="Regio Rivierenland"))).to_be_visible(timeout=LOAD_MS)
+    for title in ("Eerste stuurgroep", "Tweede stuurgroep"):
+        expect(fresh.page.get_by_role("link", name=t("partnership.open_cockpit", title=title))).to_be_visible()
+    expect(fresh.page.get_by_text("Afspraak uit Tweede stuurgroep")).to_have_count(1)  # a cell of the table
+    no_app_errors(tab)
+    no_app_errors(fresh)
