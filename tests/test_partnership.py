@@ -158,6 +158,14 @@ def test_partnership_link_updates_only_status_and_review(workshop_factory, store
     assert (row["status"], row["review_note"], row["what"]) == ("bezig", "Loopt", SECRET_WHAT)
 
 
+def test_counted_texts_have_their_singular_and_none():
+    from messages import t, t_count
+
+    assert t_count("partnership.new_workshop_open", 0) == t("partnership.new_workshop_open_none")
+    assert t_count("partnership.new_workshop_open", 1) == "Er komt 1 open afspraak terug om na te lopen."
+    assert t_count("partnership.new_workshop_open", 3) == "Er komen 3 open afspraken terug om na te lopen."
+
+
 def test_partnership_workshops_in_date_order(workshop_factory, store):
     access, _ = member(store)
     for day, title in ((date(2026, 9, 1), "Derde"), (date(2026, 1, 5), "Eerste"), (date(2026, 4, 2), "Tweede")):

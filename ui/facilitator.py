@@ -27,7 +27,7 @@ def _set_step(fac: Facilitator, step_id: int, **values) -> None:
     guarded(SCOPE, lambda: store().update_step(fac, step_id, **values))
 
 
-def links_panel(ws: Workshop, secret: str) -> None:
+def links_panel(ws: Workshop, secret: str | None) -> None:
     with st.expander(t("fac.links"), expanded=False):
         url = join_url(ws.code)
         st.markdown(t("fac.code", code=ws.code))

@@ -117,7 +117,8 @@ def reports_slot(access: PartnershipAccess, workshops: list[dict]) -> None:
     After merging the reports branch, call its functions (``exports/progress.py``) from here: the
     trend of the praatplaat per aspect, the follow-through figures and the "voortgangsverslag"
     download. ``workshops`` is ``Store.partnership_workshops(access)`` (ids, titles, dates, in date
-    order); read each with ``exports.snapshot.snapshot(store(), row["id"])``.
+    order); read each with ``exports.snapshot.snapshot(store(), row["id"])``. Heading ready in the
+    catalogue: ``t("partnership.reports")``.
     """
     return None
 
