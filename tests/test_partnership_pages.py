@@ -137,9 +137,11 @@ def test_partnership_page_shows_workshops_and_agreements(app_store):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {t("partnership.count_open"): "1", t("partnership.count_busy"): "1",
                        t("partnership.count_done"): "1", t("partnership.count_overdue"): "1"}
-    agreements, by_owner, by_partner = (d.value for d in at.dataframe)
-    assert agreements[t("followup.col.what")].tolist() == ["Te laat", "Gedaan", "Loopt"]
-    assert agreements[t("partnership.col.overdue")].tolist() == [True, False, False]
+    [agreements] = [el for el in at.data_editor if el.key.startswith("ps-agreements-")]
+    by_owner, by_partner = (d.value for d in at.dataframe if d.key is None or not d.key.startswith("ps-agreements"))
+    assert agreements.value["what"].tolist() == ["Te laat", "Gedaan", "Loopt"]
+    assert agreements.value["overdue"].tolist() == [True, False, False]
+    assert agreements.value["workshop"].tolist()[0] == "Eerste sessie (1 februari 2026)"
     jan = by_owner[by_owner[t("partnership.col.who")] == "Jan"].iloc[0]
     assert (jan[t("partnership.col.total")], jan[t("partnership.count_overdue")]) == (2, 1)
     assert t("partnership.nobody") in by_partner[t("partnership.col.partner")].tolist()
@@ -240,3 +242,20 @@ def test_create_a_partnership_on_its_own(app_store):
     assert app_store.partnership(int(pid)).name == "Onderwijsregio <b>Oost</b>"
     page = open_page("partnership", p=pid, key=secret)
     assert not page.exception and "<b>Oost</b>" in page_text(page)
+
+
+def test_partnership_page_updates_status_and_review_of_its_agreements(app_store):
+    partnership, secret, member = _partnership(app_store)
+    room = make_app_room(app_store, ("followup",), member_of=member, title="Eerste sessie")
+    aid = app_store.add_action(room.fac, what="Stagebank", owner="Jan")
+    at = open_page("partnership", p=str(partnership.id), key=secret)
+    [editor] = [el for el in at.data_editor if el.key.startswith("ps-agreements-")]
+    at.session_state[editor.key] = {"edited_rows": {0: {"status": "klaar", "review_note": "Staat sinds mei",
+                                                        "what": "Ongeoorloofd herschreven"}},
+                                    "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    [row] = app_store.actions(room.ws.id)
+    assert (row["id"], row["status"], row["review_note"], row["what"]) == (aid, "klaar", "Staat sinds mei",
+                                                                           "Stagebank")
+    assert {m.label: m.value for m in at.metric}[t("partnership.count_done")] == "1"

@@ -18,7 +18,8 @@ import streamlit as st
 from messages import dutch_date, t, t_count
 from ui.common import esc, flash, guarded, html_block, link, show_flash, store
 from workshop import NotAllowed, StoreUnavailable, UserError
-from workshop.store import Partnership, PartnershipAccess
+from workshop.store import ACTION_STATUSES, Partnership, PartnershipAccess
+from workshop.text import Limits
 
 SCOPE = "ps"
 #: session_state: {partnership id: secret} of the partnerships this browser session opened with their link.
@@ -100,11 +101,12 @@ def _run(partnership_id: str | None, secret: str | None) -> None:
     remember(access.partnership_id, secret)
     partnership = store().partnership(access.partnership_id)
     html_block(f'<h1 class="ss-user">{esc(t("partnership.title", name=partnership.name))}</h1>')
+    apply_agreement_edits(access)
     show_flash(SCOPE)
     workshops = store().partnership_workshops(access)
     workshops_panel(access, secret, workshops)
     actions = store().partnership_actions(access)
-    agreements_panel(actions)
+    agreements_panel(access, actions)
     reports_slot(access, workshops)
     new_workshop_panel(access, actions)
     attach_panel(access)
@@ -156,8 +158,13 @@ def _per(actions: list[dict], column: str, today: date, label: str) -> pd.DataFr
     })
 
 
-def agreements_panel(actions: list[dict], today: date | None = None) -> None:
-    from ui.followup_views import status_label
+AGREEMENTS = "ps-agreements"
+
+
+def agreements_panel(access: PartnershipAccess, actions: list[dict], today: date | None = None) -> None:
+    """The agreements of all workshops: counts, one table (status and review note editable with the
+    partnership's link, as in the follow-up plaat's review), and totals per owner and per partner."""
+    from ui.followup_views import _digest, _remember_rows, action_columns, status_label
 
     today = today or date.today()
     st.subheader(t("partnership.agreements"))
@@ -169,16 +176,33 @@ def agreements_panel(actions: list[dict], today: date | None = None) -> None:
     cols[1].metric(t("partnership.count_busy"), sum(a["status"] == "bezig" for a in actions))
     cols[2].metric(t("partnership.count_done"), sum(a["status"] == "klaar" for a in actions))
     cols[3].metric(t("partnership.count_overdue"), sum(_overdue(a, today) for a in actions))
+    ids = [a["id"] for a in actions]
     frame = pd.DataFrame({
-        t("followup.col.what"): [a["what"] for a in actions],
-        t("followup.col.owner"): [a["owner"] for a in actions],
-        t("followup.col.partner"): [a["partner"] for a in actions],
-        t("followup.col.due"): [dutch_date(a["due"]) for a in actions],
-        t("followup.col.status"): [status_label(a["status"]) for a in actions],
-        t("partnership.col.overdue"): [_overdue(a, today) for a in actions],
-        t("partnership.col.workshop"): [f'{a["workshop_title"]} ({dutch_date(a["workshop_date"])})' for a in actions],
-    })
-    st.dataframe(frame, hide_index=True, width="stretch")
+        **action_columns(actions),
+        "overdue": [_overdue(a, today) for a in actions],
+        "workshop": [f'{a["workshop_title"]} ({dutch_date(a["workshop_date"])})' for a in actions],
+        "status": [a["status"] for a in actions],
+        "review_note": [a["review_note"] for a in actions],
+    }, index=pd.Index(ids, name="id"))
+    cc = st.column_config
+    # The table's identity follows its rows, so an edit can never land on another agreement.
+    key = st.session_state[f"{AGREEMENTS}:{access.partnership_id}"] = f"{AGREEMENTS}-{_digest(ids)}"
+    _remember_rows(key, ids)
+    st.data_editor(
+        frame, key=key, hide_index=True, num_rows="fixed", width="stretch", placeholder="–",
+        column_order=list(frame.columns),
+        column_config={
+            "what": cc.TextColumn(t("followup.col.what"), disabled=True, width="large"),
+            "owner": cc.TextColumn(t("followup.col.owner"), disabled=True),
+            "partner": cc.TextColumn(t("followup.col.partner"), disabled=True),
+            "due": cc.DateColumn(t("followup.col.due"), format="DD-MM-YYYY", disabled=True),
+            "overdue": cc.CheckboxColumn(t("partnership.col.overdue"), disabled=True),
+            "workshop": cc.TextColumn(t("partnership.col.workshop"), disabled=True),
+            "status": cc.SelectboxColumn(t("followup.col.status"), options=list(ACTION_STATUSES), required=True,
+                                         format_func=status_label),
+            "review_note": cc.TextColumn(t("followup.col.review_note"), max_chars=Limits.REVIEW_NOTE),
+        },
+    )
     cols = st.columns(2)
     with cols[0]:
         st.markdown(f"**{t('partnership.by_owner')}**")
@@ -187,6 +211,16 @@ def agreements_panel(actions: list[dict], today: date | None = None) -> None:
         st.markdown(f"**{t('partnership.by_partner')}**")
         st.dataframe(_per(actions, "partner", today, t("partnership.col.partner")), hide_index=True,
                      width="stretch")
+
+
+def apply_agreement_edits(access: PartnershipAccess) -> None:
+    """Write status and review notes edited in the agreements table since it was last drawn."""
+    from ui.followup_views import REVIEW_EDITABLE, apply_table_edits
+
+    key = st.session_state.get(f"{AGREEMENTS}:{access.partnership_id}")
+    if key:
+        apply_table_edits(key, REVIEW_EDITABLE,
+                          lambda action_id, values: store().update_action(access, action_id, **values), SCOPE)
 
 
 # ------------------------------------------------------- new workshop in it
