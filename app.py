@@ -20,5 +20,6 @@ pages = [
     st.Page("pages/nieuw.py", title=t("page.new"), url_path="nieuw"),
     st.Page("pages/begeleider.py", title=t("page.facilitator"), url_path="begeleider"),
     st.Page("pages/scherm.py", title=t("page.screen"), url_path="scherm"),
+    st.Page("pages/partnerschap.py", title=t("page.partnership"), url_path="partnerschap"),
 ]
 st.navigation(pages, position="hidden").run()

@@ -4,6 +4,7 @@ Modules (imported on use, so that ``import exports`` stays light):
 
 * :mod:`exports.snapshot` - one workshop read through the Store API as a JSON-ready dict;
 * :mod:`exports.backup`   - JSON backup with ``format_version``, validation and restore;
+* :mod:`exports.partnership` - a partnership with all its workshops as one backup, and its restore;
 * :mod:`exports.tables`   - pandas tables, Excel (``to_xlsx``) and a CSV zip (``to_csv_zip``);
 * :mod:`exports.pdf`      - the follow-up report (``build_pdf``), fpdf2, vector charts;
 * :mod:`exports.demo`     - a realistic demo workshop of N participants;

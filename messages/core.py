@@ -90,7 +90,7 @@ NL: dict[str, str] = {
     "new.intro": "Leg de workshop vast en kies de werkvormen in de volgorde waarin je ze doet.",
     "new.ws_title": "Titel van de workshop",
     "new.partnership": "Samenwerkingsverband of regio",
-    "new.partnership_help": "Gebruik steeds dezelfde naam: dan komen open acties van eerdere workshops terug.",
+    "new.partnership_help": "Naam van de regio of het samenwerkingsverband, zoals hij in het verslag komt. De naam alleen koppelt niets: dat doet het partnerschap hieronder.",
     "new.date": "Datum",
     "new.facilitator": "Begeleider",
     "new.werkvormen": "Werkvormen, in volgorde",

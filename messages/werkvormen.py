@@ -188,7 +188,7 @@ NL: dict[str, str] = {
     "followup.added": "De actie is toegevoegd.",
     "followup.from": "{title}, {date}",
     "followup.review_title": "Wat is ervan gekomen?",
-    "followup.review_help": "Open acties van eerdere bijeenkomsten van dit samenwerkingsverband. Zet de status "
+    "followup.review_help": "Open acties van eerdere workshops van dit partnerschap. Zet de status "
                             "en schrijf kort wat ervan gekomen is; het wordt meteen bewaard.",
     "followup.screen_title": "Onze afspraken",
     "followup.screen_empty": "Nog geen afspraken. Voorstellen verschijnen hier zodra de begeleider ze bevestigt.",

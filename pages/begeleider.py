@@ -1,4 +1,5 @@
-"""The facilitator at `/begeleider?room=CODE&key=SECRET`."""
+"""The facilitator at `/begeleider?room=CODE&key=SECRET` (or, from the partnership page,
+`/begeleider?room=CODE&partnerschap=ID&pkey=SECRET`)."""
 
 import streamlit as st
 
@@ -6,4 +7,5 @@ from ui import facilitator_page
 from ui.common import page_setup
 
 page_setup()
-facilitator_page.run(st.query_params.get("room"), st.query_params.get("key"))
+q = st.query_params
+facilitator_page.run(q.get("room"), q.get("key"), q.get("partnerschap"), q.get("pkey"))

@@ -14,6 +14,7 @@ PAGES = {
     "new": "pages/nieuw.py",
     "facilitator": "pages/begeleider.py",
     "screen": "pages/scherm.py",
+    "partnership": "pages/partnerschap.py",
 }
 
 

@@ -64,7 +64,7 @@ class AppRoom:
 
 def make_app_room(store: S.Store, werkvormen=("praatplaat", "followup"), *, anonymous: bool = False,
                   partnership: str = "STO Regio Test", title: str = "Werkatelier techniek",
-                  day: date = date(2026, 11, 26)) -> AppRoom:
+                  day: date = date(2026, 11, 26), member_of: S.PartnershipAccess | None = None) -> AppRoom:
     ws, secret = store.create_workshop(title=title, partnership=partnership, day=day, facilitator="Fenna",
-                                       werkvormen=list(werkvormen), anonymous=anonymous)
+                                       werkvormen=list(werkvormen), anonymous=anonymous, member_of=member_of)
     return AppRoom(store, ws, secret, store.authorize(ws.code, secret))

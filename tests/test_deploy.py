@@ -60,7 +60,15 @@ def test_systemd_unit_starts_serve_py_on_loopback_with_the_shared_settings():
     assert env["SAMENSPRAAK_DATABASE_URL"].startswith("postgresql+psycopg://")
 
 
-def test_no_pages_folder_beside_app_py():
-    """A folder named pages/ next to app.py puts Streamlit in its legacy multipage mode until
-    the first run: the first visitor of /scherm or /begeleider got "Page not found"."""
-    assert not (ROOT / "pages").exists()
+def test_every_page_file_is_named_after_its_address():
+    """A folder named pages/ next to app.py puts Streamlit in its legacy multipage mode until app.py
+    first runs, serving each file under its own name: with other names the first visitor of /scherm or
+    /begeleider got "Page not found". So each page file carries its address (the join page is the
+    default, at /), and no other script lies in pages/."""
+    import re
+
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    declared = re.findall(r'st\.Page\("pages/(\w+)\.py".*?url_path="(\w+)"', source)
+    assert declared and all(name == url for name, url in declared), declared
+    files = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+    assert files == sorted(name for name, _ in declared)

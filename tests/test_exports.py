@@ -450,10 +450,10 @@ def test_a_restore_left_pending_by_a_dead_process_is_removed_later(store):
 
     rows = backup.load(json.dumps(big_backup(participants=3, steps=1, notes=2)))
     before = total_rows(store)
-    old = bulk._create_pending(store, rows["workshop"], "geheim", bulk.PENDING + "x")
+    old = bulk._create_pending(store, rows["workshop"], "geheim")
     bulk._Writer(store).insert(D.participants, [{"workshop_id": old, "token": f"t{i}", "name": "A", "org_type": "po",
                                                  "created_at": bulk.now()} for i in range(3)])
-    running = bulk._create_pending(store, rows["workshop"], "geheim", bulk.PENDING + "y")
+    running = bulk._create_pending(store, rows["workshop"], "geheim")
     with store.db.writing() as conn:
         conn.execute(D.workshops.update().where(D.workshops.c.id == old)
                      .values(created_at=bulk.now() - bulk.ABANDONED_AFTER * 2))

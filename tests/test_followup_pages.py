@@ -205,18 +205,20 @@ def test_screen_shows_user_text_inert(app_store):
 
 # --------------------------------------------------------- earlier workshops
 def test_open_actions_of_an_earlier_workshop_come_back_for_review(app_store):
-    first = make_app_room(app_store, ("followup",), partnership="STO Regio Oost", title="Eerste sessie",
+    oost, oost_secret = app_store.create_partnership("STO Regio Oost")
+    member = app_store.open_partnership(oost.id, oost_secret)
+    west, west_secret = app_store.create_partnership("STO Regio West")
+    first = make_app_room(app_store, ("followup",), member_of=member, title="Eerste sessie",
                           day=date(2026, 3, 12))
     open_id = app_store.add_action(first.fac, what="Stagebank opzetten", owner="Piet", due=date(2026, 6, 1))
     busy_id = app_store.add_action(first.fac, what="Gastlessen", status="bezig")
     app_store.add_action(first.fac, what="Al afgerond", status="klaar")
     anna = first.join("Anna", "mbo")
     app_store.propose_action(anna, idem_key=new_key(), what="Nooit bevestigd")
-    other = make_app_room(app_store, ("followup",), partnership="STO Regio West")
+    other = make_app_room(app_store, ("followup",), member_of=app_store.open_partnership(west.id, west_secret))
     app_store.add_action(other.fac, what="Van een andere regio")
 
-    second = make_app_room(app_store, ("praatplaat", "followup"), partnership="sto regio oost",
-                           title="Tweede sessie")
+    second = make_app_room(app_store, ("praatplaat", "followup"), member_of=member, title="Tweede sessie")
     step = second.go("followup")
     fac = second.facilitator_page()
     assert not fac.exception
@@ -245,5 +247,5 @@ def test_open_actions_of_an_earlier_workshop_come_back_for_review(app_store):
     assert "Stagebank opzetten" in text and "Loopt sinds mei" in text and status_label("klaar") in text
     assert "Nooit bevestigd" not in text and "Al afgerond" not in text and "Van een andere regio" not in text
     # a later workshop no longer lists the finished one
-    third = make_app_room(app_store, ("followup",), partnership="STO Regio Oost", title="Derde sessie")
+    third = make_app_room(app_store, ("followup",), member_of=member, title="Derde sessie")
     assert [a["id"] for a in app_store.earlier_open_actions(third.ws.id, include_closed_since=True)] == [busy_id]

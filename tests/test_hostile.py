@@ -18,7 +18,7 @@ from helpers import assert_dutch
 from hostile import HOSTILE
 from workshop.errors import UserError
 from workshop.store import new_key
-from workshop.text import Limits, clean, partnership_key
+from workshop.text import Limits, ascii_key, clean
 
 WERKVORMEN = ("brainstorm", "praatplaat", "followup", "grow")
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -100,6 +100,8 @@ def test_hostile_string_through_every_input(name, workshop_factory, store):
             lambda ws: store.workshop(ws.id).partnership, limit=Limits.PARTNERSHIP)
     c.check("facilitator name", lambda v: store.create_workshop(**{**base_ws, "facilitator": v})[0],
             lambda ws: store.workshop(ws.id).facilitator, limit=Limits.FACILITATOR, required=False)
+    c.check("partnership entity name", lambda v: store.create_partnership(v)[0],
+            lambda p: store.partnership(p.id).name, limit=Limits.PARTNERSHIP)
 
     # participant name
     c.check("participant name", lambda v: store.join(room.ws.code, name=v, org_type="overig"),
@@ -160,6 +162,6 @@ def test_hostile_string_through_every_input(name, workshop_factory, store):
             required=False)
 
     assert not c.problems, f"{name}: " + "\n".join(c.problems)
-    assert c.stored + c.refused == 20
-    # the key that links workshops of one partnership is plain ASCII whatever the name
-    assert re.fullmatch(r"[a-z0-9 ]{0,200}", partnership_key(value))
+    assert c.stored + c.refused == 21
+    # machine keys made from a name (an aspect's key) are plain ASCII whatever the name
+    assert re.fullmatch(r"[a-z0-9 ]{0,200}", ascii_key(value))

@@ -239,10 +239,10 @@ def test_screen_hides_unrevealed_answers_and_shows_no_controls_or_secret(app_sto
     assert not screen.button and not screen.text_input
 
 
-@pytest.mark.parametrize("page", ["join", "screen", "new"])
+@pytest.mark.parametrize("page", ["join", "screen", "new", "partnership"])
 def test_no_page_but_the_facilitator_page_reaches_facilitator_actions(app_store, page):
     ws, secret = make_room(app_store)
-    params = {"room": ws.code} if page != "new" else {}
+    params = {"room": ws.code} if page not in ("new", "partnership") else {}
     at = open_page(page, **params)
     assert not at.exception
     assert not (labels(at) & FACILITATOR_LABELS)

@@ -538,18 +538,21 @@ def test_action_limit_per_participant(room, store):
 
 
 def test_earlier_open_actions_come_back(workshop_factory, store):
-    first = workshop_factory(("followup",), partnership="Regio Zuid-Oost", participants=1)
+    partnership, secret = store.create_partnership("Regio Zuid-Oost")
+    member = store.open_partnership(partnership.id, secret)
+    first = workshop_factory(("followup",), member_of=member, participants=1)
     open_id = store.add_action(first.fac, what="Open actie")
     busy_id = store.add_action(first.fac, what="Lopende actie", status="bezig")
     store.add_action(first.fac, what="Klaar", status="klaar")
     gone = store.add_action(first.fac, what="Weg")
     store.update_action(first.fac, gone, deleted=True)
     store.propose_action(first.participants[0], idem_key=new_key(), what="Niet bevestigd voorstel")
-    elsewhere = workshop_factory(("followup",), partnership="Regio Noord")
+    other, other_secret = store.create_partnership("Regio Noord")
+    elsewhere = workshop_factory(("followup",), member_of=store.open_partnership(other.id, other_secret))
     store.add_action(elsewhere.fac, what="Andere regio")
 
-    # the same partnership, written a little differently
-    second = workshop_factory(("followup",), partnership="  regio zuid oost ")
+    second = workshop_factory(("followup",), member_of=member)
+    assert second.ws.partnership_id == partnership.id and second.ws.partnership == "Regio Zuid-Oost"
     earlier = store.earlier_open_actions(second.ws.id)
     assert [a["id"] for a in earlier] == [open_id, busy_id]
     assert earlier[0]["workshop_title"] == first.ws.title and earlier[0]["workshop_date"] == first.ws.date
@@ -564,9 +567,11 @@ def test_earlier_open_actions_come_back(workshop_factory, store):
 
 
 def test_earlier_workshop_actions_only_status_and_review(workshop_factory, store):
-    first = workshop_factory(("followup",), partnership="Regio West")
+    partnership, secret = store.create_partnership("Regio West")
+    member = store.open_partnership(partnership.id, secret)
+    first = workshop_factory(("followup",), member_of=member)
     aid = store.add_action(first.fac, what="Origineel", owner="Kees")
-    second = workshop_factory(("followup",), partnership="Regio West")
+    second = workshop_factory(("followup",), member_of=member)
     with pytest.raises(NotAllowed):
         store.update_action(second.fac, aid, what="Herschreven door een ander")
     with pytest.raises(NotAllowed):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from messages import t
-from ui.common import esc, guarded, html_block, join_url, link, md, qr_svg, show_flash, store
+from ui.common import esc, flash, guarded, html_block, join_url, link, md, qr_svg, show_flash, store
 from workshop import Facilitator, Step, Workshop
 
 SCOPE = "fac"
@@ -27,7 +27,7 @@ def _set_step(fac: Facilitator, step_id: int, **values) -> None:
     guarded(SCOPE, lambda: store().update_step(fac, step_id, **values))
 
 
-def links_panel(ws: Workshop, secret: str) -> None:
+def links_panel(ws: Workshop, secret: str | None) -> None:
     with st.expander(t("fac.links"), expanded=False):
         url = join_url(ws.code)
         st.markdown(t("fac.code", code=ws.code))
@@ -35,8 +35,41 @@ def links_panel(ws: Workshop, secret: str) -> None:
         html_block(f'<div style="max-width:220px">{qr_svg(url, scale=5)}</div>')
         st.text_input(t("fac.screen_link"), link("scherm", room=ws.code), disabled=True, key="lnk-screen")
         st.link_button(t("fac.open_screen"), link("scherm", room=ws.code))
-        st.text_input(t("fac.own_link"), link("begeleider", room=ws.code, key=secret), disabled=True,
-                      type="password", key="lnk-own")
+        if secret:  # opened through the partnership's link, the workshop's own secret is not known
+            st.text_input(t("fac.own_link"), link("begeleider", room=ws.code, key=secret), disabled=True,
+                          type="password", key="lnk-own")
+
+
+def _attach(fac: Facilitator) -> None:
+    from ui import partnership as ps
+
+    def run() -> None:
+        ws = store().attach_workshop(fac, ps.open_pasted(st.session_state.get("fac-partnership-link")))
+        flash(SCOPE, t("partnership.attached", title=ws.title), "success")
+
+    if guarded(f"{SCOPE}-ps", run):
+        st.session_state["fac-partnership-link"] = ""
+
+
+def partnership_panel(ws: Workshop, fac: Facilitator, partnership_id: str | None,
+                      partnership_secret: str | None) -> None:
+    """Which partnership this workshop belongs to; a loose workshop can join one on purpose,
+    with the partnership's link (the facilitator then holds both links)."""
+    from ui import partnership as ps
+
+    with st.expander(t("fac.partnership"), expanded=False):
+        if ws.partnership_id is not None:
+            name = store().partnership(ws.partnership_id).name
+            html_block(f'<p class="ss-user">{esc(t("fac.partnership_in", name=name))}</p>')
+            if partnership_id and partnership_secret:
+                html_block(f'<p class="ss-user">{esc(t("fac.via_partnership", name=name))}</p>')
+                st.link_button(t("fac.back_to_partnership"), ps.partnership_link(ws.partnership_id, partnership_secret))
+            return
+        st.caption(t("fac.partnership_none"))
+        st.text_input(t("fac.partnership_link"), key="fac-partnership-link", type="password",
+                      help=t("new.partnership_link_help"))
+        st.button(t("fac.partnership_attach"), key="fac-partnership-attach", on_click=_attach, args=(fac,))
+        show_flash(f"{SCOPE}-ps")
 
 
 def step_controls(ws: Workshop, steps: list[Step], fac: Facilitator) -> Step:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from messages import t
@@ -9,58 +11,77 @@ from ui import facilitator as fv
 from ui import downloads, timebox
 from ui.common import esc, html_block, show_flash, store
 from ui.join import recover
-from workshop import NotAllowed, StoreUnavailable
+from workshop import Facilitator, NotAllowed, StoreUnavailable
 
 LIVE_SECONDS = 2
 
 
+@dataclass(frozen=True)
+class Access:
+    """What the address bar holds: the workshop's own secret, or the link of its partnership
+    (``partnerschap=ID&pkey=SECRET``), which steers every workshop of that partnership."""
+
+    code: str | None
+    secret: str | None = None
+    partnership_id: str | None = None
+    partnership_secret: str | None = None
+
+    def authorize(self) -> Facilitator:
+        if self.secret or not (self.partnership_id and self.partnership_secret):
+            return store().authorize(self.code, self.secret)
+        partner = store().open_partnership(self.partnership_id, self.partnership_secret)
+        return store().authorize_in_partnership(partner, self.code)
+
+
 @st.fragment(run_every=LIVE_SECONDS)
-def _live(code: str, secret: str, step_id: int) -> None:
+def _live(access: Access, step_id: int) -> None:
     """Counts and notes refresh on their own; controls stay put."""
     try:
-        _live_body(code, secret, step_id)
+        _live_body(access, step_id)
     except StoreUnavailable:
         st.warning(t("error.db_unavailable"))
 
 
-def _live_body(code: str, secret: str, step_id: int) -> None:
-    ws = store().workshop_by_code(code)
+def _live_body(access: Access, step_id: int) -> None:
+    ws = store().workshop_by_code(access.code)
     if ws is None:
         return
     step = store().step(step_id)
     fv.participants_panel(ws, step)
-    fac = store().authorize(code, secret)
+    fac = access.authorize()
     fv.render(ws, step, fac)
 
 
-def run(code: str | None, secret: str | None) -> None:
+def run(code: str | None, secret: str | None, partnership_id: str | None = None,
+        partnership_secret: str | None = None) -> None:
     try:
-        _run(code, secret)
+        _run(Access(code, secret, partnership_id, partnership_secret))
     except StoreUnavailable:
         st.warning(t("error.db_unavailable"))
         recover()
 
 
-def _run(code: str | None, secret: str | None) -> None:
+def _run(access: Access) -> None:
     if st.session_state.pop("deleted", False):
         st.success(t("fac.deleted"))
         return
     try:
-        fac = store().authorize(code, secret)
+        fac = access.authorize()
     except NotAllowed:
         st.error(t("fac.no_access"))
         return
     ws = store().workshop(fac.workshop_id)
     # The title is user text: escaped HTML, never Markdown (st.title would render **, [](), ![]()).
     html_block(f'<h1 class="ss-user">{esc(t("fac.title", title=ws.title))}</h1>')
-    fv.links_panel(ws, secret)
+    fv.links_panel(ws, access.secret)
+    fv.partnership_panel(ws, fac, access.partnership_id, access.partnership_secret)
     steps = store().steps(ws.id)
     step = fv.step_controls(ws, steps, fac)
     fv.input_controls(step, fac)
     timebox.facilitator_panel(step, fac)
     fv.room_settings(ws, fac)
     show_flash(fv.SCOPE)
-    _live(ws.code, secret, step.id)
+    _live(access, step.id)
     st.divider()
     downloads.facilitator_panel(ws)
     fv.danger_zone(ws, fac)

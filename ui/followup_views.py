@@ -134,6 +134,16 @@ def _remember_rows(key: str, ids: list[int]) -> None:
     st.session_state[f"_rows:{key}"] = tuple(ids)
 
 
+def action_columns(actions: list[dict]) -> dict:
+    """The what/owner/partner/due columns of an action table (for a DataFrame)."""
+    return {
+        "what": [a["what"] for a in actions],
+        "owner": [a["owner"] for a in actions],
+        "partner": [a["partner"] for a in actions],
+        "due": _due_column([a["due"] for a in actions]),
+    }
+
+
 def _due_column(values: list):
     """Dates as an Arrow date column (an array, so it is never re-aligned on the index)."""
     return pd.array(values, dtype=pd.ArrowDtype(pa.date32()))
@@ -222,10 +232,7 @@ def actions_table(ws: Workshop, step: Step, fac: Facilitator, actions: list[dict
     names = {p.id: p.name for p in store().participants(ws.id)}
     ids = [a["id"] for a in actions]
     frame = pd.DataFrame({
-        "what": [a["what"] for a in actions],
-        "owner": [a["owner"] for a in actions],
-        "partner": [a["partner"] for a in actions],
-        "due": _due_column([a["due"] for a in actions]),
+        **action_columns(actions),
         "status": [a["status"] for a in actions],
         "link": [a["link"] or None for a in actions],
         "confirmed": [bool(a["confirmed"]) for a in actions],

@@ -10,9 +10,12 @@ import streamlit as st
 import canvas_models
 from messages import t
 from ui import downloads
+from ui import partnership as ps
 from ui.common import client_keys, esc, guarded, html_block, join_url, link, qr_svg, show_flash, store
 
 SCOPE = "new"
+#: The partnership choices on /nieuw besides the partnerships this browser session opened.
+NONE, NEW = "none", "new"
 
 
 def admin_password() -> str:
@@ -20,19 +23,53 @@ def admin_password() -> str:
 
 
 def _create() -> None:
+    """Create the workshop in the partnership chosen by its link (pasted, or opened in this
+    session), in a new partnership, or in none. A typed name never puts it in one."""
     s = st.session_state
-    result = []
-    ok = guarded(SCOPE, lambda: result.append(store().create_workshop(
-        title=s.get("new-title", ""), partnership=s.get("new-partnership", ""),
-        day=s.get("new-date") or date.today(), facilitator=s.get("new-facilitator", ""),
-        werkvormen=s.get("new-werkvormen") or [], anonymous=bool(s.get("new-anonymous")),
-        admin_password=s.get("new-admin"), required_password=admin_password() or None, client=client_keys())))
-    if ok:
+    result, made = [], []
+    fields = dict(title=s.get("new-title", ""), partnership=s.get("new-partnership", ""),
+                  facilitator=s.get("new-facilitator", ""), werkvormen=s.get("new-werkvormen") or [],
+                  admin_password=s.get("new-admin"), required_password=admin_password() or None,
+                  client=client_keys())
+    choice = s.get("new-partnership-choice", NONE)
+
+    def run() -> None:
+        member_of = None
+        if (s.get("new-partnership-link") or "").strip():
+            member_of = ps.open_pasted(s["new-partnership-link"])
+        elif choice == NEW:
+            store().check_new_workshop(**fields)  # refuse a bad workshop before the partnership exists
+            partnership, secret = store().create_partnership(
+                fields["partnership"], admin_password=fields["admin_password"],
+                required_password=fields["required_password"], client=fields["client"])
+            ps.remember(partnership.id, secret)
+            made.append((partnership.id, secret, partnership.name))
+            member_of = store().open_partnership(partnership.id, secret)
+        elif choice != NONE:
+            member_of = store().open_partnership(choice, s.get(ps.OPENED, {}).get(choice))
+        result.append(store().create_workshop(
+            **fields, day=s.get("new-date") or date.today(), anonymous=bool(s.get("new-anonymous")),
+            member_of=member_of))
+
+    if guarded(SCOPE, run):
         ws, secret = result[0]
         s["created"] = (ws.code, secret, ws.title)
+        s["new-partnership-link"] = ""
+        if made:
+            s["created-partnership"] = made[0]
 
 
 def _created(code: str, secret: str, title: str) -> None:
+    made = st.session_state.get("created-partnership")
+    if made is not None:
+        ps.show_link_once(*made)
+        st.divider()
+    show_created(code, secret, title, again_key="created")
+
+
+def show_created(code: str, secret: str, title: str, *, again_key: str) -> None:
+    """The new workshop's links (the facilitator link shown once); ``again_key`` is the
+    session key whose removal brings back the form."""
     st.success(t("new.created"))
     html_block(f'<h2 class="ss-user">{esc(title)}</h2>')
     fac_link = link("begeleider", room=code, key=secret)
@@ -43,9 +80,24 @@ def _created(code: str, secret: str, title: str) -> None:
     st.markdown(t("fac.code", code=code))
     st.code(url, language=None)
     html_block(f'<div style="max-width:260px">{qr_svg(url, scale=6)}</div>')
-    if st.button(t("new.another"), key="new-again"):
-        st.session_state.pop("created", None)
+    if st.button(t("new.another"), key=f"{again_key}-again"):
+        st.session_state.pop(again_key, None)
+        st.session_state.pop("created-partnership", None)
         st.rerun()
+
+
+def detail_fields(prefix: str) -> None:
+    """Date, facilitator, werkvormen, anonymity and (when set) the admin password of a new
+    workshop, under session keys ``{prefix}-date`` etc.; inside the caller's form."""
+    registry = canvas_models.REGISTRY
+    st.date_input(t("new.date"), key=f"{prefix}-date", value=date.today(), format="DD-MM-YYYY")
+    st.text_input(t("new.facilitator"), key=f"{prefix}-facilitator", max_chars=80)
+    st.multiselect(t("new.werkvormen"), list(registry), default=list(registry),
+                   format_func=lambda k: registry[k].title, key=f"{prefix}-werkvormen",
+                   help=t("new.werkvormen_help"))
+    st.checkbox(t("new.anonymous"), key=f"{prefix}-anonymous")
+    if admin_password():
+        st.text_input(t("new.admin_password"), type="password", key=f"{prefix}-admin")
 
 
 def run() -> None:
@@ -54,19 +106,20 @@ def run() -> None:
         return
     st.title(t("new.title"))
     st.caption(t("new.intro"))
-    registry = canvas_models.REGISTRY
     with st.form("new-form"):
         st.text_input(t("new.ws_title"), key="new-title", max_chars=120)
         st.text_input(t("new.partnership"), key="new-partnership", max_chars=120, help=t("new.partnership_help"))
-        st.date_input(t("new.date"), key="new-date", value=date.today(), format="DD-MM-YYYY")
-        st.text_input(t("new.facilitator"), key="new-facilitator", max_chars=80)
-        st.multiselect(t("new.werkvormen"), list(registry), default=list(registry),
-                       format_func=lambda k: registry[k].title, key="new-werkvormen",
-                       help=t("new.werkvormen_help"))
-        st.checkbox(t("new.anonymous"), key="new-anonymous")
-        if admin_password():
-            st.text_input(t("new.admin_password"), type="password", key="new-admin")
+        choices = {NONE: t("new.partnership_none"), NEW: t("new.partnership_new")}
+        choices.update({p.id: t("new.partnership_opened", name=p.name) for p, _ in ps.opened()})
+        if st.session_state.get("new-partnership-choice") not in choices:
+            st.session_state.pop("new-partnership-choice", None)
+        st.selectbox(t("new.partnership_choice"), list(choices), format_func=choices.get,
+                     key="new-partnership-choice", help=t("new.partnership_choice_help"))
+        st.text_input(t("new.partnership_link"), key="new-partnership-link", type="password",
+                      help=t("new.partnership_link_help"))
+        detail_fields("new")
         st.form_submit_button(t("new.submit"), type="primary", on_click=_create)
     show_flash(SCOPE)
+    st.page_link("pages/partnerschap.py", label=t("new.partnership_page"))
     downloads.restore_panel(admin_password())
     show_flash("restore")

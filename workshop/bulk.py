@@ -1,4 +1,4 @@
-"""Write a whole workshop from validated rows (restore from a backup, demo data).
+"""Write a whole workshop, or a partnership with its workshops, from validated rows (restore, demo data).
 
 The caller hands over rows that are already validated and cleaned, within the
 limits of a live workshop (``exports.backup.load`` does that); this module maps
@@ -9,9 +9,9 @@ transaction holds the one write lock of the whole database. So the rows go in
 as many short transactions (each holding the lock for about
 ``BATCH_SECONDS``, followed on SQLite by a pause at least as long, in which
 waiting writers get their turn), into a workshop that nobody can reach yet: its
-join code is a placeholder no typed or linked code can match, and neither it nor
-its actions carry the partnership's key. One last short transaction gives it its
-real join code and partnership key ("the flip"). If anything fails on the way,
+join code is a placeholder no typed or linked code can match, and it belongs to no
+partnership. One last short transaction gives it its real join code (and, in a
+partnership restore, its partnership: "the flip"). If anything fails on the way,
 the half-written workshop is deleted again (in batches too); a workshop left
 behind by a process that died mid-restore is removed at the next start
 (:func:`purge_abandoned`). Nothing half-written is ever visible.
@@ -32,8 +32,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from workshop import db as D
-from workshop.store import CODE_ALPHABET, CODE_LENGTH, Store, Workshop, _hash, new_key, now
-from workshop.text import partnership_key
+from workshop.store import CODE_ALPHABET, CODE_LENGTH, Partnership, Store, Workshop, _hash, new_key, now
 
 _LOG = logging.getLogger(__name__)
 
@@ -111,28 +110,75 @@ def _insert_many(conn, table, rows: list[dict]) -> list[int]:
 def insert_workshop(store: Store, data: dict[str, Any]) -> tuple[Workshop, str]:
     """Write a validated backup (see ``exports.backup``); returns the new workshop and its secret."""
     secret = secrets.token_urlsafe(24)
-    hidden = PENDING + secrets.token_hex(8)  # a partnership key no partnership name gives
-    writer = _Writer(store)
-    wid = _create_pending(store, data["workshop"], secret, hidden)
+    wid = _write_pending(store, data, secret)
     try:
-        _write_rows(writer, wid, data, hidden)
-        _flip(store, wid, partnership_key(data["workshop"]["partnership"]))
+        _flip(store, wid)
     except BaseException:
-        try:
-            discard(store, wid)
-        except Exception:  # the database is away: purge_abandoned removes it at a later start
-            _LOG.exception("could not remove the unfinished restore of workshop %s", wid)
+        _discard_quietly(store, [wid])
         raise
     return store.workshop(wid), secret
 
 
-def _create_pending(store: Store, ws: dict, secret: str, hidden: str) -> int:
+def insert_partnership(store: Store, partnership: dict[str, Any],
+                       workshops: list[dict[str, Any]]) -> tuple[Partnership, str]:
+    """Write a validated partnership backup (see ``exports.partnership``); returns it with its new secret.
+
+    Every workshop is written as :func:`insert_workshop` writes one (short transactions, unreachable
+    until its flip) and gets a new join code and a facilitator secret that nobody learns: its facilitator
+    opens it through the partnership's link. The partnership's secret exists only in this call until it
+    returns, so nobody reaches the partnership before every workshop is in it. The workshops are written
+    in the order given (date order), so that "earlier workshop" keeps its meaning. On any failure every
+    workshop written so far, and the partnership, are removed again.
+    """
+    secret = secrets.token_urlsafe(24)
+    with store.db.writing() as conn:
+        pid = conn.execute(insert(D.partnerships).values(
+            name=partnership["name"], secret_hash=_hash(secret), created_at=now(),
+        ).returning(D.partnerships.c.id)).scalar_one()
+    written: list[int] = []
+    try:
+        for data in workshops:
+            named = {**data, "workshop": {**data["workshop"], "partnership": partnership["name"]}}
+            written.append(_write_pending(store, named, secrets.token_urlsafe(24)))
+        for wid in written:
+            _flip(store, wid, partnership_id=pid)
+    except BaseException:
+        _discard_quietly(store, written)
+        try:
+            with store.db.writing() as conn:
+                conn.execute(delete(D.partnerships).where(D.partnerships.c.id == pid))
+        except Exception:  # the database is away; a partnership without workshops shows nothing
+            _LOG.exception("could not remove the unfinished partnership %s", pid)
+        raise
+    return store.partnership(pid), secret
+
+
+def _write_pending(store: Store, data: dict[str, Any], secret: str) -> int:
+    """Write a workshop under a placeholder code; returns its id. Removed again when writing fails."""
+    wid = _create_pending(store, data["workshop"], secret)
+    try:
+        _write_rows(_Writer(store), wid, data)
+    except BaseException:
+        _discard_quietly(store, [wid])
+        raise
+    return wid
+
+
+def _discard_quietly(store: Store, wids: list[int]) -> None:
+    for wid in wids:
+        try:
+            discard(store, wid)
+        except Exception:  # the database is away: purge_abandoned removes it at a later start
+            _LOG.exception("could not remove the unfinished restore of workshop %s", wid)
+
+
+def _create_pending(store: Store, ws: dict, secret: str) -> int:
     for _attempt in range(8):
         try:
             with store.db.writing() as conn:
                 return conn.execute(insert(D.workshops).values(
                     code=PENDING + secrets.token_hex(3)[:CODE_LENGTH - 1], secret_hash=_hash(secret),
-                    title=ws["title"], partnership=ws["partnership"], partnership_key=hidden, date=ws["date"],
+                    title=ws["title"], partnership=ws["partnership"], date=ws["date"],
                     facilitator=ws["facilitator"], anonymous=ws["anonymous"],
                     max_participants=ws["max_participants"], current_step=ws["current_step"], state_version=0,
                     show_join=ws["show_join"], participant_pdf=ws["participant_pdf"], created_at=now(),
@@ -142,17 +188,16 @@ def _create_pending(store: Store, ws: dict, secret: str, hidden: str) -> int:
     raise RuntimeError("could not find a free placeholder code")  # pragma: no cover - 16^5 codes
 
 
-def _flip(store: Store, wid: int, pkey: str) -> None:
-    """Make the restored workshop reachable: a real join code, the real partnership key."""
+def _flip(store: Store, wid: int, *, partnership_id: int | None = None) -> None:
+    """Make the restored workshop reachable: a real join code (and its partnership, if any)."""
     for _attempt in range(20):
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         try:
             with store.db.writing() as conn:
                 if conn.execute(select(D.workshops.c.id).where(D.workshops.c.code == code)).first() is not None:
                     continue
-                conn.execute(update(D.actions).where(D.actions.c.workshop_id == wid).values(partnership_key=pkey))
                 conn.execute(update(D.workshops).where(D.workshops.c.id == wid).values(
-                    code=code, partnership_key=pkey, created_at=now()))
+                    code=code, partnership_id=partnership_id, created_at=now()))
             return
         except IntegrityError:  # the code was taken concurrently; the transaction was rolled back
             continue
@@ -187,7 +232,7 @@ def purge_abandoned(store: Store) -> int:
     return len(ids)
 
 
-def _write_rows(writer: _Writer, wid: int, data: dict[str, Any], hidden: str) -> None:
+def _write_rows(writer: _Writer, wid: int, data: dict[str, Any]) -> None:
     stamp = now()
     steps = sorted(data["steps"], key=lambda s: s["position"])
     step_ids = dict(zip((s["id"] for s in steps), writer.insert(D.steps, [{
@@ -233,7 +278,7 @@ def _write_rows(writer: _Writer, wid: int, data: dict[str, Any], hidden: str) ->
 
     actions = sorted(data["actions"], key=lambda a: a["id"])
     action_ids = dict(zip((a["id"] for a in actions), writer.insert(D.actions, [{
-        "workshop_id": wid, "partnership_key": hidden, "what": a["what"], "owner": a["owner"],
+        "workshop_id": wid, "what": a["what"], "owner": a["owner"],
         "partner": a["partner"], "due": a["due"], "status": a["status"], "link": a["link"],
         "confirmed": a["confirmed"], "proposed_by": person_ids.get(a["proposed_by"]), "source": a["source"],
         "merged_into": None, "deleted": a["deleted"], "review_note": a["review_note"],

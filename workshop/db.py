@@ -32,13 +32,25 @@ from sqlalchemy import (
     create_engine,
     event,
     inspect,
+    text,
 )
 from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "samenspraak.db"
 
 metadata = MetaData()
+
+#: A partnership (schema version 3): workshops that belong together over time. It has its own
+#: private link, like a workshop; a workshop joins one only through that link, never by a name.
+partnerships = Table(
+    "partnerships",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
 
 workshops = Table(
     "workshops",
@@ -47,8 +59,9 @@ workshops = Table(
     Column("code", String(6), nullable=False, unique=True),
     Column("secret_hash", String(64), nullable=False),
     Column("title", String(200), nullable=False),
+    #: The partnership's name as typed or chosen: display text only, it grants nothing.
     Column("partnership", String(200), nullable=False),
-    Column("partnership_key", String(200), nullable=False, index=True),
+    Column("partnership_id", ForeignKey("partnerships.id", ondelete="SET NULL"), nullable=True, index=True),
     Column("date", Date, nullable=False),
     Column("facilitator", String(100), nullable=False, default=""),
     Column("anonymous", Boolean, nullable=False, default=False),
@@ -169,7 +182,6 @@ actions = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("partnership_key", String(200), nullable=False, index=True),
     Column("what", String(300), nullable=False),
     Column("owner", String(80), nullable=False, default=""),
     Column("partner", String(80), nullable=False, default=""),
@@ -258,7 +270,32 @@ def _upgrade(conn, version: int) -> None:
         for index in contributions.indexes:
             if index.name == "ix_contrib_step_participant":
                 index.create(conn, checkfirst=True)
+    if version < 3:
+        _upgrade_partnerships(conn)
     conn.execute(meta.update().where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
+
+
+def _upgrade_partnerships(conn) -> None:
+    """Schema 3: partnerships become entities with their own link.
+
+    Before, workshops whose typed partnership names looked alike (``partnership_key``) shared
+    their actions. A name proves nothing, so no workshop is put in a partnership here: every
+    existing workshop starts on its own (``partnership_id`` empty), and the name-matching keys are
+    dropped. A facilitator who holds both links joins a workshop to a partnership on purpose
+    (``Store.attach_workshop``). ``create_all`` already made the ``partnerships`` table.
+    """
+    have = {c["name"] for c in inspect(conn).get_columns("workshops")}
+    if "partnership_id" not in have:
+        conn.execute(text("ALTER TABLE workshops ADD COLUMN partnership_id INTEGER "
+                          "REFERENCES partnerships (id) ON DELETE SET NULL"))
+    for index in workshops.indexes:
+        if "partnership_id" in index.columns:
+            index.create(conn, checkfirst=True)
+    for table in ("workshops", "actions"):
+        if "partnership_key" in {c["name"] for c in inspect(conn).get_columns(table)}:
+            # SQLite drops a column only when no index uses it; PostgreSQL drops the index with it.
+            conn.execute(text(f"DROP INDEX IF EXISTS ix_{table}_partnership_key"))
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN partnership_key"))
 
 
 def _unavailable(ctx):

@@ -28,7 +28,7 @@ from messages import ORG_TYPES, t
 from workshop import db as D
 from workshop import timer
 from workshop.errors import NotAllowed, StoreUnavailable, UserError
-from workshop.text import Limits, clean, partnership_key
+from workshop.text import Limits, ascii_key, clean
 from workshop.throttle import ADMIN_PASSWORD
 
 _LOG = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class Workshop:
     code: str
     title: str
     partnership: str
-    partnership_key: str
+    partnership_id: int | None
     date: date
     facilitator: str
     anonymous: bool
@@ -170,7 +170,25 @@ class Facilitator:
     _proof: object = field(repr=False, compare=False, default=None)
 
 
+@dataclass(frozen=True)
+class Partnership:
+    id: int
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PartnershipAccess:
+    """Proof that the holder presented the partnership's secret (its private link)."""
+
+    partnership_id: int
+    _proof: object = field(repr=False, compare=False, default=None)
+
+
 _PROOF = object()
+
+#: What a facilitator may change in an action of another workshop of the same partnership.
+REVIEW_FIELDS = frozenset({"status", "review_note"})
 
 
 def _row(cls, row) -> Any:
@@ -229,17 +247,19 @@ class Store:
         admin_password: str | None = None,
         required_password: str | None = None,
         client: Iterable[str] = (),
+        member_of: PartnershipAccess | None = None,
     ) -> tuple[Workshop, str]:
-        """Create a workshop; returns it with the facilitator secret (shown once)."""
-        self.check_admin(admin_password, required_password, client=client)
-        title = clean(title, limit=Limits.TITLE, label=t("field.title"))
-        partnership = clean(partnership, limit=Limits.PARTNERSHIP, label=t("field.partnership"))
-        facilitator = clean(facilitator, limit=Limits.FACILITATOR, label=t("field.facilitator"), required=False)
-        keys = list(werkvormen)
-        if not keys:
-            raise UserError("error.no_werkvormen")
-        for key in keys:
-            canvas_models.get(key)
+        """Create a workshop; returns it with the facilitator secret (shown once).
+
+        With ``member_of`` (proof of the partnership's link) the workshop belongs to that
+        partnership and carries its name; without it, it belongs to none, whatever name is typed.
+        """
+        fields = self.check_new_workshop(
+            title=title, partnership=partnership, facilitator=facilitator, werkvormen=werkvormen,
+            admin_password=admin_password, required_password=required_password, member_of=member_of, client=client)
+        title, partnership, facilitator, keys = (
+            fields["title"], fields["partnership"], fields["facilitator"], fields["werkvormen"])
+        partnership_id = member_of.partnership_id if member_of is not None else None
         cap = min(max_participants or Limits.MAX_PARTICIPANTS, Limits.MAX_PARTICIPANTS)
         secret = secrets.token_urlsafe(24)
         created = now()
@@ -250,7 +270,7 @@ class Store:
                     wid = conn.execute(
                         insert(D.workshops).values(
                             code=code, secret_hash=_hash(secret), title=title, partnership=partnership,
-                            partnership_key=partnership_key(partnership), date=day, facilitator=facilitator,
+                            partnership_id=partnership_id, date=day, facilitator=facilitator,
                             anonymous=anonymous, max_participants=cap, current_step=0, state_version=0,
                             show_join=True, participant_pdf=False, created_at=created,
                         ).returning(D.workshops.c.id)
@@ -287,6 +307,121 @@ class Store:
             ADMIN_PASSWORD.miss(*keys)
             _LOG.warning("wrong admin password from %s", keys)
             raise NotAllowed("error.admin_password")
+
+    def check_new_workshop(self, *, title: str, partnership: str, facilitator: str, werkvormen: Iterable[str],
+                           admin_password: str | None = None, required_password: str | None = None,
+                           member_of: PartnershipAccess | None = None, client: Iterable[str] = ()) -> dict:
+        """Validate the fields of a new workshop without writing; returns them cleaned.
+
+        Raises the same Dutch errors as :meth:`create_workshop` (which calls it), so a page
+        can check a workshop before it creates a partnership for it.
+        """
+        self.check_admin(admin_password, required_password, client=client)
+        title = clean(title, limit=Limits.TITLE, label=t("field.title"))
+        if member_of is not None:
+            self._check_partner(member_of)
+            partnership = self.partnership(member_of.partnership_id).name
+        else:
+            partnership = clean(partnership, limit=Limits.PARTNERSHIP, label=t("field.partnership"))
+        facilitator = clean(facilitator, limit=Limits.FACILITATOR, label=t("field.facilitator"), required=False)
+        keys = list(werkvormen)
+        if not keys:
+            raise UserError("error.no_werkvormen")
+        for key in keys:
+            canvas_models.get(key)
+        return {"title": title, "partnership": partnership, "facilitator": facilitator, "werkvormen": keys}
+
+    # ---------------------------------------------------------- partnerships
+    def create_partnership(self, name: str, *, admin_password: str | None = None,
+                           required_password: str | None = None, client: Iterable[str] = ()) -> tuple[Partnership, str]:
+        """Create a partnership; returns it with its secret (the private link, shown once)."""
+        self.check_admin(admin_password, required_password, client=client)
+        name = clean(name, limit=Limits.PARTNERSHIP, label=t("field.partnership"))
+        secret = secrets.token_urlsafe(24)  # 192 bits
+        with self.db.writing() as conn:
+            pid = conn.execute(insert(D.partnerships).values(
+                name=name, secret_hash=_hash(secret), created_at=now()).returning(D.partnerships.c.id)).scalar_one()
+        return self.partnership(pid), secret
+
+    def partnership(self, partnership_id: int) -> Partnership:
+        with self.db.reading() as conn:
+            row = conn.execute(select(D.partnerships).where(D.partnerships.c.id == partnership_id)).first()
+        if row is None:
+            raise NotAllowed("error.not_partnership")
+        return _row(Partnership, row)
+
+    def open_partnership(self, partnership_id: int | str | None, secret: str | None) -> PartnershipAccess:
+        """Check a partnership link (id and secret) in constant time."""
+        try:
+            pid = int(str(partnership_id or "").strip())
+        except ValueError:
+            pid = 0
+        expected = None
+        if 0 < pid < 2**62:
+            with self.db.reading() as conn:
+                expected = conn.execute(select(D.partnerships.c.secret_hash).where(
+                    D.partnerships.c.id == pid)).scalar()
+        ok = hmac.compare_digest(expected or _hash("-"), _hash(secret or ""))
+        if expected is None or not ok or not secret:
+            raise NotAllowed("error.not_partnership")
+        return PartnershipAccess(pid, _PROOF)
+
+    @staticmethod
+    def _check_partner(access: PartnershipAccess) -> None:
+        if not isinstance(access, PartnershipAccess) or access._proof is not _PROOF:
+            raise NotAllowed("error.not_partnership")
+
+    def authorize_in_partnership(self, access: PartnershipAccess, code: str | None) -> Facilitator:
+        """The partnership's link also steers each of its workshops (without their own secret)."""
+        self._check_partner(access)
+        ws = self.workshop_by_code(code)
+        if ws is None or ws.partnership_id != access.partnership_id:
+            raise NotAllowed("error.not_facilitator")
+        return Facilitator(ws.id, _PROOF)
+
+    def attach_workshop(self, fac: Facilitator, access: PartnershipAccess) -> Workshop:
+        """Put a workshop in a partnership on purpose: needs proof of BOTH links.
+
+        A workshop belongs to at most one partnership; one that is already in another is refused.
+        """
+        self._check(fac)
+        self._check_partner(access)
+        name = self.partnership(access.partnership_id).name
+        w = D.workshops
+        with self.db.writing() as conn:
+            self._lock_row(conn, w, fac.workshop_id)
+            current = conn.execute(select(w.c.partnership_id).where(w.c.id == fac.workshop_id)).scalar()
+            if current is not None and current != access.partnership_id:
+                raise UserError("partnership.x_other")
+            self._bump(conn, fac.workshop_id, partnership_id=access.partnership_id, partnership=name)
+        return self.workshop(fac.workshop_id)
+
+    def partnership_workshops(self, access: PartnershipAccess) -> list[dict]:
+        """The partnership's workshops in date order: id, code, title, date, created_at.
+
+        The reports over time read each one with ``exports.snapshot.snapshot(store, id)``.
+        """
+        self._check_partner(access)
+        w = D.workshops
+        with self.db.reading() as conn:
+            rows = conn.execute(select(w.c.id, w.c.code, w.c.title, w.c.date, w.c.created_at)
+                                .where(w.c.partnership_id == access.partnership_id)
+                                .order_by(w.c.date, w.c.created_at, w.c.id)).all()
+        return [dict(r._mapping) for r in rows]
+
+    def partnership_actions(self, access: PartnershipAccess) -> list[dict]:
+        """The agreements (confirmed, not deleted actions) of all the partnership's workshops,
+        with their workshop's title and date, in workshop order."""
+        self._check_partner(access)
+        w, a = D.workshops, D.actions
+        query = (
+            select(a, w.c.title.label("workshop_title"), w.c.date.label("workshop_date"))
+            .select_from(a.join(w, w.c.id == a.c.workshop_id))
+            .where(w.c.partnership_id == access.partnership_id, a.c.deleted.is_(False), a.c.confirmed.is_(True))
+            .order_by(w.c.date, w.c.created_at, a.c.id)
+        )
+        with self.db.reading() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
 
     def workshop(self, workshop_id: int) -> Workshop:
         with self.db.reading() as conn:
@@ -368,12 +503,19 @@ class Store:
             conn.execute(delete(D.workshops).where(D.workshops.c.id.in_(ids)))
 
     def purge_older_than(self, days: int) -> int:
-        """Delete workshops created more than ``days`` ago; returns how many."""
+        """Delete workshops created more than ``days`` ago; returns how many.
+
+        A partnership older than that with no workshop left goes too (its name and link).
+        """
         cutoff = now() - timedelta(days=days)
         with self.db.reading() as conn:
             ids = list(conn.execute(
                 select(D.workshops.c.id).where(D.workshops.c.created_at < cutoff)).scalars())
         self._delete_workshops(ids)
+        p, w = D.partnerships, D.workshops
+        with self.db.writing() as conn:
+            conn.execute(delete(p).where(p.c.created_at < cutoff, ~select(w.c.id).where(
+                w.c.partnership_id == p.c.id).exists()))
         return len(ids)
 
     def db_ok(self) -> None:
@@ -531,7 +673,7 @@ class Store:
         for i, sec in enumerate(sections):
             texts = clean_section({"title": sec.get("title"), "question": sec.get("question", ""),
                                    "prompts": sec.get("prompts") or []})
-            key = partnership_key(sec.get("key") or texts["title"]).replace(" ", "_")[:30] or f"aspect_{i}"
+            key = ascii_key(sec.get("key") or texts["title"]).replace(" ", "_")[:30] or f"aspect_{i}"
             if not key[0].isalpha():
                 key = f"a_{key}"[:30]
             cleaned.append({"key": key, **texts})
@@ -1054,7 +1196,7 @@ class Store:
         if "what" not in data:
             raise UserError("error.empty", label=t("field.what"))
         stamp = now()
-        row = {**data, "workshop_id": ws.id, "partnership_key": ws.partnership_key, "proposed_by": who.id,
+        row = {**data, "workshop_id": ws.id, "proposed_by": who.id,
                "confirmed": False, "source": source, "idem_key": idem_key, "created_at": stamp,
                "updated_at": stamp}
 
@@ -1086,17 +1228,27 @@ class Store:
             raise UserError("error.empty", label=t("field.what"))
         stamp = now()
         return self._insert_once(D.actions, {
-            "confirmed": True, **data, "workshop_id": ws.id, "partnership_key": ws.partnership_key,
+            "confirmed": True, **data, "workshop_id": ws.id,
             "source": source, "idem_key": idem_key or new_key(), "created_at": stamp, "updated_at": stamp})
 
-    def update_action(self, fac: Facilitator, action_id: int, **values) -> None:
-        """Edit an action of this workshop, or (status/review) an earlier one of the same partnership."""
-        self._check(fac)
-        ws = self.workshop(fac.workshop_id)
+    def update_action(self, cap: Facilitator | PartnershipAccess, action_id: int, **values) -> None:
+        """Edit an action of this workshop; or only its status and review note when it belongs to
+        another workshop of the same partnership (a facilitator of a workshop in that partnership,
+        or the partnership's own link). The partnership is the stored one, never a name."""
         data = self._action_values(values)
-        where = [D.actions.c.id == action_id, D.actions.c.partnership_key == ws.partnership_key]
-        if data.keys() - {"status", "review_note"}:  # anything else only in this workshop's own actions
-            where.append(D.actions.c.workshop_id == ws.id)
+        a, w = D.actions, D.workshops
+        if isinstance(cap, PartnershipAccess):
+            self._check_partner(cap)
+            if data.keys() - REVIEW_FIELDS:
+                raise NotAllowed("error.not_facilitator")
+            mine = a.c.workshop_id.in_(select(w.c.id).where(w.c.partnership_id == cap.partnership_id))
+        else:
+            self._check(cap)
+            mine = a.c.workshop_id == cap.workshop_id
+            partnership_id = self.workshop(cap.workshop_id).partnership_id
+            if partnership_id is not None and not data.keys() - REVIEW_FIELDS:
+                mine = or_(mine, a.c.workshop_id.in_(select(w.c.id).where(w.c.partnership_id == partnership_id)))
+        where = [a.c.id == action_id, mine]
         with self.db.writing() as conn:
             res = conn.execute(update(D.actions).where(*where).values(**data, updated_at=now()))
             if res.rowcount != 1:
@@ -1115,12 +1267,14 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def earlier_open_actions(self, workshop_id: int, *, include_closed_since: bool = False) -> list[dict]:
-        """Open or running actions of the same partnership from earlier workshops.
+        """Open or running actions of earlier workshops of the same (stored) partnership.
 
         With ``include_closed_since`` also the ones set to "klaar" after this
         workshop was created, so that a review keeps showing what got done.
         """
         ws = self.workshop(workshop_id)
+        if ws.partnership_id is None:  # a workshop on its own has no earlier workshops
+            return []
         w, a = D.workshops, D.actions
         still_open = a.c.status != "klaar"
         if include_closed_since:
@@ -1128,7 +1282,7 @@ class Store:
         query = (
             select(a, w.c.title.label("workshop_title"), w.c.date.label("workshop_date"))
             .select_from(a.join(w, w.c.id == a.c.workshop_id))
-            .where(a.c.partnership_key == ws.partnership_key, a.c.workshop_id != ws.id,
+            .where(w.c.partnership_id == ws.partnership_id, a.c.workshop_id != ws.id,
                    a.c.deleted.is_(False), a.c.confirmed.is_(True), still_open,
                    and_(w.c.created_at < ws.created_at))
             .order_by(w.c.created_at, a.c.id)

@@ -67,7 +67,10 @@ def clean(value: object, *, limit: int, label: str, required: bool = True, multi
     return text
 
 
-def partnership_key(name: str) -> str:
-    """A stable key to recognise the same partnership across workshops."""
+def ascii_key(name: str) -> str:
+    """Plain lowercase ASCII words of ``name`` (for machine keys such as an aspect's key).
+
+    Never use it to decide access: two names that look alike prove nothing.
+    """
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", folded).split())[:200]
