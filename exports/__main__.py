@@ -1,6 +1,6 @@
 """Command line: build the exports from a backup, with no server running.
 
-    python -m exports BACKUP.json --pdf OUT.pdf --xlsx OUT.xlsx --csv OUT.zip
+    python -m exports BACKUP.json --pdf OUT.pdf --docx OUT.docx --xlsx OUT.xlsx --csv OUT.zip
     python -m exports --demo 40 --json demo.json [--pdf demo.pdf] [--seed 7] [--fast | --store-api]
 
 ``--demo N`` builds a demo workshop of N participants in a temporary SQLite
@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m exports", description=t("cli.description"))
     parser.add_argument("backup", nargs="?", help=t("cli.backup"))
     parser.add_argument("--pdf", metavar="OUT.pdf", help=t("cli.pdf"))
+    parser.add_argument("--docx", metavar="OUT.docx", help=t("cli.docx"))
     parser.add_argument("--xlsx", metavar="OUT.xlsx", help=t("cli.xlsx"))
     parser.add_argument("--csv", metavar="OUT.zip", help=t("cli.csv"))
     parser.add_argument("--json", metavar="OUT.json", help=t("cli.json"))
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(t("cli.both_inputs"))
     if not args.backup and args.demo is None:
         return _fail(t("cli.no_input"))
-    if not any((args.pdf, args.xlsx, args.csv, args.json)):
+    if not any((args.pdf, args.docx, args.xlsx, args.csv, args.json)):
         return _fail(t("cli.no_output"))
 
     if args.demo is not None:
@@ -110,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         from exports.pdf import build_pdf
 
         outputs.append((args.pdf, lambda: build_pdf(snap)))
+    if args.docx:
+        from exports.minutes import build_docx
+
+        outputs.append((args.docx, lambda: build_docx(snap)))
     if args.xlsx:
         from exports.tables import to_xlsx
 

@@ -25,6 +25,30 @@ def t(key: str, /, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def plural(key: str, count: int, /, **params: object) -> str:
+    """Dutch singular or plural: ``key + ".one"`` when ``count`` is 1, else ``key + ".other"``.
+
+    Both forms get ``count`` (and ``params``) to format with:
+    ``plural("n.notes", 1)`` -> "1 briefje", ``plural("n.notes", 2)`` -> "2 briefjes".
+    """
+    return t(f"{key}.{'one' if count == 1 else 'other'}", count=count, **params)
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    """A number the Dutch way: '3,4' for 3.4; '-' for no value."""
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def signed_number(value: float, digits: int = 1) -> str:
+    """A change the Dutch way: '+0,8', '-0,3', and '0,0' when it rounds to nothing."""
+    rounded = round(value, digits)
+    if rounded == 0:
+        return number(0.0, digits)
+    return ("+" if rounded > 0 else "") + number(rounded, digits)
+
+
 ORG_TYPES: dict[str, str] = {
     "po": "Primair onderwijs (po)",
     "vmbo": "Vmbo",
