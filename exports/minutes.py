@@ -12,6 +12,7 @@ hold control characters; everything else, markup included, stays plain text.
 from __future__ import annotations
 
 import io
+import re
 
 from docx import Document
 from docx.shared import Pt, RGBColor
@@ -25,8 +26,12 @@ from messages import t
 MAX_TEXT = 5_000
 
 
+#: Characters XML 1.0 cannot hold that the PDF's cleaning keeps (the PDF shows them as U+FFFD too).
+_NOT_XML = re.compile("[\ufffe\uffff]")
+
+
 def _text(value) -> str:
-    return clean_text(value, MAX_TEXT)
+    return _NOT_XML.sub("\ufffd", clean_text(value, MAX_TEXT))
 
 
 def build_docx(snap: dict, previous: dict | None = None) -> bytes:

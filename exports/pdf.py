@@ -832,7 +832,7 @@ class _Builder:
 
     def _cut(self, value: Any, width: float, size: float, style: str, most: int) -> list[str]:
         pdf = self.pdf
-        lines = pdf.wrap(pdf.prep(value, style, 2000), width, size, style)
+        lines = pdf.wrap(pdf.prep(value, style, 2000).replace("\n", " "), width, size, style)  # one paragraph
         if len(lines) > most:
             lines = lines[:most]
             last = lines[-1]

@@ -377,7 +377,7 @@ def build_progress_pdf(snaps: Sequence[dict], as_of: date, *, partnership: str =
                  f"{a.workshop.title} ({a.workshop.label})"] for a in still]
         w = pdf.content_width
         pdf.table([t("pdf.actions.what"), t("pdf.actions.owner"), t("pdf.actions.partner"),
-                   t("pdf.actions.due"), t("pdf.followup.from")], rows, [w - 124, 30, 30, 26, 38])
+                   t("pdf.actions.due"), t("pdf.followup.from")], rows, [w - 126, 28, 28, 30, 40])
     pdf.finish_pages()
     step(0.9, t("pdf.progress.saving"))
     data = bytes(pdf.output())
