@@ -636,11 +636,13 @@ def trend_chart(pdf: Report, trend) -> None:
             if last:
                 label = t("pdf.praat.overall") if org == "__all" else ORG_SHORT.get(org, org)
                 ends.append([y_of(last[1]), f"{label} {_num(last[1])}", colour, org == "__all"])
-        if aspect.overall:
-            pdf.colour(OVERALL_COLOUR)
-            for x, v in zip(xs, aspect.overall):
-                if v is not None:
-                    pdf.draw_line(x - 6, y_of(v) - 1.8, _num(v), "B", 6.5, 12, "C")
+        for x, v in zip(xs, aspect.overall):  # the overall value above each point, on white
+            if v is not None:
+                w = pdf.text_width(_num(v), 6.5, "B") + 1
+                pdf.fill((255, 255, 255))
+                pdf.rect(x - w / 2, y_of(v) - 4.3, w, 3, style="F")
+                pdf.colour(OVERALL_COLOUR)
+                pdf.draw_line(x - 6, y_of(v) - 1.8, _num(v), "B", 6.5, 12, "C")
         ends.sort(key=lambda e: e[0])  # spread the end labels so that none overlaps another
         for i in range(1, len(ends)):
             ends[i][0] = max(ends[i][0], ends[i - 1][0] + 2.9)

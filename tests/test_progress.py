@@ -21,7 +21,7 @@ import pytest
 
 from exports import backup, demo, minutes, pdf, progress
 from exports.summary import summarize
-from messages import number, plural, signed_number
+from messages import number, plural, signed_number, t
 from test_exports import assert_in_pdf, norm, pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -322,11 +322,30 @@ def test_hostile_text_survives_in_minutes_and_summary(history):
             assert_in_pdf(probe.prep(text), page, "hostile cluster name")
 
 
-def test_cli_writes_the_minutes(tmp_path):
-    source = tmp_path / "backup.json"
-    source.write_bytes(backup.to_json(make_history()[-1]))
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "exports", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_cli_writes_the_minutes_and_the_voortgangsverslag(tmp_path):
+    paths = []
+    for i, snap in enumerate(make_history()):
+        path = tmp_path / f"w{i}.json"
+        path.write_bytes(backup.to_json(snap))
+        paths.append(str(path))
     out = tmp_path / "notulen.docx"
-    run = subprocess.run([sys.executable, "-m", "exports", str(source), "--docx", str(out)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+    run = _cli(paths[-1], "--docx", str(out))
     assert run.returncode == 0, run.stderr
     assert "Actie J nieuwsbrief" in _docx_text(out.read_bytes())
+
+    report = tmp_path / "voortgang.pdf"
+    run = _cli(*reversed(paths), "--voortgang", str(report), "--per", "2026-12-01")  # any order: sorted by date
+    assert run.returncode == 0, run.stderr
+    text = norm(pdf_text(report.read_bytes()))
+    assert norm("Relatie: 2,6 → 3,4 (+0,8)") in text and norm("7 afspraken gemaakt. Op 1 december 2026") in text
+
+    for args, message in (((*paths[:2], "--pdf", str(tmp_path / "x.pdf")), "cli.many_backups"),
+                          ((*paths, "--voortgang", str(report), "--per", "1-12-2026"), "cli.bad_as_of"),
+                          ((paths[0], "--voortgang", str(report), "--docx", str(out)), "cli.progress_only")):
+        run = _cli(*args)
+        assert run.returncode == 2 and run.stderr.strip() == t(message), run.stderr
