@@ -6,6 +6,9 @@ Modules (imported on use, so that ``import exports`` stays light):
 * :mod:`exports.backup`   - JSON backup with ``format_version``, validation and restore;
 * :mod:`exports.tables`   - pandas tables, Excel (``to_xlsx``) and a CSV zip (``to_csv_zip``);
 * :mod:`exports.pdf`      - the follow-up report (``build_pdf``), fpdf2, vector charts;
+* :mod:`exports.summary`  - the one-page summary that opens the report;
+* :mod:`exports.minutes`  - the summary and agreements as a Word document (``build_docx``);
+* :mod:`exports.progress` - a partnership over time: trend, follow-through, voortgangsverslag;
 * :mod:`exports.demo`     - a realistic demo workshop of N participants;
 * ``python -m exports``   - the command line (see ``exports/__main__.py``).
 
