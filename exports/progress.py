@@ -25,7 +25,7 @@ How an agreement is judged (the snapshot holds an action's current state):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Callable, Iterable, Sequence
 
@@ -185,14 +185,17 @@ def praat_trend(snaps: Sequence[dict]) -> Trend:
 # ----------------------------------------------------------- follow-through
 @dataclass(frozen=True)
 class Agreement:
+    """An action as the reports list it; ``state`` and ``done_on`` only in a follow-through."""
+
     what: str
     owner: str
     partner: str
     due: date | None
     status: str
-    state: str                 #: one of STATES
-    done_on: date | None
-    workshop: WorkshopRef
+    confirmed: bool = True
+    state: str = ""                    #: one of STATES
+    done_on: date | None = None
+    workshop: WorkshopRef | None = None
 
 
 @dataclass(frozen=True)
@@ -256,6 +259,12 @@ def agreement_state(action: dict, as_of: date) -> tuple[str, date | None] | None
     return ("overdue" if due and due < as_of else "open"), None
 
 
+def agreement(action: dict) -> Agreement:
+    """A snapshot action as an :class:`Agreement` (without a state)."""
+    return Agreement(str(action.get("what") or ""), str(action.get("owner") or ""), str(action.get("partner") or ""),
+                     parse_date(action.get("due")), str(action.get("status") or ""), bool(action.get("confirmed")))
+
+
 def _who_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
@@ -285,9 +294,7 @@ def follow_through(snaps: Sequence[dict], as_of: date) -> FollowThrough:
                 continue
             state, done = judged
             total = total.add(state)
-            agreements.append(Agreement(str(action.get("what") or ""), str(action.get("owner") or ""),
-                                        str(action.get("partner") or ""), parse_date(action.get("due")),
-                                        str(action.get("status") or ""), state, done, ref))
+            agreements.append(replace(agreement(action), state=state, done_on=done, workshop=ref))
     return FollowThrough(as_of, total, _grouped(agreements, "owner"), _grouped(agreements, "partner"),
                          tuple(agreements))
 

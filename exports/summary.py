@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import canvas_models
-from exports.progress import Change, praat_table, praat_trend
+from exports.progress import Agreement, Change, agreement, praat_table, praat_trend
 from exports.snapshot import live_actions, parse_date, step_rows, vote_counts
 from messages import ORG_TYPES, dutch_date, number, plural, t
 
@@ -52,16 +52,6 @@ class Gap:
 
     function: str
     stages: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Agreement:
-    what: str
-    owner: str
-    partner: str
-    due: date | None
-    status: str
-    confirmed: bool
 
 
 @dataclass(frozen=True)
@@ -150,9 +140,7 @@ def _gaps(snap: dict) -> list[Gap]:
 
 
 def _agreements(snap: dict) -> list[Agreement]:
-    items = [Agreement(str(a.get("what") or ""), str(a.get("owner") or ""), str(a.get("partner") or ""),
-                       parse_date(a.get("due")), str(a.get("status") or ""), bool(a.get("confirmed")))
-             for a in live_actions(snap)]
+    items = [agreement(a) for a in live_actions(snap)]
     return sorted(items, key=lambda a: (a.due is None, a.due or date.max))
 
 
