@@ -947,7 +947,7 @@ class _Builder:
     def _vote_suffix(self, votes: int) -> str:
         if not votes:
             return ""
-        return "  (" + (t("pdf.one_dot") if votes == 1 else t("pdf.dots", count=votes)) + ")"
+        return "  (" + plural("n.dots", votes) + ")"
 
     def brainstorm(self, step: dict) -> None:
         from workshop.aggregate import group_by_cluster
@@ -961,8 +961,10 @@ class _Builder:
         if not shown:
             pdf.muted(t("pdf.empty"))
             return
-        pdf.para(t("pdf.brainstorm.summary", notes=len(shown), people=len({n["participant_id"] for n in shown}),
-                   clusters=len(clusters), dots=sum(note_votes.values()) + sum(cluster_votes.values())))
+        pdf.para(t("pdf.brainstorm.summary", notes=plural("n.notes", len(shown)),
+                   people=plural("n.participants", len({n["participant_id"] for n in shown})),
+                   clusters=plural("n.clusters", len(clusters)),
+                   dots=plural("n.dots", sum(note_votes.values()) + sum(cluster_votes.values()))))
         groups = group_by_cluster(shown, clusters, cluster_votes=cluster_votes, note_votes=note_votes,
                                   by_votes=True)
         for group in groups:
@@ -981,7 +983,7 @@ class _Builder:
         sections = step.get("sections") or []
         table = score_table(answers, sections)
         respondents = len({a["participant_id"] for a in answers if not a.get("hidden")})
-        pdf.para(t("pdf.praat.summary", people=respondents))
+        pdf.para(plural("pdf.praat.summary", respondents))
         if any(a.n for a in table):
             pdf.heading(t("pdf.praat.chart"), 2)
             self.score_chart(table)
@@ -1099,7 +1101,7 @@ class _Builder:
         for sec in sections:
             items = sorted(per.get(sec["key"], []), key=lambda r: (-votes.get(r["id"], 0), r["id"]))
             dots = sum(votes.get(r["id"], 0) for r in items)
-            pdf.heading(f"{sec['title']}  ({t('pdf.canvas.count', notes=len(items), dots=dots)})", 2)
+            pdf.heading(f"{sec['title']}  ({t('pdf.canvas.count', notes=plural('n.notes', len(items)), dots=plural('n.dots', dots))})", 2)
             if sec.get("question"):
                 pdf.muted(sec["question"], 8)
             if not items:
@@ -1135,8 +1137,8 @@ class _Builder:
                 pdf.draw_line(x + 2, y + 4.2 + i * 3.2, line, "B", 7.5)
             items = per.get(sec["key"], [])
             pdf.colour(INK)
-            pdf.draw_line(x + 2, y + h - 2.6, pdf.prep(t("pdf.canvas.count", notes=len(items),
-                          dots=sum(votes.get(r["id"], 0) for r in items))), "", 7)
+            pdf.draw_line(x + 2, y + h - 2.6, pdf.prep(t("pdf.canvas.count", notes=plural("n.notes", len(items)),
+                          dots=plural("n.dots", sum(votes.get(r["id"], 0) for r in items)))), "", 7)
         pdf.y = y0 + rows * cell_h + 4
 
     def grow(self, step: dict) -> None:
@@ -1221,7 +1223,8 @@ class _Builder:
         pdf = self.pdf
         actions = live_actions(self.snap)
         proposed = [a for a in actions if not a.get("confirmed")]
-        pdf.para(t("pdf.followup.summary", count=len(actions), confirmed=len(actions) - len(proposed)))
+        pdf.para(t("pdf.followup.summary", count=plural("n.agreements", len(actions)),
+                   confirmed=len(actions) - len(proposed)))
         pdf.para(t("pdf.followup.see_list"))
         earlier = self.snap.get("earlier_actions") or []
         if earlier:
@@ -1238,7 +1241,7 @@ class _Builder:
         if not actions:
             pdf.muted(t("pdf.actions.none"))
             return
-        pdf.para(t("pdf.actions.intro", count=len(actions)))
+        pdf.para(t("pdf.actions.intro", count=plural("n.actions", len(actions))))
         w = pdf.content_width
         pdf.table(action_headers(), action_rows(actions), [w - 108, 32, 32, 27, 17])
 

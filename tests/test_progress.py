@@ -349,3 +349,21 @@ def test_cli_writes_the_minutes_and_the_voortgangsverslag(tmp_path):
                           ((paths[0], "--voortgang", str(report), "--docx", str(out)), "cli.progress_only")):
         run = _cli(*args)
         assert run.returncode == 2 and run.stderr.strip() == t(message), run.stderr
+
+
+def test_counts_in_the_report_use_dutch_singulars():
+    plan = demo.plan(1, seed=1)
+    steps = {s["werkvorm"]: s for s in plan["steps"]}
+    note = next(c for c in plan["contributions"] if c["step_id"] == steps["brainstorm"]["id"])
+    plan["contributions"] = [c for c in plan["contributions"] if c["step_id"] != steps["brainstorm"]["id"]
+                             or c is note]
+    plan["votes"] = [{"id": 1, "step_id": note["step_id"], "participant_id": 1, "target_type": "note",
+                      "target_id": note["id"], "created_at": None}]
+    plan["actions"] = [_action(1, "Eén afspraak", "Jan", "", "2026-05-01", "open", created="2026-03-12",
+                               updated="2026-03-12")]
+    snap = backup.read_snapshot(backup.to_json(plan))
+    text = norm(pdf_text(pdf.build_pdf(snap)))
+    for phrase in ("1 briefje van 1 deelnemer, 5 clusters, 1 stip.", f"{note['text']} (1 stip)",
+                   "1 deelnemer vulde de praatplaat in", "1 afspraak, waarvan 1 bevestigd", "1 actie, op volgorde"):
+        assert norm(phrase) in text, phrase
+    assert norm("1 briefjes") not in text and norm("1 stippen") not in text
