@@ -154,6 +154,7 @@ NL: dict[str, str] = {
     "progress.col.overdue": "Over datum",
     "progress.open.title": "Openstaande afspraken",
     "progress.open.none": "Alle afspraken zijn afgerond of vervallen.",
+    "chart.trend.hover": "{workshop}<br>{group}: {mean}",
     # ---- Excel / CSV (exports/tables.py)
     "table.sheet.participants": "Deelnemers",
     "table.sheet.actions": "Acties",

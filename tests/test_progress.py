@@ -367,3 +367,23 @@ def test_counts_in_the_report_use_dutch_singulars():
                    "1 deelnemer vulde de praatplaat in", "1 afspraak, waarvan 1 bevestigd", "1 actie, op volgorde"):
         assert norm(phrase) in text, phrase
     assert norm("1 briefjes") not in text and norm("1 stippen") not in text
+
+
+def test_trend_chart_for_the_screen(history):
+    from ui.charts import OVERALL, STYLE, praatplaat_trend_chart
+
+    trend = progress.praat_trend(history)
+    relatie = trend.aspect("relatie")
+    fig = praatplaat_trend_chart(relatie, trend.workshops)
+    assert fig.layout.title.text == "Relatie: 2,6 → 3,4 (+0,8)"
+    names = [trace.name for trace in fig.data]
+    assert names == ["Alle deelnemers", "Primair onderwijs (po)", "Mbo", "Bedrijfsleven"]
+    overall = fig.data[0]
+    assert list(overall.x) == ["15-1-2026", "15-3-2026", "15-5-2026", "15-7-2026", "15-9-2026"]
+    assert [None if v is None else round(v, 6) for v in overall.y] == [2.0, 2.0, None, 2.6, 3.4]
+    assert list(overall.text) == ["2,0", "2,0", "", "2,6", "3,4"] and overall.connectgaps is False
+    # colour is not the only cue: each group keeps its own dash and marker, as on the praatplaat chart
+    assert fig.data[2].line.dash == STYLE["mbo"]["dash"] and fig.data[2].marker.symbol == STYLE["mbo"]["symbol"]
+    assert overall.line.dash == STYLE[OVERALL]["dash"]
+    hostile = progress.AspectTrend("x", "<b>Relatie</b>", (None, 3.0), (0, 1), ())
+    assert praatplaat_trend_chart(hostile, trend.workshops[:2]).layout.title.text == "&lt;b&gt;Relatie&lt;/b&gt;"
