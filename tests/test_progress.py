@@ -231,8 +231,8 @@ def test_summary_names_the_grow_gaps():
     assert gaps["werven"] == ()
     assert gaps["opleiden"] == ("Reality", "Options", "Way forward")
     text = norm(pdf_text(pdf.build_summary_pdf(snap)))
-    assert norm("werven: nog niets over gezegd") in text
-    assert norm("opleiden: niets bij Reality, Options, Way forward") in text
+    assert norm("Werven: nog niets over gezegd") in text
+    assert norm("Opleiden: niets bij Reality, Options, Way forward") in text
 
 
 def test_summary_is_one_page_even_for_200_participants():
