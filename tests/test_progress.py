@@ -387,3 +387,27 @@ def test_trend_chart_for_the_screen(history):
     assert overall.line.dash == STYLE[OVERALL]["dash"]
     hostile = progress.AspectTrend("x", "<b>Relatie</b>", (None, 3.0), (0, 1), ())
     assert praatplaat_trend_chart(hostile, trend.workshops[:2]).layout.title.text == "&lt;b&gt;Relatie&lt;/b&gt;"
+
+
+def test_hostile_text_survives_in_the_voortgangsverslag(history):
+    from hostile import HOSTILE
+    from workshop.errors import UserError
+    from workshop.text import clean
+
+    short = []
+    for raw in HOSTILE.values():
+        try:
+            text = clean(raw, limit=300, label="x", multiline=True)
+        except UserError:
+            continue  # refused at input (too long for an action, or nothing left): never stored
+        if len(text) <= 90:
+            short.append(text)
+    snaps = json.loads(json.dumps(history))
+    snaps[-1]["actions"] = [_action(i + 1, text, "Jan", "", "2027-01-01", "open", created="2026-09-15",
+                                    updated="2026-09-15") for i, text in enumerate(short)]
+    snaps[-1]["workshop"]["title"] = HOSTILE["script_tag"]
+    text = norm(pdf_text(progress.build_progress_pdf(snaps, AS_OF)))
+    probe = pdf.Report("probe")
+    assert len(short) > 30
+    for value in short + [HOSTILE["script_tag"]]:
+        assert_in_pdf(probe.prep(value), text, "hostile agreement")
