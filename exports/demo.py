@@ -302,8 +302,8 @@ def plan(n_participants: int, seed: int = 1, *, anonymous: bool = False,
             "confirmed": True, "proposed_by": None, "source": "", "merged_into": None, "deleted": False,
             "review_note": "", "created_at": stamp, "updated_at": stamp,
         })
-    for i, text in enumerate(hostile[16:19]):
-        actions[i]["what"] = _c(text, 300, multiline=False)
+    for action, text in zip(actions, hostile[16:19]):  # a demo of one person has only two actions
+        action["what"] = _c(text, 300, multiline=False)
     if len(actions) > 4:  # the facilitator merged two proposals
         actions[3]["merged_into"] = actions[2]["id"]
         actions[3]["deleted"] = True

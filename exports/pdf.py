@@ -38,7 +38,7 @@ from fpdf import FPDF
 
 import canvas_models
 from exports.snapshot import live_actions, parse_date, participants_by_id, step_rows, vote_counts
-from messages import ORG_TYPES, dutch_date, t
+from messages import ORG_TYPES, dutch_date, number as _num, plural, t
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 #: The main text fonts: DejaVu Sans cut down to Latin, punctuation and common symbols
@@ -157,12 +157,6 @@ def retention_days() -> int | None:
     except ValueError:
         return None
     return days if days > 0 else None
-
-
-def _num(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.{digits}f}".replace(".", ",")
 
 
 def _parse_datetime(value: Any) -> datetime | None:
@@ -578,6 +572,89 @@ class Report(FPDF):
         self.y += 3
 
 
+# ------------------------------------------------------------------ charts
+def legend(pdf: Report, orgs: Sequence[str]) -> None:
+    """The chart legend: a colour square and the short name of each org type, then 'iedereen'."""
+    pdf.ensure(10)
+    x = pdf.MARGIN
+    for org, colour in [(o, ORG_COLOURS.get(o, MUTED)) for o in orgs] + [("__all", OVERALL_COLOUR)]:
+        label = t("pdf.praat.overall") if org == "__all" else ORG_SHORT.get(org, org)
+        w = pdf.text_width(label, 7.5) + 8
+        if x + w > pdf.w - pdf.MARGIN:
+            x = pdf.MARGIN
+            pdf.y += 4.5
+        pdf.fill(colour)
+        pdf.rect(x, pdf.y + 0.6, 3, 3, style="F")
+        pdf.colour(INK)
+        pdf.draw_line(x + 4, pdf.y + 3, label, "", 7.5)
+        x += w
+    pdf.y += 7
+
+
+def trend_chart(pdf: Report, trend) -> None:
+    """Per praatplaat aspect a line chart across workshops (:class:`exports.progress.Trend`): one
+    thin line per org type and a thick one for everyone, in the colours of the score chart. Every
+    line ends in its name and last value, so colour is never the only cue."""
+    orgs = [o for o in ORG_TYPES if any(any(v is not None for v in a.org(o)) for a in trend.aspects)]
+    legend(pdf, orgs)
+    count = len(trend.workshops)
+    axis_w, end_w, plot_h = 7.0, 30.0, 34.0
+    x0 = pdf.MARGIN + axis_w
+    plot_w = pdf.content_width - axis_w - end_w
+    step_x = plot_w / (count - 1) if count > 1 else 0.0
+    xs = [x0 + (i * step_x if count > 1 else plot_w / 2) for i in range(count)]
+    for aspect in trend.aspects:
+        if not any(v is not None for v in aspect.overall):
+            continue
+        pdf.ensure(plot_h + 22)
+        change = aspect.change()
+        pdf.heading(change.text_with_delta if change else aspect.title, 3)
+        top = pdf.y + 2
+        y_of = lambda v: top + plot_h * (5 - v) / 4  # noqa: E731 - 5 at the top, 1 at the bottom
+        pdf.set_draw_color(*RULE)
+        pdf.set_line_width(0.15)
+        pdf.colour(MUTED)
+        for s in range(1, 6):
+            pdf.line(x0, y_of(s), x0 + plot_w, y_of(s))
+            pdf.draw_line(pdf.MARGIN, y_of(s) + 1, str(s), "", 6.5)
+        series = [(org, aspect.org(org), ORG_COLOURS.get(org, MUTED), 0.45, 1.4) for org in orgs
+                  if any(v is not None for v in aspect.org(org))]
+        series.append(("__all", aspect.overall, OVERALL_COLOUR, 1.0, 2.2))
+        ends = []
+        for org, values, colour, width, mark in series:
+            pdf.set_draw_color(*colour)
+            pdf.set_line_width(width)
+            # a workshop without a value breaks the line: only neighbours that both have one are joined
+            for i in range(count - 1):
+                if values[i] is not None and values[i + 1] is not None:
+                    pdf.line(xs[i], y_of(values[i]), xs[i + 1], y_of(values[i + 1]))
+            points = [(x, y_of(v)) for x, v in zip(xs, values) if v is not None]
+            pdf.fill(colour)
+            for x, y in points:
+                pdf.rect(x - mark / 2, y - mark / 2, mark, mark, style="F")
+            last = next(((x, v) for x, v in zip(reversed(xs), reversed(values)) if v is not None), None)
+            if last:
+                label = t("pdf.praat.overall") if org == "__all" else ORG_SHORT.get(org, org)
+                ends.append([y_of(last[1]), f"{label} {_num(last[1])}", colour, org == "__all"])
+        for x, v in zip(xs, aspect.overall):  # the overall value above each point, on white
+            if v is not None:
+                w = pdf.text_width(_num(v), 6.5, "B") + 1
+                pdf.fill((255, 255, 255))
+                pdf.rect(x - w / 2, y_of(v) - 4.3, w, 3, style="F")
+                pdf.colour(OVERALL_COLOUR)
+                pdf.draw_line(x - 6, y_of(v) - 1.8, _num(v), "B", 6.5, 12, "C")
+        ends.sort(key=lambda e: e[0])  # spread the end labels so that none overlaps another
+        for i in range(1, len(ends)):
+            ends[i][0] = max(ends[i][0], ends[i - 1][0] + 2.9)
+        for y, label, colour, bold in ends:
+            pdf.colour(colour)
+            pdf.draw_line(x0 + plot_w + 2, y + 1, pdf.prep(label), "B" if bold else "", 6.5)
+        pdf.colour(MUTED)
+        for x, ref in zip(xs, trend.workshops):
+            pdf.draw_line(x - 12, top + plot_h + 4, pdf.prep(ref.label), "", 6.5, 24, "C")
+        pdf.y = max(top + plot_h + 7, (ends[-1][0] + 3) if ends else 0)
+
+
 def _starts_rtl(line: str) -> bool:
     """True for a line written right to left only (no left-to-right letters at all).
 
@@ -606,14 +683,61 @@ def _have_harfbuzz() -> bool:
     return True
 
 
+# ------------------------------------------------------------ action list
+def action_headers() -> list[str]:
+    return [t("pdf.actions.what"), t("pdf.actions.owner"), t("pdf.actions.partner"), t("pdf.actions.due"),
+            t("pdf.actions.status")]
+
+
+def action_rows(actions: list[dict]) -> list[list[str]]:
+    """The action list as table rows (what with its notes, owner, partner, date, status), open first."""
+    order = {"open": 0, "bezig": 1, "klaar": 2}
+    rows = []
+    for a in sorted(actions, key=lambda a: (order.get(a.get("status"), 3), a.get("due") or "9999", a["id"])):
+        what = a.get("what", "")
+        if a.get("link"):
+            what += "\n" + t("pdf.actions.link", link=a["link"])
+        if not a.get("confirmed"):
+            what += "\n" + t("pdf.actions.proposal")
+        if a.get("review_note"):
+            what += "\n" + t("pdf.actions.review", note=a["review_note"])
+        rows.append([what, a.get("owner") or "-", a.get("partner") or "-", due_text(a.get("due")), a.get("status", "")])
+    return rows
+
+
+def earlier_headers() -> list[str]:
+    return [t("pdf.actions.what"), t("pdf.actions.owner"), t("pdf.actions.due"), t("pdf.actions.status"),
+            t("pdf.followup.from")]
+
+
+def earlier_rows(earlier: list[dict]) -> list[list[str]]:
+    """Open actions of earlier workshops as table rows: what, owner, date, status, which workshop."""
+    return [[a.get("what", ""), a.get("owner", ""), due_text(a.get("due")), a.get("status", ""),
+             f"{a.get('workshop_title', '')} ({due_text(a.get('workshop_date'))})"] for a in earlier]
+
+
+def due_text(value: Any) -> str:
+    day = parse_date(value)
+    return dutch_date(day) if day else "-"
+
+
 # ------------------------------------------------------------------ build
-def build_pdf(snap: dict, progress: Progress | None = None) -> bytes:
-    """The follow-up report of one workshop as PDF bytes.
+def build_pdf(snap: dict, progress: Progress | None = None, previous: dict | None = None) -> bytes:
+    """The follow-up report of one workshop as PDF bytes: a one-page summary, then the detail.
 
     ``progress(fraction, label)``, when given, is called as the report grows
     (0.0 at the start, 1.0 when done), so a download button can show progress.
+    ``previous``, the snapshot of the partnership's workshop before this one, adds
+    "what changed since last time" to the summary.
     """
-    return _Builder(snap, progress).build()
+    return _Builder(snap, progress, previous).build()
+
+
+def build_summary_pdf(snap: dict, previous: dict | None = None) -> bytes:
+    """Only the one-page summary (the participants' download)."""
+    builder = _Builder(snap, None, previous)
+    builder.summary_page(detail_follows=False)
+    return bytes(builder.pdf.output())
 
 
 def build_report(snap: dict, progress: Progress | None = None) -> tuple[bytes, Report]:
@@ -623,8 +747,9 @@ def build_report(snap: dict, progress: Progress | None = None) -> tuple[bytes, R
 
 
 class _Builder:
-    def __init__(self, snap: dict, progress: Progress | None):
+    def __init__(self, snap: dict, progress: Progress | None, previous: dict | None = None):
         self.snap = snap
+        self.previous = previous
         self.ws = snap.get("workshop") or {}
         self.anonymous = bool(self.ws.get("anonymous"))
         self.progress = progress or (lambda fraction, label: None)
@@ -635,7 +760,8 @@ class _Builder:
         pdf = self.pdf
         steps = sorted(self.snap.get("steps", []), key=lambda s: s.get("position", 0))
         total = len(steps) + 3
-        self.progress(0.0, t("pdf.progress.cover"))
+        self.progress(0.0, t("summary.progress"))
+        self.summary_page(detail_follows=True)
         self.cover(steps)
         for i, step in enumerate(steps):
             self.progress((i + 1) / total, t("pdf.progress.step", n=i + 1, title=step.get("title", "")))
@@ -648,6 +774,91 @@ class _Builder:
         data = bytes(pdf.output())
         self.progress(1.0, t("pdf.progress.done"))
         return data
+
+    # -------------------------------------------------------------- summary
+    #: Lines each part of the summary page may hold (agreements take the rest of the page).
+    SUMMARY_CAPS = {"summary.changes": 6, "summary.top": 5, "summary.differences": 3, "summary.gaps": 5}
+
+    def summary_page(self, *, detail_follows: bool) -> None:
+        """One page a stuurgroep reads in two minutes (:mod:`exports.summary`); never more than one."""
+        from exports.summary import facts, parts, summarize
+
+        pdf = self.pdf
+        summary = summarize(self.snap, self.previous)
+        pdf.add_page()
+        pdf.fill(PRIMARY)
+        pdf.rect(0, 0, pdf.w, 6, style="F")
+        pdf.set_y(14)
+        pdf.para(t("summary.kicker"), size=9, colour=ACCENT, style="B", gap=0.5)
+        self._lines(summary.title or "-", size=17, style="B", colour=PRIMARY, most=2, gap=1)
+        self._lines(facts(summary), size=9, colour=MUTED, most=2, gap=2)
+        limit = pdf.bottom - (8 if detail_follows else 0)
+        sections = parts(summary)
+        caps = list(self.SUMMARY_CAPS.values())
+        for i, part in enumerate(sections):
+            last = i == len(sections) - 1
+            if pdf.y + 14 > limit:
+                break
+            pdf.y += 2
+            self._lines(part.heading, size=10.5, style="B", colour=PRIMARY, most=1, gap=0.8)
+            if not part.lines:
+                self._lines(part.empty, size=8.5, colour=MUTED, most=2)
+                continue
+            cap = len(part.lines) if last else min(len(part.lines), caps[min(i, len(caps) - 1)])
+            shown = 0
+            for line in part.lines[:cap]:
+                if not self._bullet(line, limit - (4.5 if last or cap < len(part.lines) else 0)):
+                    break
+                shown += 1
+            rest = len(part.lines) - shown
+            if rest:
+                key = "summary.more_agreements" if last else "summary.more_lines"
+                self._lines(plural(key, rest), size=8, colour=MUTED, most=1)
+            elif part.more:
+                self._lines(part.more, size=8, colour=MUTED, most=1)
+        if detail_follows:
+            pdf.y = max(pdf.y, limit - 2)
+            self._lines(t("summary.detail"), size=8, colour=MUTED, most=1)
+
+    def _lines(self, value: Any, *, size: float, style: str = "", colour=INK, most: int = 2,
+               gap: float = 0.6, indent: float = 0.0) -> None:
+        """A paragraph of at most ``most`` lines (the last one cut with '…'), never breaking the page."""
+        pdf = self.pdf
+        lines = self._cut(value, pdf.content_width - indent, size, style, most)
+        lh = size / pdf.k * 1.25
+        pdf.colour(colour)
+        for line in lines:
+            pdf.draw_line(pdf.MARGIN + indent, pdf.y + lh * 0.78, line, style, size)
+            pdf.y += lh
+        pdf.y += gap
+
+    def _cut(self, value: Any, width: float, size: float, style: str, most: int) -> list[str]:
+        pdf = self.pdf
+        lines = pdf.wrap(pdf.prep(value, style, 2000).replace("\n", " "), width, size, style)  # one paragraph
+        if len(lines) > most:
+            lines = lines[:most]
+            last = lines[-1]
+            while last and pdf.text_width(last + " …", size, style) > width:
+                last = last[:-1]
+            lines[-1] = last.rstrip() + " …"
+        return lines
+
+    def _bullet(self, value: Any, limit: float, size: float = 8.5) -> bool:
+        """One bullet of at most two lines, when it fits above ``limit``; False when it does not."""
+        pdf = self.pdf
+        lines = self._cut(value, pdf.content_width - 6, size, "", 2)
+        lh = size / pdf.k * 1.25
+        if pdf.y + lh * len(lines) > limit:
+            return False
+        pdf.colour(ACCENT)
+        pdf.use_font(MAIN, "B", size)
+        pdf.emit(pdf.MARGIN + 2, pdf.y + lh * 0.78, "•")
+        pdf.colour(INK)
+        for line in lines:
+            pdf.draw_line(pdf.MARGIN + 6, pdf.y + lh * 0.78, line, "", size)
+            pdf.y += lh
+        pdf.y += 0.5
+        return True
 
     # ---------------------------------------------------------------- cover
     def cover(self, steps: list[dict]) -> None:
@@ -736,7 +947,7 @@ class _Builder:
     def _vote_suffix(self, votes: int) -> str:
         if not votes:
             return ""
-        return "  (" + (t("pdf.one_dot") if votes == 1 else t("pdf.dots", count=votes)) + ")"
+        return "  (" + plural("n.dots", votes) + ")"
 
     def brainstorm(self, step: dict) -> None:
         from workshop.aggregate import group_by_cluster
@@ -750,8 +961,10 @@ class _Builder:
         if not shown:
             pdf.muted(t("pdf.empty"))
             return
-        pdf.para(t("pdf.brainstorm.summary", notes=len(shown), people=len({n["participant_id"] for n in shown}),
-                   clusters=len(clusters), dots=sum(note_votes.values()) + sum(cluster_votes.values())))
+        pdf.para(t("pdf.brainstorm.summary", notes=plural("n.notes", len(shown)),
+                   people=plural("n.participants", len({n["participant_id"] for n in shown})),
+                   clusters=plural("n.clusters", len(clusters)),
+                   dots=plural("n.dots", sum(note_votes.values()) + sum(cluster_votes.values()))))
         groups = group_by_cluster(shown, clusters, cluster_votes=cluster_votes, note_votes=note_votes,
                                   by_votes=True)
         for group in groups:
@@ -770,7 +983,7 @@ class _Builder:
         sections = step.get("sections") or []
         table = score_table(answers, sections)
         respondents = len({a["participant_id"] for a in answers if not a.get("hidden")})
-        pdf.para(t("pdf.praat.summary", people=respondents))
+        pdf.para(plural("pdf.praat.summary", respondents))
         if any(a.n for a in table):
             pdf.heading(t("pdf.praat.chart"), 2)
             self.score_chart(table)
@@ -831,20 +1044,7 @@ class _Builder:
         scale = plot_w / 4.0  # 1..5
 
         # Legend (colour plus the name printed on every bar, so colour is never the only cue).
-        pdf.ensure(10)
-        x = pdf.MARGIN
-        for org, colour in [(o, ORG_COLOURS.get(o, MUTED)) for o in orgs] + [("__all", OVERALL_COLOUR)]:
-            label = t("pdf.praat.overall") if org == "__all" else ORG_SHORT.get(org, org)
-            w = pdf.text_width(label, 7.5) + 8
-            if x + w > pdf.w - pdf.MARGIN:
-                x = pdf.MARGIN
-                pdf.y += 4.5
-            pdf.fill(colour)
-            pdf.rect(x, pdf.y + 0.6, 3, 3, style="F")
-            pdf.colour(INK)
-            pdf.draw_line(x + 4, pdf.y + 3, label, "", 7.5)
-            x += w
-        pdf.y += 7
+        legend(pdf, orgs)
 
         top = pdf.y
         for aspect in table:
@@ -901,7 +1101,7 @@ class _Builder:
         for sec in sections:
             items = sorted(per.get(sec["key"], []), key=lambda r: (-votes.get(r["id"], 0), r["id"]))
             dots = sum(votes.get(r["id"], 0) for r in items)
-            pdf.heading(f"{sec['title']}  ({t('pdf.canvas.count', notes=len(items), dots=dots)})", 2)
+            pdf.heading(f"{sec['title']}  ({t('pdf.canvas.count', notes=plural('n.notes', len(items)), dots=plural('n.dots', dots))})", 2)
             if sec.get("question"):
                 pdf.muted(sec["question"], 8)
             if not items:
@@ -937,8 +1137,8 @@ class _Builder:
                 pdf.draw_line(x + 2, y + 4.2 + i * 3.2, line, "B", 7.5)
             items = per.get(sec["key"], [])
             pdf.colour(INK)
-            pdf.draw_line(x + 2, y + h - 2.6, pdf.prep(t("pdf.canvas.count", notes=len(items),
-                          dots=sum(votes.get(r["id"], 0) for r in items))), "", 7)
+            pdf.draw_line(x + 2, y + h - 2.6, pdf.prep(t("pdf.canvas.count", notes=plural("n.notes", len(items)),
+                          dots=plural("n.dots", sum(votes.get(r["id"], 0) for r in items)))), "", 7)
         pdf.y = y0 + rows * cell_h + 4
 
     def grow(self, step: dict) -> None:
@@ -1023,20 +1223,13 @@ class _Builder:
         pdf = self.pdf
         actions = live_actions(self.snap)
         proposed = [a for a in actions if not a.get("confirmed")]
-        pdf.para(t("pdf.followup.summary", count=len(actions), confirmed=len(actions) - len(proposed)))
+        pdf.para(t("pdf.followup.summary", count=plural("n.agreements", len(actions)),
+                   confirmed=len(actions) - len(proposed)))
         pdf.para(t("pdf.followup.see_list"))
         earlier = self.snap.get("earlier_actions") or []
         if earlier:
             pdf.heading(t("pdf.followup.earlier"), 2)
-            rows = [[a.get("what", ""), a.get("owner", ""), self._due(a.get("due")), a.get("status", ""),
-                     f"{a.get('workshop_title', '')} ({self._due(a.get('workshop_date'))})"] for a in earlier]
-            pdf.table([t("pdf.actions.what"), t("pdf.actions.owner"), t("pdf.actions.due"),
-                       t("pdf.actions.status"), t("pdf.followup.from")], rows, [62, 28, 24, 18, pdf.content_width - 132])
-
-    @staticmethod
-    def _due(value: Any) -> str:
-        day = parse_date(value)
-        return dutch_date(day) if day else "-"
+            pdf.table(earlier_headers(), earlier_rows(earlier), [62, 28, 24, 18, pdf.content_width - 132])
 
     # --------------------------------------------------------------- actions
     def actions(self) -> None:
@@ -1048,22 +1241,9 @@ class _Builder:
         if not actions:
             pdf.muted(t("pdf.actions.none"))
             return
-        pdf.para(t("pdf.actions.intro", count=len(actions)))
-        order = {"open": 0, "bezig": 1, "klaar": 2}
-        rows = []
-        for a in sorted(actions, key=lambda a: (order.get(a.get("status"), 3), a.get("due") or "9999", a["id"])):
-            what = a.get("what", "")
-            if a.get("link"):
-                what += "\n" + t("pdf.actions.link", link=a["link"])
-            if not a.get("confirmed"):
-                what += "\n" + t("pdf.actions.proposal")
-            if a.get("review_note"):
-                what += "\n" + t("pdf.actions.review", note=a["review_note"])
-            rows.append([what, a.get("owner") or "-", a.get("partner") or "-", self._due(a.get("due")),
-                         a.get("status", "")])
+        pdf.para(t("pdf.actions.intro", count=plural("n.actions", len(actions))))
         w = pdf.content_width
-        pdf.table([t("pdf.actions.what"), t("pdf.actions.owner"), t("pdf.actions.partner"),
-                   t("pdf.actions.due"), t("pdf.actions.status")], rows, [w - 108, 32, 32, 27, 17])
+        pdf.table(action_headers(), action_rows(actions), [w - 108, 32, 32, 27, 17])
 
     # ------------------------------------------------------------- data note
     def data_note(self) -> None:

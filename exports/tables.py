@@ -27,7 +27,9 @@ from exports.snapshot import parse_date, participants_by_id, step_rows, vote_cou
 from messages import ORG_TYPES, t
 
 EXCEL_MAX = 32_767
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in XML (xlsx)
+#: Characters an xlsx (XML 1.0) cannot hold: C0 controls and the noncharacters U+FFFE/U+FFFF (openpyxl
+#: refuses the latter when it writes with lxml, which python-docx brings along).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 

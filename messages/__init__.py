@@ -54,6 +54,27 @@ def t_count(key: str, count: int, /, **params: object) -> str:
     return t(key, count=count, **params)
 
 
+def plural(key: str, count: int, /, **params: object) -> str:
+    """``t(key, count=count)``: a message about ``count`` things, whose plural forms the message itself
+    spells (``{count} {count:p:briefje|briefjes}``): ``plural("n.notes", 1)`` -> "1 briefje"."""
+    return t(key, count=count, **params)
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    """A number the Dutch way: '3,4' for 3.4; '-' for no value."""
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def signed_number(value: float, digits: int = 1) -> str:
+    """A change the Dutch way: '+0,8', '-0,3', and '0,0' when it rounds to nothing."""
+    rounded = round(value, digits)
+    if rounded == 0:
+        return number(0.0, digits)
+    return ("+" if rounded > 0 else "") + number(rounded, digits)
+
+
 ORG_TYPES: dict[str, str] = {
     "po": "Primair onderwijs (po)",
     "vmbo": "Vmbo",

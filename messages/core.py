@@ -196,6 +196,7 @@ NL: dict[str, str] = {
     "dl.xlsx": "Excel maken",
     "dl.csv": "CSV (zip) maken",
     "dl.json": "Back-up (json) maken",
+    "dl.docx": "Notulen (Word) maken",
     "dl.save": "Opslaan: {name}",
     "dl.participant_pdf": "Samenvatting (pdf) downloaden",
     "dl.progress.reading": "Gegevens ophalen...",

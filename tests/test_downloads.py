@@ -15,17 +15,21 @@ from messages import t
 from test_pages import app_store, join_as, make_room  # noqa: F401 - fixtures
 
 
-def _fill(store, ws):
+def _fill(store, ws, secret=None):
     who = store.join(ws.code, name="Zoë Çelik", org_type="vmbo")
     step = store.steps(ws.id)[0]
     store.add_note(who, step.id, section="ideeen", field="note", text="Techniekdag met bedrijven 🚀", idem_key="a")
+    if secret:
+        store.add_action(store.authorize(ws.code, secret), what="Zelf een actie: stagebank", owner="Werkgroep",
+                         due="2026-12-01")
     return who
 
 
-@pytest.mark.parametrize("fmt,label", [("pdf", "dl.pdf"), ("xlsx", "dl.xlsx"), ("zip", "dl.csv"), ("json", "dl.json")])
+@pytest.mark.parametrize("fmt,label", [("pdf", "dl.pdf"), ("docx", "dl.docx"), ("xlsx", "dl.xlsx"), ("zip", "dl.csv"),
+                                       ("json", "dl.json")])
 def test_facilitator_builds_each_file_on_request(app_store, fmt, label):
     ws, secret = make_room(app_store)
-    _fill(app_store, ws)
+    _fill(app_store, ws, secret)
     at = open_page("facilitator", room=ws.code, key=secret)
     slot = f"dl:{fmt}:{ws.id}"
     assert slot not in at.session_state  # nothing is built before it is asked for
@@ -35,6 +39,16 @@ def test_facilitator_builds_each_file_on_request(app_store, fmt, label):
     if fmt == "pdf":
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
         assert "Techniekdag met bedrijven" in text
+    elif fmt == "docx":
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+        assert document.core_properties.title == ws.title
+        assert t("summary.agreements") not in [p.text for p in document.paragraphs]  # a table, not bullets
+        assert "Zelf een actie" in document.tables[0].rows[1].cells[0].text
+        from ui.downloads import file_name
+
+        assert file_name(ws, "docx") == f"samenspraak-{ws.code}-2026-11-26-notulen.docx"
     elif fmt == "xlsx":
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
         assert any("Techniekdag met bedrijven 🚀" in frame.to_string() for frame in sheets.values())
@@ -49,14 +63,20 @@ def test_facilitator_builds_each_file_on_request(app_store, fmt, label):
 
 def test_participant_downloads_summary_only_when_allowed(app_store):
     ws, secret = make_room(app_store)
-    _fill(app_store, ws)
+    _fill(app_store, ws, secret)
     phone = join_as(ws)
     assert t("dl.participant_pdf") not in page_text(phone)
     app_store.update_workshop(app_store.authorize(ws.code, secret), participant_pdf=True)
     phone.run()
-    slot = f"pdl:pdf:{ws.id}"
+    slot = f"pdl:summary:{ws.id}"
     phone.button(key=f"make-{slot}").click().run()
-    assert phone.session_state[slot].startswith(b"%PDF")
+    data = phone.session_state[slot]
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) == 1  # the one-page summary, not the full report
+    text = pages[0].extract_text()
+    assert t("summary.kicker") in text and "Zelf een actie" in text
+    assert "Techniekdag met bedrijven" not in text  # a note without dots is detail, in the full report only
+    assert "Zoë Çelik" not in text
 
 
 def test_restore_backup_as_new_workshop(app_store):

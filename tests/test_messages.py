@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from messages import CATALOGUE, t
+from messages import CATALOGUE, plural, t
 
 #: Nouns (and verbs) whose plural must never follow the number 1.
 PLURALS_AFTER_ONE = re.compile(
@@ -41,8 +41,8 @@ def test_plural_forms_follow_the_number():
     assert t("screen.participants", count=2) == "2 deelnemers"
     assert t("dots.screen_voters", voters=1, total=30) == "1 van 30 heeft gestemd"
     assert t("dots.screen_voters", voters=2, total=30) == "2 van 30 hebben gestemd"
-    assert t("pdf.canvas.count", notes=1, dots=1) == "1 briefje, 1 stip"
-    assert t("pdf.canvas.count", notes=3, dots=0) == "3 briefjes, 0 stippen"
+    assert t("n.notes", count=1) == "1 briefje" and t("n.dots", count=0) == "0 stippen"
+    assert plural("n.agreements", 1) == "1 afspraak" and plural("n.agreements", 3) == "3 afspraken"
 
 
 def test_a_plural_spec_on_a_text_field_is_the_only_magic():

@@ -351,3 +351,45 @@ def ranking_bar(ranked: Sequence[Ranked], *, label: Callable[[Mapping[str, Any]]
                      tickfont=dict(size=MIN_FONT), gridcolor=GRID, zeroline=True, zerolinecolor=INK,
                      zerolinewidth=OUTLINE)
     return fig
+
+
+# ------------------------------------------------------------ over time
+def praatplaat_trend_chart(aspect, workshops: Sequence[Any], *, title: str | None = "",
+                           height: int | None = 520) -> go.Figure:
+    """One praatplaat aspect across a partnership's workshops: a line per org type and one for everyone.
+
+    ``aspect`` is an :class:`exports.progress.AspectTrend`, ``workshops`` the
+    ``Trend.workshops`` (their ``label`` is the x axis). A workshop without a score
+    breaks the line. ``title=""`` uses the change since last time ("Relatie: 2,6 → 3,4")
+    or the aspect's title; ``None`` none. Same styles as :func:`praatplaat_chart`.
+    """
+    change = aspect.change()
+    if title == "":
+        title = html.escape(change.text_with_delta if change else aspect.title, quote=False)
+    fig = go.Figure()
+    _base_layout(fig, title, height)
+    if not any(v is not None for v in aspect.overall):
+        return _empty(fig, t("chart.praatplaat.empty"))
+    labels = [html.escape(w.label, quote=False) for w in workshops]
+    series = [(OVERALL, aspect.overall)] + [(org, values) for org, values in aspect.by_org]
+    for i, (group, values) in enumerate(series):
+        style = _style(group, i)
+        name = t("chart.overall") if group == OVERALL else _org_label(group)
+        fig.add_scatter(
+            x=labels, y=list(values), name=name, connectgaps=False,
+            mode="lines+markers+text" if group == OVERALL else "lines+markers",
+            text=[nl_number(v) if v is not None else "" for v in values], textposition="top center",
+            textfont=dict(size=MIN_FONT, color=INK),
+            line=dict(color=style["color"], width=LINE_WIDTH + (2 if group == OVERALL else 0), dash=style["dash"]),
+            marker=dict(symbol=style["symbol"], size=16, color=style["color"], line=dict(color=INK, width=OUTLINE)),
+            hovertext=[t("chart.trend.hover", workshop=w, group=name, mean=nl_number(v))
+                       for w, v in zip(labels, values)],
+            hoverinfo="text",
+        )
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
+                      margin=dict(b=140))
+    fig.update_xaxes(type="category", tickfont=dict(size=FONT_SIZE), linecolor=INK, linewidth=OUTLINE)
+    fig.update_yaxes(range=[0.5, 5.5], tickvals=[1, 2, 3, 4, 5], tickfont=dict(size=FONT_SIZE),
+                     title=dict(text=t("chart.praatplaat.axis"), font=dict(size=MIN_FONT)),
+                     gridcolor=GRID, gridwidth=1)
+    return fig

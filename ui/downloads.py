@@ -1,5 +1,5 @@
-"""Downloads: the follow-up PDF (built on request, with progress), Excel, CSV and the JSON backup;
-and restoring a backup as a new workshop."""
+"""Downloads: the follow-up PDF (built on request, with progress), the Word minutes, Excel, CSV and the
+JSON backup; the one-page summary for participants; and restoring a backup as a new workshop."""
 
 from __future__ import annotations
 
@@ -13,14 +13,20 @@ from workshop import Workshop
 
 MIME = {
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "zip": "application/zip",
     "json": "application/json",
 }
 
 
-def file_name(ws: Workshop, ext: str) -> str:
-    return f"samenspraak-{ws.code}-{ws.date or date.today()}.{ext}"
+#: What a format is called in the file name, for those that differ from their extension.
+KIND = {"summary": ("samenvatting", "pdf"), "docx": ("notulen", "docx")}
+
+
+def file_name(ws: Workshop, fmt: str) -> str:
+    kind, ext = KIND.get(fmt, ("", fmt))
+    return f"samenspraak-{ws.code}-{ws.date or date.today()}{'-' + kind if kind else ''}.{ext}"
 
 
 def _build(ws: Workshop, fmt: str) -> bytes:
@@ -40,6 +46,12 @@ def _build(ws: Workshop, fmt: str) -> bytes:
         return data
     with st.spinner(t("dl.progress.building")):
         snap = snap_mod.snapshot(store(), ws.id)
+        if fmt == "summary":
+            from exports.pdf import build_summary_pdf
+            return build_summary_pdf(snap)
+        if fmt == "docx":
+            from exports.minutes import build_docx
+            return build_docx(snap)
         if fmt == "xlsx":
             from exports.tables import to_xlsx
             return to_xlsx(snap)
@@ -58,25 +70,26 @@ def export_button(ws: Workshop, fmt: str, label_key: str, *, scope: str = "dl") 
     data = st.session_state.get(slot)
     if data is not None:
         st.download_button(t("dl.save", name=file_name(ws, fmt)), data, file_name=file_name(ws, fmt),
-                           mime=MIME[fmt], key=f"save-{slot}", type="primary", on_click="ignore",
-                           width="stretch")
+                           mime=MIME[KIND.get(fmt, ("", fmt))[1]], key=f"save-{slot}", type="primary",
+                           on_click="ignore", width="stretch")
 
 
 def facilitator_panel(ws: Workshop) -> None:
     with st.expander(t("dl.title"), expanded=False):
         st.caption(t("dl.intro"))
-        cols = st.columns(4)
-        for col, (fmt, key) in zip(cols, (("pdf", "dl.pdf"), ("xlsx", "dl.xlsx"), ("zip", "dl.csv"),
-                                          ("json", "dl.json"))):
+        files = (("pdf", "dl.pdf"), ("docx", "dl.docx"), ("xlsx", "dl.xlsx"), ("zip", "dl.csv"), ("json", "dl.json"))
+        cols = st.columns(len(files))
+        for col, (fmt, key) in zip(cols, files):
             with col:
                 export_button(ws, fmt, key)
 
 
 def participant_download(ws: Workshop) -> None:
-    """At the end, when the facilitator allows it: the summary PDF on the phone."""
+    """At the end, when the facilitator allows it: the one-page summary PDF on the phone (not the full
+    report: that has every remark and note)."""
     if ws.participant_pdf:
         st.divider()
-        export_button(ws, "pdf", "dl.participant_pdf", scope="pdl")
+        export_button(ws, "summary", "dl.participant_pdf", scope="pdl")
 
 
 def _restore(required_password: str) -> None:

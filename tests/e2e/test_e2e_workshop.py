@@ -272,8 +272,9 @@ def download_pdf(room: Room, expected: list[str]) -> str:
     return path.name
 
 
-def phone_downloads_summary(room: Room) -> int:
-    """The facilitator allows it; the phone gets the summary PDF (issue 9)."""
+def phone_downloads_summary(room: Room, action: str, remark: str) -> int:
+    """The facilitator allows it; the phone gets the one-page summary PDF (issues 9 and 15), which has
+    the agreements but not the detail (a praatplaat remark)."""
     toggle = room.fac.page.get_by_role("switch", name=t("fac.participant_pdf"))
     if not toggle.is_checked():
         room.fac.page.get_by_text(t("fac.participant_pdf"), exact=True).click()
@@ -290,6 +291,10 @@ def phone_downloads_summary(room: Room) -> int:
     info.value.save_as(path)
     data = path.read_bytes()
     assert data.startswith(b"%PDF"), data[:20]
+    pages = PdfReader(io.BytesIO(data)).pages
+    flat = " ".join((pages[0].extract_text() or "").split())
+    assert len(pages) == 1 and t("summary.kicker") in flat, flat[:500]
+    assert " ".join(action.split()) in flat and " ".join(remark.split()) not in flat, flat[:1500]
     no_horizontal_scroll(page)
     return len(data)
 
@@ -324,7 +329,7 @@ def test_full_workshop(app, new_context, timings):
     pdf = download_pdf(room, [title, "Meer stageplekken in de techniek", action, *canvas_notes[:1],
                               *list(remarks.values())[:1], grow_notes[0]])
 
-    phone_pdf = phone_downloads_summary(room)
+    phone_pdf = phone_downloads_summary(room, action, list(remarks.values())[0])
 
     # Keyboard: the facilitator's step controls work without a mouse, and the phones follow.
     back = button(fac.page, t("fac.back"))

@@ -1,0 +1,91 @@
+"""Minutes as a Word document (python-docx): the summary and the agreements, for a secretary to edit
+and send. Imports no streamlit.
+
+``build_docx(snapshot, previous=None) -> bytes``. The text is the same as the
+summary page of the PDF (:mod:`exports.summary`), followed by every agreement in
+a table. What the minutes show follows the report's rules: no participant
+names, only an action's owner. Text is cleaned as for the PDF (control and
+invisible characters dropped, very long texts cut), since Word's XML cannot
+hold control characters; everything else, markup included, stays plain text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from docx import Document
+from docx.shared import Pt, RGBColor
+
+from exports.pdf import PRIMARY, action_headers, action_rows, clean_text, earlier_headers, earlier_rows
+from exports.snapshot import live_actions
+from exports.summary import facts, parts, summarize
+from messages import t
+
+#: Longest text put in one paragraph or cell (Word copes, a reader does not).
+MAX_TEXT = 5_000
+
+
+#: Characters XML 1.0 cannot hold that the PDF's cleaning keeps (the PDF shows them as U+FFFD too).
+_NOT_XML = re.compile("[\ufffe\uffff]")
+
+
+def _text(value) -> str:
+    return _NOT_XML.sub("\ufffd", clean_text(value, MAX_TEXT))
+
+
+def build_docx(snap: dict, previous: dict | None = None) -> bytes:
+    """The minutes of one workshop as .docx bytes; ``previous`` adds what changed since then."""
+    summary = summarize(snap, previous)
+    doc = Document()
+    doc.core_properties.title = _text(summary.title)[:200]
+    doc.core_properties.language = "nl-NL"
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(10.5)
+
+    kicker = doc.add_paragraph()
+    run = kicker.add_run(t("minutes.kicker"))
+    run.bold = True
+    run.font.color.rgb = RGBColor(*PRIMARY)
+    doc.add_heading(_text(summary.title) or "-", level=0)
+    doc.add_paragraph(_text(facts(summary)))
+
+    doc.add_heading(t("minutes.summary"), level=1)
+    for part in parts(summary)[:-1]:  # the agreements get their own table below
+        doc.add_heading(part.heading, level=2)
+        if not part.lines:
+            doc.add_paragraph(part.empty)
+        for line in part.lines:
+            doc.add_paragraph(_text(line), style="List Bullet")
+        if part.more:
+            doc.add_paragraph(part.more)
+
+    doc.add_heading(t("minutes.actions"), level=1)
+    actions = live_actions(snap)
+    if not actions:
+        doc.add_paragraph(t("pdf.actions.none"))
+    else:
+        _table(doc, action_headers(), action_rows(actions))
+
+    earlier = snap.get("earlier_actions") or []
+    if earlier:
+        doc.add_heading(t("minutes.earlier"), level=1)
+        _table(doc, earlier_headers(), earlier_rows(earlier))
+
+    note = doc.add_paragraph()
+    note.add_run(t("minutes.note")).italic = True
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _table(doc, headers: list[str], rows: list[list]) -> None:
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Light Grid Accent 1"
+    for cell, header in zip(table.rows[0].cells, headers):
+        cell.text = header
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row):
+            cell.text = _text(value)
