@@ -46,6 +46,8 @@ NL: dict[str, str] = {
     "partnership.col.total": "Totaal",
     "partnership.nobody": "(niet ingevuld)",
     "partnership.reports": "Verloop over de workshops",
+    "partnership.trend_aspect": "Aspect van de praatplaat",
+    "partnership.progress_pdf": "Voortgangsverslag maken (PDF)",
     "partnership.new_workshop": "Nieuwe workshop in dit partnerschap",
     "partnership.new_workshop_intro": "De open afspraken van eerdere workshops komen terug in de follow-up plaat, om samen na te lopen.",
     "partnership.new_workshop_open_none": "Er staan nu geen open afspraken klaar om na te lopen.",

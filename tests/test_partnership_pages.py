@@ -259,3 +259,47 @@ def test_partnership_page_updates_status_and_review_of_its_agreements(app_store)
     assert (row["id"], row["status"], row["review_note"], row["what"]) == (aid, "klaar", "Staat sinds mei",
                                                                            "Stagebank")
     assert {m.label: m.value for m in at.metric}[t("partnership.count_done")] == "1"
+
+
+def test_partnership_page_shows_trend_follow_through_and_the_voortgangsverslag(app_store):
+    """Five generated workshops in one partnership: the page calls out the change since last time per aspect,
+    counts what became of the agreements, and builds the voortgangsverslag with the same figures."""
+    import io
+
+    import pypdf
+
+    from exports import progress as P
+    from exports.demo import generate
+    from exports.snapshot import snapshot
+
+    _, secret, access = _partnership(app_store, "STO Twente")
+    ids = []
+    for seed in range(5):
+        ws, ws_secret = generate(app_store, 8, seed=seed)
+        app_store.attach_workshop(app_store.authorize(ws.code, ws_secret), access)
+        ids.append(ws.id)
+    assert [w["id"] for w in app_store.partnership_workshops(access)] == ids  # same date: creation order
+    assert app_store.previous_workshop(ids[3]) == ids[2] and app_store.previous_workshop(ids[0]) is None
+
+    snaps = [snapshot(app_store, i) for i in ids]
+    changes = P.praat_trend(snaps).changes()
+    made = P.follow_through(snaps, date.today()).total.made
+    assert changes and made
+
+    at = open_page("partnership", p=str(access.partnership_id), key=secret)
+    assert not at.exception
+    text = html.unescape(page_text(at))
+    assert t("partnership.reports") in text
+    for change in changes:
+        assert change.text_with_delta in text
+    assert {m.label: m.value for m in at.metric}[t("progress.col.made")] == str(made)
+    assert at.get("plotly_chart"), "the trend chart of the chosen aspect"
+
+    at.button(key=f"make-ps-progress-pdf-{access.partnership_id}").click().run()
+    assert not at.exception
+    assert at.get("download_button"), "the voortgangsverslag is offered for download"
+    pdf = at.session_state[f"ps-progress-pdf-{access.partnership_id}"]
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    pdf_text = " ".join(page.extract_text() for page in reader.pages)
+    assert t("progress.title") in pdf_text
+    assert changes[0].title in pdf_text

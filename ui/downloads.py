@@ -29,6 +29,14 @@ def file_name(ws: Workshop, fmt: str) -> str:
     return f"samenspraak-{ws.code}-{ws.date or date.today()}{'-' + kind if kind else ''}.{ext}"
 
 
+def _previous(ws: Workshop) -> dict | None:
+    """The snapshot of the partnership's workshop before this one, for "what changed since last time"."""
+    from exports import snapshot as snap_mod
+
+    previous = store().previous_workshop(ws.id)
+    return snap_mod.snapshot(store(), previous) if previous is not None else None
+
+
 def _build(ws: Workshop, fmt: str) -> bytes:
     from exports import snapshot as snap_mod
 
@@ -37,21 +45,22 @@ def _build(ws: Workshop, fmt: str) -> bytes:
 
         bar = st.progress(0.0, text=t("dl.progress.reading"))
         snap = snap_mod.snapshot(store(), ws.id)
+        previous = _previous(ws)
 
         def progress(fraction: float, label: str = "") -> None:
             bar.progress(min(1.0, max(0.0, float(fraction))), text=label or t("dl.progress.building"))
 
-        data = build_pdf(snap, progress=progress)
+        data = build_pdf(snap, progress=progress, previous=previous)
         bar.progress(1.0, text=t("dl.progress.done"))
         return data
     with st.spinner(t("dl.progress.building")):
         snap = snap_mod.snapshot(store(), ws.id)
         if fmt == "summary":
             from exports.pdf import build_summary_pdf
-            return build_summary_pdf(snap)
+            return build_summary_pdf(snap, previous=_previous(ws))
         if fmt == "docx":
             from exports.minutes import build_docx
-            return build_docx(snap)
+            return build_docx(snap, previous=_previous(ws))
         if fmt == "xlsx":
             from exports.tables import to_xlsx
             return to_xlsx(snap)

@@ -113,16 +113,60 @@ def _run(partnership_id: str | None, secret: str | None) -> None:
     backup_panel(access)
 
 
-def reports_slot(access: PartnershipAccess, workshops: list[dict]) -> None:
-    """REPORTS SLOT (issue 15): the partnership's reports over time go here, in this one place.
+def _snapshots(workshops: list[dict]) -> list[dict]:
+    from exports.snapshot import snapshot
 
-    After merging the reports branch, call its functions (``exports/progress.py``) from here: the
-    trend of the praatplaat per aspect, the follow-through figures and the "voortgangsverslag"
-    download. ``workshops`` is ``Store.partnership_workshops(access)`` (ids, titles, dates, in date
-    order); read each with ``exports.snapshot.snapshot(store(), row["id"])``. Heading ready in the
-    catalogue: ``t("partnership.reports")``.
-    """
-    return None
+    return [snapshot(store(), row["id"]) for row in workshops]
+
+
+def reports_slot(access: PartnershipAccess, workshops: list[dict]) -> None:
+    """The partnership over time: the praatplaat per aspect across its workshops (a chart per aspect, the
+    change since last time called out), what became of the agreements, and the voortgangsverslag PDF."""
+    from exports import progress as P
+    from ui import charts
+
+    st.subheader(t("partnership.reports"))
+    if not workshops:
+        st.caption(t("progress.follow.none"))
+        return
+    snaps = _snapshots(workshops)
+    trend = P.praat_trend(snaps)
+    if len(workshops) < 2:
+        st.caption(t("progress.one_workshop"))
+    changes = trend.changes()
+    if changes:
+        html_block('<ul class="ss-user">' + "".join(f"<li>{esc(c.text_with_delta)}</li>" for c in changes) + "</ul>")
+    if trend.aspects:
+        titles = {a.key: a.title for a in trend.aspects}
+        key = st.selectbox(t("partnership.trend_aspect"), list(titles), format_func=titles.__getitem__,
+                           key=f"{SCOPE}-trend-{access.partnership_id}")
+        aspect = trend.aspect(key)
+        alt = "; ".join(f"{w.label}: {charts.nl_number(v)}" for w, v in zip(trend.workshops, aspect.overall))
+        st.plotly_chart(charts.praatplaat_trend_chart(aspect, trend.workshops, height=460), theme=None,
+                        config={"displayModeBar": False, "staticPlot": True}, alt=alt[:1000])
+    else:
+        st.caption(t("progress.trend.none"))
+
+    today = date.today()
+    result = P.follow_through(snaps, today)
+    cols = st.columns(6)
+    for col, name in zip(cols, ("made",) + P.STATES):
+        col.metric(t(f"progress.col.{name}"), getattr(result.total, name))
+
+    slot = f"{SCOPE}-progress-pdf-{access.partnership_id}"
+    if st.button(t("partnership.progress_pdf"), key=f"make-{slot}"):
+        bar = st.progress(0.0, text=t("dl.progress.building"))
+
+        def progress(fraction: float, label: str = "") -> None:
+            bar.progress(min(1.0, max(0.0, float(fraction))), text=label or t("dl.progress.building"))
+
+        st.session_state[slot] = P.build_progress_pdf(snaps, today, partnership=store().partnership(
+            access.partnership_id).name, progress=progress)
+        bar.progress(1.0, text=t("dl.progress.done"))
+    if st.session_state.get(slot):
+        st.download_button(t("dl.save", name=f"voortgangsverslag-{today}.pdf"), st.session_state[slot],
+                           file_name=f"voortgangsverslag-{today}.pdf", mime="application/pdf", type="primary",
+                           key=f"save-{slot}", on_click="ignore")
 
 
 def workshops_panel(access: PartnershipAccess, secret: str, workshops: list[dict]) -> None:

@@ -1290,6 +1290,20 @@ class Store:
         with self.db.reading() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
+    def previous_workshop(self, workshop_id: int) -> int | None:
+        """The id of the workshop of the same (stored) partnership that came just before this one
+        (earlier date, or the same date and made earlier); None outside a partnership or for the first.
+        The reports of a workshop compare with it ("what changed since last time")."""
+        ws = self.workshop(workshop_id)
+        if ws.partnership_id is None:
+            return None
+        w = D.workshops
+        query = (select(w.c.id).where(w.c.partnership_id == ws.partnership_id, w.c.id != ws.id,
+                                      or_(w.c.date < ws.date, and_(w.c.date == ws.date, w.c.created_at < ws.created_at)))
+                 .order_by(w.c.date.desc(), w.c.created_at.desc(), w.c.id.desc()).limit(1))
+        with self.db.reading() as conn:
+            return conn.execute(query).scalar()
+
 
 #: Most prompts or script lines one section keeps.
 SECTION_LINES = 10
