@@ -398,12 +398,17 @@ def _mean_cell(value: float | None, n: int) -> str:
 
 def follow_summary(pdf, result: FollowThrough) -> None:
     """The follow-through in one paragraph."""
-    c = result.total
-    if not c.made:
+    if not result.total.made:
         pdf.muted(t("progress.follow.none"))
         return
-    pdf.para(t("progress.follow.summary", made=plural("n.agreements", c.made), on_time=c.on_time, late=c.late,
-               dropped=c.dropped, open=c.open, overdue=c.overdue, date=dutch_date(result.as_of)))
+    pdf.para(follow_text(result))
+
+
+def follow_text(result: FollowThrough) -> str:
+    """The follow-through in one Dutch sentence (the PDF and the partnership page say it alike)."""
+    c = result.total
+    return t("progress.follow.summary", made=plural("n.agreements", c.made), on_time=c.on_time, late=c.late,
+             dropped=c.dropped, open=c.open, overdue=c.overdue, date=dutch_date(result.as_of))
 
 
 def follow_table(pdf, groups: Sequence[tuple[str, Counts]]) -> None:

@@ -292,7 +292,7 @@ def test_partnership_page_shows_trend_follow_through_and_the_voortgangsverslag(a
     assert t("partnership.reports") in text
     for change in changes:
         assert change.text_with_delta in text
-    assert {m.label: m.value for m in at.metric}[t("progress.col.made")] == str(made)
+    assert P.follow_text(P.follow_through(snaps, date.today())) in text
     assert at.get("plotly_chart"), "the trend chart of the chosen aspect"
 
     at.button(key=f"make-ps-progress-pdf-{access.partnership_id}").click().run()

@@ -149,9 +149,7 @@ def reports_slot(access: PartnershipAccess, workshops: list[dict]) -> None:
 
     today = date.today()
     result = P.follow_through(snaps, today)
-    cols = st.columns(6)
-    for col, name in zip(cols, ("made",) + P.STATES):
-        col.metric(t(f"progress.col.{name}"), getattr(result.total, name))
+    html_block(f'<p>{esc(P.follow_text(result) if result.total.made else t("progress.follow.none"))}</p>')
 
     slot = f"{SCOPE}-progress-pdf-{access.partnership_id}"
     if st.button(t("partnership.progress_pdf"), key=f"make-{slot}"):
