@@ -38,7 +38,8 @@ from fpdf import FPDF
 
 import canvas_models
 from exports.snapshot import live_actions, parse_date, participants_by_id, step_rows, vote_counts
-from messages import ORG_TYPES, dutch_date, number as _num, plural, t
+from exports import palette
+from messages import ORG_SHORT, ORG_TYPES, dutch_date, number as _num, plural, t
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 #: The main text fonts: DejaVu Sans cut down to Latin, punctuation and common symbols
@@ -71,13 +72,9 @@ PRIMARY = (0, 90, 100)
 ACCENT = (214, 110, 20)
 RULE = (200, 208, 212)
 SHADE = (238, 243, 244)
-ORG_COLOURS = {
-    "po": (31, 119, 180), "vmbo": (255, 127, 14), "mbo": (44, 160, 44), "hbo": (148, 103, 189),
-    "bedrijfsleven": (214, 39, 40), "gemeente": (140, 86, 75), "overig": (127, 127, 127),
-}
-OVERALL_COLOUR = (0, 60, 68)
-ORG_SHORT = {"po": "po", "vmbo": "vmbo", "mbo": "mbo", "hbo": "hbo/pabo", "bedrijfsleven": "bedrijven",
-             "gemeente": "gemeente", "overig": "overig"}
+#: The screen's colours (exports/palette.py), as fpdf2 wants them.
+ORG_COLOURS = {org: palette.rgb(colour) for org, colour in palette.ORG_COLOURS.items()}
+OVERALL_COLOUR = palette.rgb(palette.OVERALL)
 
 
 # ------------------------------------------------------------ text cleanup
@@ -1025,10 +1022,10 @@ class _Builder:
                     continue
                 pdf.para(labels.get(field, field), style="B", size=8.5, colour=MUTED, gap=0.4, keep=5)
                 for remark in remarks:
+                    # The kind of organisation only, never the name: the phone promises private answers
+                    # (praat.private), and this report is shared.
                     who = ORG_SHORT.get(remark.org_type, remark.org_type)
-                    if remark.name:
-                        who = f"{remark.name}, {who}"
-                    pdf.para(f"{remark.text} — {who}", bullet="•", indent=2, gap=0.5)
+                    pdf.para(f"{remark.text} — {who}" if who else remark.text, bullet="•", indent=2, gap=0.5)
         if not any_remark:
             pdf.muted(t("pdf.praat.no_remarks"))
 

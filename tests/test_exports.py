@@ -830,3 +830,22 @@ def test_demo_command_fills_the_configured_database_and_prints_the_links(tmp_pat
     voted = {v["step_id"] for v in snap["votes"]}
     assert voted and all(not s["voting_open"] for s in snap["steps"] if s["id"] in voted)
     assert snap["actions"]
+
+
+def test_screen_and_pdf_share_colours_and_short_labels_and_the_pdf_keeps_remarks_private(demo_snap):
+    """One palette and one set of short labels for screen and report; a praatplaat remark in the shared PDF
+    carries the kind of organisation, never the name (the phone promises private answers)."""
+    from exports import palette
+    from messages import ORG_SHORT, ORG_TYPES
+    from ui import charts
+
+    for org in ORG_TYPES:
+        assert pdf.ORG_COLOURS[org] == palette.rgb(charts.STYLE[org]["color"])
+    assert charts._series_name("bedrijfsleven", [2]).startswith(ORG_SHORT["bedrijfsleven"])
+    text = norm(pdf_text(pdf.build_pdf(demo_snap)))
+    people = {p["id"]: p for p in demo_snap["participants"]}
+    remarks = [c for c in demo_snap["contributions"] if c["kind"] == "text" and c["text"] and not c["hidden"]]
+    assert remarks
+    for remark in remarks:
+        person = people[remark["participant_id"]]
+        assert norm(f"{person['name']}, {ORG_SHORT[person['org_type']]}") not in text

@@ -19,6 +19,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from exports import palette
+
 from messages import ORG_SHORT, ORG_TYPES, t
 from workshop.aggregate import AspectScore, Divergence, FunctionStageMatrix, Ranked
 
@@ -37,15 +39,17 @@ OVERALL = "__overall__"
 #: Okabe-Ito colours, one fixed per org type so a group keeps its look across
 #: workshops; patterns, symbols and dashes carry the same distinction without colour.
 STYLE: dict[str, dict[str, str]] = {
-    OVERALL:         {"color": "#000000", "pattern": "",   "symbol": "circle",        "dash": "solid"},
-    "po":            {"color": "#0072B2", "pattern": "/",  "symbol": "square",        "dash": "dash"},
-    "vmbo":          {"color": "#D55E00", "pattern": "\\", "symbol": "diamond",       "dash": "dot"},
-    "mbo":           {"color": "#009E73", "pattern": "x",  "symbol": "triangle-up",   "dash": "dashdot"},
-    "hbo":           {"color": "#CC79A7", "pattern": ".",  "symbol": "x",             "dash": "longdash"},
-    "bedrijfsleven": {"color": "#E69F00", "pattern": "-",  "symbol": "star",          "dash": "longdashdot"},
-    "gemeente":      {"color": "#56B4E9", "pattern": "|",  "symbol": "hexagon",       "dash": "5px,3px,1px,3px"},
-    "overig":        {"color": "#999999", "pattern": "+",  "symbol": "triangle-down", "dash": "1px,4px"},
+    OVERALL:         {"color": palette.OVERALL, "pattern": "", "symbol": "circle", "dash": "solid"},
+    "po":            {"pattern": "/",  "symbol": "square",        "dash": "dash"},
+    "vmbo":          {"pattern": "\\", "symbol": "diamond",       "dash": "dot"},
+    "mbo":           {"pattern": "x",  "symbol": "triangle-up",   "dash": "dashdot"},
+    "hbo":           {"pattern": ".",  "symbol": "x",             "dash": "longdash"},
+    "bedrijfsleven": {"pattern": "-",  "symbol": "star",          "dash": "longdashdot"},
+    "gemeente":      {"pattern": "|",  "symbol": "hexagon",       "dash": "5px,3px,1px,3px"},
+    "overig":        {"pattern": "+",  "symbol": "triangle-down", "dash": "1px,4px"},
 }
+for _org, _colour in palette.ORG_COLOURS.items():  # one palette for screen and PDF
+    STYLE[_org]["color"] = _colour
 _SPARE = ["#444444", "#882255", "#117733", "#332288"]
 
 
