@@ -39,7 +39,7 @@ from fpdf import FPDF
 import canvas_models
 from exports.snapshot import live_actions, parse_date, participants_by_id, step_rows, vote_counts
 from exports import palette
-from messages import ORG_SHORT, ORG_TYPES, dutch_date, number as _num, plural, t
+from messages import ORG_SHORT, ORG_TYPES, dutch_date, function_label, number as _num, plural, t
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 #: The main text fonts: DejaVu Sans cut down to Latin, punctuation and common symbols
@@ -965,7 +965,7 @@ class _Builder:
         groups = group_by_cluster(shown, clusters, cluster_votes=cluster_votes, note_votes=note_votes,
                                   by_votes=True)
         for group in groups:
-            name = group.name if group.cluster is not None else t("pdf.brainstorm.unclustered")
+            name = group.name if group.cluster is not None else t("wall.unclustered")
             pdf.heading(f"{name}{self._vote_suffix(group.votes)}", 2)
             ordered = sorted(group.notes, key=lambda r: (-note_votes.get(r["id"], 0), r["id"]))
             for note in ordered:
@@ -1151,7 +1151,7 @@ class _Builder:
         matrix = function_stage_matrix(notes, sections, by_group=True)
         pdf.heading(t("pdf.grow.matrix"), 2)
         self.heatmap(matrix)
-        labels = {f: f for f in canvas_models.FUNCTIONS}
+        labels = {f: function_label(f) for f in canvas_models.FUNCTIONS}
         for sec in sections:
             items = sorted((n for n in notes if n["section"] == sec["key"]),
                            key=lambda r: (-votes.get(r["id"], 0), r["id"]))
@@ -1177,7 +1177,7 @@ class _Builder:
             return
         cell_w = (pdf.content_width - first) / cols
         row_h = 6.5
-        names = list(matrix.functions) + [t("pdf.grow.untagged"), t("pdf.grow.total")]
+        names = [function_label(f) for f in matrix.functions] + [t("pdf.grow.untagged"), t("pdf.grow.total")]
         values = [list(r) for r in matrix.counts] + [list(matrix.untagged), list(matrix.totals)]
         top = max([max(r) for r in matrix.counts] + [1])
         pdf.ensure(row_h * (len(names) + 2) + 8)

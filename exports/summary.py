@@ -15,7 +15,7 @@ from datetime import date
 import canvas_models
 from exports.progress import Agreement, Change, agreement, praat_table, praat_trend
 from exports.snapshot import live_actions, parse_date, step_rows, vote_counts
-from messages import CATALOGUE, ORG_TYPES, dutch_date, number, plural, t
+from messages import ORG_TYPES, dutch_date, function_label, number, plural, t
 
 #: How much of each part the one page holds.
 TOP_CLUSTERS = 5
@@ -181,11 +181,6 @@ def facts(summary: Summary) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def function_name(function: str) -> str:
-    """A GROW function as the app names it ("Werven")."""
-    return CATALOGUE.get(f"chart.function.{function}", function.capitalize())
-
-
 def agreement_line(a: Agreement) -> str:
     who = ", ".join(x for x in (a.owner, a.partner) if x) or t("progress.nobody")
     due = dutch_date(a.due) if a.due else t("summary.no_date")
@@ -214,8 +209,8 @@ def parts(summary: Summary) -> list[Part]:
               low_mean=number(d.low_mean), spread=number(d.spread)) for d in summary.differences),
             t("summary.no_differences")))
     if summary.has_grow:
-        lines = tuple(t("summary.gap_all", function=function_name(g.function)) if not g.stages else
-                      t("summary.gap_some", function=function_name(g.function), stages=", ".join(g.stages))
+        lines = tuple(t("summary.gap_all", function=function_label(g.function)) if not g.stages else
+                      t("summary.gap_some", function=function_label(g.function), stages=", ".join(g.stages))
                       for g in summary.gaps)
         out.append(Part(t("summary.gaps"), lines, t("summary.no_gaps")))
     out.append(Part(t("summary.agreements"), tuple(agreement_line(a) for a in summary.agreements),

@@ -60,6 +60,12 @@ def plural(key: str, count: int, /, **params: object) -> str:
     return t(key, count=count, **params)
 
 
+def function_label(function: str) -> str:
+    """A function of the Onderwijsregio as shown everywhere ("Werven"); an unknown tag as typed, capitalised."""
+    key = f"chart.function.{function}"
+    return t(key) if key in CATALOGUE else function.capitalize()
+
+
 def number(value: float | None, digits: int = 1) -> str:
     """A number the Dutch way: '3,4' for 3.4; '-' for no value."""
     if value is None:

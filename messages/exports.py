@@ -23,7 +23,6 @@ NL: dict[str, str] = {
     "pdf.step_heading": "Stap {n}: {title}",
     "pdf.empty": "Bij deze stap is niets ingevuld.",
     "pdf.brainstorm.summary": "{notes} van {people}, {clusters}, {dots}. Clusters en briefjes staan op volgorde van het aantal stippen.",
-    "pdf.brainstorm.unclustered": "Nog niet geclusterd",
     "pdf.praat.summary": "{count} {count:p:deelnemer vulde|deelnemers vulden} de praatplaat in. Scores: 1 = zwak, 5 = sterk.",
     "pdf.praat.chart": "Eén beeld: gemiddelde score per aspect, per soort organisatie en voor iedereen",
     "pdf.praat.overall": "iedereen",

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from exports import palette
 
-from messages import ORG_SHORT, ORG_TYPES, t
+from messages import ORG_SHORT, ORG_TYPES, function_label, t
 from workshop.aggregate import AspectScore, Divergence, FunctionStageMatrix, Ranked
 
 FONT_FAMILY = "Source Sans Pro, Arial, Helvetica, sans-serif"
@@ -237,11 +237,6 @@ def _praatplaat_radar(fig: go.Figure, table, series, marked) -> go.Figure:
 
 
 # ------------------------------------------------------------------- GROW
-def function_label(function: str) -> str:
-    try:
-        return t(f"chart.function.{function}")
-    except KeyError:
-        return function.capitalize()
 
 
 def _contrast_ink(value: float, vmax: float) -> str:

@@ -37,8 +37,9 @@ def _partnership_with_an_agreement(db_url: str) -> tuple[str, str]:
         a, a_secret = store.create_workshop(title="Sessie A", partnership="", day=date(2026, 3, 1),
                                             facilitator="", werkvormen=["followup"], member_of=member)
         store.add_action(store.authorize(a.code, a_secret), what=WHAT, owner=OWNER, partner="ROC van Twente")
-        c, _ = store.create_workshop(title="Sessie C", partnership="", day=date(2026, 6, 1), facilitator="",
-                                     werkvormen=["followup"], member_of=member)
+        c, c_secret = store.create_workshop(title="Sessie C", partnership="", day=date(2026, 6, 1), facilitator="",
+                                            werkvormen=["followup"], member_of=member)
+        store.update_workshop(store.authorize(c.code, c_secret), show_join=True)  # started: past the lobby
         return c.code, a.title
     finally:
         database.dispose()
@@ -51,6 +52,7 @@ def _to_followup(db_url: str, code: str, secret: str) -> None:
         fac = store.authorize(code, secret)
         step = next(s for s in store.steps(fac.workshop_id) if s.werkvorm_key == "followup")
         store.go_to_step(fac, step.position)
+        store.update_workshop(fac, show_join=True)  # started (also when the step was already the first)
     finally:
         database.dispose()
 

@@ -62,8 +62,9 @@ def test_participant_on_a_screen_on_b_through_nginx(app_factory, nginx_factory, 
 
     links = create_in_db(pg_database, proxy.url, werkvormen=("brainstorm", "praatplaat"))
     screen = open_screen(on(b.port), links)
-    # the join link (and its QR code) names the proxy's address, not a process's own port
-    assert links.join in screen.dom_text()
+    # the join address (and its QR code) names the proxy's address, not a process's own port
+    assert links.join.split("://", 1)[1] in screen.dom_text()
+    assert screen.page.get_by_role("img", name=t("qr.alt", url=links.join)).count() == 1
     fac = open_facilitator(on(b.port), links)
     ada = join(on(a.port), "ada-on-a", links, person="Ada", org="po", phone=True)
     ben = join(on(a.port), "ben-on-a", links, person="Ben", org="gemeente")
