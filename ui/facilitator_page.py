@@ -6,17 +6,18 @@ import streamlit as st
 
 from messages import t
 from ui import facilitator as fv
-from ui import downloads, timebox
-from ui.common import esc, html_block, show_flash, store
+from ui import downloads, push, timebox
+from ui.common import env_seconds, esc, html_block, show_flash, store
 from ui.join import recover
 from workshop import NotAllowed, StoreUnavailable
 
-LIVE_SECONDS = 2
+#: The live part's own check; a push (ui/push.py) redraws it as soon as a note, dot or tap comes in.
+LIVE_SECONDS = env_seconds("SAMENSPRAAK_FACILITATOR_POLL_SECONDS", 10.0, low=1.0)
 
 
 @st.fragment(run_every=LIVE_SECONDS)
 def _live(code: str, secret: str, step_id: int) -> None:
-    """Counts and notes refresh on their own; controls stay put."""
+    """Counts and notes follow the room (pushed, ui/push.py); controls stay put."""
     try:
         _live_body(code, secret, step_id)
     except StoreUnavailable:
@@ -26,7 +27,9 @@ def _live(code: str, secret: str, step_id: int) -> None:
 def _live_body(code: str, secret: str, step_id: int) -> None:
     ws = store().workshop_by_code(code)
     if ws is None:
+        push.forget()
         return
+    push.follow(ws.id, push.key(store().versions([ws.id]).get(ws.id), True), content=True)
     step = store().step(step_id)
     fv.participants_panel(ws, step)
     fac = store().authorize(code, secret)
@@ -34,6 +37,7 @@ def _live_body(code: str, secret: str, step_id: int) -> None:
 
 
 def run(code: str | None, secret: str | None) -> None:
+    push.forget()  # until the live part follows the workshop again
     try:
         _run(code, secret)
     except StoreUnavailable:

@@ -1,15 +1,18 @@
-"""The projection page: refreshes itself every second, shows only what may be shown."""
+"""The projection page: redrawn by a server push whenever the workshop changes (ui/push.py),
+with a slow timer of its own as a fallback; shows only what may be shown."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from messages import t
-from ui import screen, timebox
-from ui.common import esc, html_block, join_url, qr_svg, store
+from ui import push, screen, timebox
+from ui.common import env_seconds, esc, html_block, join_url, qr_svg, store
 from workshop import StoreUnavailable
 
-REFRESH_SECONDS = 1.0
+#: The screen's own check, in case a push does not come (the watcher is gone). It used to be
+#: the only way and ran every second: a redraw of the whole wall, notes seen up to 1 s late.
+REFRESH_SECONDS = env_seconds("SAMENSPRAAK_SCREEN_POLL_SECONDS", 5.0, low=1.0)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -22,8 +25,11 @@ def live(code: str) -> None:
     try:
         ws = store().workshop_by_code(code)
         if ws is None:
+            push.forget()
             st.info(t("screen.no_room"))
             return
+        # Read before what it shows: a note stored meanwhile brings one more redraw, never none.
+        push.follow(ws.id, push.key(store().versions([ws.id]).get(ws.id), True), content=True)
         steps = store().steps(ws.id)
         step = store().enforce_timer(steps[min(ws.current_step, len(steps) - 1)])
         ready, count = store().readiness(ws.id, step.position)
@@ -45,6 +51,7 @@ def live(code: str) -> None:
 
 def run(code: str | None) -> None:
     html_block(screen.SCREEN_CSS)
+    push.forget()  # until the live part follows the workshop again
     if not code:
         st.info(t("screen.no_room"))
         return
