@@ -111,3 +111,74 @@ def test_a_deleted_workshop_takes_its_content_version_along(room):
         from sqlalchemy import func, select
         from workshop import db as D
         assert conn.execute(select(func.count()).select_from(D.content_versions)).scalar_one() == 0
+
+
+class _Session:
+    """What the watcher uses of a Streamlit AppSession: its loop, whether it runs, a rerun."""
+
+    def __init__(self):
+        from streamlit.proto.ClientState_pb2 import ClientState
+        self._scriptrunner = None
+        self._client_state = ClientState(query_string="room=ABCDEF")
+        self._event_loop = self  # call_soon_threadsafe runs the callback at once
+        self.reruns = []
+
+    def call_soon_threadsafe(self, fn, *args):
+        fn(*args)
+
+    def request_rerun(self, state):
+        self.reruns.append((state.fragment_id, state.query_string))
+
+
+class _Runtime:
+    def __init__(self, sessions):
+        self.sessions, self.looked_at = sessions, 0
+
+    def is_active_session(self, sid):
+        self.looked_at += 1
+        return sid in self.sessions
+
+    def get_app_session(self, sid):
+        return self.sessions.get(sid)
+
+
+def test_a_watcher_round_does_work_for_what_moved_not_for_every_phone(room, monkeypatch):
+    """400 idle phones must not cost a look each per round (bench/live.py, idle_cpu_pct): a round
+    in which nothing moved touches no session; a note reruns the screen's fragment only; a step
+    change reruns every phone's page."""
+    store, ws = room.store, room.ws
+    sessions = {f"phone{i}": _Session() for i in range(50)}
+    sessions["screen"] = _Session()
+    runtime = _Runtime(sessions)
+    monkeypatch.setattr(push.Runtime, "instance", staticmethod(lambda: runtime))
+    monkeypatch.setattr(push, "get_store", lambda: store)
+    monkeypatch.setattr(push, "_start", lambda: None)
+    monkeypatch.setattr(push, "_next_sweep", float("inf"))
+    for name in ("_followers", "_rooms", "_seen"):
+        monkeypatch.setattr(push, name, {})
+    monkeypatch.setattr(push, "_look", set())
+    now = store.versions([ws.id])[ws.id]
+    for sid in sessions:
+        monkeypatch.setattr(push, "_session_id", lambda sid=sid: sid)
+        if sid == "screen":
+            push.follow(ws.id, now, content=True)
+            push._followers[sid].fragment_id = "live-fragment"  # as drawn inside the screen's fragment
+        else:
+            push.follow(ws.id, now[0])
+
+    assert push.round_once() == 0  # everyone drew the current versions
+    runtime.looked_at = 0
+    assert push.round_once() == 0
+    assert runtime.looked_at == 0, "an idle round looks at no session"
+
+    who = store.join(ws.code, name="Pim", org_type="mbo")
+    assert push.round_once() == 1
+    assert sessions["screen"].reruns == [("live-fragment", "room=ABCDEF")]
+    assert all(not s.reruns for sid, s in sessions.items() if sid != "screen")
+    assert push.round_once() == 0, "asked once; the screen has not drawn it yet"
+
+    store.go_to_step(room.fac, 1)
+    monkeypatch.setattr(push, "SCREEN_GAP", 0.0)
+    assert push.round_once() == 51
+    assert all(s.reruns[-1] == ("", "room=ABCDEF") for sid, s in sessions.items() if sid != "screen")
+    assert who.workshop_id == ws.id

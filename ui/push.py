@@ -95,13 +95,21 @@ def follow(workshop_id: int, drawn: Hashable, *, content: bool = False) -> None:
     sid = _session_id()
     if sid is None:
         return
-    fragment_id = ThreadState.get().fragment_id if content else None
+    fragment_id = _fragment_id() if content else None
     with _lock:
         _drop(sid)
         _followers[sid] = Follower(workshop_id, drawn, content, fragment_id)
         _rooms.setdefault((workshop_id, content), set()).add(sid)
         _look.add(sid)
     _start()
+
+
+def _fragment_id() -> str | None:
+    """The fragment this code runs in (None in the page's main body)."""
+    try:
+        return ThreadState.get().fragment_id
+    except RuntimeError:  # not a script thread
+        return None
 
 
 def forget() -> None:
