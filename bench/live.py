@@ -342,13 +342,6 @@ class CpuHog:
                 self.proc.kill()
                 self.proc.wait(5)
 
-    async def start(self, timeout: float) -> None:
-        await self.client.connect()
-        fut = self.client.wait_run(lambda r: r.status == FINISHED_FULL, timeout)
-        await self.client.rerun()
-        await fut
-        self.client.start_auto_reruns()
-
 
 # --------------------------------------------------------------------------- scenarios
 @dataclass
