@@ -6,19 +6,25 @@ Every participant is a websocket client that speaks Streamlit's own protocol
 (``join-name``, ``join-org``, the submit button), receives its ``p=TOKEN`` from
 the server's ``page_info_changed``, sends one note through the real brainstorm
 form and waits until the run that shows "Verstuurd..." has finished. It stays
-connected. A headless screen opens ``/scherm?room=CODE`` and ticks the
-projection fragment every second, like the browser's ``run_every`` timer.
+connected. A headless screen opens ``/scherm?room=CODE``, ticks the projection
+fragment like the browser's ``run_every`` timer and takes the server's pushes; it
+records when each note's element first arrives.
 
 Scenarios (a fresh server process and database for each):
 
 * ``base-N``   the bare-Streamlit baseline (bench/baseline_app.py), N clients
                open the page and submit within the window;
 * ``quiet-N``  Samenspraak, N participants join, then all submit within 5 s;
-* ``live-N``   the same as in real use: the screen ticks every 1 s, and every
-               phone keeps its page open: it runs its own slow fallback check
-               (``_follow``, every 20 s) and takes the server's pushes. After the
-               submits the facilitator locks the step, and the bench measures how
-               long until every phone shows that (the push, ui/push.py);
+* ``live-N``   the same as in real use: the screen is open, and every phone keeps
+               its page open: it runs its own slow fallback check (``_follow``) and
+               takes the server's pushes. First the idle CPU with everyone connected,
+               then the burst; each note's visibility is measured from its send to its
+               first appearance on the screen. After the submits the facilitator locks
+               the step, and the bench measures how long until every phone shows that
+               (the push, ui/push.py);
+* ``neighbour-N`` ``live-N`` while a CPU hog (another process, pinned to one core,
+               ending by itself after ``--hog-seconds``) runs during the burst; the
+               bare app runs under the same hog as ``base-neighbour-N``;
 * ``pg-1`` / ``pg-2``  closed-loop submit throughput, one or two app processes
                on one throwaway PostgreSQL cluster; they alternate ``--pg-rounds``
                times and the gain compares the median throughputs. On two cores the
@@ -26,13 +32,16 @@ Scenarios (a fresh server process and database for each):
 
 Run from the project root::
 
-    .venv/bin/python bench/live.py                    # everything (about 10 minutes)
-    .venv/bin/python bench/live.py --sizes 200 --skip-pg
+    .venv/bin/python bench/live.py                    # everything (about 20 minutes)
+    .venv/bin/python bench/live.py --sizes 200 --skip-pg --neighbour ""
+    .venv/bin/python bench/live.py --sizes 400 --skip-pg --skip-quiet --neighbour ""
+    .venv/bin/python bench/live.py --sizes "" --skip-pg --neighbour 200
     .venv/bin/python bench/live.py --st-flag runner.postScriptGC=true   # A/B a server setting
 
-The last line is the summary for 200 participants in real use (``live-200``)::
+The summary ends the output, one line per ``live-N`` and per ``neighbour-N``::
 
-    live participants=200 lost=0 submit_p95_s=X visible_all_s=Y cpu_ms_per_submit=Z baseline_ratio=R
+    live participants=400 lost=0 submit_p95_s=S visible_p95_s=V join_p95_s=J idle_cpu_pct=I baseline_ratio=R ...
+    live participants=200 neighbour=1 lost=0 submit_p95_s=S visible_p95_s=V ...
 """
 
 from __future__ import annotations
@@ -856,10 +865,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",") if x.strip()],
                     default=[50, 100, 200, 400], help='participants per scenario; "" runs only the PostgreSQL part')
-    ap.add_argument("--neighbour", dest="neighbour_sizes", metavar="SIZES", default=[],
+    ap.add_argument("--neighbour", dest="neighbour_sizes", metavar="SIZES", default=[200],
                     type=lambda s: [int(x) for x in s.split(",") if x.strip()],
-                    help="also run neighbour-N for these sizes (e.g. 200): live-N while another process keeps "
-                         "one core busy during the burst, with the bare app under the same hog")
+                    help='neighbour-N for these sizes (default 200; "" for none): live-N while another process '
+                         "keeps one core busy during the burst, with the bare app under the same hog")
     ap.add_argument("--hog-seconds", type=float, default=90.0,
                     help="the neighbour's CPU hog ends by itself after this long, whatever happens")
     ap.add_argument("--join-rate", type=float, default=10.0,

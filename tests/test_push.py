@@ -42,6 +42,16 @@ def test_due_a_screen_is_redrawn_at_most_every_gap():
     assert push.due({"s": screen}, {1: (4, 12)}, now=100.0 + push.SCREEN_GAP) == [("s", (4, 12))]
 
 
+def test_due_a_page_slow_to_draw_waits_longer():
+    """A page that took 0.5 s to draw (the facilitator's, or any page on a busy machine) is
+    pushed again only DRAW_SHARE times that later, so it cannot take the server from the submits."""
+    page = Follower(1, drawn=(4, 10), content=True, pushed=(4, 11), pushed_at=100.0, draw_s=0.5)
+    wait = push.DRAW_SHARE * 0.5
+    assert wait > push.SCREEN_GAP
+    assert push.due({"s": page}, {1: (4, 12)}, now=100.0 + wait - 0.01) == []
+    assert push.due({"s": page}, {1: (4, 12)}, now=100.0 + wait) == [("s", (4, 12))]
+
+
 def test_due_a_deleted_workshop_counts_as_a_change():
     assert push.due({"s": Follower(9, drawn=2)}, {}) == [("s", None)]
 

@@ -34,6 +34,7 @@ def _live_body(code: str, secret: str, step_id: int) -> None:
     fv.participants_panel(ws, step)
     fac = store().authorize(code, secret)
     fv.render(ws, step, fac)
+    push.drawn()
 
 
 def run(code: str | None, secret: str | None) -> None:

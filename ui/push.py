@@ -44,8 +44,12 @@ _LOG = logging.getLogger(__name__)
 
 
 INTERVAL = env_seconds("SAMENSPRAAK_PUSH_SECONDS", 0.1, low=0.05, high=5.0)
-#: A screen is redrawn at most this often while its workshop keeps changing.
+#: A screen is redrawn at most this often while its workshop keeps changing,
 SCREEN_GAP = env_seconds("SAMENSPRAAK_SCREEN_PUSH_GAP_SECONDS", 0.25, low=0.0, high=5.0)
+#: and it waits at least this many times as long as its last drawing took: a page that is
+#: slow to draw (the facilitator's, with a button under every note) or a busy machine takes
+#: a smaller share of the server that the submits need.
+DRAW_SHARE = 4.0
 REPUSH_SECONDS = 5.0
 SWEEP_SECONDS = 10.0
 
@@ -58,6 +62,8 @@ class Follower:
     fragment_id: str | None = None  # rerun only this fragment (None: the whole page)
     pushed: Hashable | None = None  # the version a rerun was already asked for
     pushed_at: float = float("-inf")
+    started: float = 0.0  # when the page began drawing ``drawn``
+    draw_s: float = 0.0  # how long its last drawing took (``drawn()``)
 
 
 _lock = threading.Lock()
@@ -97,11 +103,23 @@ def follow(workshop_id: int, drawn: Hashable, *, content: bool = False) -> None:
         return
     fragment_id = _fragment_id() if content else None
     with _lock:
-        _drop(sid)
-        _followers[sid] = Follower(workshop_id, drawn, content, fragment_id)
+        old = _drop(sid)
+        _followers[sid] = Follower(workshop_id, drawn, content, fragment_id, started=time.monotonic(),
+                                   draw_s=old.draw_s if old is not None else 0.0)
         _rooms.setdefault((workshop_id, content), set()).add(sid)
         _look.add(sid)
     _start()
+
+
+def drawn() -> None:
+    """The page that called :func:`follow` has finished drawing (its time paces its pushes)."""
+    sid = _session_id()
+    if sid is None:
+        return
+    with _lock:
+        f = _followers.get(sid)
+        if f is not None:
+            f.draw_s = time.monotonic() - f.started
 
 
 def _fragment_id() -> str | None:
@@ -120,7 +138,7 @@ def forget() -> None:
             _drop(sid)
 
 
-def _drop(sid: str) -> None:
+def _drop(sid: str) -> Follower | None:
     f = _followers.pop(sid, None)
     if f is not None:
         room = _rooms.get((f.workshop_id, f.content))
@@ -129,13 +147,15 @@ def _drop(sid: str) -> None:
             if not room:
                 del _rooms[(f.workshop_id, f.content)]
                 _seen.pop((f.workshop_id, f.content), None)
+    return f
 
 
 def due(followers: dict[str, Follower], versions: dict[int, tuple[int, int]], now: float = 0.0
         ) -> list[tuple[str, Hashable]]:
     """(session, version) pairs that need a rerun: their workshop moved past what they drew,
     and no rerun was asked for that version yet (or long ago: it got lost). A screen that
-    was pushed less than ``SCREEN_GAP`` ago waits. A deleted workshop counts as moved."""
+    was pushed less than ``SCREEN_GAP`` ago, or less than ``DRAW_SHARE`` times its last
+    drawing, waits. A deleted workshop counts as moved."""
     out = []
     for sid, f in followers.items():
         now_key = key(versions.get(f.workshop_id), f.content)
@@ -144,7 +164,7 @@ def due(followers: dict[str, Follower], versions: dict[int, tuple[int, int]], no
         since = now - f.pushed_at
         if now_key == f.pushed and since < REPUSH_SECONDS:
             continue
-        if f.content and since < SCREEN_GAP:
+        if f.content and since < max(SCREEN_GAP, DRAW_SHARE * f.draw_s):
             continue
         out.append((sid, now_key))
     return out

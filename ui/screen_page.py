@@ -45,6 +45,7 @@ def live(code: str) -> None:
             running = step.position > 0 or step.locked or store().note_count(step.id) > 0
             screen.join_panel(ws, url, _qr(url), small=running)
         screen.render(ws, step)
+        push.drawn()
     except StoreUnavailable:
         st.warning(t("screen.offline"))
 
