@@ -52,6 +52,13 @@ def test_due_a_page_slow_to_draw_waits_longer():
     assert push.due({"s": page}, {1: (4, 12)}, now=100.0 + wait) == [("s", (4, 12))]
 
 
+def test_due_a_page_woken_at_its_time_even_if_nothing_moved():
+    """The screen asks to be woken when a self-locking timebox runs out (it writes the lock)."""
+    screen = Follower(1, drawn=(4, 10), content=True, wake_at=200.0)
+    assert push.due({"s": screen}, {1: (4, 10)}, now=199.9) == []
+    assert push.due({"s": screen}, {1: (4, 10)}, now=200.0) == [("s", (4, 10))]
+
+
 def test_due_a_deleted_workshop_counts_as_a_change():
     assert push.due({"s": Follower(9, drawn=2)}, {}) == [("s", None)]
 

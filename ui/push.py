@@ -64,6 +64,10 @@ class Follower:
     pushed_at: float = float("-inf")
     started: float = 0.0  # when the page began drawing ``drawn``
     draw_s: float = 0.0  # how long its last drawing took (``drawn()``)
+    wake_at: float | None = None  # rerun at this moment even if nothing moved (``wake_in()``)
+
+    def woken(self, now: float) -> bool:
+        return self.wake_at is not None and now >= self.wake_at
 
 
 _lock = threading.Lock()
@@ -71,6 +75,7 @@ _followers: dict[str, Follower] = {}
 _rooms: dict[tuple[int, bool], set[str]] = {}  # (workshop, content) -> sessions following it
 _seen: dict[tuple[int, bool], Hashable] = {}  # what the last round read for each of them
 _look: set[str] = set()  # sessions the next round looks at whatever moved (new drawings, waiting pushes)
+_timed: set[str] = set()  # sessions with a wake-up time
 _next_sweep = 0.0
 _watcher: threading.Thread | None = None
 
@@ -122,6 +127,19 @@ def drawn() -> None:
             f.draw_s = time.monotonic() - f.started
 
 
+def wake_in(seconds: float) -> None:
+    """Rerun the page that called :func:`follow` after ``seconds``, even if nothing moved
+    (the screen, when a timebox that locks the step runs out: it writes the lock)."""
+    sid = _session_id()
+    if sid is None:
+        return
+    with _lock:
+        f = _followers.get(sid)
+        if f is not None:
+            f.wake_at = time.monotonic() + max(0.0, seconds)
+            _timed.add(sid)
+
+
 def _fragment_id() -> str | None:
     """The fragment this code runs in (None in the page's main body)."""
     try:
@@ -159,6 +177,9 @@ def due(followers: dict[str, Follower], versions: dict[int, tuple[int, int]], no
     out = []
     for sid, f in followers.items():
         now_key = key(versions.get(f.workshop_id), f.content)
+        if f.woken(now):
+            out.append((sid, now_key))
+            continue
         if now_key == f.drawn:
             continue
         since = now - f.pushed_at
@@ -216,8 +237,15 @@ def round_once() -> int:
                 _seen[room] = seen
                 moved.append(sids)
         look.update(*moved)
+        for sid in list(_timed):
+            f = _followers.get(sid)
+            if f is None or f.wake_at is None:
+                _timed.discard(sid)
+            elif f.woken(now):
+                look.add(sid)
         followers = {sid: _followers[sid] for sid in look if sid in _followers}
-        waiting = [sid for sid, f in followers.items() if key(versions.get(f.workshop_id), f.content) != f.drawn]
+        waiting = [sid for sid, f in followers.items()
+                   if key(versions.get(f.workshop_id), f.content) != f.drawn or f.woken(now)]
         _look.update(waiting)  # looked at again next round, until the page has drawn it
         todo = [(sid, version, followers[sid].fragment_id) for sid, version in due(followers, versions, now)]
     asked = 0
@@ -239,9 +267,11 @@ def _rerun(session, sid: str, version: Hashable, fragment_id: str | None = None)
         return  # a run is in progress; the next round tries again
     with _lock:
         f = _followers.get(sid)
-        if f is None or f.drawn == version:
+        now = time.monotonic()
+        if f is None or (f.drawn == version and not f.woken(now)):
             return
-        f.pushed, f.pushed_at = version, time.monotonic()
+        f.pushed, f.pushed_at, f.wake_at = version, now, None
+        _timed.discard(sid)
     state = session._client_state
     if fragment_id:
         state = _fragment_state(state, fragment_id)

@@ -32,6 +32,7 @@ def live(code: str) -> None:
         push.follow(ws.id, push.key(store().versions([ws.id]).get(ws.id), True), content=True)
         steps = store().steps(ws.id)
         step = store().enforce_timer(steps[min(ws.current_step, len(steps) - 1)])
+        _wake_at_timer_end(step)
         ready, count = store().readiness(ws.id, step.position)
         url = join_url(ws.code)
         readiness = f' · <span class="ss-count">{esc(t("screen.ready", ready=ready, total=count))}</span>' if ready else ""
@@ -48,6 +49,15 @@ def live(code: str) -> None:
         push.drawn()
     except StoreUnavailable:
         st.warning(t("screen.offline"))
+
+
+def _wake_at_timer_end(step) -> None:
+    """A timebox that locks the step when it runs out: the screen writes that lock
+    (``enforce_timer``), so it redraws right then, not at its next fallback tick."""
+    if step.timer_auto_lock and not step.locked:
+        view = timebox.current(step)
+        if view is not None and view.state == "running":
+            push.wake_in(view.left + 0.05)
 
 
 def run(code: str | None) -> None:

@@ -91,3 +91,27 @@ def test_a_note_reaches_screen_and_facilitator_without_their_timers(app, new_con
         database.dispose()
     no_app_errors(screen)
     no_app_errors(fac)
+
+
+def test_a_self_locking_timebox_locks_the_phones_when_it_runs_out(app, new_context, timings):
+    """The screen writes the lock when the timebox runs out; it asks the watcher to wake it at
+    that moment, so the phones show "gesloten" right then, not at the screen's next own tick."""
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm",))
+    screen = open_screen(new_context, links)
+    phone = join(new_context, "lock-phone", links, person="Pim", phone=True)
+    database = D.Database(app.db_url)
+    try:
+        store = Store(database)
+        fac = store.authorize(links.code, links.secret)
+        step = store.steps(fac.workshop_id)[0]
+        store.update_step(fac, step.id, timer_auto_lock=True)
+        store.timer(fac, step.id, "reset", 3)
+        store.timer(fac, step.id, "start")
+        began = time.monotonic()
+        expect(phone.page.get_by_text(t("participant.locked"))).to_be_visible(timeout=3_000 + NOTE_MS)
+        timings["locked_after_ms"] = round((time.monotonic() - began) * 1000)
+        assert store.step(step.id).locked
+    finally:
+        database.dispose()
+    no_app_errors(screen)
+    no_app_errors(phone)
