@@ -247,22 +247,22 @@ def round_once() -> int:
         waiting = [sid for sid, f in followers.items()
                    if key(versions.get(f.workshop_id), f.content) != f.drawn or f.woken(now)]
         _look.update(waiting)  # looked at again next round, until the page has drawn it
-        todo = [(sid, version, followers[sid].fragment_id) for sid, version in due(followers, versions, now)]
+        todo = due(followers, versions, now)
     asked = 0
-    for sid, version, fragment_id in todo:
+    for sid, version in todo:
         session = runtime.get_app_session(sid) if runtime.is_active_session(sid) else None
         if session is None:  # the phone went away
             with _lock:
                 _drop(sid)
             continue
-        session._event_loop.call_soon_threadsafe(_rerun, session, sid, version, fragment_id)
+        session._event_loop.call_soon_threadsafe(_rerun, session, sid, version)
         asked += 1
     return asked
 
 
-def _rerun(session, sid: str, version: Hashable, fragment_id: str | None = None) -> None:
-    """On the session's event loop: rerun the page (or its fragment), unless it is busy or
-    was redrawn meanwhile."""
+def _rerun(session, sid: str, version: Hashable) -> None:
+    """On the session's event loop: rerun the page (or only its followed fragment), unless it
+    is busy or was redrawn meanwhile."""
     if session._scriptrunner is not None:
         return  # a run is in progress; the next round tries again
     with _lock:
@@ -272,10 +272,14 @@ def _rerun(session, sid: str, version: Hashable, fragment_id: str | None = None)
             return
         f.pushed, f.pushed_at, f.wake_at = version, now, None
         _timed.discard(sid)
-    state = session._client_state
+        fragment_id = f.fragment_id
     if fragment_id:
-        state = _fragment_state(state, fragment_id)
-    session.request_rerun(state)
+        return _rerun_fragment(session, fragment_id)
+    session.request_rerun(session._client_state)
+
+
+def _rerun_fragment(session, fragment_id: str) -> None:
+    session.request_rerun(_fragment_state(session._client_state, fragment_id))
 
 
 def _fragment_state(state: ClientState, fragment_id: str) -> ClientState:
