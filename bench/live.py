@@ -109,6 +109,17 @@ def fmt(value, digits: int = 2) -> str:
     return str(value)
 
 
+def stop_process(proc: subprocess.Popen | None, grace: float) -> None:
+    """Terminate ``proc`` (one the benchmark started), killing it after ``grace`` seconds."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
 # --------------------------------------------------------------------------- servers
 class Server:
     """One ``streamlit run`` process on a free port, started from the project root so that
@@ -180,13 +191,7 @@ class Server:
 
     def stop(self) -> None:
         self.stop_profile()
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc, 15)
 
 
 # --------------------------------------------------------------------------- people
@@ -343,13 +348,7 @@ class CpuHog:
         return procstat.cpu_seconds(self.proc.pid) if self.proc and self.proc.poll() is None else 0.0
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc, 5)
 
 
 # --------------------------------------------------------------------------- scenarios

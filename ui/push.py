@@ -118,26 +118,29 @@ def follow(workshop_id: int, drawn: Hashable, *, content: bool = False) -> None:
 
 def drawn() -> None:
     """The page that called :func:`follow` has finished drawing (its time paces its pushes)."""
-    sid = _session_id()
-    if sid is None:
-        return
-    with _lock:
-        f = _followers.get(sid)
-        if f is not None:
-            f.draw_s = time.monotonic() - f.started
+    def change(_sid: str, f: Follower) -> None:
+        f.draw_s = time.monotonic() - f.started
+    _change_own(change)
 
 
 def wake_in(seconds: float) -> None:
     """Rerun the page that called :func:`follow` after ``seconds``, even if nothing moved
     (the screen, when a timebox that locks the step runs out: it writes the lock)."""
+    def change(sid: str, f: Follower) -> None:
+        f.wake_at = time.monotonic() + max(0.0, seconds)
+        _timed.add(sid)
+    _change_own(change)
+
+
+def _change_own(change) -> None:
+    """``change(session, follower)`` for this session's follower, under the lock, if it follows."""
     sid = _session_id()
     if sid is None:
         return
     with _lock:
         f = _followers.get(sid)
         if f is not None:
-            f.wake_at = time.monotonic() + max(0.0, seconds)
-            _timed.add(sid)
+            change(sid, f)
 
 
 def _fragment_id() -> str | None:
