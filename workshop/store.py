@@ -55,6 +55,18 @@ _Q_NOTE_CHECK = select(
 _Q_INSERT_NOTE = insert(D.contributions).returning(D.contributions.c.id)
 _CONTRIBUTION_QUERIES: dict[tuple[bool, bool, bool], Any] = {}
 _CV = D.content_versions
+# What the screen reads at every redraw (ui/push.py redraws it with every note).
+_V = D.votes
+_Q_VOTE_COUNTS = (select(_V.c.target_id, func.count())
+                  .where(_V.c.step_id == _P("step_id"), _V.c.target_type == _P("target_type"))
+                  .group_by(_V.c.target_id))
+_Q_CLUSTERS = (select(D.clusters.c.id, D.clusters.c.name)
+               .where(D.clusters.c.step_id == _P("step_id"), D.clusters.c.deleted.is_(False))
+               .order_by(D.clusters.c.id))
+_Q_NOTE_COUNT = select(func.count()).select_from(_C).where(
+    _C.c.step_id == _P("step_id"), _C.c.deleted.is_(False), _C.c.hidden.is_(False))
+_Q_READINESS = select(func.count(), func.count().filter(D.participants.c.ready_step == _P("position"))).where(
+    D.participants.c.workshop_id == _P("workshop_id"))
 _Q_VERSIONS: dict[int, Any] = {}
 
 
@@ -619,10 +631,8 @@ class Store:
 
     def readiness(self, workshop_id: int, position: int) -> tuple[int, int]:
         """(participants who tapped 'klaar' for this step, all participants)."""
-        p = D.participants
         with self.db.reading() as conn:
-            row = conn.execute(select(func.count(), func.count().filter(p.c.ready_step == position)).where(
-                p.c.workshop_id == workshop_id)).first()
+            row = conn.execute(_Q_READINESS, {"position": position, "workshop_id": workshop_id}).first()
         return int(row[1] or 0), int(row[0] or 0)
 
     def set_ready(self, who: Participant, step_position: int | None) -> None:
@@ -784,9 +794,7 @@ class Store:
 
     def note_count(self, step_id: int) -> int:
         with self.db.reading() as conn:
-            return conn.execute(select(func.count()).select_from(D.contributions).where(
-                D.contributions.c.step_id == step_id, D.contributions.c.deleted.is_(False),
-                D.contributions.c.hidden.is_(False))).scalar_one()
+            return conn.execute(_Q_NOTE_COUNT, {"step_id": step_id}).scalar_one()
 
     def latest_answers(self, step_id: int, participant_id: int | None = None) -> list[dict]:
         """Newest score/text answer per participant, section and field."""
@@ -872,9 +880,7 @@ class Store:
 
     def vote_counts(self, step_id: int, target_type: str) -> dict[int, int]:
         with self.db.reading() as conn:
-            rows = conn.execute(select(D.votes.c.target_id, func.count()).where(
-                D.votes.c.step_id == step_id, D.votes.c.target_type == target_type,
-            ).group_by(D.votes.c.target_id)).all()
+            rows = conn.execute(_Q_VOTE_COUNTS, {"step_id": step_id, "target_type": target_type}).all()
         return {r[0]: r[1] for r in rows}
 
     def votes(self, workshop_id: int) -> list[dict]:
@@ -1056,8 +1062,7 @@ class Store:
 
     def clusters(self, step_id: int) -> list[dict]:
         with self.db.reading() as conn:
-            return [dict(r._mapping) for r in conn.execute(select(D.clusters.c.id, D.clusters.c.name).where(
-                D.clusters.c.step_id == step_id, D.clusters.c.deleted.is_(False)).order_by(D.clusters.c.id))]
+            return [dict(r._mapping) for r in conn.execute(_Q_CLUSTERS, {"step_id": step_id})]
 
     # --------------------------------------------------------------- actions
     def _action_values(self, values: dict) -> dict:
