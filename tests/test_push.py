@@ -52,6 +52,12 @@ def test_due_a_page_slow_to_draw_waits_longer():
     assert push.due({"s": page}, {1: (4, 12)}, now=100.0 + wait) == [("s", (4, 12))]
 
 
+def test_due_a_page_may_ask_for_a_longer_gap():
+    fac = Follower(1, drawn=(4, 10), content=True, pushed=(4, 11), pushed_at=100.0, gap=1.0)
+    assert push.due({"s": fac}, {1: (4, 12)}, now=100.9) == []
+    assert push.due({"s": fac}, {1: (4, 12)}, now=101.0) == [("s", (4, 12))]
+
+
 def test_due_a_page_woken_at_its_time_even_if_nothing_moved():
     """The screen asks to be woken when a self-locking timebox runs out (it writes the lock)."""
     screen = Follower(1, drawn=(4, 10), content=True, wake_at=200.0)

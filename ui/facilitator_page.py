@@ -13,6 +13,9 @@ from workshop import NotAllowed, StoreUnavailable
 
 #: The live part's own check; a push (ui/push.py) redraws it as soon as a note, dot or tap comes in.
 LIVE_SECONDS = env_seconds("SAMENSPRAAK_FACILITATOR_POLL_SECONDS", 10.0, low=1.0)
+#: While the room keeps typing, the live part is redrawn at most this often: with a button under
+#: every note it is heavier than the projected wall, and the submits need the server more.
+PUSH_GAP = 1.0
 
 
 @st.fragment(run_every=LIVE_SECONDS)
@@ -29,7 +32,7 @@ def _live_body(code: str, secret: str, step_id: int) -> None:
     if ws is None:
         push.forget()
         return
-    push.follow(ws.id, push.key(store().versions([ws.id]).get(ws.id), True), content=True)
+    push.follow(ws.id, push.key(store().versions([ws.id]).get(ws.id), True), content=True, gap=PUSH_GAP)
     step = store().step(step_id)
     fv.participants_panel(ws, step)
     fac = store().authorize(code, secret)

@@ -65,6 +65,7 @@ class Follower:
     started: float = 0.0  # when the page began drawing ``drawn``
     draw_s: float = 0.0  # how long its last drawing took (``drawn()``)
     wake_at: float | None = None  # rerun at this moment even if nothing moved (``wake_in()``)
+    gap: float = 0.0  # pushed at most this often (``SCREEN_GAP`` unless the page asks for more)
 
     def woken(self, now: float) -> bool:
         return self.wake_at is not None and now >= self.wake_at
@@ -98,11 +99,12 @@ def key(versions: tuple[int, int] | None, content: bool) -> Hashable:
     return tuple(versions) if content else versions[0]
 
 
-def follow(workshop_id: int, drawn: Hashable, *, content: bool = False) -> None:
+def follow(workshop_id: int, drawn: Hashable, *, content: bool = False, gap: float = 0.0) -> None:
     """This session now shows ``workshop_id`` at ``drawn``; rerun it when that changes.
 
     With ``content`` the page follows ``Store.versions`` as a whole (pass that pair as
-    ``drawn``); called inside a fragment, only that fragment is rerun."""
+    ``drawn``); called inside a fragment, only that fragment is rerun, at most every
+    ``gap`` seconds (at least ``SCREEN_GAP``)."""
     sid = _session_id()
     if sid is None:
         return
@@ -110,7 +112,7 @@ def follow(workshop_id: int, drawn: Hashable, *, content: bool = False) -> None:
     with _lock:
         old = _drop(sid)
         _followers[sid] = Follower(workshop_id, drawn, content, fragment_id, started=time.monotonic(),
-                                   draw_s=old.draw_s if old is not None else 0.0)
+                                   draw_s=old.draw_s if old is not None else 0.0, gap=gap)
         _rooms.setdefault((workshop_id, content), set()).add(sid)
         _look.add(sid)
     _start()
@@ -188,7 +190,7 @@ def due(followers: dict[str, Follower], versions: dict[int, tuple[int, int]], no
         since = now - f.pushed_at
         if now_key == f.pushed and since < REPUSH_SECONDS:
             continue
-        if f.content and since < max(SCREEN_GAP, DRAW_SHARE * f.draw_s):
+        if f.content and since < max(SCREEN_GAP, f.gap, DRAW_SHARE * f.draw_s):
             continue
         out.append((sid, now_key))
     return out
