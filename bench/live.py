@@ -863,7 +863,7 @@ def _st_version() -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",") if x.strip()],
-                    default=[50, 100, 200, 400], help='participants per scenario; "" runs only the PostgreSQL part')
+                    default=[50, 100, 200, 400], help='participants per scenario (base-N, quiet-N, live-N); "" for none')
     ap.add_argument("--neighbour", dest="neighbour_sizes", metavar="SIZES", default=[200],
                     type=lambda s: [int(x) for x in s.split(",") if x.strip()],
                     help='neighbour-N for these sizes (default 200; "" for none): live-N while another process '
