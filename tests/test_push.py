@@ -200,8 +200,15 @@ def test_a_watcher_round_does_work_for_what_moved_not_for_every_phone(room, monk
     assert all(not s.reruns for sid, s in sessions.items() if sid != "screen")
     assert push.round_once() == 0, "asked once; the screen has not drawn it yet"
 
-    store.go_to_step(room.fac, 1)
+    monkeypatch.setattr(push, "_session_id", lambda: "screen")
+    push.follow(ws.id, store.versions([ws.id])[ws.id], content=True)  # the screen redrew
+    push._followers["screen"].fragment_id = "live-fragment"
+    store.set_ready(who, 0)
+    assert push.round_once() == 0, "within SCREEN_GAP of the last push, also after a redraw"
     monkeypatch.setattr(push, "SCREEN_GAP", 0.0)
+    assert push.round_once() == 1
+
+    store.go_to_step(room.fac, 1)
     assert push.round_once() == 51
     assert all(s.reruns[-1] == ("", "room=ABCDEF") for sid, s in sessions.items() if sid != "screen")
     assert who.workshop_id == ws.id

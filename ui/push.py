@@ -111,8 +111,10 @@ def follow(workshop_id: int, drawn: Hashable, *, content: bool = False, gap: flo
     fragment_id = _fragment_id() if content else None
     with _lock:
         old = _drop(sid)
-        _followers[sid] = Follower(workshop_id, drawn, content, fragment_id, started=time.monotonic(),
-                                   draw_s=old.draw_s if old is not None else 0.0, gap=gap)
+        # The pacing carries over from the drawing before: when it was last pushed, how long it took.
+        _followers[sid] = Follower(workshop_id, drawn, content, fragment_id, started=time.monotonic(), gap=gap,
+                                   pushed_at=old.pushed_at if old is not None else float("-inf"),
+                                   draw_s=old.draw_s if old is not None else 0.0)
         _rooms.setdefault((workshop_id, content), set()).add(sid)
         _look.add(sid)
     _start()
