@@ -45,7 +45,7 @@ _LOG = logging.getLogger(__name__)
 
 INTERVAL = env_seconds("SAMENSPRAAK_PUSH_SECONDS", 0.1, low=0.05, high=5.0)
 #: A screen is redrawn at most this often while its workshop keeps changing,
-SCREEN_GAP = env_seconds("SAMENSPRAAK_SCREEN_PUSH_GAP_SECONDS", 0.25, low=0.0, high=5.0)
+SCREEN_GAP = env_seconds("SAMENSPRAAK_SCREEN_PUSH_GAP_SECONDS", 0.2, low=0.0, high=5.0)
 #: and it waits at least this many times as long as its last drawing took: a page that is
 #: slow to draw (the facilitator's, with a button under every note) or a busy machine takes
 #: a smaller share of the server that the submits need.
