@@ -3,12 +3,14 @@ with a slow timer of its own as a fallback; shows only what may be shown."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import streamlit as st
 
 from messages import t
 from ui import push, screen, timebox
 from ui.common import env_seconds, esc, html_block, join_url, qr_svg, store
-from workshop import StoreUnavailable
+from workshop import StoreUnavailable, timer
 
 #: The screen's own check, in case a push does not come (the watcher is gone). It used to be
 #: the only way and ran every second: a redraw of the whole wall, notes seen up to 1 s late.
@@ -55,9 +57,9 @@ def _wake_at_timer_end(step) -> None:
     """A timebox that locks the step when it runs out: the screen writes that lock
     (``enforce_timer``), so it redraws right then, not at its next fallback tick."""
     if step.timer_auto_lock and not step.locked:
-        view = timebox.current(step)
-        if view is not None and view.state == "running":
-            push.wake_in(view.left + 0.05)
+        left = timer.seconds_to_end(step, datetime.now(timezone.utc))
+        if left is not None and left > 0:
+            push.wake_in(left + 0.05)
 
 
 def run(code: str | None) -> None:
