@@ -5,6 +5,8 @@ That a push really reaches a browser, from another process, is tests/e2e/test_e2
 
 from __future__ import annotations
 
+from streamlit.runtime import Runtime
+
 from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
 from ui import push
 from ui.push import Follower
@@ -173,7 +175,7 @@ def test_a_watcher_round_does_work_for_what_moved_not_for_every_phone(room, monk
     sessions = {f"phone{i}": _Session() for i in range(50)}
     sessions["screen"] = _Session()
     runtime = _Runtime(sessions)
-    monkeypatch.setattr(push.Runtime, "instance", staticmethod(lambda: runtime))
+    monkeypatch.setattr(Runtime, "instance", staticmethod(lambda: runtime))
     monkeypatch.setattr(push, "get_store", lambda: store)
     monkeypatch.setattr(push, "_start", lambda: None)
     monkeypatch.setattr(push, "_next_sweep", float("inf"))

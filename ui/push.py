@@ -43,6 +43,60 @@ from workshop import get_store
 _LOG = logging.getLogger(__name__)
 
 
+class internals:  # noqa: N801 - read as a module: main has `from ui import streamlit_internals as internals`
+    """The Streamlit internals the watcher uses, under the names ui/streamlit_internals.py gives
+    them on main. Merging: drop this class, import that module, and move the last two
+    functions there (the others it has already)."""
+
+    @staticmethod
+    def served_session_id() -> str | None:
+        ctx = get_script_run_ctx(suppress_warning=True)
+        if ctx is None or not Runtime.exists():
+            return None
+        # `is True`: AppTest installs a MagicMock as the runtime, whose answers are mocks.
+        if Runtime.instance().is_active_session(ctx.session_id) is not True:
+            return None
+        return ctx.session_id
+
+    @staticmethod
+    def is_active_session(session_id: str) -> bool:
+        return Runtime.instance().is_active_session(session_id)
+
+    @staticmethod
+    def app_session(session_id: str):
+        return Runtime.instance().get_app_session(session_id)
+
+    @staticmethod
+    def call_on_session_loop(session, fn, *args) -> None:
+        session._event_loop.call_soon_threadsafe(fn, *args)
+
+    @staticmethod
+    def session_is_running(session) -> bool:
+        return session._scriptrunner is not None
+
+    @staticmethod
+    def rerun_session(session) -> None:
+        session.request_rerun(session._client_state)
+
+    @staticmethod
+    def current_fragment_id() -> str | None:
+        """The fragment the running code is drawn in (None in a page's main body, or outside a run)."""
+        try:
+            return ThreadState.get().fragment_id
+        except RuntimeError:  # not a script thread
+            return None
+
+    @staticmethod
+    def rerun_fragment(session, fragment_id: str) -> None:
+        """Rerun one fragment of the page, as the browser's ``run_every`` tick asks for it (call on
+        the session's event loop)."""
+        state = ClientState()
+        state.CopyFrom(session._client_state)
+        state.fragment_id = fragment_id
+        state.is_auto_rerun = True
+        session.request_rerun(state)
+
+
 INTERVAL = env_seconds("SAMENSPRAAK_PUSH_SECONDS", 0.1, low=0.05, high=5.0)
 #: A screen is redrawn at most this often while its workshop keeps changing,
 SCREEN_GAP = env_seconds("SAMENSPRAAK_SCREEN_PUSH_GAP_SECONDS", 0.2, low=0.0, high=5.0)
@@ -83,13 +137,7 @@ _watcher: threading.Thread | None = None
 
 def _session_id() -> str | None:
     """This run's session, if a Streamlit server holds it (not under AppTest or in a script)."""
-    ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is None or not Runtime.exists():
-        return None
-    # `is True`: AppTest installs a MagicMock as the runtime, whose answers are mocks.
-    if Runtime.instance().is_active_session(ctx.session_id) is not True:
-        return None
-    return ctx.session_id
+    return internals.served_session_id()
 
 
 def key(versions: tuple[int, int] | None, content: bool) -> Hashable:
@@ -108,7 +156,7 @@ def follow(workshop_id: int, drawn: Hashable, *, content: bool = False, gap: flo
     sid = _session_id()
     if sid is None:
         return
-    fragment_id = _fragment_id() if content else None
+    fragment_id = internals.current_fragment_id() if content else None
     with _lock:
         old = _drop(sid)
         # The pacing carries over from the drawing before: when it was last pushed, how long it took.
@@ -145,14 +193,6 @@ def _change_own(change) -> None:
         f = _followers.get(sid)
         if f is not None:
             change(sid, f)
-
-
-def _fragment_id() -> str | None:
-    """The fragment this code runs in (None in the page's main body)."""
-    try:
-        return ThreadState.get().fragment_id
-    except RuntimeError:  # not a script thread
-        return None
 
 
 def forget() -> None:
@@ -216,21 +256,20 @@ def _watch() -> None:
             _LOG.debug("push round failed", exc_info=True)
 
 
-def _sweep(runtime) -> None:
+def _sweep() -> None:
     """Forget sessions that went away (a reconnect draws the page and follows again)."""
-    for sid in [sid for sid in _followers if not runtime.is_active_session(sid)]:
+    for sid in [sid for sid in _followers if not internals.is_active_session(sid)]:
         _drop(sid)
 
 
 def round_once() -> int:
     """One round of the watcher; returns how many reruns it asked for."""
     global _next_sweep
-    runtime = Runtime.instance()
     now = time.monotonic()
     with _lock:
         if now >= _next_sweep:
             _next_sweep = now + SWEEP_SECONDS
-            _sweep(runtime)
+            _sweep()
         if not _rooms:
             return 0
         workshops = {workshop_id for workshop_id, _content in _rooms}
@@ -257,12 +296,12 @@ def round_once() -> int:
         todo = due(followers, versions, now)
     asked = 0
     for sid, version in todo:
-        session = runtime.get_app_session(sid) if runtime.is_active_session(sid) else None
+        session = internals.app_session(sid) if internals.is_active_session(sid) else None
         if session is None:  # the phone went away
             with _lock:
                 _drop(sid)
             continue
-        session._event_loop.call_soon_threadsafe(_rerun, session, sid, version)
+        internals.call_on_session_loop(session, _rerun, session, sid, version)
         asked += 1
     return asked
 
@@ -270,7 +309,7 @@ def round_once() -> int:
 def _rerun(session, sid: str, version: Hashable) -> None:
     """On the session's event loop: rerun the page (or only its followed fragment), unless it
     is busy or was redrawn meanwhile."""
-    if session._scriptrunner is not None:
+    if internals.session_is_running(session):
         return  # a run is in progress; the next round tries again
     with _lock:
         f = _followers.get(sid)
@@ -281,19 +320,6 @@ def _rerun(session, sid: str, version: Hashable) -> None:
         _timed.discard(sid)
         fragment_id = f.fragment_id
     if fragment_id:
-        return _rerun_fragment(session, fragment_id)
-    session.request_rerun(session._client_state)
-
-
-def _rerun_fragment(session, fragment_id: str) -> None:
-    session.request_rerun(_fragment_state(session._client_state, fragment_id))
-
-
-def _fragment_state(state: ClientState, fragment_id: str) -> ClientState:
-    """The session's last client state, asking for a run of one fragment only (as a
-    ``run_every`` tick of the browser does)."""
-    out = ClientState()
-    out.CopyFrom(state)
-    out.fragment_id = fragment_id
-    out.is_auto_rerun = True
-    return out
+        internals.rerun_fragment(session, fragment_id)
+    else:
+        internals.rerun_session(session)
