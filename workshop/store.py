@@ -1151,7 +1151,9 @@ class Store:
             res = conn.execute(update(D.actions).where(*where).values(**data, updated_at=now()))
             if res.rowcount != 1:
                 raise NotAllowed("error.not_facilitator")
-            self._touch(conn, ws.id)
+            # The action's own workshop: a status set from a later workshop of the partnership shows there.
+            self._touch(conn, conn.execute(select(D.actions.c.workshop_id).where(
+                D.actions.c.id == action_id)).scalar_one())
 
     def merge_actions(self, fac: Facilitator, keep_id: int, other_ids: Iterable[int]) -> None:
         for other in other_ids:
