@@ -6,19 +6,25 @@ Every participant is a websocket client that speaks Streamlit's own protocol
 (``join-name``, ``join-org``, the submit button), receives its ``p=TOKEN`` from
 the server's ``page_info_changed``, sends one note through the real brainstorm
 form and waits until the run that shows "Verstuurd..." has finished. It stays
-connected. A headless screen opens ``/scherm?room=CODE`` and ticks the
-projection fragment every second, like the browser's ``run_every`` timer.
+connected. A headless screen opens ``/scherm?room=CODE``, ticks the projection
+fragment like the browser's ``run_every`` timer and takes the server's pushes; it
+records when each note's element first arrives.
 
 Scenarios (a fresh server process and database for each):
 
 * ``base-N``   the bare-Streamlit baseline (bench/baseline_app.py), N clients
                open the page and submit within the window;
 * ``quiet-N``  Samenspraak, N participants join, then all submit within 5 s;
-* ``live-N``   the same as in real use: the screen ticks every 1 s, and every
-               phone keeps its page open: it runs its own slow fallback check
-               (``_follow``, every 20 s) and takes the server's pushes. After the
-               submits the facilitator locks the step, and the bench measures how
-               long until every phone shows that (the push, ui/push.py);
+* ``live-N``   the same as in real use: the screen is open, and every phone keeps
+               its page open: it runs its own slow fallback check (``_follow``) and
+               takes the server's pushes. First the idle CPU with everyone connected,
+               then the burst; each note's visibility is measured from its send to its
+               first appearance on the screen. After the submits the facilitator locks
+               the step, and the bench measures how long until every phone shows that
+               (the push, ui/push.py);
+* ``neighbour-N`` ``live-N`` while a CPU hog (another process, pinned to one core,
+               ending by itself after ``--hog-seconds``) runs during the burst; the
+               bare app runs under the same hog as ``base-neighbour-N``;
 * ``pg-1`` / ``pg-2``  closed-loop submit throughput, one or two app processes
                on one throwaway PostgreSQL cluster; they alternate ``--pg-rounds``
                times and the gain compares the median throughputs. On two cores the
@@ -26,13 +32,16 @@ Scenarios (a fresh server process and database for each):
 
 Run from the project root::
 
-    .venv/bin/python bench/live.py                    # everything (about 10 minutes)
-    .venv/bin/python bench/live.py --sizes 200 --skip-pg
+    .venv/bin/python bench/live.py                    # everything (about 20 minutes)
+    .venv/bin/python bench/live.py --sizes 200 --skip-pg --neighbour ""
+    .venv/bin/python bench/live.py --sizes 400 --skip-pg --skip-quiet --neighbour ""
+    .venv/bin/python bench/live.py --sizes "" --skip-pg --neighbour 200
     .venv/bin/python bench/live.py --st-flag runner.postScriptGC=true   # A/B a server setting
 
-The last line is the summary for 200 participants in real use (``live-200``)::
+The summary ends the output, one line per ``live-N`` and per ``neighbour-N``::
 
-    live participants=200 lost=0 submit_p95_s=X visible_all_s=Y cpu_ms_per_submit=Z baseline_ratio=R
+    live participants=400 lost=0 submit_p95_s=S visible_p95_s=V join_p95_s=J idle_cpu_pct=I baseline_ratio=R ...
+    live participants=200 neighbour=1 lost=0 submit_p95_s=S visible_p95_s=V ...
 """
 
 from __future__ import annotations
@@ -98,6 +107,17 @@ def fmt(value, digits: int = 2) -> str:
     if isinstance(value, float):
         return f"{value:.{digits}f}"
     return str(value)
+
+
+def stop_process(proc: subprocess.Popen | None, grace: float) -> None:
+    """Terminate ``proc`` (one the benchmark started), killing it after ``grace`` seconds."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
 
 
 # --------------------------------------------------------------------------- servers
@@ -171,13 +191,7 @@ class Server:
 
     def stop(self) -> None:
         self.stop_profile()
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc, 15)
 
 
 # --------------------------------------------------------------------------- people
@@ -279,20 +293,27 @@ async def submit(p: Person, text: str, sent: str, timeout: float) -> float:
 
 
 class ScreenWatch:
-    """The projected screen: records when each note marker first appears."""
+    """The projected screen: records when each note marker first appears, that is when the
+    element that carries it arrives (the browser draws an element as it arrives, before
+    the run has finished)."""
 
     def __init__(self, server: str, code: str):
         self.client = StreamlitClient(server, "scherm", {"room": code}, keep_runs=2)
         self.seen: dict[str, float] = {}
         self.run_ms: list[float] = []
+        self.runs = 0
         self.client.on_run_finished = self._on_run
+        self.client.on_element = self._on_element
 
     def _on_run(self, _client, run) -> None:
+        self.runs += 1
         if run.finished and run.started:
             self.run_ms.append((run.finished - run.started) * 1000)
-        for body in run.html_bodies():
-            for m in MARKER.finditer(body):
-                self.seen.setdefault(m.group(0), run.finished)
+
+    def _on_element(self, _client, kind: str, el, at: float) -> None:
+        if kind == "html":
+            for m in MARKER.finditer(el.html.body):
+                self.seen.setdefault(m.group(0), at)
 
     async def start(self, timeout: float) -> None:
         await self.client.connect()
@@ -300,6 +321,34 @@ class ScreenWatch:
         await self.client.rerun()
         await fut
         self.client.start_auto_reruns()
+
+
+class CpuHog:
+    """A noisy neighbour: another process that keeps one core busy (pinned to the last core,
+    so the machine's other cores stay free for the app). It ends by itself after ``limit``
+    seconds, whatever happens to the benchmark, and ``stop`` ends it sooner."""
+
+    CODE = ("import os, sys, time\n"
+            "end = time.monotonic() + float(sys.argv[2])\n"
+            "try:\n    os.sched_setaffinity(0, {int(sys.argv[1])})\n"
+            "except (AttributeError, OSError):\n    pass\n"
+            "while time.monotonic() < end:\n    pass\n")
+
+    def __init__(self, limit: float):
+        self.limit = limit
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "CpuHog":
+        core = (os.cpu_count() or 1) - 1
+        self.proc = subprocess.Popen([sys.executable, "-c", self.CODE, str(core), str(self.limit)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return self
+
+    def cpu_seconds(self) -> float:
+        return procstat.cpu_seconds(self.proc.pid) if self.proc and self.proc.poll() is None else 0.0
+
+    def stop(self) -> None:
+        stop_process(self.proc, 5)
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -319,7 +368,12 @@ class Result:
     submit_max: float | None = None
     last_submit_to_last_ack: float | None = None
     visible_all_s: float | None = None
+    visible_p50: float | None = None
     visible_p95: float | None = None
+    visible_max: float | None = None
+    screen_runs: int | None = None
+    neighbour: bool = False
+    hog_cpu_pct: float | None = None
     follow_p95: float | None = None
     follow_all_s: float | None = None
     screen_run_ms_p50: float | None = None
@@ -445,11 +499,12 @@ class Bench:
         res.errors = sorted({p.error for p in people if p.error})[:5]
 
     # -- Samenspraak: quiet-N and live-N ------------------------------------------------------
-    async def scenario_ours(self, n: int, live: bool) -> Result:
-        name = f"{'live' if live else 'quiet'}-{n}"
-        res = Result(name, n, "live" if live else "quiet")
+    async def scenario_ours(self, n: int, live: bool, neighbour: bool = False) -> Result:
+        name = f"{'neighbour' if neighbour else 'live' if live else 'quiet'}-{n}"
+        res = Result(name, n, "live" if live else "quiet", neighbour=neighbour)
         db_url = f"sqlite:///{self.tmp}/{name}.db"
         server = self.ours(db_url, name)
+        hog = None
         try:
             await self.warm_up([server], db_url)
             store, ws, step = self.workshop(db_url, n)
@@ -471,6 +526,7 @@ class Bench:
                 await asyncio.sleep(self.args.background_window)
                 bg_rate = (sampler.cpu() - c0) / (time.perf_counter() - t0)
                 res.background_cpu_pct = bg_rate * 100
+            hog = self.hog() if neighbour else None
             cpu0 = sampler.cpu()
             start, end = await self.submit_all(people, f"q{n}", SENT)
             cpu1 = sampler.cpu()
@@ -490,9 +546,19 @@ class Bench:
                     await asyncio.sleep(0.05)
                 if expected <= screen.seen.keys():
                     res.visible_all_s = max(screen.seen[m] for m in expected) - last_send
-                    by_marker = {p.marker: p for p in people if p.sent_at}
-                    res.visible_p95 = pct([screen.seen[m] - by_marker[m].sent_at for m in expected], 95)
+                # Per note: from its send to its first appearance on the screen.
+                delays = [screen.seen[p.marker] - p.sent_at for p in people
+                          if p.sent_at and p.marker in screen.seen]
+                missing = len(expected) - len(delays)
+                if delays:  # a note never seen counts as seen at the deadline: it cannot improve the figure
+                    delays += [self.args.visible_timeout] * missing
+                    res.visible_p50, res.visible_p95 = pct(delays, 50), pct(delays, 95)
+                    res.visible_max = max(delays)
                 res.screen_run_ms_p50 = pct(screen.run_ms, 50)
+                res.screen_runs = screen.runs
+            if hog is not None:
+                res.hog_cpu_pct = hog.cpu_seconds() / max(time.perf_counter() - start, 1e-9) * 100
+                hog.stop()
             if live:
                 res.follow_p95, res.follow_all_s = await self.follow_change(store, ws, step, people)
             res.metrics = server.metrics()
@@ -506,8 +572,14 @@ class Bench:
             res.other_load_pct = load.other_pct()
             await self.close_all(people, screen)
         finally:
+            if neighbour and hog is not None:
+                hog.stop()
             server.stop()
         return res
+
+    def hog(self) -> CpuHog:
+        """A CPU hog for one burst: started right before the submits, at most --hog-seconds."""
+        return CpuHog(self.args.hog_seconds).start()
 
     @staticmethod
     def check_lost(res: Result, people: list[Person], found: list[str]) -> None:
@@ -524,11 +596,12 @@ class Bench:
         await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
 
     # -- baseline ---------------------------------------------------------------------------
-    async def scenario_baseline(self, n: int) -> Result:
-        name = f"base-{n}"
-        res = Result(name, n, "baseline")
+    async def scenario_baseline(self, n: int, neighbour: bool = False) -> Result:
+        name = f"base-{'neighbour-' if neighbour else ''}{n}"
+        res = Result(name, n, "baseline", neighbour=neighbour)
         db_path = str(self.tmp / f"{name}.db")
         server = self.baseline(db_path, name)
+        hog = None
         try:
             warm = Person(-1, server.url)
             await open_page(warm, "", {}, 120)
@@ -550,6 +623,7 @@ class Bench:
 
             await asyncio.gather(*(arrive(p) for p in people))
             await asyncio.sleep(2.0)
+            hog = self.hog() if neighbour else None
             cpu0 = sampler.cpu()
             window = self.args.submit_window
             offsets = [self.rnd.uniform(0, window) for _ in people]
@@ -565,6 +639,9 @@ class Bench:
 
             await asyncio.gather(*(one(p, o) for p, o in zip(people, offsets) if p.error is None))
             busy = sampler.cpu() - cpu0
+            if hog is not None:
+                res.hog_cpu_pct = hog.cpu_seconds() / max(time.perf_counter() - start, 1e-9) * 100
+                hog.stop()
             self.summarise_people(res, people)
             if res.acked:
                 res.cpu_ms_per_submit = res.cpu_ms_per_submit_raw = busy * 1000 / res.acked
@@ -579,6 +656,8 @@ class Bench:
             res.other_load_pct = load.other_pct()
             await self.close_all(people, None)
         finally:
+            if hog is not None:
+                hog.stop()
             server.stop()
         return res
 
@@ -668,7 +747,12 @@ class Bench:
                 await self.record(self.scenario_baseline(n))
             if not a.skip_quiet:
                 await self.record(self.scenario_ours(n, live=False))
-            await self.record(self.scenario_ours(n, live=True))
+            if not a.skip_live:
+                await self.record(self.scenario_ours(n, live=True))
+        for n in a.neighbour_sizes:
+            if not a.skip_baseline:
+                await self.record(self.scenario_baseline(n, neighbour=True))
+            await self.record(self.scenario_ours(n, live=True, neighbour=True))
         if not a.skip_pg:
             from pgcluster import PgCluster
             pg = PgCluster().start()
@@ -702,24 +786,23 @@ class Bench:
                                                        if k not in ("metrics",)}, default=str))
 
     def report(self) -> None:
-        base = {r.participants: r for r in self.results if r.kind == "baseline"}
+        base = {(r.participants, r.neighbour): r for r in self.results if r.kind == "baseline"}
         print()
         print(f"Samenspraak live benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
               f"streamlit {_st_version()}, launcher {self.args.launcher}, flags {self.args.st_flag or 'none'}, "
               f"app env {self.args.app_env or 'none'}")
-        cols = ("scenario", "joined", "join_p95", "acked", "sub_p50", "sub_p95", "sub_max", "visible_all",
-                "vis_p95", "follow_p95", "follow_all", "lost", "dup", "cpu_ms", "raw_ms", "ratio", "bg_cpu%",
-                "rss_MB", "threads", "bench%", "other%")
+        cols = ("scenario", "joined", "join_p95", "acked", "sub_p50", "sub_p95", "sub_max", "vis_p50",
+                "vis_p95", "vis_max", "scr_runs", "scr_ms", "follow_p95", "follow_all", "lost", "dup", "cpu_ms",
+                "raw_ms", "ratio", "idle_cpu%", "rss_MB", "threads", "bench%", "other%")
         print(" ".join(f"{c:>11}" for c in cols))
         for r in self.results:
             if r.kind == "throughput":
                 continue
-            b = base.get(r.participants)
-            ratio = (r.cpu_ms_per_submit / b.cpu_ms_per_submit) if (b and r.cpu_ms_per_submit
-                                                                     and b.cpu_ms_per_submit) else None
+            ratio = self.ratio(r, base)
             row = (r.name, f"{r.joined}/{r.participants}", fmt(r.join_p95), f"{r.acked}/{r.submitted}",
-                   fmt(r.submit_p50), fmt(r.submit_p95), fmt(r.submit_max), fmt(r.visible_all_s),
-                   fmt(r.visible_p95), fmt(r.follow_p95), fmt(r.follow_all_s), fmt(r.lost), fmt(r.duplicates),
+                   fmt(r.submit_p50), fmt(r.submit_p95), fmt(r.submit_max), fmt(r.visible_p50),
+                   fmt(r.visible_p95), fmt(r.visible_max), fmt(r.screen_runs), fmt(r.screen_run_ms_p50, 0),
+                   fmt(r.follow_p95), fmt(r.follow_all_s), fmt(r.lost), fmt(r.duplicates),
                    fmt(r.cpu_ms_per_submit, 1),
                    fmt(r.cpu_ms_per_submit_raw, 1), fmt(ratio), fmt(r.background_cpu_pct, 0),
                    fmt(r.peak_rss_mb, 0), fmt(r.peak_threads), fmt(r.bench_cpu_pct, 0), fmt(r.other_load_pct, 0))
@@ -743,15 +826,29 @@ class Bench:
         for r in self.results:
             if r.errors:
                 print(f"  {r.name} errors: {r.errors}")
-        live = next((r for r in self.results if r.name == f"live-{self.args.summary_size}"), None)
-        if live is None:
-            return
-        b = base.get(live.participants)
-        ratio = (live.cpu_ms_per_submit / b.cpu_ms_per_submit) if (b and live.cpu_ms_per_submit
-                                                                   and b.cpu_ms_per_submit) else None
-        print(f"live participants={live.participants} lost={fmt(live.lost)} submit_p95_s={fmt(live.submit_p95)} "
-              f"visible_all_s={fmt(live.visible_all_s)} cpu_ms_per_submit={fmt(live.cpu_ms_per_submit, 1)} "
-              f"baseline_ratio={fmt(ratio)}")
+        # The summary: one line per live-N, then one per neighbour-N (visible = per note, from
+        # its send to its first appearance on the screen; idle = phones and screen connected,
+        # nobody typing).
+        for r in self.results:
+            if r.kind == "live" and not r.neighbour:
+                print(f"live participants={r.participants} lost={fmt(r.lost)} submit_p95_s={fmt(r.submit_p95)} "
+                      f"visible_p95_s={fmt(r.visible_p95)} join_p95_s={fmt(r.join_p95)} "
+                      f"idle_cpu_pct={fmt(r.background_cpu_pct, 1)} baseline_ratio={fmt(self.ratio(r, base))} "
+                      f"cpu_ms_per_submit={fmt(r.cpu_ms_per_submit, 1)}")
+        for r in self.results:
+            if r.kind == "live" and r.neighbour:
+                b = base.get((r.participants, True))
+                print(f"live participants={r.participants} neighbour=1 lost={fmt(r.lost)} "
+                      f"submit_p95_s={fmt(r.submit_p95)} visible_p95_s={fmt(r.visible_p95)} "
+                      f"baseline_submit_p95_s={fmt(b.submit_p95 if b else None)} hog_cpu_pct={fmt(r.hog_cpu_pct, 0)}")
+
+    @staticmethod
+    def ratio(r: Result, base: dict) -> float | None:
+        """CPU per submit against the bare app's at the same size (under the same neighbour)."""
+        b = base.get((r.participants, r.neighbour))
+        if b and r.cpu_ms_per_submit and b.cpu_ms_per_submit:
+            return r.cpu_ms_per_submit / b.cpu_ms_per_submit
+        return None
 
 
 def pg_cpu(pg) -> float:
@@ -766,12 +863,18 @@ def _st_version() -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",") if x.strip()],
-                    default=[50, 100, 200, 400], help='participants per scenario; "" runs only the PostgreSQL part')
-    ap.add_argument("--summary-size", type=int, default=200)
+                    default=[50, 100, 200, 400], help='participants per scenario (base-N, quiet-N, live-N); "" for none')
+    ap.add_argument("--neighbour", dest="neighbour_sizes", metavar="SIZES", default=[200],
+                    type=lambda s: [int(x) for x in s.split(",") if x.strip()],
+                    help='neighbour-N for these sizes (default 200; "" for none): live-N while another process '
+                         "keeps one core busy during the burst, with the bare app under the same hog")
+    ap.add_argument("--hog-seconds", type=float, default=90.0,
+                    help="the neighbour's CPU hog ends by itself after this long, whatever happens")
     ap.add_argument("--join-rate", type=float, default=10.0,
                     help="participants arriving per second (a plenary scanning a QR code: a few per second)")
     ap.add_argument("--submit-window", type=float, default=5.0, help="all submit within this many seconds")
-    ap.add_argument("--background-window", type=float, default=5.0)
+    ap.add_argument("--background-window", type=float, default=10.0,
+                    help="seconds of idle (everyone connected, nobody typing) measured in live-N")
     ap.add_argument("--visible-timeout", type=float, default=20.0)
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--pg-participants", type=int, default=200)
@@ -784,6 +887,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-pg", action="store_true")
     ap.add_argument("--skip-baseline", action="store_true")
     ap.add_argument("--skip-quiet", action="store_true")
+    ap.add_argument("--skip-live", action="store_true", help="no live-N (with --neighbour: only the neighbour part)")
     ap.add_argument("--st-flag", action="append", default=[],
                     help="extra streamlit option for every server, e.g. runner.postScriptGC=true")
     ap.add_argument("--app-env", action="append", default=[], metavar="KEY=VALUE",
@@ -803,8 +907,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.profile:
         Path(args.profile).mkdir(parents=True, exist_ok=True)
-    if args.sizes and args.summary_size not in args.sizes:
-        args.summary_size = args.sizes[-1]
     bench = Bench(args)
 
     def _terminate(*_):  # a SIGTERM unwinds like Ctrl-C, so servers and the PostgreSQL cluster stop

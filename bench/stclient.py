@@ -112,6 +112,7 @@ class StreamlitClient:
         self._tickers: dict[str, asyncio.Task] = {}
         self.tick_auto_reruns = False
         self.on_run_finished = None  # optional callback(client, run)
+        self.on_element = None  # optional callback(client, element type, Element proto, arrival time)
 
     # ------------------------------------------------------------ connection
     @property
@@ -220,6 +221,8 @@ class StreamlitClient:
                 el = delta.new_element
                 ek = el.WhichOneof("type")
                 run.elements.append((tuple(msg.metadata.delta_path), ek, el, delta.fragment_id))
+                if self.on_element is not None:  # the browser draws an element as it arrives
+                    self.on_element(self, ek, el, time.perf_counter())
                 if ek == "exception":
                     run.exception = el.exception.message
                     self.exceptions.append(el.exception.message)

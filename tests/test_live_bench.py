@@ -112,3 +112,38 @@ def test_join_and_note_over_the_websocket_protocol(server):
     assert alerts == [t("participant.sent")]
     assert [n["text"] for n in store.contributions(step.id)] == ["Meer stageplekken"]
     assert any("Meer stageplekken" in body for body in bodies)
+
+
+@pytest.mark.slow
+def test_the_screen_gets_a_note_without_asking(server):
+    """The headless screen opens /scherm and never sends another rerun (its run_every timer is
+    not ticked); a note stored afterwards still arrives in a run the server started (ui/push.py),
+    and it reruns only the screen's live fragment."""
+    base, db_url = server
+    store = get_store(db_url)
+    ws, _secret = store.create_workshop(title="Push", partnership="Regio", day=date.today(),
+                                        facilitator="T", werkvormen=["brainstorm"])
+    step = store.steps(ws.id)[0]
+    who = store.join(ws.code, name="Anna", org_type="mbo")
+    section, field = step.werkvorm.sections[0].key, step.werkvorm.fields[0].key
+
+    async def scenario():
+        screen = StreamlitClient(base, "scherm", {"room": ws.code})
+        seen: list[float] = []
+        screen.on_element = lambda _c, kind, el, at: (
+            seen.append(at) if kind == "html" and "Gedeelde stageplek" in el.html.body else None)
+        await screen.connect()
+        shown = screen.wait_run(lambda r: r.status == FINISHED_FULL, 60)
+        await screen.rerun()
+        await shown
+        pushed = screen.wait_run(lambda r: any("Gedeelde stageplek" in b for b in r.html_bodies()), 20)
+        began = time.perf_counter()
+        await asyncio.to_thread(store.add_note, who, step.id, section=section, field=field,
+                                text="Gedeelde stageplek", idem_key="push-1")
+        run = await pushed
+        await screen.close()
+        return run, seen[0] - began
+
+    run, delay = asyncio.run(scenario())
+    assert run.is_fragment, "only the live fragment reran"
+    assert delay < 5.0, f"the note came after {delay:.2f} s"

@@ -35,6 +35,17 @@ def test_idle_running_paused_expired():
     assert timer.view(FakeStep(seconds=0), NOW) is None
 
 
+def test_seconds_to_end_is_exact_where_the_label_rounds_up():
+    """The screen asks to be woken at the exact end (ui/screen_page.py): view().left rounds up
+    to whole seconds, which made the lock come up to a second late."""
+    running = FakeStep(end=NOW + timedelta(seconds=2, milliseconds=100))
+    assert timer.view(running, NOW).left == 3
+    assert timer.seconds_to_end(running, NOW) == pytest.approx(2.1)
+    assert timer.seconds_to_end(FakeStep(end=(NOW - timedelta(seconds=1)).replace(tzinfo=None)), NOW) == -1
+    assert timer.seconds_to_end(FakeStep(paused=42), NOW) is None
+    assert timer.seconds_to_end(FakeStep(seconds=0, end=NOW), NOW) is None
+
+
 def test_pause_and_resume_keep_the_time_left():
     running = FakeStep(end=NOW + timedelta(seconds=300))
     paused_values = timer.pause(running, NOW + timedelta(seconds=100))

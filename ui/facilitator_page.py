@@ -8,12 +8,16 @@ import streamlit as st
 
 from messages import t
 from ui import facilitator as fv
-from ui import downloads, timebox
-from ui.common import esc, html_block, show_flash, store
+from ui import downloads, push, timebox
+from ui.common import env_seconds, esc, html_block, show_flash, store
 from ui.join import recover
 from workshop import Facilitator, NotAllowed, StoreUnavailable
 
-LIVE_SECONDS = 2
+#: The live part's own check; a push (ui/push.py) redraws it as soon as a note, dot or tap comes in.
+LIVE_SECONDS = env_seconds("SAMENSPRAAK_FACILITATOR_POLL_SECONDS", 10.0, low=1.0)
+#: While the room keeps typing, the live part is redrawn at most this often: with a button under
+#: every note it is heavier than the projected wall, and the submits need the server more.
+PUSH_GAP = 1.0
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class Access:
 
 @st.fragment(run_every=LIVE_SECONDS)
 def _live(access: Access, step_id: int) -> None:
-    """Counts and notes refresh on their own; controls stay put."""
+    """Counts and notes follow the room (pushed, ui/push.py); controls stay put."""
     try:
         _live_body(access, step_id)
     except StoreUnavailable:
@@ -45,15 +49,19 @@ def _live(access: Access, step_id: int) -> None:
 def _live_body(access: Access, step_id: int) -> None:
     ws = store().workshop_by_code(access.code)
     if ws is None:
+        push.forget()
         return
+    push.follow(ws.id, push.key(store().versions([ws.id]).get(ws.id), True), content=True, gap=PUSH_GAP)
     step = store().step(step_id)
     fv.participants_panel(ws, step)
     fac = access.authorize()
     fv.render(ws, step, fac)
+    push.drawn()
 
 
 def run(code: str | None, secret: str | None, partnership_id: str | None = None,
         partnership_secret: str | None = None) -> None:
+    push.forget()  # until the live part follows the workshop again
     try:
         _run(Access(code, secret, partnership_id, partnership_secret))
     except StoreUnavailable:

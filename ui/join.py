@@ -15,9 +15,10 @@ from workshop.throttle import JOIN_CODES
 from workshop import Participant, Step, StoreUnavailable, UserError, Workshop, normalise_code
 
 
-#: A phone's own check for a change it was not told about (ui/push.py tells it at once).
-#: Every check is a script run on the server, so it is slow on purpose.
-POLL_SECONDS = env_seconds("SAMENSPRAAK_PHONE_POLL_SECONDS", 20.0, low=1.0)
+#: A phone's own check for a change it was not told about (ui/push.py tells it at once, and
+#: asks again when a push led to no redraw). Every check is a script run on the server: at
+#: 20 s, 400 idle phones made 20 runs a second, most of the server's idle CPU (bench/live.py).
+POLL_SECONDS = env_seconds("SAMENSPRAAK_PHONE_POLL_SECONDS", 120.0, low=1.0)
 #: How often a page retries while the database cannot be reached.
 RECOVER_SECONDS = 3.0
 

@@ -44,8 +44,10 @@ import socket
 import threading
 from asyncio import base_events
 
+from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 _LOG = logging.getLogger(__name__)
 
@@ -105,6 +107,24 @@ def session_is_running(session) -> bool:
 def rerun_session(session) -> None:
     """Rerun the page as the browser last asked for it (call on its event loop)."""
     session.request_rerun(session._client_state)
+
+
+def current_fragment_id() -> str | None:
+    """The fragment the running code is drawn in (None in a page's main body, or outside a run)."""
+    try:
+        return ThreadState.get().fragment_id
+    except RuntimeError:  # not a script thread
+        return None
+
+
+def rerun_fragment(session, fragment_id: str) -> None:
+    """Rerun one fragment of the page, as the browser's ``run_every`` tick asks for it (call on
+    the session's event loop)."""
+    state = ClientState()
+    state.CopyFrom(session._client_state)
+    state.fragment_id = fragment_id
+    state.is_auto_rerun = True
+    session.request_rerun(state)
 
 
 # ------------------------------------------------------------------------------ the fixes

@@ -200,6 +200,18 @@ actions = Table(
     UniqueConstraint("workshop_id", "idem_key"),
 )
 
+# What the projected screen and the facilitator's live views show changes with every note, vote,
+# tap and moderation, without the workshop's state_version moving (that one reruns every phone).
+# One counter per workshop, raised in the same transaction as the change: ui/push.py's watcher
+# reads it with state_version in its one query per round and redraws the screens that are behind.
+# A table of its own, so create_all adds it to an older database; no row yet means 0.
+content_versions = Table(
+    "content_versions",
+    metadata,
+    Column("workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, nullable=False, default=0),
+)
+
 meta = Table(
     "samenspraak_meta",
     metadata,

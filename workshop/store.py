@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable
 
 from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError, DBAPIError
 
 import canvas_models
@@ -57,6 +58,43 @@ _Q_NOTE_CHECK = select(
 )
 _Q_INSERT_NOTE = insert(D.contributions).returning(D.contributions.c.id)
 _CONTRIBUTION_QUERIES: dict[tuple[bool, bool, bool], Any] = {}
+_CV = D.content_versions
+# What the screen reads at every redraw (ui/push.py redraws it with every note).
+_V = D.votes
+_Q_VOTE_COUNTS = (select(_V.c.target_id, func.count())
+                  .where(_V.c.step_id == _P("step_id"), _V.c.target_type == _P("target_type"))
+                  .group_by(_V.c.target_id))
+_Q_CLUSTERS = (select(D.clusters.c.id, D.clusters.c.name)
+               .where(D.clusters.c.step_id == _P("step_id"), D.clusters.c.deleted.is_(False))
+               .order_by(D.clusters.c.id))
+_Q_NOTE_COUNT = select(func.count()).select_from(_C).where(
+    _C.c.step_id == _P("step_id"), _C.c.deleted.is_(False), _C.c.hidden.is_(False))
+_Q_READINESS = select(func.count(), func.count().filter(D.participants.c.ready_step == _P("position"))).where(
+    D.participants.c.workshop_id == _P("workshop_id"))
+_Q_VERSIONS: dict[int, Any] = {}
+
+
+def _versions_query(count: int):
+    """(id, state_version, content version) of ``count`` workshops, parameters w0, w1, ...
+
+    One statement per count, with plain parameters: an expanding IN list is rendered anew at
+    every execution, which was two thirds of the watcher's CPU at ten rounds a second."""
+    query = _Q_VERSIONS.get(count)
+    if query is None:
+        query = (select(D.workshops.c.id, D.workshops.c.state_version, func.coalesce(_CV.c.version, 0))
+                 .select_from(D.workshops.outerjoin(_CV, _CV.c.workshop_id == D.workshops.c.id))
+                 .where(or_(*(D.workshops.c.id == _P(f"w{i}") for i in range(count)))))
+        _Q_VERSIONS[count] = query
+    return query
+
+
+def _touch_query(dialect):
+    """Raise a workshop's content version by one (the row appears at the first change)."""
+    stmt = dialect.insert(_CV).values(workshop_id=_P("workshop_id"), version=1)
+    return stmt.on_conflict_do_update(index_elements=[_CV.c.workshop_id], set_={"version": _CV.c.version + 1})
+
+
+_Q_TOUCH = {"sqlite": _touch_query(sqlite), "postgresql": _touch_query(postgresql)}
 
 
 def _contributions_query(include_hidden: bool, by_kind: bool, by_participant: bool):
@@ -205,6 +243,7 @@ class Store:
         self.db = database
         self._state_cache: dict[int, tuple[float, tuple[int, int]]] = {}
         self._cache_lock = threading.Lock()
+        self._q_touch = _Q_TOUCH["sqlite" if database.is_sqlite else "postgresql"]
 
     # ------------------------------------------------------------------ util
     def _guard(self, fn, *args, **kwargs):
@@ -220,7 +259,9 @@ class Store:
         def run() -> int:
             try:
                 with self.db.writing() as conn:
-                    return conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+                    row_id = conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+                    self._touch(conn, values["workshop_id"])
+                    return row_id
             except IntegrityError:
                 with self.db.reading() as conn:
                     found = conn.execute(
@@ -480,6 +521,14 @@ class Store:
         with self._cache_lock:
             self._state_cache.pop(workshop_id, None)
 
+    def _touch(self, conn, workshop_id: int) -> None:
+        """What the screen shows of this workshop changed (a note, a dot, a tap, a moderation):
+        raise its content version in the same transaction, so ui/push.py redraws the screen.
+        On SQLite it costs one statement inside the already serialised transaction; on
+        PostgreSQL it is the transaction's last statement, so the workshop's row lock is held
+        only for the commit."""
+        conn.execute(self._q_touch, {"workshop_id": workshop_id})
+
     def update_workshop(self, fac: Facilitator, **values) -> None:
         self._check(fac)
         allowed = {"show_join", "participant_pdf", "anonymous"}
@@ -498,7 +547,7 @@ class Store:
             return
         with self.db.writing() as conn:
             for table in (D.votes, D.contributions, D.clusters, D.actions, D.step_changes,
-                          D.participants, D.steps):
+                          D.participants, D.steps, D.content_versions):
                 conn.execute(delete(table).where(table.c.workshop_id.in_(ids)))
             conn.execute(delete(D.workshops).where(D.workshops.c.id.in_(ids)))
 
@@ -568,16 +617,22 @@ class Store:
             self._state_cache[workshop_id] = (time.monotonic(), value)
         return value
 
-    def versions(self, workshop_ids: Iterable[int]) -> dict[int, int]:
-        """state_version of several workshops in one query (ui/push.py's watcher)."""
+    def versions(self, workshop_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """(state_version, content version) of several workshops in one query (ui/push.py's
+        watcher). The first moves with what the facilitator steers (every phone redraws), the
+        second with every note, dot, tap and moderation (the screens redraw)."""
         ids = sorted(set(workshop_ids))
         if not ids:
             return {}
         def run():
+            rows = []
             with self.db.reading() as conn:
-                return conn.execute(select(D.workshops.c.id, D.workshops.c.state_version)
-                                    .where(D.workshops.c.id.in_(ids))).all()
-        return {row[0]: row[1] for row in self._guard(run)}
+                for at in range(0, len(ids), 50):
+                    chunk = ids[at:at + 50]
+                    rows += conn.execute(_versions_query(len(chunk)),
+                                         {f"w{i}": wid for i, wid in enumerate(chunk)}).all()
+            return rows
+        return {row[0]: (row[1], row[2]) for row in self._guard(run)}
 
     def go_to_step(self, fac: Facilitator, position: int) -> None:
         self._check(fac)
@@ -709,6 +764,7 @@ class Store:
                 pid = conn.execute(insert(D.participants).values(
                     workshop_id=ws.id, token=token, name=name, org_type=org_type, created_at=now(),
                     idem_key=idem_key).returning(D.participants.c.id)).scalar_one()
+                self._touch(conn, ws.id)  # the screen counts participants
             return Participant(pid, ws.id, token, name, org_type, None)
         return self._guard(run)
 
@@ -737,15 +793,14 @@ class Store:
 
     def readiness(self, workshop_id: int, position: int) -> tuple[int, int]:
         """(participants who tapped 'klaar' for this step, all participants)."""
-        p = D.participants
         with self.db.reading() as conn:
-            row = conn.execute(select(func.count(), func.count().filter(p.c.ready_step == position)).where(
-                p.c.workshop_id == workshop_id)).first()
+            row = conn.execute(_Q_READINESS, {"position": position, "workshop_id": workshop_id}).first()
         return int(row[1] or 0), int(row[0] or 0)
 
     def set_ready(self, who: Participant, step_position: int | None) -> None:
         with self.db.writing() as conn:
             conn.execute(update(D.participants).where(D.participants.c.id == who.id).values(ready_step=step_position))
+            self._touch(conn, who.workshop_id)
 
     # --------------------------------------------------------- contributions
     def _open_step(self, who: Participant, step_id: int, conn=None) -> Step:
@@ -791,11 +846,14 @@ class Store:
                     if again is not None:  # the same text again after deleting it: bring the note back
                         conn.execute(update(D.contributions).where(D.contributions.c.id == again).values(
                             deleted=False, tags=clean_tags))
-                        return again
-                    return conn.execute(_Q_INSERT_NOTE, dict(
-                        workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id, section=section,
-                        field=field, kind=kind, text=clean_text, tags=clean_tags, idem_key=idem_key,
-                        created_at=now())).scalar_one()
+                        note_id = again
+                    else:
+                        note_id = conn.execute(_Q_INSERT_NOTE, dict(
+                            workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id,
+                            section=section, field=field, kind=kind, text=clean_text, tags=clean_tags,
+                            idem_key=idem_key, created_at=now())).scalar_one()
+                    self._touch(conn, who.workshop_id)
+                    return note_id
             except IntegrityError:  # the same key raced in from a second tap
                 with self.db.reading() as conn:
                     return conn.execute(select(D.contributions.c.id).where(
@@ -835,6 +893,7 @@ class Store:
                             workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id,
                             section=section, tags=[], idem_key=f"{idem_key}:{row['field']}",
                             created_at=stamp, **row))
+                    self._touch(conn, who.workshop_id)
             except IntegrityError:
                 return  # this exact submission was stored already
         self._guard(run)
@@ -846,6 +905,7 @@ class Store:
             ).values(deleted=True))
             if res.rowcount != 1:
                 raise NotAllowed("error.not_yours")
+            self._touch(conn, who.workshop_id)
 
     def edit_own(self, who: Participant, contribution_id: int, text: str) -> None:
         with self.db.reading() as conn:
@@ -857,6 +917,7 @@ class Store:
         text = clean(text, limit=spec.max_length, label=spec.label, multiline=True)
         with self.db.writing() as conn:
             conn.execute(update(D.contributions).where(D.contributions.c.id == contribution_id).values(text=text))
+            self._touch(conn, who.workshop_id)
 
     def moderate(self, fac: Facilitator, contribution_id: int, **values) -> None:
         """Facilitator edits a note: hide, edit text, move section, cluster, merge, tags."""
@@ -872,6 +933,7 @@ class Store:
                 D.contributions.c.workshop_id == fac.workshop_id).values(**values))
             if res.rowcount != 1:
                 raise NotAllowed("error.not_facilitator")
+            self._touch(conn, fac.workshop_id)
 
     def contributions(self, step_id: int, *, include_hidden: bool = False, kinds: Iterable[str] = (),
                       participant_id: int | None = None) -> list[dict]:
@@ -894,9 +956,7 @@ class Store:
 
     def note_count(self, step_id: int) -> int:
         with self.db.reading() as conn:
-            return conn.execute(select(func.count()).select_from(D.contributions).where(
-                D.contributions.c.step_id == step_id, D.contributions.c.deleted.is_(False),
-                D.contributions.c.hidden.is_(False))).scalar_one()
+            return conn.execute(_Q_NOTE_COUNT, {"step_id": step_id}).scalar_one()
 
     def latest_answers(self, step_id: int, participant_id: int | None = None) -> list[dict]:
         """Newest score/text answer per participant, section and field."""
@@ -955,10 +1015,12 @@ class Store:
                     raise UserError("error.no_dots_left", dots=step.dots)
                 if not step.multi_dot and (target_id, target_type) in {(m[0], m[1]) for m in mine}:
                     raise UserError("error.one_dot_each")
-                return conn.execute(insert(D.votes).values(
+                vote_id = conn.execute(insert(D.votes).values(
                     workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id,
                     target_type=target_type, target_id=target_id, idem_key=idem_key,
                     created_at=now()).returning(D.votes.c.id)).scalar_one()
+                self._touch(conn, who.workshop_id)
+                return vote_id
         try:
             return self._guard(run)
         except IntegrityError:
@@ -975,13 +1037,12 @@ class Store:
             if vid is None:
                 return False
             conn.execute(delete(D.votes).where(D.votes.c.id == vid))
+            self._touch(conn, who.workshop_id)
         return True
 
     def vote_counts(self, step_id: int, target_type: str) -> dict[int, int]:
         with self.db.reading() as conn:
-            rows = conn.execute(select(D.votes.c.target_id, func.count()).where(
-                D.votes.c.step_id == step_id, D.votes.c.target_type == target_type,
-            ).group_by(D.votes.c.target_id)).all()
+            rows = conn.execute(_Q_VOTE_COUNTS, {"step_id": step_id, "target_type": target_type}).all()
         return {r[0]: r[1] for r in rows}
 
     def votes(self, workshop_id: int) -> list[dict]:
@@ -1061,6 +1122,7 @@ class Store:
             conn.execute(update(D.votes).where(
                 D.votes.c.step_id == keep.step_id, D.votes.c.target_type == "note",
                 D.votes.c.target_id.in_(ids)).values(target_id=keep.id))
+            self._touch(conn, fac.workshop_id)
         return len(ids)
 
     def assign_cluster(self, fac: Facilitator, step_id: int, note_ids: Iterable[int],
@@ -1076,9 +1138,11 @@ class Store:
                     D.clusters.c.id == cluster_id, D.clusters.c.step_id == step_id,
                     D.clusters.c.workshop_id == fac.workshop_id, D.clusters.c.deleted.is_(False))).first() is None:
                 raise UserError("wall.x_cluster_gone")
-            return conn.execute(update(c).where(
+            moved = conn.execute(update(c).where(
                 c.c.id.in_(ids), c.c.step_id == step_id, c.c.workshop_id == fac.workshop_id,
             ).values(cluster_id=cluster_id)).rowcount
+            self._touch(conn, fac.workshop_id)
+            return moved
 
     #: ``idem_key`` of an action made from a note: one action per note.
     NOTE_ACTION_KEY = "note:{}"
@@ -1106,6 +1170,7 @@ class Store:
         with self.db.writing() as conn:
             conn.execute(update(D.actions).where(D.actions.c.id == aid, D.actions.c.deleted.is_(True))
                          .values(deleted=False, updated_at=now()))
+            self._touch(conn, fac.workshop_id)
         return aid
 
     def note_actions(self, workshop_id: int) -> dict[int, int]:
@@ -1129,9 +1194,11 @@ class Store:
         if self.step(step_id).workshop_id != fac.workshop_id:
             raise NotAllowed("error.not_facilitator")
         with self.db.writing() as conn:
-            return conn.execute(insert(D.clusters).values(
+            cluster_id = conn.execute(insert(D.clusters).values(
                 workshop_id=fac.workshop_id, step_id=step_id, name=name, created_at=now(),
             ).returning(D.clusters.c.id)).scalar_one()
+            self._touch(conn, fac.workshop_id)
+            return cluster_id
 
     def rename_cluster(self, fac: Facilitator, cluster_id: int, name: str) -> None:
         self._check(fac)
@@ -1139,6 +1206,7 @@ class Store:
         with self.db.writing() as conn:
             conn.execute(update(D.clusters).where(
                 D.clusters.c.id == cluster_id, D.clusters.c.workshop_id == fac.workshop_id).values(name=name))
+            self._touch(conn, fac.workshop_id)
 
     def delete_cluster(self, fac: Facilitator, cluster_id: int) -> None:
         self._check(fac)
@@ -1152,11 +1220,11 @@ class Store:
                 conn.execute(delete(D.votes).where(
                     D.votes.c.workshop_id == fac.workshop_id, D.votes.c.target_type == "cluster",
                     D.votes.c.target_id == cluster_id))
+            self._touch(conn, fac.workshop_id)
 
     def clusters(self, step_id: int) -> list[dict]:
         with self.db.reading() as conn:
-            return [dict(r._mapping) for r in conn.execute(select(D.clusters.c.id, D.clusters.c.name).where(
-                D.clusters.c.step_id == step_id, D.clusters.c.deleted.is_(False)).order_by(D.clusters.c.id))]
+            return [dict(r._mapping) for r in conn.execute(_Q_CLUSTERS, {"step_id": step_id})]
 
     # --------------------------------------------------------------- actions
     def _action_values(self, values: dict) -> dict:
@@ -1213,7 +1281,9 @@ class Store:
                         D.actions.c.proposed_by == who.id)).scalar_one()
                     if mine >= Limits.ACTIONS_PER_PARTICIPANT:
                         raise UserError("error.too_many_actions", limit=Limits.ACTIONS_PER_PARTICIPANT)
-                    return conn.execute(insert(D.actions).values(**row).returning(D.actions.c.id)).scalar_one()
+                    action_id = conn.execute(insert(D.actions).values(**row).returning(D.actions.c.id)).scalar_one()
+                    self._touch(conn, ws.id)
+                    return action_id
             except IntegrityError:  # the same key raced in from a second tap
                 with self.db.reading() as conn:
                     return conn.execute(select(D.actions.c.id).where(
@@ -1253,6 +1323,9 @@ class Store:
             res = conn.execute(update(D.actions).where(*where).values(**data, updated_at=now()))
             if res.rowcount != 1:
                 raise NotAllowed("error.not_facilitator")
+            # The action's own workshop: a status set from a later workshop of the partnership shows there.
+            self._touch(conn, conn.execute(select(D.actions.c.workshop_id).where(
+                D.actions.c.id == action_id)).scalar_one())
 
     def merge_actions(self, fac: Facilitator, keep_id: int, other_ids: Iterable[int]) -> None:
         for other in other_ids:

@@ -80,6 +80,14 @@ def reset(step, seconds: int | None = None) -> dict:
     return {"timer_seconds": total, "timer_end": None, "timer_paused_left": None}
 
 
+def seconds_to_end(step, now: datetime) -> float | None:
+    """Exact seconds until a running timebox runs out (negative once it has); None when it is not running."""
+    end = _aware(step.timer_end)
+    if not (step.timer_seconds or 0) > 0 or end is None:
+        return None
+    return (end - now).total_seconds()
+
+
 def expired(step, now: datetime) -> bool:
     current = view(step, now)
     return current is not None and current.state == "expired"

@@ -1,4 +1,5 @@
-"""Phones follow the facilitator by server push, and a running timebox counts down in the browser.
+"""Phones follow the facilitator by server push, a note reaches the projected screen and the
+facilitator's live view by server push, and a running timebox counts down in the browser.
 
 The changes here are made by this test process straight in the database, as a facilitator on
 another app process would: the app's watcher (ui/push.py) must notice them in the shared table
@@ -14,9 +15,11 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.drive import no_app_errors
-from e2e.flows import create_in_db, join, wait_step
+from e2e.flows import create_in_db, join, open_facilitator, open_screen, wait_step
 from messages import t
+from ui.facilitator_page import LIVE_SECONDS
 from ui.join import POLL_SECONDS
+from ui.screen_page import REFRESH_SECONDS
 from workshop import db as D
 from workshop.store import Store
 
@@ -54,4 +57,61 @@ def test_phone_follows_changes_made_elsewhere_and_counts_down(app, new_context, 
         wait_step(phone, 2, 2)
     finally:
         database.dispose()
+    no_app_errors(phone)
+
+
+NOTE_MS = 1_500  # the push comes within ~0.1-0.4 s; the screen's own timer only every REFRESH_SECONDS
+
+
+def test_a_note_reaches_screen_and_facilitator_without_their_timers(app, new_context, timings):
+    """Three notes, stored by another process (a phone on another app process, say), each appear
+    on /scherm and on the facilitator's page within NOTE_MS. Their own timers run every 5 and
+    10 s, so they could not bring all three that fast: what does is the push (ui/push.py)."""
+    assert REFRESH_SECONDS >= 3 * NOTE_MS / 1000 and LIVE_SECONDS >= 3 * NOTE_MS / 1000
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm",))
+    screen = open_screen(new_context, links)
+    fac = open_facilitator(new_context, links)
+    database = D.Database(app.db_url)
+    try:
+        store = Store(database)
+        step = store.steps(store.authorize(links.code, links.secret).workshop_id)[0]
+        who = store.join(links.code, name="Pim", org_type="mbo")
+        section, field = step.werkvorm.sections[0].key, step.werkvorm.fields[0].key
+        waits = []
+        for i in range(3):
+            time.sleep(0.7 * i)  # somewhere else in the timers' cycles each time
+            text = f"Gedeelde stageplek nummer {i + 1}"
+            began = time.monotonic()
+            store.add_note(who, step.id, section=section, field=field, text=text, idem_key=f"e2e-push-{i}")
+            expect(screen.page.get_by_text(text).first).to_be_visible(timeout=NOTE_MS)
+            waits.append(round((time.monotonic() - began) * 1000))
+            expect(fac.page.get_by_text(text).first).to_be_visible(timeout=NOTE_MS)
+        timings["note_to_screen_ms"] = waits
+    finally:
+        database.dispose()
+    no_app_errors(screen)
+    no_app_errors(fac)
+
+
+def test_a_self_locking_timebox_locks_the_phones_when_it_runs_out(app, new_context, timings):
+    """The screen writes the lock when the timebox runs out; it asks the watcher to wake it at
+    that moment, so the phones show "gesloten" right then, not at the screen's next own tick."""
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm",))
+    screen = open_screen(new_context, links)
+    phone = join(new_context, "lock-phone", links, person="Pim", phone=True)
+    database = D.Database(app.db_url)
+    try:
+        store = Store(database)
+        fac = store.authorize(links.code, links.secret)
+        step = store.steps(fac.workshop_id)[0]
+        store.update_step(fac, step.id, timer_auto_lock=True)
+        store.timer(fac, step.id, "reset", 3)
+        store.timer(fac, step.id, "start")
+        began = time.monotonic()
+        expect(phone.page.get_by_text(t("participant.locked"))).to_be_visible(timeout=3_000 + NOTE_MS)
+        timings["locked_after_ms"] = round((time.monotonic() - began) * 1000)
+        assert store.step(step.id).locked
+    finally:
+        database.dispose()
+    no_app_errors(screen)
     no_app_errors(phone)
