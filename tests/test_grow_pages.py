@@ -51,7 +51,8 @@ def test_facilitator_moves_stage_by_stage_and_the_script_stays_off_the_screen(gr
     step = room.step("grow")
     for line in wv.sections[0].script:
         assert line in page_text(fac)  # the script panel on the facilitator's device
-    fac.radio(key=f"stage-{step.id}-0").set_value(1).run()
+    version = room.store.workshop(step.workshop_id).state_version  # the cockpit keys it by the version
+    fac.selectbox(key=f"stage-{step.id}-{version}").select(1).run()
     no_errors(fac)
     assert room.store.step(step.id).stage == 1
     for line in wv.sections[1].script:

@@ -1,36 +1,202 @@
-"""The facilitator page: authorise by secret, then steer the workshop."""
+"""The facilitator page, a cockpit: authorise by secret, then steer the workshop.
+
+Left, and always in view (it stays put while the right side scrolls): the controls that run
+the session (step, stage, lock, reveal, timer, readiness, what the screen shows) and a live
+preview of the projected screen (the real ``/scherm`` page in a scaled-down frame). Right:
+moderation and results of the current step, then links, settings, downloads.
+
+Live updates redraw only the part that changed. A small ticker (a fragment, every
+``TICK_SECONDS``) reads two fingerprints of the workshop (``Store.cockpit_state``): the
+steering state (step, lock, timer, readiness) and the content of the current step (notes,
+dots, clusters, actions). Each live part is a keyed fragment that remembers the fingerprint
+it drew; when one moved, the ticker's hidden refresh button reruns just the stale fragments
+(``st.rerun(keys)`` from its callback). Nothing else on the page is sent again, so a quiet room
+costs a few hundred bytes per tick, and a form being typed in or a panel left open outside the
+rerun part is never touched. The moderation part is redrawn at most every
+``MODERATION_GAP`` seconds while notes pour in (at once after a step or lock change).
+"""
 
 from __future__ import annotations
+
+import json
+import time
 
 import streamlit as st
 
 from messages import t
 from ui import facilitator as fv
 from ui import downloads, timebox
-from ui.common import esc, html_block, show_flash, store
+from ui.common import env_seconds, esc, html_block, link, show_flash, store
 from ui.join import recover
-from workshop import NotAllowed, StoreUnavailable
+from workshop import Facilitator, NotAllowed, StoreUnavailable
 
-LIVE_SECONDS = 2
+TICK_SECONDS = env_seconds("SAMENSPRAAK_COCKPIT_TICK_SECONDS", 1.0, low=0.5, high=10.0)
+MODERATION_GAP = env_seconds("SAMENSPRAAK_COCKPIT_MODERATION_GAP_SECONDS", 2.0, low=0.0, high=30.0)
+
+#: Fragment keys of the live parts, and what fingerprint each one follows.
+CONTROLS, MODERATION = "fr-controls", "fr-moderation"
+_DRAWN = "_cockpit_drawn"  # fragment key -> (fingerprint drawn, monotonic time)
+
+COCKPIT_CSS = """
+<style>
+.block-container { padding-left:1.2rem !important; padding-right:1.2rem !important; max-width:100% !important;
+  padding-top:.6rem !important; }
+/* The cockpit: the left column (controls and preview) stays in view while the right one scrolls. */
+[data-testid="stColumn"]:has(.st-key-cockpit-left) { position:sticky; top:.4rem; align-self:flex-start;
+  max-height:calc(100vh - .8rem); overflow-y:auto; overflow-x:hidden; }
+.st-key-cockpit-left { gap:.45rem; }
+.st-key-cockpit-left .stButton button, .st-key-cockpit-left [data-testid="stPopover"] button { min-height:38px;
+  padding:.15rem .7rem; }
+.st-key-cockpit-left [data-testid="stElementContainer"] { margin:0; }
+h1.ss-cockpit-title { font-size:1.25rem; margin:0; padding:0; line-height:1.3; }
+h2.ss-cockpit-step { font-size:1.3rem; margin:0; padding:0; line-height:1.3; }
+h2.ss-cockpit-step .ss-of { font-size:.8em; font-weight:500; color:#333; }
+p.ss-cockpit-state { margin:0; font-weight:600; color:#0b4f8a; }
+p.ss-cockpit-state.ss-locked { color:#8a0b0b; }
+.ss-timer-none { color:#333; }
+.st-key-timer-row [role="timer"] { font-size:1.05rem !important; }
+.ss-preview { position:relative; width:100%; aspect-ratio:16 / 9; overflow:hidden; border:2px solid #111;
+  border-radius:6px; background:#fff; }
+.ss-preview iframe { position:absolute; left:0; top:0; width:1920px; height:1080px; border:0;
+  transform-origin:0 0; pointer-events:none; }
+/* the ticker has nothing to show */
+.st-key-cockpit-ticker { display:none !important; }
+</style>
+"""
+
+# The frame is made by the script: st.html keeps no <iframe> of its own.
+_PREVIEW = """
+<div class="ss-preview" id="ss-preview" role="img" aria-label=%(title)s></div>
+<script>
+(() => {
+  const box = document.getElementById("ss-preview");
+  if (!box || box.dataset.ready) return;
+  box.dataset.ready = "1";
+  const frame = document.createElement("iframe");
+  frame.src = %(src)s;
+  frame.title = %(title)s;
+  frame.tabIndex = -1;
+  box.appendChild(frame);
+  const fit = () => { frame.style.transform = "scale(" + (box.clientWidth / 1920) + ")"; };
+  new ResizeObserver(fit).observe(box);
+  fit();
+})();
+</script>
+"""
+
+# Clicks the ticker's hidden refresh button; the nonce makes the browser run it for every tick
+# that found a stale part.
+_REFRESH_JS = """<script>/* %s */(() => { const b = document.querySelector('.st-key-cockpit-refresh button');
+if (b) b.click(); })();</script>"""
 
 
-@st.fragment(run_every=LIVE_SECONDS)
-def _live(code: str, secret: str, step_id: int) -> None:
-    """Counts and notes refresh on their own; controls stay put."""
+# ------------------------------------------------------------------------------ fingerprints
+def _fingerprints(ws_id: int) -> dict[str, tuple]:
+    steering, content = store().cockpit_state(ws_id)
+    return {CONTROLS: steering, MODERATION: content}
+
+
+def _drawn(key: str, fingerprint: tuple) -> None:
+    st.session_state.setdefault(_DRAWN, {})[key] = (fingerprint, time.monotonic())
+
+
+def stale(ws_id: int) -> list[str]:
+    """The live parts whose fingerprint moved since they were drawn (moderation waits
+    ``MODERATION_GAP`` between redraws unless the steering state moved too)."""
+    now = _fingerprints(ws_id)
+    drawn = st.session_state.get(_DRAWN, {})
+    out = []
+    for key, value in now.items():
+        before, at = drawn.get(key, (None, 0.0))
+        if before is None or before == value:
+            continue  # not drawn (yet) in this session, or up to date
+        if key == MODERATION and before[:4] == value[:4] and time.monotonic() - at < MODERATION_GAP:
+            continue
+        out.append(key)
+    return out
+
+
+def _refresh(ws_id: int) -> None:
+    keys = stale(ws_id)
+    if keys:
+        st.rerun(keys)
+
+
+def _context(fac: Facilitator):
+    """The workshop, its steps and the current step, read afresh (the timer's lock enforced)."""
+    ws = store().workshop(fac.workshop_id)
+    steps = store().steps(ws.id)
+    step = steps[min(ws.current_step, len(steps) - 1)]
+    enforced = store().enforce_timer(step)
+    if enforced is not step and enforced.locked != step.locked:
+        ws = store().workshop(fac.workshop_id)
+        steps = store().steps(ws.id)
+        step = steps[min(ws.current_step, len(steps) - 1)]
+    return ws, steps, step
+
+
+# ------------------------------------------------------------------------------ live parts
+@st.fragment(run_every=TICK_SECONDS)
+def ticker(fac: Facilitator) -> None:
+    """Every tick: enforce the timer's automatic lock, and rerun the parts that went stale."""
     try:
-        _live_body(code, secret, step_id)
+        ws = store().workshop(fac.workshop_id)
+        if ws is None:
+            return
+        steps = store().steps(ws.id)
+        store().enforce_timer(steps[min(ws.current_step, len(steps) - 1)])
+        due = stale(ws.id)
+    except StoreUnavailable:
+        return
+    with st.container(key="cockpit-ticker"):
+        st.button("↻", key="cockpit-refresh", on_click=_refresh, args=(ws.id,))
+        if due:
+            st.html(_REFRESH_JS % time.monotonic_ns(), unsafe_allow_javascript=True)
+
+
+@st.fragment(key=CONTROLS)
+def controls(fac: Facilitator) -> None:
+    """Step, lock, reveal, stage, timer, readiness and the screen's join box: the real state."""
+    try:
+        fingerprint = _fingerprints(fac.workshop_id)[CONTROLS]
+        ws, steps, step = _context(fac)
+        fv.step_controls(ws, steps, fac)
+        fv.input_controls(step, fac, ws.state_version)
+        timebox.facilitator_panel(step, fac, ws.state_version)
+        show_flash(timebox.SCOPE)
+        fv.readiness(ws, step)
+        fv.screen_settings(ws, fac)
+        show_flash(fv.SCOPE)
+        _drawn(CONTROLS, fingerprint)
     except StoreUnavailable:
         st.warning(t("error.db_unavailable"))
 
 
-def _live_body(code: str, secret: str, step_id: int) -> None:
-    ws = store().workshop_by_code(code)
-    if ws is None:
-        return
-    step = store().step(step_id)
-    fv.participants_panel(ws, step)
-    fac = store().authorize(code, secret)
-    fv.render(ws, step, fac)
+@st.fragment(key=MODERATION)
+def moderation(fac: Facilitator) -> None:
+    """Who is here, the step's script, and its notes, answers and results with their tools."""
+    try:
+        fingerprint = _fingerprints(fac.workshop_id)[MODERATION]
+        ws, _steps, step = _context(fac)
+        fv.participants_panel(ws, step)
+        fv.script_panel(step)
+        fv.render(ws, step, fac)
+        _drawn(MODERATION, fingerprint)
+    except StoreUnavailable:
+        st.warning(t("error.db_unavailable"))
+
+
+# ------------------------------------------------------------------------------ static panels
+def header(ws) -> None:
+    # The title is user text: escaped HTML, never Markdown (st.title would render **, [](), ![]()).
+    html_block(f'<h1 class="ss-cockpit-title ss-user">{esc(t("fac.title", title=ws.title))}</h1>')
+
+
+def preview(ws) -> None:
+    """The projected screen as it is now: the real /scherm page, scaled into the column."""
+    src = link("scherm", room=ws.code)
+    st.html(_PREVIEW % {"src": json.dumps(src), "title": json.dumps(t("fac.preview"))},
+            unsafe_allow_javascript=True)
 
 
 def run(code: str | None, secret: str | None) -> None:
@@ -51,16 +217,18 @@ def _run(code: str | None, secret: str | None) -> None:
         st.error(t("fac.no_access"))
         return
     ws = store().workshop(fac.workshop_id)
-    # The title is user text: escaped HTML, never Markdown (st.title would render **, [](), ![]()).
-    html_block(f'<h1 class="ss-user">{esc(t("fac.title", title=ws.title))}</h1>')
-    fv.links_panel(ws, secret)
-    steps = store().steps(ws.id)
-    step = fv.step_controls(ws, steps, fac)
-    fv.input_controls(step, fac)
-    timebox.facilitator_panel(step, fac)
-    fv.room_settings(ws, fac)
-    show_flash(fv.SCOPE)
-    _live(ws.code, secret, step.id)
-    st.divider()
-    downloads.facilitator_panel(ws)
-    fv.danger_zone(ws, fac)
+    html_block(COCKPIT_CSS)
+    left, right = st.columns([5, 7], gap="medium")
+    with left:
+        with st.container(key="cockpit-left"):
+            header(ws)
+            controls(fac)
+            preview(ws)
+    with right:
+        moderation(fac)
+        st.divider()
+        fv.links_panel(ws, secret)
+        fv.room_settings(ws, fac)
+        downloads.facilitator_panel(ws)
+        fv.danger_zone(ws, fac)
+    ticker(fac)

@@ -1,7 +1,7 @@
 """Views for the 'grow' layout: the GROW gesprekskaart.
 
 The facilitator moves stage by stage (``step.stage``; the radio and the
-facilitator-only script panel are in ``ui.facilitator.input_controls``, which
+facilitator-only script panel are in ``ui.facilitator`` (input_controls, script_panel), which
 only the facilitator page draws). Participants answer the current stage with
 notes tagged with the five functions. The screen shows the current stage's
 notes and a function x stage heatmap so gaps stand out. Options can be
