@@ -30,11 +30,11 @@ from ui.common import env_seconds, esc, html_block, link, show_flash, store
 from ui.join import recover
 from workshop import Facilitator, NotAllowed, StoreUnavailable
 
-TICK_SECONDS = env_seconds("SAMENSPRAAK_COCKPIT_TICK_SECONDS", 1.0, low=0.5, high=10.0)
+TICK_SECONDS = env_seconds("SAMENSPRAAK_COCKPIT_TICK_SECONDS", 2.0, low=0.5, high=10.0)
 MODERATION_GAP = env_seconds("SAMENSPRAAK_COCKPIT_MODERATION_GAP_SECONDS", 2.0, low=0.0, high=30.0)
 
 #: Fragment keys of the live parts, and what fingerprint each one follows.
-CONTROLS, MODERATION = "fr-controls", "fr-moderation"
+CONTROLS, MODERATION, TICKER = "fr-controls", "fr-moderation", "fr-ticker"
 _DRAWN = "_cockpit_drawn"  # fragment key -> (fingerprint drawn, monotonic time)
 
 COCKPIT_CSS = """
@@ -60,7 +60,7 @@ p.ss-cockpit-state.ss-locked { color:#8a0b0b; }
 .ss-preview iframe { position:absolute; left:0; top:0; width:1920px; height:1080px; border:0;
   transform-origin:0 0; pointer-events:none; }
 /* the ticker has nothing to show */
-.st-key-cockpit-ticker { display:none !important; }
+.st-key-cockpit-ticker, .st-key-cockpit-expiry { display:none !important; }
 </style>
 """
 
@@ -88,6 +88,12 @@ _PREVIEW = """
 # that found a stale part.
 _REFRESH_JS = """<script>/* %s */(() => { const b = document.querySelector('.st-key-cockpit-refresh button');
 if (b) b.click(); })();</script>"""
+
+# A running timer that locks input when it ends: press the refresh button right then, so the
+# lock shows at once instead of at the next tick.
+_EXPIRY_JS = """<script>(() => { clearTimeout(window.__ssExpiry);
+window.__ssExpiry = setTimeout(() => { const b = document.querySelector('.st-key-cockpit-expiry-refresh button');
+if (b) b.click(); }, %d); })();</script>"""
 
 
 # ------------------------------------------------------------------------------ fingerprints
@@ -117,9 +123,13 @@ def stale(ws_id: int) -> list[str]:
 
 
 def _refresh(ws_id: int) -> None:
-    keys = stale(ws_id)
-    if keys:
-        st.rerun(keys)
+    """The hidden refresh buttons' callback: rerun only the stale parts (nothing else is sent)."""
+    ws = store().workshop(ws_id)
+    if ws is not None:
+        steps = store().steps(ws.id)
+        store().enforce_timer(steps[min(ws.current_step, len(steps) - 1)])
+    # (With nothing stale, say a part redrew itself meanwhile, only the small ticker runs.)
+    st.rerun(stale(ws_id) or [TICKER])
 
 
 def _context(fac: Facilitator):
@@ -136,9 +146,11 @@ def _context(fac: Facilitator):
 
 
 # ------------------------------------------------------------------------------ live parts
-@st.fragment(run_every=TICK_SECONDS)
+@st.fragment(run_every=TICK_SECONDS, key=TICKER)
 def ticker(fac: Facilitator) -> None:
-    """Every tick: enforce the timer's automatic lock, and rerun the parts that went stale."""
+    """Every tick: enforce the timer's automatic lock, and when a part went stale, press the
+    hidden refresh button. A quiet tick draws nothing (its only cost on the wire is the run's
+    start and end)."""
     try:
         ws = store().workshop(fac.workshop_id)
         if ws is None:
@@ -148,9 +160,11 @@ def ticker(fac: Facilitator) -> None:
         due = stale(ws.id)
     except StoreUnavailable:
         return
-    with st.container(key="cockpit-ticker"):
-        st.button("↻", key="cockpit-refresh", on_click=_refresh, args=(ws.id,))
-        if due:
+    if due:
+        # The button lives in this fragment (a click outside every fragment would make the
+        # browser drop this fragment's timer), and only in a tick that found something stale.
+        with st.container(key="cockpit-ticker"):
+            st.button("↻", key="cockpit-refresh", on_click=_refresh, args=(ws.id,))
             st.html(_REFRESH_JS % time.monotonic_ns(), unsafe_allow_javascript=True)
 
 
@@ -163,6 +177,11 @@ def controls(fac: Facilitator) -> None:
         fv.step_controls(ws, steps, fac)
         fv.input_controls(step, fac, ws.state_version)
         timebox.facilitator_panel(step, fac, ws.state_version)
+        view = timebox.current(step)
+        if view is not None and view.state == "running" and step.timer_auto_lock:
+            with st.container(key="cockpit-expiry"):
+                st.button("↻", key="cockpit-expiry-refresh", on_click=_refresh, args=(ws.id,))
+                st.html(_EXPIRY_JS % (view.left * 1000 + 400), unsafe_allow_javascript=True)
         show_flash(timebox.SCOPE)
         fv.readiness(ws, step)
         fv.screen_settings(ws, fac)
