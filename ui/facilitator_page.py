@@ -54,7 +54,9 @@ h2.ss-cockpit-step .ss-of { font-size:.8em; font-weight:500; color:#333; }
 p.ss-cockpit-state { margin:0; font-weight:600; color:#0b4f8a; }
 p.ss-cockpit-state.ss-locked { color:#8a0b0b; }
 .ss-timer-none { color:#333; }
-.st-key-timer-row [role="timer"] { font-size:1.05rem !important; }
+.st-key-timer-row { gap:.4rem !important; flex-wrap:nowrap !important; }
+.st-key-timer-row [role="timer"] { font-size:1rem !important; padding:.15rem .5rem !important; white-space:nowrap; }
+.st-key-timer-row .stButton button, .st-key-timer-row [data-testid="stPopover"] button { padding:.15rem .55rem; }
 .ss-preview { position:relative; width:100%; aspect-ratio:16 / 9; overflow:hidden; border:2px solid #111;
   border-radius:6px; background:#fff; }
 .ss-preview iframe { position:absolute; left:0; top:0; width:1920px; height:1080px; border:0;
@@ -84,16 +86,23 @@ _PREVIEW = """
 </script>
 """
 
-# Clicks the ticker's hidden refresh button; the nonce makes the browser run it for every tick
-# that found a stale part.
-_REFRESH_JS = """<script>/* %s */(() => { const b = document.querySelector('.st-key-cockpit-refresh button');
-if (b) b.click(); })();</script>"""
+# Presses a hidden refresh button. The click must not reach the document: a popover that is
+# open (the timer's settings) takes any click outside it for a reason to close. Streamlit's React
+# root handles the click first, then this listener on the same element stops it going further.
+_PRESS_JS = """(() => { if (!window.__ssPress) { window.__ssPress = true;
+  const root = document.getElementById("root") || document.body;
+  root.addEventListener("click", (e) => { if (e.target.closest && e.target.closest(
+    ".st-key-cockpit-ticker, .st-key-cockpit-expiry")) e.stopPropagation(); }); }
+  window.__ssPressKey = (key) => { const b = document.querySelector(".st-key-" + key + " button");
+    if (b) b.click(); }; })();"""
 
-# A running timer that locks input when it ends: press the refresh button right then, so the
-# lock shows at once instead of at the next tick.
-_EXPIRY_JS = """<script>(() => { clearTimeout(window.__ssExpiry);
-window.__ssExpiry = setTimeout(() => { const b = document.querySelector('.st-key-cockpit-expiry-refresh button');
-if (b) b.click(); }, %d); })();</script>"""
+# Run by every tick that found a stale part (the nonce makes the browser run it each time).
+_REFRESH_JS = "<script>/* %s */" + _PRESS_JS + " window.__ssPressKey('cockpit-refresh');</script>"
+
+# A running timer that locks input when it ends: press refresh right then, so the lock shows at
+# once instead of at the next tick.
+_EXPIRY_JS = ("<script>" + _PRESS_JS + " clearTimeout(window.__ssExpiry); window.__ssExpiry = "
+              "setTimeout(() => window.__ssPressKey('cockpit-expiry-refresh'), %d);</script>")
 
 
 # ------------------------------------------------------------------------------ fingerprints
