@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from messages import t
-from ui.common import esc, guarded, html_block, join_url, link, qr_svg, show_flash, store
+from ui.common import esc, guarded, html_block, join_url, link, qr_svg, store
 from workshop import Facilitator, Step, Workshop
 
 SCOPE = "fac"
@@ -120,13 +120,6 @@ def script_panel(step: Step) -> None:
                 st.markdown(f"- {line}")
 
 
-def readiness(ws: Workshop, step: Step) -> None:
-    """How many are here and how many tapped "klaar", in one line and a bar."""
-    ready, total = store().readiness(ws.id, step.position)
-    st.progress(ready / total if total else 0.0,
-                text=f'{t("fac.participants", count=total)} · {t("fac.ready", ready=ready, total=total)}')
-
-
 def render(ws: Workshop, step: Step, fac: Facilitator) -> None:
     from ui import layouts
     layouts.facilitator(ws, step, fac)
@@ -142,7 +135,7 @@ def participants_panel(ws: Workshop, step: Step) -> None:
         busy = [p.name or t("kind.anonymous") for p in people if p.ready_step != step.position]
         if busy:
             line += f' · <b>{esc(t("fac.busy"))}</b> {esc(", ".join(busy[:60]))}'
-    html_block(f'<p class="ss-user" style="margin:0">{line}</p>')
+    html_block(f'<p class="ss-user ss-room" style="margin:0">{line}</p>')
 
 
 def _toggle(fac: Facilitator, name: str, key: str) -> None:

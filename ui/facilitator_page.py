@@ -31,10 +31,10 @@ from ui.join import recover
 from workshop import Facilitator, NotAllowed, StoreUnavailable
 
 TICK_SECONDS = env_seconds("SAMENSPRAAK_COCKPIT_TICK_SECONDS", 2.0, low=0.5, high=10.0)
-MODERATION_GAP = env_seconds("SAMENSPRAAK_COCKPIT_MODERATION_GAP_SECONDS", 2.0, low=0.0, high=30.0)
+MODERATION_GAP = env_seconds("SAMENSPRAAK_COCKPIT_MODERATION_GAP_SECONDS", 8.0, low=0.0, high=60.0)
 
-#: Fragment keys of the live parts, and what fingerprint each one follows.
-CONTROLS, MODERATION, TICKER = "fr-controls", "fr-moderation", "fr-ticker"
+#: Fragment keys of the live parts (each follows its own fingerprint, see ``_fingerprints``).
+CONTROLS, ROOM, MODERATION, NOTES, TICKER = "fr-controls", "fr-room", "fr-moderation", "fr-notes", "fr-ticker"
 _DRAWN = "_cockpit_drawn"  # fragment key -> (fingerprint drawn, monotonic time)
 
 COCKPIT_CSS = """
@@ -51,6 +51,7 @@ COCKPIT_CSS = """
 h1.ss-cockpit-title { font-size:1.25rem; margin:0; padding:0; line-height:1.3; }
 h2.ss-cockpit-step { font-size:1.3rem; margin:0; padding:0; line-height:1.3; }
 h2.ss-cockpit-step .ss-of { font-size:.8em; font-weight:500; color:#333; }
+.st-key-cockpit-left .ss-room { white-space:nowrap; overflow:hidden; text-overflow:ellipsis; }
 p.ss-cockpit-state { margin:0; font-weight:600; color:#0b4f8a; }
 p.ss-cockpit-state.ss-locked { color:#8a0b0b; }
 .ss-timer-none { color:#333; }
@@ -86,29 +87,47 @@ _PREVIEW = """
 </script>
 """
 
-# Presses a hidden refresh button. The click must not reach the document: a popover that is
-# open (the timer's settings) takes any click outside it for a reason to close. Streamlit's React
-# root handles the click first, then this listener on the same element stops it going further.
-_PRESS_JS = """(() => { if (!window.__ssPress) { window.__ssPress = true;
+# Presses a hidden refresh button (installed once with the page). The click must not reach the
+# document: a popover that is open (the timer's settings) takes any click outside it for a reason
+# to close. Streamlit's React root handles the click first, then this listener on the same element
+# stops it going further.
+_PRESS_JS = """<script>(() => { if (window.__ssPress) return; window.__ssPress = true;
   const root = document.getElementById("root") || document.body;
   root.addEventListener("click", (e) => { if (e.target.closest && e.target.closest(
-    ".st-key-cockpit-ticker, .st-key-cockpit-expiry")) e.stopPropagation(); }); }
+    ".st-key-cockpit-ticker, .st-key-cockpit-expiry")) e.stopPropagation(); });
   window.__ssPressKey = (key) => { const b = document.querySelector(".st-key-" + key + " button");
-    if (b) b.click(); }; })();"""
+    if (b) b.click(); }; })();</script>"""
 
 # Run by every tick that found a stale part (the nonce makes the browser run it each time).
-_REFRESH_JS = "<script>/* %s */" + _PRESS_JS + " window.__ssPressKey('cockpit-refresh');</script>"
+_REFRESH_JS = "<script>/* %s */ window.__ssPressKey && window.__ssPressKey('cockpit-refresh');</script>"
 
 # A running timer that locks input when it ends: press refresh right then, so the lock shows at
 # once instead of at the next tick.
-_EXPIRY_JS = ("<script>" + _PRESS_JS + " clearTimeout(window.__ssExpiry); window.__ssExpiry = "
-              "setTimeout(() => window.__ssPressKey('cockpit-expiry-refresh'), %d);</script>")
+_EXPIRY_JS = ("<script>clearTimeout(window.__ssExpiry); window.__ssExpiry = setTimeout(() => "
+              "window.__ssPressKey && window.__ssPressKey('cockpit-expiry-refresh'), %d);</script>")
 
 
 # ------------------------------------------------------------------------------ fingerprints
 def _fingerprints(ws_id: int) -> dict[str, tuple]:
-    steering, content = store().cockpit_state(ws_id)
-    return {CONTROLS: steering, MODERATION: content}
+    """What each live part shows, as a cheap fingerprint (``Store.cockpit_state``). The step's
+    tools and results (``MODERATION``) leave the incoming notes to the notes table (``NOTES``)
+    when the step's layout has one."""
+    state = store().cockpit_state(ws_id)
+    steering = state["steering"]
+    has_table = steering[0] is not None and _has_notes_table(ws_id)
+    return {
+        CONTROLS: steering,
+        ROOM: state["room"],
+        MODERATION: (*steering, *state["tally"], *(() if has_table else state["added"])),
+        NOTES: (*steering, *state["added"], *state["tally"]),
+    }
+
+
+def _has_notes_table(ws_id: int) -> bool:
+    ws = store().workshop(ws_id)
+    steps = store().steps(ws_id)
+    from ui import layouts
+    return layouts.has_notes_table(steps[min(ws.current_step, len(steps) - 1)])
 
 
 def _drawn(key: str, fingerprint: tuple) -> None:
@@ -116,19 +135,19 @@ def _drawn(key: str, fingerprint: tuple) -> None:
 
 
 def stale(ws_id: int) -> list[str]:
-    """The live parts whose fingerprint moved since they were drawn (moderation waits
-    ``MODERATION_GAP`` between redraws unless the steering state moved too)."""
+    """The live parts whose fingerprint moved since they were drawn. Steering (step, lock,
+    timer) redraws at once, with the parts it changes; what the room adds (notes, dots, "klaar"
+    taps) is gathered: one redraw of the parts it moved, at most every ``MODERATION_GAP``
+    seconds (the first change after a quiet spell shows at the next tick)."""
     now = _fingerprints(ws_id)
     drawn = st.session_state.get(_DRAWN, {})
-    out = []
-    for key, value in now.items():
-        before, at = drawn.get(key, (None, 0.0))
-        if before is None or before == value:
-            continue  # not drawn (yet) in this session, or up to date
-        if key == MODERATION and before[:4] == value[:4] and time.monotonic() - at < MODERATION_GAP:
-            continue
-        out.append(key)
-    return out
+    moved = {key for key, value in now.items()
+             if drawn.get(key, (None, 0.0))[0] not in (None, value)}  # (None: not drawn in this session)
+    steering = drawn.get(CONTROLS, (now[CONTROLS], 0.0))[0] != now[CONTROLS]
+    last = max((at for key, (_v, at) in drawn.items() if key in (ROOM, MODERATION, NOTES)), default=0.0)
+    if not steering and time.monotonic() - last < MODERATION_GAP:
+        moved.discard(ROOM), moved.discard(MODERATION), moved.discard(NOTES)
+    return [key for key in now if key in moved]
 
 
 def _refresh(ws_id: int) -> None:
@@ -192,7 +211,6 @@ def controls(fac: Facilitator) -> None:
                 st.button("↻", key="cockpit-expiry-refresh", on_click=_refresh, args=(ws.id,))
                 st.html(_EXPIRY_JS % (view.left * 1000 + 400), unsafe_allow_javascript=True)
         show_flash(timebox.SCOPE)
-        fv.readiness(ws, step)
         fv.screen_settings(ws, fac)
         show_flash(fv.SCOPE)
         _drawn(CONTROLS, fingerprint)
@@ -200,16 +218,41 @@ def controls(fac: Facilitator) -> None:
         st.warning(t("error.db_unavailable"))
 
 
+@st.fragment(key=ROOM)
+def room(fac: Facilitator) -> None:
+    """How many are here, how many tapped "klaar", and who is still busy."""
+    try:
+        fingerprint = _fingerprints(fac.workshop_id)[ROOM]
+        ws, _steps, step = _context(fac)
+        fv.participants_panel(ws, step)
+        _drawn(ROOM, fingerprint)
+    except StoreUnavailable:
+        st.warning(t("error.db_unavailable"))
+
+
 @st.fragment(key=MODERATION)
 def moderation(fac: Facilitator) -> None:
-    """Who is here, the step's script, and its notes, answers and results with their tools."""
+    """The step's script, and its tools and results (dot rounds, clusters, answers, actions)."""
     try:
         fingerprint = _fingerprints(fac.workshop_id)[MODERATION]
         ws, _steps, step = _context(fac)
-        fv.participants_panel(ws, step)
         fv.script_panel(step)
         fv.render(ws, step, fac)
         _drawn(MODERATION, fingerprint)
+    except StoreUnavailable:
+        st.warning(t("error.db_unavailable"))
+
+
+@st.fragment(key=NOTES)
+def notes(fac: Facilitator) -> None:
+    """The step's notes, one line each, with what can be done to them (its own part: notes
+    pouring in redraw this table only)."""
+    try:
+        fingerprint = _fingerprints(fac.workshop_id)[NOTES]
+        ws, _steps, step = _context(fac)
+        from ui import layouts
+        layouts.facilitator_notes(ws, step, fac)
+        _drawn(NOTES, fingerprint)
     except StoreUnavailable:
         st.warning(t("error.db_unavailable"))
 
@@ -246,14 +289,17 @@ def _run(code: str | None, secret: str | None) -> None:
         return
     ws = store().workshop(fac.workshop_id)
     html_block(COCKPIT_CSS)
+    st.html(_PRESS_JS, unsafe_allow_javascript=True)
     left, right = st.columns([5, 7], gap="medium")
     with left:
         with st.container(key="cockpit-left"):
             header(ws)
             controls(fac)
+            room(fac)
             preview(ws)
     with right:
         moderation(fac)
+        notes(fac)
         st.divider()
         fv.links_panel(ws, secret)
         fv.room_settings(ws, fac)
