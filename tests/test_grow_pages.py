@@ -8,7 +8,7 @@ from apptest import page_text
 from canvas_models import FUNCTIONS
 from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
 from messages import t
-from werkvorm_helpers import button, charts, html, no_errors
+from werkvorm_helpers import select_notes, table_state, button, charts, html, no_errors
 from workshop import new_key
 
 STAGES = ("goal", "reality_so", "reality_or", "options_so", "options_or", "way_forward")
@@ -122,7 +122,7 @@ def test_facilitator_edits_tags_of_an_answer(grow_room):
     a = note(room, room.people[0], "goal", "Samen werven", tags=["werven"])
     step = room.step("grow")
     fac = room.facilitator_page()
-    fac.selectbox(key=f"pick-{step.id}").select(a).run()
+    select_notes(fac, step.id, [a])
     (tags,) = [m for m in fac.multiselect if m.label == t("kind.tags")]
     tags.set_value(["werven", "matchen"])
     button(fac, t("notetool.save")).click().run()
@@ -172,14 +172,18 @@ def test_way_forward_recommendation_becomes_one_action(grow_room):
     stage(room, 5)
     rec = note(room, anna, "way_forward", "Stel een regionale stagecoördinator aan", tags=["begeleiden"])
     title = room.step("grow").werkvorm.section("way_forward").title
+    step = room.step("grow")
     fac, second = room.facilitator_page(), room.facilitator_page()  # two devices, both before the click
-    fac.button(key=f"act-{rec}").click().run()
+    select_notes(fac, step.id, [rec])
+    select_notes(second, step.id, [rec])
+    fac.button(key=f"notes-act-{step.id}").click().run()
     no_errors(fac)
-    assert fac.button(key=f"act-{rec}").disabled
-    second.button(key=f"act-{rec}").click().run()  # the stale second device clicks too
+    assert fac.button(key=f"notes-act-{step.id}").disabled
+    second.button(key=f"notes-act-{step.id}").click()  # the stale second device clicks too
+    second.run()
     no_errors(second)
     (action,) = room.store.actions(room.ws.id)
     assert (action["what"], action["source"], action["link"]) == (
         "Stel een regionale stagecoördinator aan", "grow", title)
-    assert fac.button(key=f"act-{rec}").label == t("grow.action_made", id=action["id"])
+    assert table_state(fac, step.id)[rec] == t("grow.action_made", id=action["id"])
     assert t("grow.is_action") in html(room.screen())

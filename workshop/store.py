@@ -796,7 +796,8 @@ class Store:
             "steering": (head[0], head[1]),
             "room": (int(people[0] or 0), int(people[1] or 0)),
             "added": tuple(notes[:4]),
-            "tally": (int(people[0] or 0), *tuple(notes[4:]), *tuple(dots), *tuple(groups), todo[0], str(todo[1])),
+            "tally": (int(people[0] or 0), *(int(x or 0) for x in notes[4:]), int(dots[0] or 0), int(dots[1] or 0),
+                      int(groups[0] or 0), int(groups[1] or 0), int(todo[0] or 0), str(todo[1])),
         }
 
     # ---------------------------------------------------------------- votes
