@@ -39,21 +39,24 @@ def links_panel(ws: Workshop, secret: str) -> None:
                       type="password", key="lnk-own")
 
 
-def _jump(fac: Facilitator, key: str) -> None:
+def _jump(fac: Facilitator, key: str, drawn: int) -> None:
     """"Ga naar stap": acts in the widget's callback, on the value the facilitator chose.
 
     (It used to compare the widget's value with the current step after the rerun; when the
     workshop's version had moved since the page was drawn (a dot round opened in the live part,
     the timer's automatic lock), the widget came back under a new key with its default value,
-    and the jump was silently lost.)"""
+    and the jump was silently lost.)
+
+    A box from an earlier drawing that the browser still reports (its fragment drew a newer
+    one) holds the step it was drawn at: that is no choice, and must not move the group back."""
     choice = st.session_state.get(key)
-    if choice is not None:
+    if choice is not None and choice != drawn:
         guarded(SCOPE, lambda: store().go_to_step(fac, int(choice)))
 
 
-def _stage(fac: Facilitator, step_id: int, key: str) -> None:
+def _stage(fac: Facilitator, step_id: int, key: str, drawn: int) -> None:
     choice = st.session_state.get(key)
-    if choice is not None:
+    if choice is not None and choice != drawn:  # (see _jump)
         guarded(SCOPE, lambda: store().update_step(fac, step_id, stage=int(choice)))
 
 
@@ -73,7 +76,7 @@ def step_controls(ws: Workshop, steps: list[Step], fac: Facilitator) -> Step:
     titles = {s.position: f"{s.position + 1}. {s.werkvorm.title}" for s in steps}
     key = f"jump-{ws.state_version}"
     st.selectbox(t("fac.jump"), list(titles), index=current.position, format_func=titles.get, key=key,
-                 on_change=_jump, args=(fac, key), label_visibility="collapsed")
+                 on_change=_jump, args=(fac, key, current.position), label_visibility="collapsed")
     return current
 
 
@@ -105,7 +108,7 @@ def input_controls(step: Step, fac: Facilitator, version: int = 0) -> None:
         titles = {i: s.title for i, s in enumerate(wv.sections)}
         key = f"stage-{step.id}-{version}"
         st.selectbox(t("fac.stage"), list(titles), index=min(step.stage, len(titles) - 1),
-                     format_func=titles.get, key=key, on_change=_stage, args=(fac, step.id, key),
+                     format_func=titles.get, key=key, on_change=_stage, args=(fac, step.id, key, step.stage),
                      label_visibility="collapsed")
 
 
@@ -138,15 +141,17 @@ def participants_panel(ws: Workshop, step: Step) -> None:
     html_block(f'<p class="ss-user ss-room" style="margin:0">{line}</p>')
 
 
-def _toggle(fac: Facilitator, name: str, key: str) -> None:
+def _toggle(fac: Facilitator, name: str, key: str, drawn: bool | None = None) -> None:
     value = bool(st.session_state.get(key))
+    if value == drawn:  # a switch from an earlier drawing (see _jump)
+        return
     guarded(SCOPE, lambda: store().update_workshop(fac, **{name: value}))
 
 
 def screen_settings(ws: Workshop, fac: Facilitator) -> None:
     """What the projected screen shows besides the step (keyed by version: never a stale value)."""
     key = f"ws-show_join-{ws.state_version}"
-    st.toggle(t("fac.show_join"), value=ws.show_join, key=key, on_change=_toggle, args=(fac, "show_join", key))
+    st.toggle(t("fac.show_join"), value=ws.show_join, key=key, on_change=_toggle, args=(fac, "show_join", key, ws.show_join))
 
 
 def room_settings(ws: Workshop, fac: Facilitator) -> None:

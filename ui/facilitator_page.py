@@ -36,6 +36,9 @@ MODERATION_GAP = env_seconds("SAMENSPRAAK_COCKPIT_MODERATION_GAP_SECONDS", 8.0, 
 #: Fragment keys of the live parts (each follows its own fingerprint, see ``_fingerprints``).
 CONTROLS, ROOM, MODERATION, NOTES, TICKER = "fr-controls", "fr-room", "fr-moderation", "fr-notes", "fr-ticker"
 _DRAWN = "_cockpit_drawn"  # fragment key -> (fingerprint drawn, monotonic time)
+_GATHERED = "_cockpit_gathered"  # when the room's additions were redrawn lately (monotonic times)
+#: The room counts as busy after this many redraws for what it added within ``BUSY_WINDOW`` s.
+BUSY_REDRAWS, BUSY_WINDOW = 2, 30.0
 
 COCKPIT_CSS = """
 <style>
@@ -63,7 +66,7 @@ p.ss-cockpit-state.ss-locked { color:#8a0b0b; }
 .ss-preview iframe { position:absolute; left:0; top:0; width:1920px; height:1080px; border:0;
   transform-origin:0 0; pointer-events:none; }
 /* the ticker has nothing to show */
-.st-key-cockpit-ticker, .st-key-cockpit-expiry { display:none !important; }
+.st-key-cockpit-refresh, .st-key-cockpit-expiry { display:none !important; }
 </style>
 """
 
@@ -94,7 +97,7 @@ _PREVIEW = """
 _PRESS_JS = """<script>(() => { if (window.__ssPress) return; window.__ssPress = true;
   const root = document.getElementById("root") || document.body;
   root.addEventListener("click", (e) => { if (e.target.closest && e.target.closest(
-    ".st-key-cockpit-ticker, .st-key-cockpit-expiry")) e.stopPropagation(); });
+    ".st-key-cockpit-refresh, .st-key-cockpit-expiry")) e.stopPropagation(); });
   window.__ssPressKey = (key) => { const b = document.querySelector(".st-key-" + key + " button");
     if (b) b.click(); }; })();</script>"""
 
@@ -136,16 +139,17 @@ def _drawn(key: str, fingerprint: tuple) -> None:
 
 def stale(ws_id: int) -> list[str]:
     """The live parts whose fingerprint moved since they were drawn. Steering (step, lock,
-    timer) redraws at once, with the parts it changes; what the room adds (notes, dots, "klaar"
-    taps) is gathered: one redraw of the parts it moved, at most every ``MODERATION_GAP``
-    seconds (the first change after a quiet spell shows at the next tick)."""
+    timer) redraws at once, with the parts it changes. What the room adds (notes, dots, "klaar"
+    taps) shows at the next tick; in a busy room (``BUSY_REDRAWS`` such redraws within
+    ``BUSY_WINDOW`` seconds) it is gathered into one redraw every ``MODERATION_GAP`` seconds."""
     now = _fingerprints(ws_id)
     drawn = st.session_state.get(_DRAWN, {})
     moved = {key for key, value in now.items()
              if drawn.get(key, (None, 0.0))[0] not in (None, value)}  # (None: not drawn in this session)
     steering = drawn.get(CONTROLS, (now[CONTROLS], 0.0))[0] != now[CONTROLS]
-    last = max((at for key, (_v, at) in drawn.items() if key in (ROOM, MODERATION, NOTES)), default=0.0)
-    if not steering and time.monotonic() - last < MODERATION_GAP:
+    recent = st.session_state.get(_GATHERED, [])
+    busy = len(recent) >= BUSY_REDRAWS and time.monotonic() - recent[-1] < MODERATION_GAP
+    if not steering and busy:
         moved.discard(ROOM), moved.discard(MODERATION), moved.discard(NOTES)
     return [key for key in now if key in moved]
 
@@ -156,8 +160,13 @@ def _refresh(ws_id: int) -> None:
     if ws is not None:
         steps = store().steps(ws.id)
         store().enforce_timer(steps[min(ws.current_step, len(steps) - 1)])
+    keys = stale(ws_id)
+    if keys and CONTROLS not in keys:  # the room added something: remember when
+        now = time.monotonic()
+        st.session_state[_GATHERED] = [at for at in st.session_state.get(_GATHERED, [])
+                                       if now - at < BUSY_WINDOW][-BUSY_REDRAWS + 1:] + [now]
     # (With nothing stale, say a part redrew itself meanwhile, only the small ticker runs.)
-    st.rerun(stale(ws_id) or [TICKER])
+    st.rerun(keys or [TICKER])
 
 
 def _context(fac: Facilitator):
@@ -191,9 +200,8 @@ def ticker(fac: Facilitator) -> None:
     if due:
         # The button lives in this fragment (a click outside every fragment would make the
         # browser drop this fragment's timer), and only in a tick that found something stale.
-        with st.container(key="cockpit-ticker"):
-            st.button("↻", key="cockpit-refresh", on_click=_refresh, args=(ws.id,))
-            st.html(_REFRESH_JS % time.monotonic_ns(), unsafe_allow_javascript=True)
+        st.button("↻", key="cockpit-refresh", on_click=_refresh, args=(ws.id,))
+        st.html(_REFRESH_JS % time.monotonic_ns(), unsafe_allow_javascript=True)
 
 
 @st.fragment(key=CONTROLS)

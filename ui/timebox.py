@@ -28,8 +28,10 @@ def _act(fac: Facilitator, step_id: int, action: str, seconds: int | None = None
     guarded(SCOPE, lambda: store().timer(fac, step_id, action, seconds))
 
 
-def _set(fac: Facilitator, step_id: int, what: str, key: str) -> None:
+def _set(fac: Facilitator, step_id: int, what: str, key: str, drawn: object) -> None:
     value = st.session_state.get(key)
+    if value == drawn:  # a setting from an earlier drawing that the browser still reports
+        return
     if what == "autolock":
         guarded(SCOPE, lambda: store().update_step(fac, step_id, timer_auto_lock=bool(value)))
     elif what == "sound":
@@ -67,13 +69,14 @@ def facilitator_panel(step: Step, fac: Facilitator, version: int = 0) -> None:
             key = f"minutes-{step.id}-{version}"
             st.number_input(t("timer.minutes"), min_value=0, max_value=240, step=1,
                             value=(step.timer_seconds or 0) // 60, key=key,
-                            on_change=_set, args=(fac, step.id, "minutes", key), help=t("timer.minutes_help"))
+                            on_change=_set, args=(fac, step.id, "minutes", key, (step.timer_seconds or 0) // 60),
+                            help=t("timer.minutes_help"))
             key = f"autolock-{step.id}-{version}"
             st.checkbox(t("timer.autolock"), value=step.timer_auto_lock, key=key,
-                        on_change=_set, args=(fac, step.id, "autolock", key))
+                        on_change=_set, args=(fac, step.id, "autolock", key, step.timer_auto_lock))
             key = f"sound-{step.id}-{version}"
             st.checkbox(t("timer.sound"), value=bool(step.config.get("sound")), key=key,
-                        on_change=_set, args=(fac, step.id, "sound", key))
+                        on_change=_set, args=(fac, step.id, "sound", key, bool(step.config.get("sound"))))
 
 
 def badge_html(view: timer.TimerView | None, *, big: bool) -> str:
