@@ -10,11 +10,12 @@ apart and printed as ``preview``).
 
 * quiet: a brainstorm with 7 notes and 8 participants, nobody does anything;
 * busy:  three phones post a note each every ~2 s through the Store API (about 90 notes a
-         minute), and one of them taps "klaar" now and then.
+         minute), and one of them taps "klaar" now and then; measured from 10 s after they
+         started, so both figures are for a room that is busy, not one that is getting busy.
 
 The same measurement runs on a baseline checkout (``--baseline-ref``, default ``main``, unpacked
 with ``git archive`` into a temporary folder), so the figures before and after a change come from
-one run on one machine. Run from the project root (about 2.5 minutes with the baseline)::
+one run on one machine. Run from the project root (under 3 minutes with the baseline)::
 
     .venv/bin/python bench/cockpit.py
     .venv/bin/python bench/cockpit.py --seconds 20 --no-baseline
@@ -181,7 +182,7 @@ def measure(browser, app_dir: Path, seconds: float, label: str) -> dict[str, flo
         out["preview_quiet"] = (other1 - other0) * 60 / seconds
         phones = subprocess.Popen([PYTHON, "-c", PHONES, db_url, links["code"]], cwd=app_dir, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        page.wait_for_timeout(2000)
+        page.wait_for_timeout(10_000)  # the room gets busy: measured once it is
         own0, other0 = wire.snapshot()
         page.wait_for_timeout(seconds * 1000)  # (Playwright hands over CDP events only while it waits)
         own1, other1 = wire.snapshot()

@@ -38,7 +38,7 @@ CONTROLS, ROOM, MODERATION, NOTES, TICKER = "fr-controls", "fr-room", "fr-modera
 _DRAWN = "_cockpit_drawn"  # fragment key -> (fingerprint drawn, monotonic time)
 _GATHERED = "_cockpit_gathered"  # when the room's additions were redrawn lately (monotonic times)
 #: The room counts as busy after this many redraws for what it added within ``BUSY_WINDOW`` s.
-BUSY_REDRAWS, BUSY_WINDOW = 2, 30.0
+BUSY_REDRAWS, BUSY_WINDOW = 3, 20.0
 
 COCKPIT_CSS = """
 <style>
@@ -134,7 +134,10 @@ def _has_notes_table(ws_id: int) -> bool:
 
 
 def _drawn(key: str, fingerprint: tuple) -> None:
-    st.session_state.setdefault(_DRAWN, {})[key] = (fingerprint, time.monotonic())
+    drawn = st.session_state.setdefault(_DRAWN, {})
+    if key == CONTROLS and drawn.get(key, (fingerprint,))[0] != fingerprint:
+        st.session_state[_GATHERED] = []  # a new step or state: a burst starts afresh
+    drawn[key] = (fingerprint, time.monotonic())
 
 
 def stale(ws_id: int) -> list[str]:
