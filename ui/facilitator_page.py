@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Callable
 
 import streamlit as st
 
@@ -28,7 +29,7 @@ from ui import facilitator as fv
 from ui import downloads, timebox
 from ui.common import env_seconds, esc, html_block, link, show_flash, store
 from ui.join import recover
-from workshop import Facilitator, NotAllowed, StoreUnavailable
+from workshop import Facilitator, NotAllowed, Step, StoreUnavailable, Workshop
 
 TICK_SECONDS = env_seconds("SAMENSPRAAK_COCKPIT_TICK_SECONDS", 2.0, low=0.5, high=10.0)
 MODERATION_GAP = env_seconds("SAMENSPRAAK_COCKPIT_MODERATION_GAP_SECONDS", 8.0, low=0.0, high=60.0)
@@ -207,65 +208,61 @@ def ticker(fac: Facilitator) -> None:
         st.html(_REFRESH_JS % time.monotonic_ns(), unsafe_allow_javascript=True)
 
 
-@st.fragment(key=CONTROLS)
-def controls(fac: Facilitator) -> None:
-    """Step, lock, reveal, stage, timer, readiness and the screen's join box: the real state."""
+def _part(key: str, fac: Facilitator, draw: Callable[[Workshop, list[Step], Step], None]) -> None:
+    """Draw one live part from the workshop as it is now, and remember the fingerprint it drew
+    (read first: a change that slips in while drawing makes the part stale, never lost)."""
     try:
-        fingerprint = _fingerprints(fac.workshop_id)[CONTROLS]
+        fingerprint = _fingerprints(fac.workshop_id)[key]
         ws, steps, step = _context(fac)
-        fv.step_controls(ws, steps, fac)
-        fv.input_controls(step, fac, ws.state_version)
-        timebox.facilitator_panel(step, fac, ws.state_version)
-        view = timebox.current(step)
-        if view is not None and view.state == "running" and step.timer_auto_lock:
-            with st.container(key="cockpit-expiry"):
-                st.button("↻", key="cockpit-expiry-refresh", on_click=_refresh, args=(ws.id,))
-                st.html(_EXPIRY_JS % (view.left * 1000 + 400), unsafe_allow_javascript=True)
-        show_flash(timebox.SCOPE)
-        fv.screen_settings(ws, fac)
-        show_flash(fv.SCOPE)
-        _drawn(CONTROLS, fingerprint)
+        draw(ws, steps, step)
+        _drawn(key, fingerprint)
     except StoreUnavailable:
         st.warning(t("error.db_unavailable"))
+
+
+def _controls(fac: Facilitator, ws: Workshop, steps: list[Step], step: Step) -> None:
+    fv.step_controls(ws, steps, fac)
+    fv.input_controls(step, fac, ws.state_version)
+    timebox.facilitator_panel(step, fac, ws.state_version)
+    view = timebox.current(step)
+    if view is not None and view.state == "running" and step.timer_auto_lock:
+        with st.container(key="cockpit-expiry"):
+            st.button("↻", key="cockpit-expiry-refresh", on_click=_refresh, args=(ws.id,))
+            st.html(_EXPIRY_JS % (view.left * 1000 + 400), unsafe_allow_javascript=True)
+    show_flash(timebox.SCOPE)
+    fv.screen_settings(ws, fac)
+    show_flash(fv.SCOPE)
+
+
+@st.fragment(key=CONTROLS)
+def controls(fac: Facilitator) -> None:
+    """Step, lock, reveal, stage, timer and the screen's join box: the real state."""
+    _part(CONTROLS, fac, lambda ws, steps, step: _controls(fac, ws, steps, step))
 
 
 @st.fragment(key=ROOM)
 def room(fac: Facilitator) -> None:
     """How many are here, how many tapped "klaar", and who is still busy."""
-    try:
-        fingerprint = _fingerprints(fac.workshop_id)[ROOM]
-        ws, _steps, step = _context(fac)
-        fv.participants_panel(ws, step)
-        _drawn(ROOM, fingerprint)
-    except StoreUnavailable:
-        st.warning(t("error.db_unavailable"))
+    _part(ROOM, fac, lambda ws, _steps, step: fv.participants_panel(ws, step))
+
+
+def _moderation(fac: Facilitator, ws: Workshop, step: Step) -> None:
+    fv.script_panel(step)
+    fv.render(ws, step, fac)
 
 
 @st.fragment(key=MODERATION)
 def moderation(fac: Facilitator) -> None:
     """The step's script, and its tools and results (dot rounds, clusters, answers, actions)."""
-    try:
-        fingerprint = _fingerprints(fac.workshop_id)[MODERATION]
-        ws, _steps, step = _context(fac)
-        fv.script_panel(step)
-        fv.render(ws, step, fac)
-        _drawn(MODERATION, fingerprint)
-    except StoreUnavailable:
-        st.warning(t("error.db_unavailable"))
+    _part(MODERATION, fac, lambda ws, _steps, step: _moderation(fac, ws, step))
 
 
 @st.fragment(key=NOTES)
 def notes(fac: Facilitator) -> None:
     """The step's notes, one line each, with what can be done to them (its own part: notes
     pouring in redraw this table only)."""
-    try:
-        fingerprint = _fingerprints(fac.workshop_id)[NOTES]
-        ws, _steps, step = _context(fac)
-        from ui import layouts
-        layouts.facilitator_notes(ws, step, fac)
-        _drawn(NOTES, fingerprint)
-    except StoreUnavailable:
-        st.warning(t("error.db_unavailable"))
+    from ui import layouts
+    _part(NOTES, fac, lambda ws, _steps, step: layouts.facilitator_notes(ws, step, fac))
 
 
 # ------------------------------------------------------------------------------ static panels
