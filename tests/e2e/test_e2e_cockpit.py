@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.drive import button, screenshot, settled, textbox
-from e2e.flows import create_in_db, open_facilitator
+from e2e.flows import create_in_db, open_facilitator, select_note_lines
 from messages import t
 from workshop import db as D
 from workshop import new_key
@@ -148,3 +148,23 @@ def test_automatic_lock_shows_in_the_cockpit_within_2_seconds(app, new_context):
     expect(button(page, t("fac.lock"))).to_have_count(0)
     expect(page.locator("p.ss-cockpit-state")).to_have_attribute("data-locked", "true")
     screenshot(page, "cockpit-after-automatic-lock.png")
+
+
+def test_selected_note_lines_stay_selected_while_notes_come_in(app, new_context):
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup"))
+    store = _store(app)
+    people = _fill_room(store, links.code, notes=5)
+    fac = open_facilitator(new_context, links, **LAPTOP_1366)
+    page = fac.page
+    settled(page)
+    select_note_lines(page, "Idee 1:", "Idee 3:")
+    expect(button(page, t("notetool.hide_n", count=2))).to_be_enabled()
+    step = store.steps(store.workshop_by_code(links.code).id)[0]
+    for i in range(3):
+        store.add_note(people[i], step.id, section="ideeen", field="note", text=f"Nieuw idee {i}", idem_key=new_key())
+    expect(page.locator('td[role="gridcell"]', has_text="Nieuw idee 2").first).to_be_attached(timeout=8000)
+    expect(button(page, t("notetool.hide_n", count=2))).to_be_enabled()  # the same two lines
+    button(page, t("notetool.hide_n", count=2)).click()
+    settled(page)
+    hidden = {n["text"].split(":")[0] for n in store.contributions(step.id, include_hidden=True) if n["hidden"]}
+    assert hidden == {"Idee 1", "Idee 3"}, hidden
