@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from e2e.drive import button, screenshot, settled, textbox
+from e2e.drive import button, choose, screenshot, settled, textbox
 from e2e.flows import create_in_db, open_facilitator, select_note_lines
 from messages import t
 from workshop import db as D
@@ -168,3 +168,32 @@ def test_selected_note_lines_stay_selected_while_notes_come_in(app, new_context)
     settled(page)
     hidden = {n["text"].split(":")[0] for n in store.contributions(step.id, include_hidden=True) if n["hidden"]}
     assert hidden == {"Idee 1", "Idee 3"}, hidden
+
+
+def test_jump_moves_the_group_and_nothing_moves_it_back(app, new_context):
+    """"Ga naar stap" moves the workshop; a live update afterwards (a note, a "klaar" tap) never
+    replays the jump box of an earlier drawing, which would move the group back."""
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup", "canvas"))
+    store = _store(app)
+    people = _fill_room(store, links.code, notes=2)
+    ws = store.workshop_by_code(links.code)
+    fac = open_facilitator(new_context, links, **LAPTOP_1366)
+    page = fac.page
+    settled(page)
+    titles = [s.werkvorm.title for s in store.steps(ws.id)]
+    choose(page, t("fac.jump"), f"3. {titles[2]}")
+    expect(page.get_by_text(t("fac.current", n=3, title=titles[2]))).to_be_visible()
+    assert store.workshop(ws.id).current_step == 2
+    button(page, t("fac.back")).click()  # and a plain step back: the jump box is drawn again
+    expect(page.get_by_text(t("fac.current", n=2, title=titles[1]))).to_be_visible()
+    button(page, t("fac.lock")).click()  # the version moves on, the jump box is drawn again
+    button(page, t("fac.unlock")).click()
+    expect(button(page, t("fac.lock"))).to_be_visible()
+    canvas = store.steps(ws.id)[2]
+    for person in people[:3]:  # the room keeps the cockpit busy
+        store.set_ready(person, 1)
+        store.add_note(person, canvas.id, section=canvas.werkvorm.sections[0].key, field="note",
+                       text="Later", idem_key=new_key())
+    page.wait_for_timeout(5000)  # a few ticks and refreshes
+    assert store.workshop(ws.id).current_step == 1
+    expect(page.get_by_text(t("fac.current", n=2, title=titles[1]))).to_be_visible()
