@@ -254,4 +254,7 @@ NL: dict[str, str] = {
     "st.stop": "Stoppen",
     "st.fullscreen": "Volledig scherm",
     "st.close_fullscreen": "Volledig scherm sluiten",
+    "st.table_columns": "Kolommen tonen of verbergen",
+    "st.table_csv": "Downloaden als csv",
+    "st.table_search": "Zoeken",
 }

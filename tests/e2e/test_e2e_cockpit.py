@@ -5,6 +5,7 @@ panels and half-typed text that survive live updates, and the automatic lock sho
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -12,6 +13,7 @@ from playwright.sync_api import expect
 
 from e2e.drive import button, choose, screenshot, settled, textbox
 from e2e.flows import create_in_db, open_facilitator, select_note_lines
+from e2e.test_e2e_chrome import ENGLISH, PAGE_TEXTS
 from messages import t
 from workshop import db as D
 from workshop import new_key
@@ -78,6 +80,10 @@ def test_session_controls_and_preview_stay_in_view(app, new_context, size):
     expect(preview.locator(".ss-screen h1")).to_contain_text("Brainstorm", timeout=25_000)
     expect(preview.get_by_text("Idee 39", exact=False)).to_be_visible()
     _all_in_view(page, f"{name}, top of the page")
+    page.locator('[data-testid="stDataFrame"]').first.hover()  # the table's toolbar would show now
+    english = ENGLISH.findall(page.evaluate(PAGE_TEXTS)) + re.findall(
+        r"Show/hide columns|Download as CSV|\bSearch\b", page.evaluate(PAGE_TEXTS))
+    assert not english, f"{name}: English texts in the cockpit: {english}"
     screenshot(page, f"cockpit-{name}.png")
 
     # The page is longer than the window: scrolling the moderation keeps every control in view.
