@@ -131,6 +131,15 @@ NL: dict[str, str] = {
     "fac.deleted": "De workshop en alle gegevens zijn verwijderd.",
     "fac.script": "Draaiboek (alleen voor jou)",
     "fac.stage": "Fase",
+    "fac.of_steps": "van de {total}",
+    "fac.state_open": "Invoer open",
+    "fac.state_locked": "🔒 Invoer gesloten",
+    "fac.state_revealed": "Antwoorden zichtbaar op het scherm",
+    "fac.state_hidden": "Antwoorden nog verborgen",
+    "fac.state_voting": "Stemronde open",
+    "fac.preview": "Wat het scherm nu toont",
+    "fac.preview_open": "Scherm openen",
+    "fac.moderation": "Bijdragen en resultaten",
     # screen
     "screen.join": "Doe mee op {url}",
     "qr.alt": "QR-code om mee te doen: {url}",
@@ -188,6 +197,9 @@ NL: dict[str, str] = {
     "timer.left": "Nog {left}",
     "timer.paused": "Gepauzeerd · {left}",
     "timer.expired": "De tijd is om",
+    "timer.none": "Geen timer",
+    "timer.set": "Timer {left}",
+    "timer.settings": "Instellen",
     "screen.ready": "{ready} van {total} klaar",
     # downloads and restore
     "dl.title": "Verslag en gegevens downloaden",
@@ -254,4 +266,7 @@ NL: dict[str, str] = {
     "st.stop": "Stoppen",
     "st.fullscreen": "Volledig scherm",
     "st.close_fullscreen": "Volledig scherm sluiten",
+    "st.table_columns": "Kolommen tonen of verbergen",
+    "st.table_csv": "Downloaden als csv",
+    "st.table_search": "Zoeken",
 }

@@ -11,7 +11,7 @@ from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a
 from messages import t
 from ui.common import esc
 from ui.notetools import digest
-from werkvorm_helpers import button, html, no_errors
+from werkvorm_helpers import button, html, no_errors, select_notes
 from workshop import new_key
 
 
@@ -59,12 +59,14 @@ def test_facilitator_makes_renames_fills_and_deletes_clusters(wall_room):
     clusters = {c["name"]: c["id"] for c in room.store.clusters(step.id)}
     assert list(clusters) == ["Bedrijven", "Docenten"]
 
-    fac.multiselect(key=f"bulk-notes-{step.id}").set_value([n1, n2])
-    fac.selectbox(key=f"bulk-target-{step.id}").select(clusters["Bedrijven"])
-    button(fac, t("wall.x_bulk_go")).click().run()
+    select_notes(fac, step.id, [n1, n2])  # lines of the notes table
+    fac.selectbox(key=f"notes-target-{step.id}").select(clusters["Bedrijven"])
+    fac.button(key=f"notes-cluster-{step.id}").click().run()
     no_errors(fac)
     assert fac.success[0].value == t("wall.x_assigned", count=2)
-    fac.selectbox(key=f"cl-{n3}-None").select(clusters["Docenten"]).run()  # one note at a time
+    select_notes(fac, step.id, [n3])  # one note at a time
+    fac.selectbox(key=f"notes-target-{step.id}").select(clusters["Docenten"])
+    fac.button(key=f"notes-cluster-{step.id}").click().run()
     no_errors(fac)
     by_note = {n["id"]: n["cluster_id"] for n in room.store.contributions(step.id)}
     assert by_note == {n1: clusters["Bedrijven"], n2: clusters["Bedrijven"], n3: clusters["Docenten"], n4: None}

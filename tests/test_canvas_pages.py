@@ -12,7 +12,7 @@ from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a
 from messages import t
 from ui.common import esc
 from ui.notetools import digest
-from werkvorm_helpers import block, button, charts, html, no_errors
+from werkvorm_helpers import select_notes, table_state, block, button, charts, html, no_errors
 from workshop import new_key
 
 
@@ -79,7 +79,7 @@ def test_facilitator_edits_moves_merges_and_hides_notes(canvas_room):
 
     fac = room.facilitator_page()
     no_errors(fac)
-    fac.selectbox(key=f"pick-{step.id}").select(c).run()
+    select_notes(fac, step.id, [c])  # one line selected: its edit form
     fac.text_area(key=f"edit-text-{c}-{digest('Gastlessen')}").input("Gastlessen door vakmensen")
     fac.selectbox(key=f"edit-sec-{c}-kernactiviteiten").select("bereik")
     button(fac, t("notetool.save")).click().run()
@@ -87,16 +87,17 @@ def test_facilitator_edits_moves_merges_and_hides_notes(canvas_room):
     moved = next(n for n in room.store.contributions(step.id) if n["id"] == c)
     assert (moved["text"], moved["section"]) == ("Gastlessen door vakmensen", "bereik")
 
-    fac.button(key=f"edit-{a}").click().run()  # "Bewerken" on the list picks the note
-    assert fac.selectbox(key=f"pick-{step.id}").value == a
-    fac.multiselect(key=f"merge-{a}").set_value([b]).run()
-    fac.button(key=f"merge-go-{a}").click().run()
+    select_notes(fac, step.id, [b, a])  # merged into the first of them
+    fac.button(key=f"notes-merge-{step.id}").click().run()
     no_errors(fac)
     merged = {n["id"]: n for n in room.store.contributions(step.id, include_hidden=True)}
     assert merged[b]["merged_into"] == a and merged[b]["hidden"]
+    assert table_state(fac, step.id)[b] == t("notetool.merged_mark", id=a)
 
-    fac.button(key=f"hide-{d}").click().run()
+    select_notes(fac, step.id, [d])
+    fac.button(key=f"notes-hide-{step.id}").click().run()
     no_errors(fac)
+    assert table_state(fac, step.id)[d] == t("fac.hidden_mark")
     screen = room.screen()
     assert "Gastlessen door vakmensen" in block(screen, "bereik")
     assert "Gastlessen" not in block(screen, "kernactiviteiten")
@@ -104,9 +105,11 @@ def test_facilitator_edits_moves_merges_and_hides_notes(canvas_room):
     assert "Dit hoort er niet bij" not in html(screen)
 
     fac = room.facilitator_page()
-    fac.selectbox(key=f"pick-{step.id}").select(b).run()
-    fac.button(key=f"unmerge-{b}").click().run()
+    select_notes(fac, step.id, [b])
+    fac.button(key=f"notes-show-{step.id}").click().run()  # a merged note stands alone again
+    no_errors(fac)
     assert "De gemeente" in block(room.screen(), "partners")
+    assert table_state(fac, step.id)[b] == ""
 
 
 def open_round(room, *, dots: int, multi: bool, live: bool):

@@ -9,6 +9,7 @@ import pytest
 from apptest import labels, open_page, page_text, raw_html
 from messages import CATALOGUE, t
 from fixtures_app import app_store  # noqa: F401 - fixture, re-exported for other page tests
+from werkvorm_helpers import select_notes
 from workshop import store as S
 
 
@@ -219,7 +220,9 @@ def test_facilitator_hides_note_and_screen_drops_it(app_store):
     at.button[0].click().run()
     note = app_store.contributions(app_store.steps(ws.id)[0].id)[0]
     fac = open_page("facilitator", room=ws.code, key=secret)
-    fac.button(key=f"hide-{note['id']}").click().run()
+    step_id = app_store.steps(ws.id)[0].id
+    select_notes(fac, step_id, [note["id"]])  # its line in the notes table
+    fac.button(key=f"notes-hide-{step_id}").click().run()
     assert not fac.exception
     assert "Dit moet weg" not in page_text(open_page("screen", room=ws.code))
 

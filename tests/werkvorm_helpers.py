@@ -38,3 +38,24 @@ def block(at: AppTest, key: str) -> str:
 def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def select_notes(at: AppTest, step_id: int, ids: list[int]) -> AppTest:
+    """Select the lines of these notes in the facilitator's notes table (as a click on their rows
+    would), and run the page."""
+    from messages import t
+
+    key = f"notes-{step_id}"
+    (table,) = [d for d in at.dataframe if d.key == key]
+    order = [int(x) for x in table.value[t("notetool.col_id")]]
+    at.session_state[key] = {"selection": {"rows": [order.index(i) for i in ids], "columns": [], "cells": []}}
+    return at.run()
+
+
+def table_state(at: AppTest, step_id: int) -> dict[int, str]:
+    """Note id -> the state column of the facilitator's notes table."""
+    from messages import t
+
+    (table,) = [d for d in at.dataframe if d.key == f"notes-{step_id}"]
+    frame = table.value
+    return {int(i): str(s) for i, s in zip(frame[t("notetool.col_id")], frame[t("notetool.col_state")])}

@@ -227,6 +227,9 @@ STREAMLIT_TEXTS: list[tuple[str, str]] = [
     (r"^Stop$", "st.stop"),
     (r"^Fullscreen$", "st.fullscreen"),
     (r"^Close fullscreen$", "st.close_fullscreen"),
+    (r"^Show/hide columns$", "st.table_columns"),
+    (r"^Download as CSV$", "st.table_csv"),
+    (r"^Search$", "st.table_search"),
 ]
 
 _DUTCH_JS = r"""

@@ -72,53 +72,87 @@ def partnership_panel(ws: Workshop, fac: Facilitator, partnership_id: str | None
         show_flash(f"{SCOPE}-ps")
 
 
+def _jump(fac: Facilitator, key: str, drawn: int) -> None:
+    """"Ga naar stap": acts in the widget's callback, on the value the facilitator chose.
+
+    (It used to compare the widget's value with the current step after the rerun; when the
+    workshop's version had moved since the page was drawn (a dot round opened in the live part,
+    the timer's automatic lock), the widget came back under a new key with its default value,
+    and the jump was silently lost.)
+
+    A box from an earlier drawing that the browser still reports (its fragment drew a newer
+    one) holds the step it was drawn at: that is no choice, and must not move the group back."""
+    choice = st.session_state.get(key)
+    if choice is not None and choice != drawn:
+        guarded(SCOPE, lambda: store().go_to_step(fac, int(choice)))
+
+
+def _stage(fac: Facilitator, step_id: int, key: str, drawn: int) -> None:
+    choice = st.session_state.get(key)
+    if choice is not None and choice != drawn:  # (see _jump)
+        guarded(SCOPE, lambda: store().update_step(fac, step_id, stage=int(choice)))
+
+
 def step_controls(ws: Workshop, steps: list[Step], fac: Facilitator) -> Step:
+    """Where the group is, back, next, undo and jump. Widgets that hold a value are keyed by the
+    workshop's ``state_version``, so after any change they are drawn from the database again."""
     current = steps[min(ws.current_step, len(steps) - 1)]
-    st.subheader(t("fac.current", n=current.position + 1, title=current.werkvorm.title))
-    cols = st.columns(3)
-    cols[0].button(t("fac.back"), on_click=_go, args=(fac, current.position - 1),
-                   disabled=current.position == 0, width="stretch", key="step-back")
-    cols[1].button(t("fac.next"), on_click=_go, args=(fac, current.position + 1), type="primary",
-                   disabled=current.position >= len(steps) - 1, width="stretch", key="step-next")
-    cols[2].button(t("fac.undo"), on_click=_undo, args=(fac,), disabled=not store().can_undo(ws.id),
-                   width="stretch", key="step-undo")
+    html_block(f'<h2 class="ss-cockpit-step ss-user">{esc(t("fac.current", n=current.position + 1, title=current.werkvorm.title))}'
+               f' <span class="ss-of">({esc(t("fac.of_steps", total=len(steps)))})</span></h2>')
+    with st.container(horizontal=True, gap="small", key="step-row"):
+        st.button(t("fac.back"), on_click=_go, args=(fac, current.position - 1),
+                  disabled=current.position == 0, key="step-back")
+        st.button(t("fac.next"), on_click=_go, args=(fac, current.position + 1), type="primary",
+                  disabled=current.position >= len(steps) - 1, key="step-next")
+        st.button(t("fac.undo"), on_click=_undo, args=(fac,), disabled=not store().can_undo(ws.id),
+                  key="step-undo")
     titles = {s.position: f"{s.position + 1}. {s.werkvorm.title}" for s in steps}
-    choice = st.selectbox(t("fac.jump"), list(titles), index=current.position, format_func=titles.get,
-                          key=f"jump-{ws.state_version}")
-    if choice != current.position:
-        store().go_to_step(fac, choice)
-        st.rerun()
-    show_flash(SCOPE)
+    key = f"jump-{ws.state_version}"
+    st.selectbox(t("fac.jump"), list(titles), index=current.position, format_func=titles.get, key=key,
+                 on_change=_jump, args=(fac, key, current.position), label_visibility="collapsed")
     return current
 
 
-def input_controls(step: Step, fac: Facilitator) -> None:
+def input_controls(step: Step, fac: Facilitator, version: int = 0) -> None:
+    """Lock, reveal and (GROW) the stage: each shows the state it is in, read afresh."""
     wv = step.werkvorm
-    cols = st.columns(2)
-    if step.locked:
-        cols[0].button(t("fac.unlock"), on_click=_set_step, args=(fac, step.id), kwargs={"locked": False},
-                       key="lock", width="stretch")
-    else:
-        cols[0].button(t("fac.lock"), on_click=_set_step, args=(fac, step.id), kwargs={"locked": True},
-                       key="lock", width="stretch")
+    state = [t("fac.state_locked") if step.locked else t("fac.state_open")]
     if wv.hidden_until_reveal:
-        if step.revealed:
-            cols[1].button(t("fac.unreveal"), on_click=_set_step, args=(fac, step.id),
-                           kwargs={"revealed": False}, key="reveal", width="stretch")
+        state.append(t("fac.state_revealed") if step.revealed else t("fac.state_hidden"))
+    if step.voting_open:
+        state.append(t("fac.state_voting"))
+    with st.container(horizontal=True, gap="small", vertical_alignment="center", key="input-row"):
+        html_block(f'<p class="ss-cockpit-state{" ss-locked" if step.locked else ""}" role="status" '
+                   f'data-locked="{str(step.locked).lower()}">{esc(" · ".join(state))}</p>')
+        if step.locked:
+            st.button(t("fac.unlock"), on_click=_set_step, args=(fac, step.id), kwargs={"locked": False},
+                      key="lock", type="primary")
         else:
-            cols[1].button(t("fac.reveal"), on_click=_set_step, args=(fac, step.id),
-                           kwargs={"revealed": True}, key="reveal", type="primary", width="stretch")
+            st.button(t("fac.lock"), on_click=_set_step, args=(fac, step.id), kwargs={"locked": True},
+                      key="lock")
+        if wv.hidden_until_reveal:
+            if step.revealed:
+                st.button(t("fac.unreveal"), on_click=_set_step, args=(fac, step.id),
+                          kwargs={"revealed": False}, key="reveal")
+            else:
+                st.button(t("fac.reveal"), on_click=_set_step, args=(fac, step.id),
+                          kwargs={"revealed": True}, key="reveal", type="primary")
     if wv.sequential:
-        titles = {i: md(s.title) for i, s in enumerate(wv.sections)}
-        stage = st.radio(t("fac.stage"), list(titles), index=min(step.stage, len(titles) - 1),
-                         format_func=titles.get, horizontal=True, key=f"stage-{step.id}-{step.stage}")
-        if stage != step.stage:
-            store().update_step(fac, step.id, stage=stage)
-            st.rerun()
+        titles = {i: s.title for i, s in enumerate(wv.sections)}
+        key = f"stage-{step.id}-{version}"
+        st.selectbox(t("fac.stage"), list(titles), index=min(step.stage, len(titles) - 1),
+                     format_func=titles.get, key=key, on_change=_stage, args=(fac, step.id, key, step.stage),
+                     label_visibility="collapsed")
+
+
+def script_panel(step: Step) -> None:
+    """The facilitator's script for this step (or this stage), open until the facilitator closes it."""
+    wv = step.werkvorm
     section = wv.sections[min(step.stage, len(wv.sections) - 1)] if wv.sequential else None
     script = section.script if section else tuple(line for s in wv.sections for line in s.script)
     if script:
-        with st.expander(t("fac.script"), expanded=True):
+        with st.expander(t("fac.script"), expanded=True, key=f"script-{step.id}", on_change="rerun"):
+            # escaped HTML, never Markdown: a restored or edited script line stays text
             html_block('<ul class="ss-user">' + "".join(f"<li>{esc(line)}</li>" for line in script) + "</ul>")
 
 
@@ -128,26 +162,35 @@ def render(ws: Workshop, step: Step, fac: Facilitator) -> None:
 
 
 def participants_panel(ws: Workshop, step: Step) -> None:
+    """Who is here and who is still busy with this step, in one line."""
     people = store().participants(ws.id)
     ready = [p for p in people if p.ready_step == step.position]
-    st.metric(t("fac.participants", count=len(people)), t("fac.ready", ready=len(ready), total=len(people)))
+    line = (f'<b>{esc(t("fac.participants", count=len(people)))}</b> · '
+            f'{esc(t("fac.ready", ready=len(ready), total=len(people)))}')
     if not ws.anonymous and people:
         busy = [p.name or t("kind.anonymous") for p in people if p.ready_step != step.position]
         if busy:
-            html_block(f'<p class="ss-user"><b>{esc(t("fac.busy"))}</b> {esc(", ".join(busy[:60]))}</p>')
+            line += f' · <b>{esc(t("fac.busy"))}</b> {esc(", ".join(busy[:60]))}'
+    html_block(f'<p class="ss-user ss-room" style="margin:0">{line}</p>')
 
 
-def _toggle(fac: Facilitator, name: str) -> None:
-    value = bool(st.session_state.get(f"ws-{name}"))
+def _toggle(fac: Facilitator, name: str, key: str, drawn: bool | None = None) -> None:
+    value = bool(st.session_state.get(key))
+    if value == drawn:  # a switch from an earlier drawing (see _jump)
+        return
     guarded(SCOPE, lambda: store().update_workshop(fac, **{name: value}))
 
 
+def screen_settings(ws: Workshop, fac: Facilitator) -> None:
+    """What the projected screen shows besides the step (keyed by version: never a stale value)."""
+    key = f"ws-show_join-{ws.state_version}"
+    st.toggle(t("fac.show_join"), value=ws.show_join, key=key, on_change=_toggle, args=(fac, "show_join", key, ws.show_join))
+
+
 def room_settings(ws: Workshop, fac: Facilitator) -> None:
-    cols = st.columns(2)
-    cols[0].toggle(t("fac.show_join"), value=ws.show_join, key="ws-show_join", on_change=_toggle,
-                   args=(fac, "show_join"))
-    cols[1].toggle(t("fac.participant_pdf"), value=ws.participant_pdf, key="ws-participant_pdf",
-                   on_change=_toggle, args=(fac, "participant_pdf"))
+    key = "ws-participant_pdf"
+    st.toggle(t("fac.participant_pdf"), value=ws.participant_pdf, key=key, on_change=_toggle,
+              args=(fac, "participant_pdf", key))
 
 
 def danger_zone(ws: Workshop, fac: Facilitator) -> None:

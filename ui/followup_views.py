@@ -347,7 +347,8 @@ def _add_form(ws: Workshop, step: Step, fac: Facilitator) -> None:
     options = [""] + link_options(ws)
     if st.session_state.get(k("link")) not in options:
         st.session_state.pop(k("link"), None)
-    with st.expander(t("followup.add_title"), expanded=False):
+    # Keyed and tracked: a live update of the cockpit never closes it while someone types.
+    with st.expander(t("followup.add_title"), expanded=False, key=f"fu-add-open-{step.id}", on_change="rerun"):
         with st.form(f"fu-add-form-{step.id}", border=False):
             st.text_input(t("kind.action.what"), key=k("what"), max_chars=Limits.ACTION_WHAT)
             cols = st.columns(2)

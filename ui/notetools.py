@@ -1,5 +1,6 @@
-"""The facilitator's tools for notes: edit the text, move to another block or
-stage, change function tags, merge, hide and show again.
+"""The facilitator's tools for notes: one line per note in a table, and on the selected lines:
+hide and show again, merge, put in a cluster, make actions; edit the text, move to another block
+or stage, change function tags of one note.
 
 Used by the canvas, GROW and brainstorm facilitator views. Every change goes
 through a :class:`workshop.Facilitator` capability.
@@ -15,8 +16,7 @@ import streamlit as st
 from canvas_models import FUNCTIONS
 from messages import t
 from ui import facilitator as fv
-from ui import kinds
-from ui.common import esc, guarded, html_block, store
+from ui.common import guarded, store
 from workshop import Facilitator, Limits, Step, Workshop
 
 Note = Mapping[str, object]
@@ -29,10 +29,6 @@ def digest(value: object) -> str:
 def short(text: object, width: int = 70) -> str:
     flat = " ".join(str(text).split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-def pick_key(step: Step) -> str:
-    return f"pick-{step.id}"
 
 
 def is_live(note: Note) -> bool:
@@ -58,57 +54,150 @@ def _save(fac: Facilitator, note: Note, keys: dict[str, str]) -> None:
     guarded(fv.SCOPE, lambda: store().moderate(fac, int(note["id"]), **values), t("notetool.saved"))
 
 
-def _merge(fac: Facilitator, keep_id: int, key: str) -> None:
-    others = list(st.session_state.get(key) or [])
-    if not others:
-        return
-    if guarded(fv.SCOPE, lambda: store().merge_notes(fac, keep_id, others),
-               t("notetool.merged", count=len(others))):
-        st.session_state[key] = []
-
-
-def _moderate(fac: Facilitator, note_id: int, success: str | None = None, **values) -> None:
-    guarded(fv.SCOPE, lambda: store().moderate(fac, note_id, **values), success)
-
-
-def _pick(step: Step, note_id: int) -> None:
-    st.session_state[pick_key(step)] = note_id
-
-
 # ------------------------------------------------------------------ views
-def note_label(note: Note, section_titles: Mapping[str, str] | None = None) -> str:
-    """One line for a selectbox: number, block or stage, start of the text."""
-    parts = [f"#{note['id']}"]
-    if section_titles:
-        parts.append(section_titles.get(str(note["section"]), str(note["section"])))
-    parts.append(short(note["text"], 60))
-    if note.get("merged_into") is not None:
-        parts.append(t("notetool.merged_mark", id=note["merged_into"]))
-    elif note.get("hidden"):
-        parts.append(t("fac.hidden_mark"))
-    return " · ".join(parts)
+def table_key(step: Step) -> str:
+    return f"notes-{step.id}"
 
 
-def editor(ws: Workshop, step: Step, fac: Facilitator, notes: Sequence[Note], *, sections: bool = True,
-           tags: bool = False) -> None:
-    """Choose one note, then edit its text, move it, change its tags, merge others into it, hide it."""
-    wv = step.werkvorm
-    titles = {s.key: s.title for s in wv.sections}
-    by_id = {int(n["id"]): n for n in notes}
-    key = pick_key(step)
-    if st.session_state.get(key) is not None and st.session_state.get(key) not in by_id:
-        st.session_state[key] = None
-    chosen = st.selectbox(t("notetool.pick"), list(by_id), index=None, key=key,
-                          format_func=lambda nid: note_label(by_id[nid], titles if len(titles) > 1 else None),
-                          placeholder=t("notetool.pick_placeholder"))
-    if chosen is None:
+def _rows_of(value: object) -> list[int]:
+    """The selected row positions from a dataframe's selection state."""
+    if value is None:
+        return []
+    sel = value.get("selection") if isinstance(value, Mapping) else getattr(value, "selection", None)
+    if sel is None:
+        return []
+    rows = sel.get("rows") if isinstance(sel, Mapping) else getattr(sel, "rows", None)
+    return [int(r) for r in rows or ()]
+
+
+def selected(step: Step) -> list[int]:
+    """Ids of the notes selected in the step's table (rows only ever append: stable positions)."""
+    key = table_key(step)
+    ids = st.session_state.get(f"_rows:{key}") or ()
+    return [ids[i] for i in _rows_of(st.session_state.get(key)) if 0 <= i < len(ids)]
+
+
+def _live_ids(step: Step) -> list[int]:
+    chosen = set(selected(step))
+    return [int(n["id"]) for n in store().contributions(step.id, include_hidden=True)
+            if int(n["id"]) in chosen and is_live(n)]
+
+
+def _hide_selected(fac: Facilitator, step: Step, hidden: bool) -> None:
+    def run() -> None:
+        chosen = set(selected(step))
+        for note in store().contributions(step.id, include_hidden=True):
+            if int(note["id"]) not in chosen:
+                continue
+            if hidden and is_live(note):
+                store().moderate(fac, int(note["id"]), hidden=True)
+            elif not hidden and not is_live(note):
+                store().moderate(fac, int(note["id"]), hidden=False, merged_into=None)
+    guarded(fv.SCOPE, run)
+
+
+def _merge_selected(fac: Facilitator, step: Step) -> None:
+    ids = sorted(_live_ids(step))
+    if len(ids) < 2:
         return
-    note = by_id[chosen]
-    html_block(kinds.note_card(note, anonymous=ws.anonymous))
+    guarded(fv.SCOPE, lambda: store().merge_notes(fac, ids[0], ids[1:]), t("notetool.merged", count=len(ids) - 1))
+
+
+def _cluster_selected(fac: Facilitator, step: Step, target_key: str) -> None:
+    ids = _live_ids(step)
+    if ids:
+        guarded(fv.SCOPE, lambda: store().assign_cluster(fac, step.id, ids, st.session_state.get(target_key)),
+                t("wall.x_assigned", count=len(ids)))
+
+
+def _action_selected(fac: Facilitator, step: Step, source: str, link: str) -> None:
+    made = store().note_actions(fac.workshop_id)
+    ids = [nid for nid in _live_ids(step) if nid not in made]
+
+    def run() -> None:
+        for nid in ids:
+            store().note_to_action(fac, nid, source=source, link=link)
+    if ids:
+        guarded(fv.SCOPE, run, t("grow.action_done"))
+
+
+def status(note: Note, made: Mapping[int, int] | None = None) -> str:
+    if note.get("merged_into") is not None:
+        return t("notetool.merged_mark", id=note["merged_into"])
+    if note.get("hidden"):
+        return t("fac.hidden_mark")
+    if made and int(note["id"]) in made:
+        return t("grow.action_made", id=made[int(note["id"])])
+    return ""
+
+
+def notes_table(ws: Workshop, step: Step, fac: Facilitator, notes: Sequence[Note], *,
+                group: tuple[str, Callable[[Note], str]] | None = None, votes: Mapping[int, int] | None = None,
+                clusters: Mapping[int, str] | None = None, action: tuple[str, str] | None = None,
+                made: Mapping[int, int] | None = None, sections: bool = True, tags: bool = False) -> None:
+    """Every note of the step on one line of a table (hidden and merged ones too, marked), sorted
+    by arrival so that rows keep their place. Select lines (click, touch, or the keyboard in the
+    grid), then act on them: hide or show, merge into the first, put in a cluster, make actions
+    (``action`` = (source, link)). With one line selected its text, block and functions can be
+    edited."""
+    import pandas as pd
+
+    rows = sorted(notes, key=lambda n: int(n["id"]))
+    ids = [int(n["id"]) for n in rows]
+    key = table_key(step)
+    st.session_state[f"_rows:{key}"] = tuple(ids)
+    votes = votes or {}
+    data: dict[str, list] = {t("notetool.col_id"): ids, t("notetool.col_text"): [str(n["text"]) for n in rows]}
+    if group is not None:
+        data[group[0]] = [group[1](n) for n in rows]
+    if votes:
+        data[t("notetool.col_votes")] = [votes.get(n["id"], 0) for n in rows]
+    data[t("notetool.col_state")] = [status(n, made) for n in rows]
+    if not ws.anonymous:
+        data[t("notetool.col_by")] = [str(n.get("name") or "") for n in rows]
+    if not rows:
+        st.caption(t("kind.empty_wall"))
+        return
+    st.caption(t("notetool.table_help"))
+    st.dataframe(pd.DataFrame(data), key=key, on_select="rerun", selection_mode="multi-row", hide_index=True,
+                 width="stretch", height=min(38 + 35 * len(rows), 430),
+                 column_config={t("notetool.col_id"): st.column_config.NumberColumn(width="small", format="%d"),
+                                t("notetool.col_text"): st.column_config.TextColumn(width="large")})
+    chosen = [nid for nid in selected(step) if nid in set(ids)]
+    by_id = {int(n["id"]): n for n in rows}
+    live = [nid for nid in chosen if is_live(by_id[nid])]
+    gone = [nid for nid in chosen if not is_live(by_id[nid])]
+    with st.container(horizontal=True, gap="small", vertical_alignment="bottom", key=f"notes-bar-{step.id}"):
+        st.button(t("notetool.hide_n", count=len(live)), key=f"notes-hide-{step.id}", disabled=not live,
+                  on_click=_hide_selected, args=(fac, step, True))
+        st.button(t("notetool.show_n", count=len(gone)), key=f"notes-show-{step.id}", disabled=not gone,
+                  on_click=_hide_selected, args=(fac, step, False))
+        st.button(t("notetool.merge"), key=f"notes-merge-{step.id}", disabled=len(live) < 2,
+                  on_click=_merge_selected, args=(fac, step), help=t("notetool.merge_help"))
+        if clusters:
+            target = f"notes-target-{step.id}"
+            options = [None, *clusters]
+            st.selectbox(t("wall.x_bulk_target"), options, index=1 if len(options) > 1 else 0, key=target,
+                         format_func=lambda cid: t("wall.unclustered") if cid is None else clusters[cid],
+                         label_visibility="collapsed", width=220)
+            st.button(t("notetool.to_cluster"), key=f"notes-cluster-{step.id}", disabled=not live,
+                      on_click=_cluster_selected, args=(fac, step, target), type="primary")
+        if action is not None:
+            st.button(t("grow.to_action"), key=f"notes-act-{step.id}", type="primary",
+                      disabled=not [nid for nid in live if nid not in (made or {})],
+                      on_click=_action_selected, args=(fac, step, *action))
+    if len(chosen) == 1:
+        edit_form(fac, step, by_id[chosen[0]], sections=sections, tags=tags)
+
+
+def edit_form(fac: Facilitator, step: Step, note: Note, *, sections: bool = True, tags: bool = False) -> None:
+    """Edit the text of one note, move it to another block or stage, change its functions."""
+    titles = {s.key: s.title for s in step.werkvorm.sections}
+    chosen = int(note["id"])
     keys = {"text": f"edit-text-{chosen}-{digest(note['text'])}"}
     with st.form(f"edit-form-{chosen}", border=True):
         st.text_area(t("notetool.text"), value=str(note["text"]), key=keys["text"], max_chars=Limits.TEXT,
-                     height=100)
+                     height=80)
         if sections and len(titles) > 1:
             keys["section"] = f"edit-sec-{chosen}-{note['section']}"
             options = list(titles)
@@ -120,45 +209,3 @@ def editor(ws: Workshop, step: Step, fac: Facilitator, notes: Sequence[Note], *,
                                                                       if x in FUNCTIONS], key=keys["tags"],
                            placeholder=t("grow.tags_placeholder"))
         st.form_submit_button(t("notetool.save"), type="primary", on_click=_save, args=(fac, note, keys))
-    cols = st.columns(2)
-    if note.get("merged_into") is not None:
-        cols[0].button(t("notetool.unmerge"), key=f"unmerge-{chosen}", on_click=_moderate,
-                       args=(fac, chosen, t("notetool.unmerged")), kwargs={"merged_into": None, "hidden": False})
-        return
-    if note.get("hidden"):
-        cols[0].button(t("fac.show"), key=f"ed-show-{chosen}", on_click=_moderate, args=(fac, chosen),
-                       kwargs={"hidden": False})
-        return
-    cols[0].button(t("fac.hide"), key=f"ed-hide-{chosen}", on_click=_moderate, args=(fac, chosen),
-                   kwargs={"hidden": True})
-    others = [n for n in notes if int(n["id"]) != chosen and is_live(n)]
-    if others:
-        merge_key = f"merge-{chosen}"
-        st.multiselect(t("notetool.merge_with"), [int(n["id"]) for n in others], key=merge_key,
-                       format_func=lambda nid: note_label(by_id[nid], titles if len(titles) > 1 else None),
-                       help=t("notetool.merge_help"), placeholder=t("notetool.choose"))
-        st.button(t("notetool.merge"), key=f"merge-go-{chosen}", on_click=_merge, args=(fac, chosen, merge_key),
-                  disabled=not st.session_state.get(merge_key))
-
-
-def note_row(ws: Workshop, step: Step, fac: Facilitator, note: Note, *, votes: int | None = None,
-             extra: Callable[[Note], None] | None = None) -> None:
-    """A note in the facilitator's list: the card, hide/show, edit, and an optional extra control."""
-    nid = int(note["id"])
-    with st.container(border=True):
-        card = kinds.note_card(note, anonymous=ws.anonymous, votes=votes)
-        if note.get("merged_into") is not None:
-            card += f'<p class="ss-meta">{esc(t("notetool.merged_mark", id=note["merged_into"]))}</p>'
-        html_block(card)
-        # One row of controls; fixed widths so they keep their size on a narrow screen too.
-        with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
-            if note.get("merged_into") is None:
-                if note.get("hidden"):
-                    st.button(t("fac.show"), key=f"show-{nid}", on_click=_moderate, args=(fac, nid),
-                              kwargs={"hidden": False}, width=120)
-                else:
-                    st.button(t("fac.hide"), key=f"hide-{nid}", on_click=_moderate, args=(fac, nid),
-                              kwargs={"hidden": True}, width=120)
-            st.button(t("notetool.edit"), key=f"edit-{nid}", on_click=_pick, args=(step, nid), width=120)
-            if extra is not None:
-                extra(note)

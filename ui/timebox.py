@@ -28,42 +28,55 @@ def _act(fac: Facilitator, step_id: int, action: str, seconds: int | None = None
     guarded(SCOPE, lambda: store().timer(fac, step_id, action, seconds))
 
 
-def _set(fac: Facilitator, step_id: int, key: str) -> None:
-    value = st.session_state.get(f"{key}-{step_id}")
-    if key == "autolock":
+def _set(fac: Facilitator, step_id: int, what: str, key: str, drawn: object) -> None:
+    value = st.session_state.get(key)
+    if value == drawn:  # a setting from an earlier drawing that the browser still reports
+        return
+    if what == "autolock":
         guarded(SCOPE, lambda: store().update_step(fac, step_id, timer_auto_lock=bool(value)))
-    elif key == "sound":
+    elif what == "sound":
         step = store().step(step_id)
         guarded(SCOPE, lambda: store().update_step(fac, step_id, config={**step.config, "sound": bool(value)}))
-    elif key == "minutes":
+    elif what == "minutes":
         guarded(SCOPE, lambda: store().timer(fac, step_id, "reset", int(value or 0) * 60))
 
 
-def facilitator_panel(step: Step, fac: Facilitator) -> None:
+def facilitator_panel(step: Step, fac: Facilitator, version: int = 0) -> None:
+    """The timebox in the cockpit: what it shows now, one row of buttons, and its settings in a
+    popover with a stable key (a live update of the cockpit never closes it).
+
+    The settings' widget keys carry the workshop's ``version``: after a change made elsewhere
+    (another device, the automatic lock) they are drawn afresh from the database, so a stale
+    value in the browser never wins."""
     view = current(step)
-    with st.expander(t("timer.title") + (f" · {view.label}" if view else ""), expanded=view is not None and
-                     view.state in ("running", "paused", "expired")):
-        cols = st.columns(4)
-        running = view is not None and view.state == "running"
-        if running:
-            cols[0].button(t("timer.pause"), key="timer-pause", on_click=_act, args=(fac, step.id, "pause"),
-                           width="stretch")
+    running = view is not None and view.state == "running"
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="timer-row"):
+        if view is None:
+            html_block(f'<span class="ss-timer-none">{esc(t("timer.none"))}</span>')
+        elif view.state == "idle":
+            html_block(f'<span class="ss-timer-none">{esc(t("timer.set", left=view.label))}</span>')
         else:
-            cols[0].button(t("timer.start"), key="timer-start", on_click=_act, args=(fac, step.id, "start"),
-                           type="primary", disabled=view is None, width="stretch")
-        cols[1].button(t("timer.plus"), key="timer-plus", on_click=_act, args=(fac, step.id, "extend", 60),
-                       width="stretch")
-        cols[2].button(t("timer.minus"), key="timer-minus", on_click=_act, args=(fac, step.id, "extend", -60),
-                       width="stretch")
-        cols[3].button(t("timer.reset"), key="timer-reset", on_click=_act, args=(fac, step.id, "reset"),
-                       width="stretch")
-        st.number_input(t("timer.minutes"), min_value=0, max_value=240, step=1,
-                        value=(step.timer_seconds or 0) // 60, key=f"minutes-{step.id}",
-                        on_change=_set, args=(fac, step.id, "minutes"), help=t("timer.minutes_help"))
-        st.checkbox(t("timer.autolock"), value=step.timer_auto_lock, key=f"autolock-{step.id}",
-                    on_change=_set, args=(fac, step.id, "autolock"))
-        st.checkbox(t("timer.sound"), value=bool(step.config.get("sound")), key=f"sound-{step.id}",
-                    on_change=_set, args=(fac, step.id, "sound"))
+            phone_badge(step)
+        if running:
+            st.button(t("timer.pause"), key="timer-pause", on_click=_act, args=(fac, step.id, "pause"))
+        else:
+            st.button(t("timer.start"), key="timer-start", on_click=_act, args=(fac, step.id, "start"),
+                      type="primary", disabled=view is None or view.state == "expired")
+        st.button(t("timer.plus"), key="timer-plus", on_click=_act, args=(fac, step.id, "extend", 60))
+        st.button(t("timer.minus"), key="timer-minus", on_click=_act, args=(fac, step.id, "extend", -60))
+        st.button(t("timer.reset"), key="timer-reset", on_click=_act, args=(fac, step.id, "reset"))
+        with st.popover(t("timer.settings"), key="timer-settings"):
+            key = f"minutes-{step.id}-{version}"
+            st.number_input(t("timer.minutes"), min_value=0, max_value=240, step=1,
+                            value=(step.timer_seconds or 0) // 60, key=key,
+                            on_change=_set, args=(fac, step.id, "minutes", key, (step.timer_seconds or 0) // 60),
+                            help=t("timer.minutes_help"))
+            key = f"autolock-{step.id}-{version}"
+            st.checkbox(t("timer.autolock"), value=step.timer_auto_lock, key=key,
+                        on_change=_set, args=(fac, step.id, "autolock", key, step.timer_auto_lock))
+            key = f"sound-{step.id}-{version}"
+            st.checkbox(t("timer.sound"), value=bool(step.config.get("sound")), key=key,
+                        on_change=_set, args=(fac, step.id, "sound", key, bool(step.config.get("sound"))))
 
 
 def badge_html(view: timer.TimerView | None, *, big: bool) -> str:

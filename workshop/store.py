@@ -985,6 +985,43 @@ class Store:
                 c.c.step_id == step_id, c.c.deleted.is_(False))).one()
         return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
+    def cockpit_state(self, workshop_id: int) -> dict[str, tuple]:
+        """Cheap fingerprints for the facilitator's cockpit, read in one transaction. The cockpit
+        redraws a live part only when its fingerprint moved (ui/facilitator_page.py):
+
+        * ``steering``: state_version and current step (step changes, lock, reveal, timer, ...);
+        * ``room``: how many participants, and their "klaar" taps;
+        * ``added``: notes and answers of the current step coming in (count, newest, length);
+        * ``tally``: what changes the rest of a step's view: hidden and merged notes, clusters and
+          who is in them, dots, the workshop's actions, the number of participants.
+        """
+        w, p, c, v, cl, a = D.workshops, D.participants, D.contributions, D.votes, D.clusters, D.actions
+        with self.db.reading() as conn:
+            head = conn.execute(select(w.c.state_version, w.c.current_step).where(w.c.id == workshop_id)).first()
+            if head is None:
+                return {"steering": (None,), "room": (None,), "added": (None,), "tally": (None,)}
+            people = conn.execute(select(func.count(), func.sum(func.coalesce(p.c.ready_step, -1) + 1))
+                                  .where(p.c.workshop_id == workshop_id)).one()
+            step_id = conn.execute(select(D.steps.c.id).where(D.steps.c.workshop_id == workshop_id,
+                                                              D.steps.c.position == head[1])).scalar()
+            notes = conn.execute(select(
+                func.count(), func.max(c.c.id), func.sum(func.length(c.c.text)), func.sum(func.length(c.c.section)),
+                func.sum(case((c.c.hidden.is_(True), c.c.id), else_=0)), func.sum(func.coalesce(c.c.merged_into, 0)),
+                func.sum(func.coalesce(c.c.cluster_id, 0) * c.c.id))
+                .where(c.c.step_id == step_id, c.c.deleted.is_(False))).one()
+            dots = conn.execute(select(func.count(), func.max(v.c.id)).where(v.c.step_id == step_id)).one()
+            groups = conn.execute(select(func.count(), func.sum(func.length(cl.c.name)))
+                                  .where(cl.c.step_id == step_id, cl.c.deleted.is_(False))).one()
+            todo = conn.execute(select(func.count(), func.max(a.c.updated_at))
+                                .where(a.c.workshop_id == workshop_id)).one()
+        return {
+            "steering": (head[0], head[1]),
+            "room": (int(people[0] or 0), int(people[1] or 0)),
+            "added": tuple(notes[:4]),
+            "tally": (int(people[0] or 0), *(int(x or 0) for x in notes[4:]), int(dots[0] or 0), int(dots[1] or 0),
+                      int(groups[0] or 0), int(groups[1] or 0), int(todo[0] or 0), str(todo[1])),
+        }
+
     # ---------------------------------------------------------------- votes
     def place_vote(self, who: Participant, step_id: int, *, target_type: str, target_id: int,
                    idem_key: str) -> int:

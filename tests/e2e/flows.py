@@ -142,3 +142,19 @@ def next_step(fac: Tab) -> float:
 
 def wait_step(tab: Tab, n: int, total: int) -> None:
     expect(tab.page.get_by_text(t("participant.step", n=n, total=total), exact=True)).to_be_visible(timeout=ACT_MS)
+
+
+def select_note_lines(page, *texts: str) -> None:
+    """Tick the lines of these notes in the facilitator's notes table, as a person does: a click
+    on the line's selection box (the table is drawn on a canvas; its accessible copy tells the
+    row of each text)."""
+    table = page.locator('[data-testid="stDataFrame"]').first
+    expect(table).to_be_visible()
+    for text in texts:
+        cell = page.locator('td[role="gridcell"]', has_text=text).first
+        expect(cell).to_be_attached()
+        row = int((cell.get_attribute("id") or "").rsplit("-", 1)[1])
+        box = table.bounding_box()
+        header = 35 + 1  # Streamlit's table: 35 px header and rows, then a 1 px border
+        page.mouse.click(box["x"] + 17, box["y"] + header + row * 35 + 17)
+    settled(page)

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 import canvas_models
 from e2e.drive import (ARTIFACTS, LAPTOP, LOAD_MS, Tab, button, choose, fill, goto, no_app_errors,
                        no_horizontal_scroll, now_ms, open_tab, screenshot, textbox)
-from e2e.flows import create_via_ui, join, next_step, open_screen, post_note, wait_step
+from e2e.flows import create_via_ui, join, next_step, open_screen, post_note, select_note_lines, wait_step
 from messages import t
 from ui.kinds import field_label
 
@@ -97,9 +97,10 @@ def brainstorm(room: Room) -> None:
     button(room.fac.page, t("wall.add_cluster")).click()
     cluster = room.screen.page.locator(".ss-cluster", has=room.screen.page.locator("h2", has_text="Stages en bedrijven"))
     expect(cluster).to_be_visible()
-    # ... and puts a note in it
-    choose(room.fac.page, t("wall.cluster_of_note"), "Stages en bedrijven",
-           within=card(room.fac.page, "Meer stageplekken in de techniek"))
+    # ... and puts a note in it: its line in the notes table, then "Naar cluster"
+    select_note_lines(room.fac.page, "Meer stageplekken in de techniek")
+    choose(room.fac.page, t("wall.x_bulk_target"), "Stages en bedrijven")
+    button(room.fac.page, t("notetool.to_cluster")).click()
     expect(cluster.get_by_text("Meer stageplekken in de techniek")).to_be_visible()
     no_horizontal_scroll(chris.page)
     screenshot(chris.page, "phone-brainstorm-360.png", full_page=True)
@@ -236,8 +237,12 @@ def grow(room: Room) -> list[str]:
     reality = GROW.sections[1]
     stage_label = t("grow.stage_of", n=2, total=len(GROW.sections))
     chris.watch(stage_label)
+    stage_box = room.fac.page.get_by_role("combobox", name=t("fac.stage"), exact=True)  # the cockpit's stage box
+    stage_box.locator("xpath=following-sibling::button[1]").click()
+    option = room.fac.page.get_by_role("option", name=reality.title, exact=True)
+    expect(option).to_be_visible()
     clicked = now_ms()
-    room.fac.page.get_by_role("radiogroup", name=t("fac.stage")).get_by_text(reality.title, exact=True).click()
+    option.click()
     took = round(chris.wait_seen(stage_label, timeout_ms=PHONE_MS + 10000) - clicked)
     room.follow.append(took)
     assert took <= PHONE_MS, f"the phone followed the GROW stage change after {took} ms"

@@ -96,22 +96,21 @@ def screen(ws: Workshop, step: Step) -> None:
 
 # ------------------------------------------------------------ facilitator
 def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
+    """The dot round; the notes themselves are in ``facilitator_notes``."""
+    show_flash(fv.SCOPE)
+    notes = store().contributions(step.id, kinds=NOTE_KINDS)
+    screen_frame.focus_control(step, fac, [(s.key, s.title) for s in step.werkvorm.sections], results=True)
+    dots.facilitator_panel(ws, step, fac, notes, label=label_with_block(step))
+
+
+def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
+    """Every note on one line with its block; select lines to hide or merge, one to edit or move."""
     show_flash(fv.SCOPE)
     notes = store().contributions(step.id, include_hidden=True, kinds=NOTE_KINDS)
-    live = [n for n in notes if notetools.is_live(n)]
-    screen_frame.focus_control(step, fac, [(s.key, s.title) for s in step.werkvorm.sections], results=True)
-    dots.facilitator_panel(ws, step, fac, live, label=label_with_block(step))
-    st.subheader(t("canvas.fac_notes", count=len(live)))
-    notetools.editor(ws, step, fac, notes, sections=True)
-    votes = store().vote_counts(step.id, "note")
-    for section in step.werkvorm.sections:
-        inside = [n for n in notes if n["section"] == section.key]
-        shown = sum(1 for n in inside if notetools.is_live(n))
-        with st.expander(t("canvas.block_count", title=md(section.title), count=shown), expanded=False):
-            if not inside:
-                st.caption(t("canvas.block_empty"))
-            for note in inside:
-                notetools.note_row(ws, step, fac, note, votes=votes.get(note["id"]))
+    titles = {s.key: s.title for s in step.werkvorm.sections}
+    st.subheader(t("canvas.fac_notes", count=sum(1 for n in notes if notetools.is_live(n))))
+    notetools.notes_table(ws, step, fac, notes, votes=store().vote_counts(step.id, "note"),
+                          group=(t("notetool.col_block"), lambda n: titles.get(n["section"], n["section"])))
 
 
 # ------------------------------------------------------------ participant

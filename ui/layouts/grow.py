@@ -1,7 +1,7 @@
 """Views for the 'grow' layout: the GROW gesprekskaart.
 
 The facilitator moves stage by stage (``step.stage``; the radio and the
-facilitator-only script panel are in ``ui.facilitator.input_controls``, which
+facilitator-only script panel are in ``ui.facilitator`` (input_controls, script_panel), which
 only the facilitator page draws). Participants answer the current stage with
 notes tagged with the five functions. The screen shows the current stage's
 notes and a function x stage heatmap so gaps stand out. Options can be
@@ -19,11 +19,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from canvas_models import Section
-from messages import t
+from messages import function_label, t
 from ui import charts, dots, kinds, notetools
 from ui import screen as screen_frame
 from ui import facilitator as fv
-from ui.common import esc, guarded, html_block, md, show_flash, store
+from ui.common import esc, html_block, md, show_flash, store
 from ui.participant import NOTE_KINDS, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop.aggregate import FunctionStageMatrix, function_stage_matrix
@@ -161,49 +161,40 @@ def screen(ws: Workshop, step: Step) -> None:
 
 
 # ------------------------------------------------------------ facilitator
-def _make_action(fac: Facilitator, note_id: int, link: str) -> None:
-    guarded(fv.SCOPE, lambda: store().note_to_action(fac, note_id, source=SOURCE, link=link),
-            t("grow.action_done"))
-
-
 def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
+    """The dot round on the options, and the overview; the notes are in ``facilitator_notes``."""
     show_flash(fv.SCOPE)
     section = current(step)
-    notes = store().contributions(step.id, include_hidden=True, kinds=NOTE_KINDS)
-    live = [n for n in notes if notetools.is_live(n)]
-    here = [n for n in notes if n["section"] == section.key]
-    st.subheader(t("grow.fac_stage", title=md(section.title), count=sum(1 for n in here if notetools.is_live(n))))
+    notes = store().contributions(step.id, kinds=NOTE_KINDS)
     if section.group == OPTIONS:
         screen_frame.focus_control(step, fac, [], results=True)
     if section.group == OPTIONS:
-        dots.facilitator_panel(ws, step, fac, option_notes(step, live), label=label_with_stage(step))
+        dots.facilitator_panel(ws, step, fac, option_notes(step, notes), label=label_with_stage(step))
     elif step.voting_open:
         st.warning(t("grow.voting_elsewhere"))
         dots.round_controls(step, fac)
-    notetools.editor(ws, step, fac, here, sections=True, tags=True)
-    votes = store().vote_counts(step.id, "note") if section.group == OPTIONS else {}
-    if is_way_forward(step, section):
-        made = store().note_actions(ws.id)
-        st.caption(t("grow.action_hint"))
-
-        def action_button(note: dict) -> None:
-            nid = note["id"]
-            if nid in made:
-                st.button(t("grow.action_made", id=made[nid]), key=f"act-{nid}", disabled=True, width=280)
-            elif notetools.is_live(note):
-                st.button(t("grow.to_action"), key=f"act-{nid}", type="primary", on_click=_make_action,
-                          args=(fac, nid, section.title), width=280)
-        extra = action_button
-    else:
-        extra = None
-    if not here:
-        st.caption(t("kind.empty_wall"))
-    for note in here:
-        notetools.note_row(ws, step, fac, note, votes=votes.get(note["id"]), extra=extra)
-    with st.expander(t("grow.overview"), expanded=False):
-        heatmap(step, live, height=440)
-        counts = {s.key: sum(1 for n in live if n["section"] == s.key) for s in step.werkvorm.sections}
+    with st.expander(t("grow.overview"), expanded=False, key=f"grow-overview-{step.id}", on_change="rerun"):
+        heatmap(step, notes, height=440)
+        counts = {s.key: sum(1 for n in notes if n["section"] == s.key) for s in step.werkvorm.sections}
         st.caption(" · ".join(f"{md(s.title)}: {counts[s.key]}" for s in step.werkvorm.sections))
+
+
+def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
+    """The current stage's notes, one line each with their functions; in Way forward a selected
+    recommendation becomes an action of the follow-up list."""
+    show_flash(fv.SCOPE)
+    section = current(step)
+    notes = store().contributions(step.id, include_hidden=True, kinds=NOTE_KINDS)
+    here = [n for n in notes if n["section"] == section.key]
+    st.subheader(t("grow.fac_stage", title=md(section.title), count=sum(1 for n in here if notetools.is_live(n))))
+    votes = store().vote_counts(step.id, "note") if section.group == OPTIONS else {}
+    forward = is_way_forward(step, section)
+    if forward:
+        st.caption(t("grow.action_hint"))
+    notetools.notes_table(ws, step, fac, here, votes=votes, tags=True,
+                          group=(t("kind.tags"), lambda n: ", ".join(function_label(f) for f in n.get("tags") or ())),
+                          action=(SOURCE, section.title) if forward else None,
+                          made=store().note_actions(ws.id) if forward else None)
 
 
 # ------------------------------------------------------------ participant

@@ -1,7 +1,7 @@
 """Views for the 'wall' layout: the brainstorm, clustered and prioritised.
 
-Participants post notes; the facilitator groups them into named clusters (one
-note at a time, or many at once), renames and deletes clusters, and opens a
+Participants post notes; the facilitator groups them into named clusters (the
+selected lines of the notes table at once), renames and deletes clusters, and opens a
 dot round on notes or on clusters. The screen shows the clusters with their
 notes and vote totals, most votes first once the totals may be shown.
 """
@@ -120,28 +120,13 @@ def _delete(fac: Facilitator, cluster_id: int) -> None:
     guarded(fv.SCOPE, lambda: store().delete_cluster(fac, cluster_id), t("wall.x_deleted"))
 
 
-def _assign_many(fac: Facilitator, step_id: int, notes_key: str, target_key: str) -> None:
-    ids = list(st.session_state.get(notes_key) or [])
-    if not ids:
-        return
-    target = st.session_state.get(target_key)
-    if guarded(fv.SCOPE, lambda: store().assign_cluster(fac, step_id, ids, target),
-               t("wall.x_assigned", count=len(ids))):
-        st.session_state[notes_key] = []
-
-
-def _assign_one(fac: Facilitator, step_id: int, note_id: int, key: str) -> None:
-    guarded(fv.SCOPE, lambda: store().assign_cluster(fac, step_id, [note_id], st.session_state.get(key)))
-
-
 def _add_cluster(fac: Facilitator, step_id: int, key: str) -> None:
     if guarded(fv.SCOPE, lambda: store().add_cluster(fac, step_id, st.session_state.get(key, ""))):
         st.session_state[key] = ""
 
 
 def cluster_panel(step: Step, fac: Facilitator, clusters: list[dict], live: list[dict]) -> None:
-    """Add, rename and delete clusters, and put many notes in a cluster at once."""
-    names = {c["id"]: c["name"] for c in clusters}
+    """Add, rename and delete clusters (notes go into one from the notes table)."""
     with st.expander(t("wall.x_clusters", count=len(clusters)), expanded=True):
         with st.form(f"cluster-add-{step.id}", border=False):
             new_key = f"wall-newcl-{step.id}"
@@ -156,59 +141,32 @@ def cluster_panel(step: Step, fac: Facilitator, clusters: list[dict], live: list
             cols[1].button(t("wall.x_rename"), key=f"clren-{cid}", on_click=_rename, args=(fac, cid, key))
             cols[2].button(t("wall.x_delete"), key=f"cldel-{cid}", on_click=_delete, args=(fac, cid),
                            help=t("wall.x_delete_help"))
-    if not clusters or not live:
-        return
-    with st.form(f"cluster-bulk-{step.id}", border=True):
-        st.markdown(f"**{t('wall.x_bulk')}**")
-        ordered = sorted(live, key=lambda n: (n["cluster_id"] is not None, n["id"]))
-        label = {n["id"]: notetools.note_label(n) + (f" ({names[n['cluster_id']]})" if n["cluster_id"] in names
-                                                     else "") for n in ordered}
-        notes_key, target_key = f"bulk-notes-{step.id}", f"bulk-target-{step.id}"
-        st.multiselect(t("wall.x_bulk_notes"), [n["id"] for n in ordered], format_func=label.get, key=notes_key,
-                       placeholder=t("notetool.choose"))
-        st.selectbox(t("wall.x_bulk_target"), [None, *names],
-                     format_func=lambda cid: t("wall.unclustered") if cid is None else names[cid], key=target_key,
-                     index=1)
-        st.form_submit_button(t("wall.x_bulk_go"), type="primary", on_click=_assign_many,
-                              args=(fac, step.id, notes_key, target_key))
 
 
 def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
+    """The dot round and the clusters; the notes themselves are in ``facilitator_notes``."""
     show_flash(fv.SCOPE)
     notes = store().contributions(step.id, include_hidden=True, kinds=NOTE_KINDS)
     live = [n for n in notes if notetools.is_live(n)]
     clusters = store().clusters(step.id)
     screen_frame.focus_control(step, fac, [(str(c["id"]), c["name"]) for c in clusters], results=True)
-    names = {c["id"]: c["name"] for c in clusters}
     if step.vote_target == "cluster":
         dots.facilitator_panel(ws, step, fac, clusters)
     else:
         dots.facilitator_panel(ws, step, fac, live)
     cluster_panel(step, fac, clusters, live)
-    st.subheader(t("wall.x_notes", count=len(live)))
-    notetools.editor(ws, step, fac, notes, sections=False)
-    votes = store().vote_counts(step.id, "note")
 
-    def cluster_select(note: dict) -> None:
-        if not names or not notetools.is_live(note):
-            return
-        key = f"cl-{note['id']}-{note['cluster_id']}"
-        options = [None, *names]
-        st.selectbox(t("wall.cluster_of_note"), options,
-                     index=options.index(note["cluster_id"]) if note["cluster_id"] in options else 0,
-                     format_func=lambda cid: t("wall.unclustered") if cid is None else names[cid], key=key,
-                     on_change=_assign_one, args=(fac, step.id, note["id"], key), width=280)
 
-    for group in group_by_cluster(live, clusters):
-        html_block(f'<p class="ss-user" style="margin:.6rem 0 .1rem 0"><b>{esc(group_title(group))}</b> '
-                   f'({len(group.notes)})</p>')
-        for note in group.notes:
-            notetools.note_row(ws, step, fac, note, votes=votes.get(note["id"]), extra=cluster_select)
-    hidden = [n for n in notes if not notetools.is_live(n)]
-    if hidden:
-        with st.expander(t("wall.x_hidden", count=len(hidden))):
-            for note in hidden:
-                notetools.note_row(ws, step, fac, note)
+def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
+    """Every note on one line: its cluster, dots and state; select lines to hide, merge or put
+    them in a cluster."""
+    show_flash(fv.SCOPE)
+    notes = store().contributions(step.id, include_hidden=True, kinds=NOTE_KINDS)
+    names = {c["id"]: c["name"] for c in store().clusters(step.id)}
+    st.subheader(t("wall.x_notes", count=sum(1 for n in notes if notetools.is_live(n))))
+    notetools.notes_table(ws, step, fac, notes, votes=store().vote_counts(step.id, "note"), clusters=names,
+                          group=(t("notetool.col_cluster"),
+                                 lambda n: names.get(n["cluster_id"], t("wall.unclustered"))), sections=False)
 
 
 # ------------------------------------------------------------ participant

@@ -1,0 +1,205 @@
+"""The facilitator cockpit in a real Chromium: the controls that run the session in view without
+scrolling at 1366x768 and 1920x1080 (from element geometry), a live preview of the screen, open
+panels and half-typed text that survive live updates, and the automatic lock shown at once.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.drive import button, choose, screenshot, settled, textbox
+from e2e.flows import create_in_db, open_facilitator, select_note_lines
+from e2e.test_e2e_chrome import ENGLISH, PAGE_TEXTS
+from messages import t
+from workshop import db as D
+from workshop import new_key
+from workshop.store import Store
+
+pytestmark = [pytest.mark.browser]
+
+LAPTOP_1366 = dict(viewport={"width": 1366, "height": 768})
+FULL_HD = dict(viewport={"width": 1920, "height": 1080})
+
+
+def _store(app) -> Store:
+    return Store(D.Database(app.db_url))
+
+
+def _fill_room(store: Store, code: str, notes: int) -> list:
+    ws = store.workshop_by_code(code)
+    step = store.steps(ws.id)[0]
+    people = [store.join(code, name=f"Deelnemer {i}", org_type="mbo") for i in range(8)]
+    for i in range(notes):
+        store.add_note(people[i % 8], step.id, section=step.werkvorm.sections[0].key, field="note",
+                       text=f"Idee {i}: meer stageplekken en samen opleiden in de regio", idem_key=new_key())
+    return people
+
+
+def _controls(page) -> dict[str, object]:
+    """The controls that run the session, by role and name."""
+    return {
+        "back": button(page, t("fac.back")),
+        "next": button(page, t("fac.next")),
+        "undo": button(page, t("fac.undo")),
+        "jump": page.get_by_role("combobox", name=t("fac.jump"), exact=True),
+        "lock": button(page, t("fac.lock")),
+        "timer start": button(page, t("timer.start")),
+        "timer +1": button(page, t("timer.plus")),
+        "timer settings": button(page, t("timer.settings")),
+        "readiness": page.get_by_text(t("fac.ready", ready=0, total=8), exact=False).first,
+        "join box on screen": page.get_by_role("switch", name=t("fac.show_join"), exact=True),
+        "screen preview": page.locator(".ss-preview iframe"),
+    }
+
+
+def _all_in_view(page, where: str) -> None:
+    size = page.viewport_size
+    for name, locator in _controls(page).items():
+        expect(locator).to_be_visible()
+        box = locator.bounding_box()
+        assert box is not None, f"{where}: {name} has no box"
+        inside = (box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= size["width"] + 1
+                  and box["y"] + box["height"] <= size["height"] + 1)
+        assert inside, f"{where}: {name} outside the {size} viewport: {box}"
+
+
+@pytest.mark.parametrize("size", [LAPTOP_1366, FULL_HD], ids=["1366x768", "1920x1080"])
+def test_session_controls_and_preview_stay_in_view(app, new_context, size):
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "canvas", "followup"))
+    _fill_room(_store(app), links.code, notes=40)
+    fac = open_facilitator(new_context, links, **size)
+    page = fac.page
+    settled(page)
+    name = f"{size['viewport']['width']}x{size['viewport']['height']}"
+    # The preview is the real screen: its heading is the step's title.
+    preview = page.frame_locator(".ss-preview iframe")
+    expect(preview.locator(".ss-screen h1")).to_contain_text("Brainstorm", timeout=25_000)
+    expect(preview.get_by_text("Idee 39", exact=False)).to_be_visible()
+    _all_in_view(page, f"{name}, top of the page")
+    page.locator('[data-testid="stDataFrame"]').first.hover()  # the table's toolbar would show now
+    english = ENGLISH.findall(page.evaluate(PAGE_TEXTS)) + re.findall(
+        r"Show/hide columns|Download as CSV|\bSearch\b", page.evaluate(PAGE_TEXTS))
+    assert not english, f"{name}: English texts in the cockpit: {english}"
+    screenshot(page, f"cockpit-{name}.png")
+
+    # The page is longer than the window: scrolling the moderation keeps every control in view.
+    page.mouse.move(size["viewport"]["width"] * 0.75, size["viewport"]["height"] / 2)
+    page.mouse.wheel(0, 5000)
+    page.wait_for_function("() => document.querySelector('[data-testid=stMain]').scrollTop > 200")
+    _all_in_view(page, f"{name}, scrolled down the moderation")
+    screenshot(page, f"cockpit-{name}-scrolled.png")
+
+
+def test_open_timer_settings_and_half_typed_action_survive_live_updates(app, new_context):
+    links = create_in_db(app.db_url, app.url, werkvormen=("followup", "brainstorm"))
+    store = _store(app)
+    people = _fill_room(store, links.code, notes=0)
+    fac = open_facilitator(new_context, links, **LAPTOP_1366)
+    page = fac.page
+    settled(page)
+
+    # The timer's settings, open while the room proposes actions (the moderation redraws).
+    button(page, t("timer.settings")).click()
+    minutes = page.get_by_role("spinbutton", name=t("timer.minutes"), exact=True)
+    expect(minutes).to_be_visible()
+    for i in range(3):
+        store.propose_action(people[i], idem_key=new_key(), what=f"Voorstel uit de zaal {i}")
+    expect(page.get_by_text("Voorstel uit de zaal 2", exact=False).first).to_be_attached(timeout=8000)  # a table cell
+    expect(minutes).to_be_visible()  # still open after the live update
+    page.keyboard.press("Escape")
+    expect(minutes).to_be_hidden()
+
+    # "Zelf een actie toevoegen", opened and half typed, while more proposals come in.
+    page.get_by_text(t("followup.add_title"), exact=True).click()
+    what = textbox(page, t("kind.action.what"))
+    expect(what).to_be_visible()
+    what.click()
+    what.press_sequentially("Stagebank opzetten met")
+    for i in range(3, 6):
+        store.propose_action(people[i], idem_key=new_key(), what=f"Voorstel uit de zaal {i}")
+    expect(page.get_by_text("Voorstel uit de zaal 5", exact=False).first).to_be_attached(timeout=8000)  # a table cell
+    expect(what).to_be_visible()
+    expect(what).to_have_value("Stagebank opzetten met")
+    what.press_sequentially(" de gemeente")  # typing goes on where it was
+    expect(what).to_have_value("Stagebank opzetten met de gemeente")
+    expect(what).to_be_focused()
+
+
+def test_automatic_lock_shows_in_the_cockpit_within_2_seconds(app, new_context):
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup"))
+    store = _store(app)
+    ws = store.workshop_by_code(links.code)
+    fac_cap = store.authorize(links.code, links.secret)
+    step = store.steps(ws.id)[0]
+    store.update_step(fac_cap, step.id, timer_seconds=5, timer_auto_lock=True)
+    fac = open_facilitator(new_context, links, **LAPTOP_1366)
+    page = fac.page
+    settled(page)
+    button(page, t("timer.start")).click()
+    started = time.monotonic()
+    expect(button(page, t("timer.pause"))).to_be_visible()
+    ends = store.step(step.id).timer_end
+    assert ends is not None
+    unlock = button(page, t("fac.unlock"))
+    expect(unlock).to_be_visible(timeout=15_000)
+    late = time.monotonic() - started - 5
+    assert store.step(step.id).locked
+    assert late <= 2.0, f"the lock showed {late:.1f} s after the timer ended"
+    # Every control tells the truth: no "Pauze" for a timer that ended, no "Invoer sluiten".
+    expect(button(page, t("timer.pause"))).to_have_count(0)
+    expect(button(page, t("fac.lock"))).to_have_count(0)
+    expect(page.locator("p.ss-cockpit-state")).to_have_attribute("data-locked", "true")
+    screenshot(page, "cockpit-after-automatic-lock.png")
+
+
+def test_selected_note_lines_stay_selected_while_notes_come_in(app, new_context):
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup"))
+    store = _store(app)
+    people = _fill_room(store, links.code, notes=5)
+    fac = open_facilitator(new_context, links, **LAPTOP_1366)
+    page = fac.page
+    settled(page)
+    select_note_lines(page, "Idee 1:", "Idee 3:")
+    expect(button(page, t("notetool.hide_n", count=2))).to_be_enabled()
+    step = store.steps(store.workshop_by_code(links.code).id)[0]
+    for i in range(3):
+        store.add_note(people[i], step.id, section="ideeen", field="note", text=f"Nieuw idee {i}", idem_key=new_key())
+    expect(page.locator('td[role="gridcell"]', has_text="Nieuw idee 2").first).to_be_attached(timeout=8000)
+    expect(button(page, t("notetool.hide_n", count=2))).to_be_enabled()  # the same two lines
+    button(page, t("notetool.hide_n", count=2)).click()
+    settled(page)
+    hidden = {n["text"].split(":")[0] for n in store.contributions(step.id, include_hidden=True) if n["hidden"]}
+    assert hidden == {"Idee 1", "Idee 3"}, hidden
+
+
+def test_jump_moves_the_group_and_nothing_moves_it_back(app, new_context):
+    """"Ga naar stap" moves the workshop; a live update afterwards (a note, a "klaar" tap) never
+    replays the jump box of an earlier drawing, which would move the group back."""
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup", "canvas"))
+    store = _store(app)
+    people = _fill_room(store, links.code, notes=2)
+    ws = store.workshop_by_code(links.code)
+    fac = open_facilitator(new_context, links, **LAPTOP_1366)
+    page = fac.page
+    settled(page)
+    titles = [s.werkvorm.title for s in store.steps(ws.id)]
+    choose(page, t("fac.jump"), f"3. {titles[2]}")
+    expect(page.get_by_text(t("fac.current", n=3, title=titles[2]))).to_be_visible()
+    assert store.workshop(ws.id).current_step == 2
+    button(page, t("fac.back")).click()  # and a plain step back: the jump box is drawn again
+    expect(page.get_by_text(t("fac.current", n=2, title=titles[1]))).to_be_visible()
+    button(page, t("fac.lock")).click()  # the version moves on, the jump box is drawn again
+    button(page, t("fac.unlock")).click()
+    expect(button(page, t("fac.lock"))).to_be_visible()
+    canvas = store.steps(ws.id)[2]
+    for person in people[:3]:  # the room keeps the cockpit busy
+        store.set_ready(person, 1)
+        store.add_note(person, canvas.id, section=canvas.werkvorm.sections[0].key, field="note",
+                       text="Later", idem_key=new_key())
+    page.wait_for_timeout(5000)  # a few ticks and refreshes
+    assert store.workshop(ws.id).current_step == 1
+    expect(page.get_by_text(t("fac.current", n=2, title=titles[1]))).to_be_visible()
