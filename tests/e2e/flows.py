@@ -154,6 +154,7 @@ def select_note_lines(page, *texts: str) -> None:
         cell = page.locator('td[role="gridcell"]', has_text=text).first
         expect(cell).to_be_attached()
         row = int((cell.get_attribute("id") or "").rsplit("-", 1)[1])
+        table.scroll_into_view_if_needed()  # a mouse click does not scroll by itself
         box = table.bounding_box()
         header = 35 + 1  # Streamlit's table: 35 px header and rows, then a 1 px border
         page.mouse.click(box["x"] + 17, box["y"] + header + row * 35 + 17)

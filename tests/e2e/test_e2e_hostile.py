@@ -180,7 +180,7 @@ def test_restored_section_texts_are_inert_on_the_facilitator_page(app, new_conte
     fac = open_facilitator(new_context, links_for(app.url, ws.code, secret))
     page = fac.page
     main = page.locator('[data-testid="stMain"]')
-    expect(main.get_by_text("nul omgekeerd", exact=False).first).to_be_visible()
+    expect(main.get_by_text("nul omgekeerd", exact=False).filter(visible=True).first).to_be_visible()
     body = " ".join(main.inner_text().replace("\u2060", "").split())
     assert "[klik](https://evil.example/x) :red[rood] $x^2$ nul omgekeerd" in body  # literally, as text
     assert line in body and "\u202e" not in body and "\x00" not in body

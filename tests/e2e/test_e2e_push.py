@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from e2e.drive import no_app_errors
 from e2e.flows import create_in_db, join, open_facilitator, open_screen, wait_step
 from messages import t
-from ui.facilitator_page import LIVE_SECONDS
+from ui.facilitator_page import MODERATION_GAP, TICK_SECONDS
 from ui.join import POLL_SECONDS
 from ui.screen_page import REFRESH_SECONDS
 from workshop import db as D
@@ -65,9 +65,11 @@ NOTE_MS = 1_500  # the push comes within ~0.1-0.4 s; the screen's own timer only
 
 def test_a_note_reaches_screen_and_facilitator_without_their_timers(app, new_context, timings):
     """Three notes, stored by another process (a phone on another app process, say), each appear
-    on /scherm and on the facilitator's page within NOTE_MS. Their own timers run every 5 and
-    10 s, so they could not bring all three that fast: what does is the push (ui/push.py)."""
-    assert REFRESH_SECONDS >= 3 * NOTE_MS / 1000 and LIVE_SECONDS >= 3 * NOTE_MS / 1000
+    on /scherm within NOTE_MS. The screen's own timer runs every 5 s, so it could not bring all
+    three that fast: what does is the push (ui/push.py). The facilitator's cockpit follows by its
+    own ticker (every TICK_SECONDS; in a busy room it gathers notes for MODERATION_GAP seconds)."""
+    assert REFRESH_SECONDS >= 3 * NOTE_MS / 1000
+    cockpit_ms = int((TICK_SECONDS + MODERATION_GAP) * 1000) + 3000
     links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm",))
     screen = open_screen(new_context, links)
     fac = open_facilitator(new_context, links)
@@ -85,7 +87,8 @@ def test_a_note_reaches_screen_and_facilitator_without_their_timers(app, new_con
             store.add_note(who, step.id, section=section, field=field, text=text, idem_key=f"e2e-push-{i}")
             expect(screen.page.get_by_text(text).first).to_be_visible(timeout=NOTE_MS)
             waits.append(round((time.monotonic() - began) * 1000))
-            expect(fac.page.get_by_text(text).first).to_be_visible(timeout=NOTE_MS)
+            # the cockpit's notes table is drawn on a canvas; its accessible copy holds the text
+            expect(fac.page.locator('td[role="gridcell"]', has_text=text).first).to_be_attached(timeout=cockpit_ms)
         timings["note_to_screen_ms"] = waits
     finally:
         database.dispose()
