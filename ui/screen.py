@@ -207,11 +207,12 @@ def _scaled(node, k: float, key: str = ""):
     if isinstance(node, dict):
         out = {}
         for name, value in node.items():
-            if name == "size" and isinstance(value, (int, float)) and key in ("font", "textfont", "tickfont",
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if name == "size" and number and key in ("font", "textfont", "tickfont",
                                                                                "marker", "insidetextfont",
                                                                                "outsidetextfont", "pattern"):
                 out[name] = value * k
-            elif key == "margin" and isinstance(value, (int, float)):
+            elif key == "margin" and number:  # (margin.autoexpand is a bool, not a size)
                 out[name] = value * k
             else:
                 out[name] = _scaled(value, k, name)
