@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from exports import palette
 
-from messages import ORG_SHORT, ORG_TYPES, function_label, t
+from messages import ORG_SHORT, ORG_TYPES, function_label, number, t
 from workshop.aggregate import AspectScore, Divergence, FunctionStageMatrix, Ranked
 
 FONT_FAMILY = "Source Sans Pro, Arial, Helvetica, sans-serif"
@@ -60,10 +60,8 @@ def _style(group: str, index: int = 0) -> dict[str, str]:
 
 
 def nl_number(value: float | None, digits: int = 1) -> str:
-    """'3,4' for 3.4; an en dash for no value."""
-    if value is None:
-        return "–"
-    return f"{value:.{digits}f}".replace(".", ",")
+    """'3,4' for 3.4 (``messages.number``, the one Dutch number format); an en dash for no value."""
+    return "–" if value is None else number(value, digits)
 
 
 def _wrap(text: str, width: int = 16) -> str:
