@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
+from layouts import NAMES as LAYOUT_NAMES
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 #: The fixed vocabulary of field kinds. Every kind has exactly one input
@@ -18,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 FieldKind = Literal["note", "tagged_note", "score", "text", "action"]
 FIELD_KINDS: tuple[str, ...] = FieldKind.__args__  # type: ignore[attr-defined]
 
-#: Screen layouts, one per werkvorm family, drawn by ``ui/layouts.py``.
-Layout = Literal["wall", "praatplaat", "canvas", "grow", "followup"]
-LAYOUTS: tuple[str, ...] = Layout.__args__  # type: ignore[attr-defined]
+#: The general layouts a werkvorm can be drawn with: one package each in ``layouts/``.
+LAYOUTS: tuple[str, ...] = LAYOUT_NAMES
+Layout = Literal[LAYOUT_NAMES]  # type: ignore[valid-type]
 
 FUNCTIONS: tuple[str, ...] = ("werven", "matchen", "opleiden", "begeleiden", "professionaliseren")
 
@@ -55,7 +56,7 @@ class Section(_Frozen):
     script: tuple[str, ...] = ()
     minutes: int | None = Field(default=None, ge=1, le=240)
     group: str = Field(default="", max_length=80)
-    #: Grid placement for the canvas layout: (row, column, row span, column span).
+    #: Grid placement for the grid layout: (row, column, row span, column span).
     grid: tuple[int, int, int, int] | None = None
 
 

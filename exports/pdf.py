@@ -937,8 +937,8 @@ class _Builder:
             pdf.muted(summary)
             pdf.y += 2
         layout = canvas_models.REGISTRY[key].layout if key in canvas_models.REGISTRY else "wall"
-        draw = {"wall": self.brainstorm, "praatplaat": self.praatplaat, "canvas": self.canvas,
-                "grow": self.grow, "followup": self.followup}.get(layout, self.brainstorm)
+        draw = {"wall": self.brainstorm, "scores": self.praatplaat, "grid": self.canvas,
+                "stages": self.grow, "actions": self.followup}.get(layout, self.brainstorm)
         draw(step)
 
     def _vote_suffix(self, votes: int) -> str:

@@ -79,7 +79,7 @@ def praat_table(snap: dict):
     sections: dict[str, dict] = {}
     found = False
     for step in sorted(snap.get("steps", []), key=lambda s: s.get("position", 0)):
-        if _layout(step.get("werkvorm", "")) != "praatplaat":
+        if _layout(step.get("werkvorm", "")) != "scores":
             continue
         found = True
         answers += step_rows(snap, step["id"], kinds=("score", "text"))

@@ -120,7 +120,7 @@ def _differences(snap: dict) -> list[Difference]:
 def _gaps(snap: dict) -> list[Gap]:
     from workshop.aggregate import function_stage_matrix
 
-    steps = _steps(snap, "grow")
+    steps = _steps(snap, "stages")
     if not steps:
         return []
     notes: list[dict] = []
@@ -156,8 +156,8 @@ def summarize(snap: dict, previous: dict | None = None) -> Summary:
         day=parse_date(ws.get("date")), facilitator=str(ws.get("facilitator") or ""),
         participants=len(snap.get("participants", [])),
         top=tuple(top), more_top=more, top_are_clusters=are_clusters,
-        differences=tuple(_differences(snap)), has_praatplaat=bool(_steps(snap, "praatplaat")),
-        has_grow=bool(_steps(snap, "grow")), gaps=tuple(_gaps(snap)),
+        differences=tuple(_differences(snap)), has_praatplaat=bool(_steps(snap, "scores")),
+        has_grow=bool(_steps(snap, "stages")), gaps=tuple(_gaps(snap)),
         agreements=tuple(_agreements(snap)), changes=changes,
     )
 

@@ -126,7 +126,7 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
 
     # -- the workshop's actions: in the follow-up step's sheet when there is one, else a sheet of their own
     actions = _actions(snap, col, number, anonymous)
-    has_followup = any(_layout(s) == "followup" for s in steps)
+    has_followup = any(_layout(s) == "actions" for s in steps)
 
     # -- one sheet per step
     note_numbers: dict[int, int] = {}
@@ -135,9 +135,9 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
         layout = _layout(step)
         titles = {s["key"]: s["title"] for s in step.get("sections") or []}
         name = _sheet_name(t("table.sheet.step", n=n, title=step.get("title", key)), taken)
-        if layout == "praatplaat":
+        if layout == "scores":
             out[name] = _praatplaat(snap, step, titles, col, number, anonymous)
-        elif layout == "followup":
+        elif layout == "actions":
             out[name] = _followup(snap, col, actions)
         else:
             out[name] = _notes(snap, step, titles, col, number, anonymous, layout, note_numbers)
@@ -203,7 +203,7 @@ def _notes(snap, step, titles, col, number, anonymous, layout, note_numbers) -> 
         if layout == "wall" or clusters:
             cid = row.get("cluster_id")
             out[col["cluster"]] = clusters.get(cid, "")
-        if layout == "grow" or any(r.get("tags") for r in notes):
+        if layout == "stages" or any(r.get("tags") for r in notes):
             out[col["tags"]] = ", ".join(row.get("tags") or [])
         out[col["dots"]] = votes.get(row["id"], 0)
         out[col["hidden"]] = _yes(row.get("hidden"))
@@ -217,7 +217,7 @@ def _notes(snap, step, titles, col, number, anonymous, layout, note_numbers) -> 
     columns = [col["nr"], col["section"], col["text"]]
     if layout == "wall" or clusters:
         columns.append(col["cluster"])
-    if layout == "grow" or any(r.get("tags") for r in notes):
+    if layout == "stages" or any(r.get("tags") for r in notes):
         columns.append(col["tags"])
     columns += [col["dots"], col["hidden"], col["merged"]]
     columns += ([] if anonymous else [col["participant"], col["name"]]) + [col["org"], col["time"]]

@@ -23,13 +23,13 @@ NL: dict[str, str] = {
     "chart.function.opleiden": "Opleiden",
     "chart.function.begeleiden": "Begeleiden",
     "chart.function.professionaliseren": "Professionaliseren",
-    # Education Model Canvas (ui/layouts/canvas.py)
+    # Education Model Canvas (layouts/grid/views.py)
     "canvas.ranking": "Wat weegt het zwaarst",
     "canvas.fac_notes": "Briefjes op het canvas ({count})",
     "canvas.block_count": "{title} ({count})",
     "canvas.block_empty": "Nog geen briefjes in dit blok.",
     "canvas.participant_hint": "Kies een blok, schrijf één gedachte per briefje en verstuur. Je kunt meer briefjes sturen.",
-    # GROW gesprekskaart (ui/layouts/grow.py)
+    # GROW gesprekskaart (layouts/stages/views.py)
     "grow.stages": "Fasen van het gesprek",
     "grow.stage_of": "Fase {n} van {total}",
     "grow.fac_stage": "Antwoorden bij {title} ({count})",
@@ -43,7 +43,7 @@ NL: dict[str, str] = {
     "grow.action_done": "De aanbeveling staat als actie in de vervolglijst.",
     "grow.is_action": "→ actie",
     "grow.tags_placeholder": "Kies een of meer functies",
-    # brainstorm wall (ui/layouts/wall.py; core.py has the first wall.* keys)
+    # brainstorm wall (layouts/wall/views.py; core.py has the first wall.* keys)
     "wall.x_total": "{count} {count:p:stip|stippen}",
     "wall.x_empty_cluster": "Nog geen briefjes in dit cluster.",
     "wall.x_note_count": "{count} {count:p:briefje|briefjes}",
@@ -111,7 +111,7 @@ NL: dict[str, str] = {
     "notetool.merge_invalid": "Deze briefjes kun je niet samenvoegen: ze horen niet (meer) bij deze stap.",
     "notetool.unmerge": "Weer los zetten",
     "notetool.unmerged": "Het briefje staat weer los.",
-    # praatplaat (ui/praatplaat_views.py)
+    # praatplaat (layouts/scores/views.py)
     "praat.screen.scale": "Scores van 1 (zwak) tot 5 (sterk).",
     "praat.private": "Je antwoorden zijn privé tot de begeleider het gezamenlijke beeld toont. Dan tellen je scores mee in de gemiddelden en staan je opmerkingen op het scherm en in het verslag met alleen je soort organisatie, nooit met je naam.",
     "praat.save": "Antwoorden opslaan",
@@ -157,7 +157,7 @@ NL: dict[str, str] = {
     "praat.aspects.save": "Aspecten opslaan",
     "praat.aspects.saved": "De aspecten zijn opgeslagen.",
     "praat.aspects.reset": "Terug naar de standaardaspecten",
-    # follow-up plaat (ui/followup_views.py)
+    # follow-up plaat (layouts/actions/views.py)
     "followup.status.open": "open",
     "followup.status.bezig": "bezig",
     "followup.status.klaar": "klaar",

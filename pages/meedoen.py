@@ -1,8 +1,8 @@
 """Participant page at `/`: enter a code, join, then take part in the active step."""
 
-from ui import join
+from ui import participant_page
 from ui.common import connection_banner, page_setup
 
 page_setup()
 connection_banner()
-join.page()
+participant_page.page()

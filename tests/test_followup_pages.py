@@ -9,7 +9,7 @@ from apptest import page_text, raw_html
 from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
 from messages import dutch_date, t
 from ui.common import esc
-from ui.followup_views import status_label
+from layouts.actions.views import status_label
 from workshop import new_key
 
 

@@ -119,10 +119,10 @@ def test_admin_password_guessing_is_slowed_down_and_logged(app_store, monkeypatc
 def test_guesses_from_a_shared_address_leave_joined_phones_alone(app_store, monkeypatch):
     """A school's Wi-Fi: every phone comes from one address (AppTest has none, so the address key
     is given here). Someone guesses codes; the joined phones keep their page at every rerun."""
-    import ui.join
+    import ui.participant_page
     from ui import common
 
-    monkeypatch.setattr(ui.join, "client_keys", lambda: (common.client_keys()[0], "ip:10.0.0.7"))
+    monkeypatch.setattr(ui.participant_page, "client_keys", lambda: (common.client_keys()[0], "ip:10.0.0.7"))
     ws, _ = make_room(app_store)
     who = app_store.join(ws.code, name="Anna", org_type="mbo")
     phone = open_page("join", room=ws.code, p=who.token)

@@ -16,9 +16,9 @@ import streamlit as st
 
 from messages import t
 from ui import charts
-from ui import facilitator as fv
+from ui import step_controls as fv
 from ui.common import esc, guarded, html_block, show_flash, store
-from ui.participant import NOTE_KINDS, content_key
+from ui.inputs import NOTE_KINDS, content_key
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop.aggregate import ranking
 
@@ -212,10 +212,10 @@ def screen_ranking(items: Sequence[Item], counts: Mapping[int, int], *, label: C
     ranked = ranking(items, counts)
     if not any(r.votes for r in ranked):
         return False
-    from ui import screen
+    from ui import screen_frame
 
     fig = charts.ranking_bar(ranked, label=label, top=top, title=title,
-                             height=round(screen.DESIGN_HEIGHT * height_vh / 100))
+                             height=round(screen_frame.DESIGN_HEIGHT * height_vh / 100))
     alt = "; ".join(f"{r.rank}. {label(r.item)}: {r.votes}" for r in ranked[:top] if r.votes)
-    screen.chart(fig, height_vh=height_vh, alt=alt, config=CHART_CONFIG)
+    screen_frame.chart(fig, height_vh=height_vh, alt=alt, config=CHART_CONFIG)
     return True

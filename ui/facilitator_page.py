@@ -26,10 +26,10 @@ from typing import Callable
 import streamlit as st
 
 from messages import t
-from ui import facilitator as fv
+from ui import step_controls as fv
 from ui import downloads, push, timebox
 from ui.common import env_seconds, esc, html_block, link, show_flash, store
-from ui.join import recover
+from ui.participant_page import recover
 from workshop import Facilitator, NotAllowed, Step, StoreUnavailable, Workshop
 
 TICK_SECONDS = env_seconds("SAMENSPRAAK_COCKPIT_TICK_SECONDS", 2.0, low=0.5, high=10.0)
@@ -148,7 +148,7 @@ def _fingerprints(ws_id: int) -> dict[str, tuple]:
 def _has_notes_table(ws_id: int) -> bool:
     ws = store().workshop(ws_id)
     steps = store().steps(ws_id)
-    from ui import layouts
+    import layouts
     return layouts.has_notes_table(steps[min(ws.current_step, len(steps) - 1)])
 
 
@@ -279,7 +279,7 @@ def moderation(fac: Facilitator) -> None:
 def notes(fac: Facilitator) -> None:
     """The step's notes, one line each, with what can be done to them (its own part: notes
     pouring in redraw this table only)."""
-    from ui import layouts
+    import layouts
     _part(NOTES, fac, lambda ws, _steps, step: layouts.facilitator_notes(ws, step, fac))
 
 

@@ -15,7 +15,7 @@ import streamlit as st
 
 from canvas_models import FUNCTIONS
 from messages import t
-from ui import facilitator as fv
+from ui import step_controls as fv
 from ui.common import guarded, store
 from workshop import Facilitator, Limits, Step, Workshop
 

@@ -206,7 +206,7 @@ AGREEMENTS = "ps-agreements"
 def agreements_panel(access: PartnershipAccess, actions: list[dict], today: date | None = None) -> None:
     """The agreements of all workshops: counts, one table (status and review note editable with the
     partnership's link, as in the follow-up plaat's review), and totals per owner and per partner."""
-    from ui.followup_views import _digest, _remember_rows, action_columns, status_label
+    from layouts.actions.views import _digest, _remember_rows, action_columns, status_label
 
     today = today or date.today()
     st.subheader(t("partnership.agreements"))
@@ -257,7 +257,7 @@ def agreements_panel(access: PartnershipAccess, actions: list[dict], today: date
 
 def apply_agreement_edits(access: PartnershipAccess) -> None:
     """Write status and review notes edited in the agreements table since it was last drawn."""
-    from ui.followup_views import REVIEW_EDITABLE, apply_table_edits
+    from layouts.actions.views import REVIEW_EDITABLE, apply_table_edits
 
     key = st.session_state.get(f"{AGREEMENTS}:{access.partnership_id}")
     if key:

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import streamlit as st
 
 from messages import t
-from ui import push, screen, timebox
+from ui import push, screen_frame, timebox
 from ui.common import env_seconds, join_url, qr_svg, store
 from workshop import StoreUnavailable, timer
 
@@ -41,11 +41,11 @@ def live(code: str) -> None:
         started = (step.position > 0 or ws.state_version > 0 or ready > 0 or step.locked
                    or store().note_count(step.id) > 0)
         if ws.show_join and not started:
-            screen.lobby(ws, step, count, _qr(url))
+            screen_frame.lobby(ws, step, count, _qr(url))
         else:
-            screen.header(ws, step, len(steps), count, ready, _qr(url) if ws.show_join else None)
+            screen_frame.header(ws, step, len(steps), count, ready, _qr(url) if ws.show_join else None)
             timebox.screen_badge(step)
-            screen.render(ws, step)
+            screen_frame.render(ws, step)
         push.drawn()
     except StoreUnavailable:
         st.warning(t("screen.offline"))
@@ -61,7 +61,7 @@ def _wake_at_timer_end(step) -> None:
 
 
 def run(code: str | None) -> None:
-    screen.frame()
+    screen_frame.frame()
     push.forget()  # until the live part follows the workshop again
     if not code:
         st.info(t("screen.no_room"))

@@ -18,7 +18,7 @@ from e2e.drive import no_app_errors
 from e2e.flows import create_in_db, join, open_facilitator, open_screen, wait_step
 from messages import t
 from ui.facilitator_page import MODERATION_GAP, TICK_SECONDS
-from ui.join import POLL_SECONDS
+from ui.participant_page import POLL_SECONDS
 from ui.screen_page import REFRESH_SECONDS
 from workshop import db as D
 from workshop.store import Store

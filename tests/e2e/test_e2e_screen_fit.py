@@ -129,7 +129,7 @@ def demo(app):
 def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
     store, fac, code = demo
     steps = store.steps(fac.workshop_id)
-    by_kind = {s.werkvorm.layout: s for s in steps}
+    by_kind = {s.werkvorm_key: s for s in steps}
     lobby_ws, _ = store.create_workshop(title="Regiobijeenkomst Sterk Techniekonderwijs Twente, voorjaar",
                                         partnership="STO Twente", day=date(2026, 3, 12), facilitator="Fatima",
                                         werkvormen=["brainstorm"])
@@ -155,8 +155,8 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
         assert title_px >= 48 * size[1] / 1080 and url_px >= 48 * size[1] / 1080, (title_px, url_px)
         measured[f"lobby-{size[0]}"] = found
 
-    markers = {"wall": ".ss-clusters", "praatplaat": ".ss-pp-grid", "followup": ".ss-fu table",
-               "canvas": ".ss-canvas", "grow": ".ss-grow-notes"}
+    markers = {"wall": ".ss-clusters", "scores": ".ss-pp-grid", "actions": ".ss-fu table",
+               "grid": ".ss-canvas", "stages": ".ss-grow-notes"}
     for step in steps:
         store.go_to_step(fac, step.position)
         each_size(f"step{step.position + 1}-{step.werkvorm.key}", step.werkvorm.title, markers[step.werkvorm.layout])
@@ -177,7 +177,7 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
     store.update_step(fac, canvas.id, config={**canvas.config, "screen_focus": canvas.werkvorm.sections[0].key})
     each_size("canvas-block", canvas.werkvorm.title, ".ss-canvas.ss-focus")
 
-    wall = by_kind["wall"]
+    wall = by_kind["brainstorm"]
     store.go_to_step(fac, wall.position)
     store.update_step(fac, wall.id, voting_open=True)
     each_size("brainstorm-voting", wall.werkvorm.title, '.ss-sub[role="status"]')

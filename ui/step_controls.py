@@ -157,7 +157,7 @@ def script_panel(step: Step) -> None:
 
 
 def render(ws: Workshop, step: Step, fac: Facilitator) -> None:
-    from ui import layouts
+    import layouts
     layouts.facilitator(ws, step, fac)
 
 

@@ -12,10 +12,10 @@ import streamlit as st
 
 from messages import t
 from ui import dots, kinds, notetools
-from ui import screen as screen_frame
-from ui import facilitator as fv
+from ui import screen_frame
+from ui import step_controls as fv
 from ui.common import esc, guarded, html_block, show_flash, store
-from ui.participant import NOTE_KINDS, note_form
+from ui.inputs import NOTE_KINDS, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop.aggregate import ClusterGroup, group_by_cluster
 

@@ -13,10 +13,10 @@ import streamlit as st
 from canvas_models import Section
 from messages import t
 from ui import dots, kinds, notetools
-from ui import screen as screen_frame
-from ui import facilitator as fv
+from ui import screen_frame
+from ui import step_controls as fv
 from ui.common import esc, html_block, md, show_flash, store
-from ui.participant import NOTE_KINDS, note_form
+from ui.inputs import NOTE_KINDS, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 
 CANVAS_CSS = """

@@ -238,7 +238,7 @@ def focus(step: Step) -> str:
 
 
 def _set_focus(fac, step_id: int, key: str) -> None:
-    from ui import facilitator as fv
+    from ui import step_controls as fv
     from ui.common import guarded
 
     def run() -> None:
@@ -308,5 +308,5 @@ def hidden_count(ws: Workshop, step: Step) -> None:
 
 
 def render(ws: Workshop, step: Step) -> None:
-    from ui import layouts
+    import layouts
     layouts.screen(ws, step)

@@ -28,10 +28,10 @@ import streamlit as st
 import canvas_models
 from messages import ORG_TYPES, t
 from ui import charts, kinds
-from ui import screen as screen_frame
+from ui import screen_frame
 from ui.common import esc, guarded, html_block, show_flash, store
-from ui.participant import content_key
-from ui.screen import hidden_count
+from ui.inputs import content_key
+from ui.screen_frame import hidden_count
 from workshop import Facilitator, Participant, Step, UserError, Workshop, aggregate
 
 #: The score control's value for "weet ik niet" (stored as a score of None).

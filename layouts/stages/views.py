@@ -1,7 +1,7 @@
 """Views for the 'grow' layout: the GROW gesprekskaart.
 
 The facilitator moves stage by stage (``step.stage``; the radio and the
-facilitator-only script panel are in ``ui.facilitator`` (input_controls, script_panel), which
+facilitator-only script panel are in ``ui.step_controls`` (input_controls, script_panel), which
 only the facilitator page draws). Participants answer the current stage with
 notes tagged with the five functions. The screen shows the current stage's
 notes and a function x stage heatmap so gaps stand out. Options can be
@@ -21,10 +21,10 @@ import streamlit as st
 from canvas_models import Section
 from messages import function_label, t
 from ui import charts, dots, kinds, notetools
-from ui import screen as screen_frame
-from ui import facilitator as fv
+from ui import screen_frame
+from ui import step_controls as fv
 from ui.common import esc, html_block, md, show_flash, store
-from ui.participant import NOTE_KINDS, note_form
+from ui.inputs import NOTE_KINDS, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop.aggregate import FunctionStageMatrix, function_stage_matrix
 

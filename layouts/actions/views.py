@@ -31,7 +31,7 @@ import streamlit as st
 from messages import dutch_date, t
 from ui import kinds
 from ui.common import esc, flash, guarded, html_block, show_flash, store
-from ui.participant import content_key
+from ui.inputs import content_key
 from workshop import ACTION_STATUSES, Facilitator, Participant, Step, Workshop, new_key
 from workshop.text import Limits
 
@@ -67,9 +67,9 @@ def link_options(ws: Workshop) -> list[str]:
     options: list[str] = []
     for step in store().steps(ws.id):
         wv = step.werkvorm
-        if wv.layout == "followup":
+        if wv.layout == "actions":
             continue
-        names = [s.title for s in wv.sections] if wv.layout == "praatplaat" else [wv.title]
+        names = [s.title for s in wv.sections] if wv.layout == "scores" else [wv.title]
         for name in names:
             name = name[:Limits.ACTION_WHO]
             if name not in options:

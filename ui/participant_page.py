@@ -8,9 +8,10 @@ import secrets
 import streamlit as st
 
 from messages import ORG_TYPES, t
-from ui import downloads, layouts, push, timebox
+import layouts
+from ui import downloads, push, timebox
 from ui.common import client_keys, env_seconds, esc, flash, fragment_rerun, guarded, html_block, show_flash, store
-from ui.participant import READY_KEY, readiness
+from ui.inputs import READY_KEY, readiness
 from workshop.throttle import JOIN_CODES
 from workshop import Participant, Step, StoreUnavailable, UserError, Workshop, normalise_code
 

@@ -1,0 +1,1 @@
+"""The 'actions' layout (see layouts/__init__.py)."""

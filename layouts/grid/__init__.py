@@ -1,0 +1,1 @@
+"""The 'grid' layout (see layouts/__init__.py)."""

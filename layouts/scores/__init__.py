@@ -1,0 +1,1 @@
+"""The 'scores' layout (see layouts/__init__.py)."""

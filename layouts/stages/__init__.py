@@ -1,0 +1,1 @@
+"""The 'stages' layout (see layouts/__init__.py)."""

@@ -1,0 +1,1 @@
+"""The 'wall' layout (see layouts/__init__.py)."""
