@@ -158,12 +158,13 @@ def test_partnership_link_updates_only_status_and_review(workshop_factory, store
     assert (row["status"], row["review_note"], row["what"]) == ("bezig", "Loopt", SECRET_WHAT)
 
 
-def test_counted_texts_have_their_singular_and_none():
-    from messages import t, t_count
+def test_counted_texts_have_their_singular():
+    from messages import t
 
-    assert t_count("partnership.new_workshop_open", 0) == t("partnership.new_workshop_open_none")
-    assert t_count("partnership.new_workshop_open", 1) == "Er komt 1 open afspraak terug om na te lopen."
-    assert t_count("partnership.new_workshop_open", 3) == "Er komen 3 open afspraken terug om na te lopen."
+    assert t("partnership.new_workshop_open", count=1) == "Er komt 1 open afspraak terug om na te lopen."
+    assert t("partnership.new_workshop_open", count=3) == "Er komen 3 open afspraken terug om na te lopen."
+    assert t("error.too_many_notes", limit=1) == "Je hebt het maximum van 1 briefje voor deze stap bereikt."
+    assert t("error.slow_down", seconds=1).startswith("Te veel verkeerde codes. Wacht 1 seconde en")
 
 
 def test_partnership_workshops_in_date_order(workshop_factory, store):

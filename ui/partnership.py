@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import streamlit as st
 
-from messages import dutch_date, t, t_count
+from messages import dutch_date, t
 from ui.common import client_keys, esc, flash, guarded, html_block, link, show_flash, store
 from workshop import NotAllowed, StoreUnavailable, UserError
 from workshop.store import ACTION_STATUSES, Partnership, PartnershipAccess
@@ -291,7 +291,8 @@ def new_workshop_panel(access: PartnershipAccess, actions: list[dict]) -> None:
             return
         st.caption(t("partnership.new_workshop_intro"))
         still_open = sum(a["status"] != "klaar" for a in actions)
-        st.caption(t_count("partnership.new_workshop_open", still_open))
+        st.caption(t("partnership.new_workshop_open_none") if not still_open
+                   else t("partnership.new_workshop_open", count=still_open))
         with st.form("ps-new-form"):
             st.text_input(t("new.ws_title"), key="ps-new-title", max_chars=120)
             detail_fields("ps-new")
