@@ -17,8 +17,8 @@ import yaml
 from layouts import NAMES as LAYOUT_NAMES
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-#: The fixed vocabulary of field kinds. Every kind has exactly one input
-#: renderer and one screen renderer in ``ui/kinds.py``.
+#: The fixed vocabulary of field kinds. Every kind has exactly one input renderer in ``ui/kinds.py``;
+#: each layout says which kinds it stores (``layouts/<name>/schema.py``).
 FieldKind = Literal["note", "tagged_note", "score", "text", "action"]
 FIELD_KINDS: tuple[str, ...] = FieldKind.__args__  # type: ignore[attr-defined]
 

@@ -968,7 +968,7 @@ class _Builder:
         if summary:
             pdf.muted(summary)
             pdf.y += 2
-        draw = layouts.get(canvas_models.get(key).layout).report.pdf_section
+        draw = layouts.of(key).report.pdf_section
         mark, first = pdf.checkpoint(), pdf.page
         draw(self, step)
         if pdf.page == first or pdf.y - pdf.TOP >= self.ORPHAN:

@@ -128,7 +128,8 @@ def test_a_new_werkvorm_in_one_yaml_file_plays_through_every_surface(intervisie,
     select_notes(cockpit, step.id, [advice["id"]])
     cockpit.button(key=f"notes-act-{step.id}").click().run()
     no_errors(cockpit)
-    assert [a["what"] for a in room.store.actions(room.ws.id)] == ["Plan een intervisie per kwartaal"]
+    assert [(a["what"], a["source"], a["link"]) for a in room.store.actions(room.ws.id)] == [
+        ("Plan een intervisie per kwartaal", "intervisie", "Ronde 4: advies")]
 
     # -- PDF: the werkvorm's own section, its tags, its recommendation marked
     snap = snapshot(room.store, room.ws.id)

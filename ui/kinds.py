@@ -18,7 +18,7 @@ import streamlit as st
 from canvas_models import FIELD_KINDS, FieldSpec
 from messages import ORG_TYPES, t
 from workshop.text import Limits
-from ui.common import esc, html_block, md
+from ui.common import esc, md
 
 #: "Weet ik niet" is a choice of its own; None means nothing chosen (yet).
 UNKNOWN = 0

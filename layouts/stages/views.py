@@ -28,8 +28,6 @@ from ui.inputs import NOTE_KINDS, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop.aggregate import FunctionStageMatrix, function_stage_matrix
 
-#: ``actions.source`` of actions made from a recommendation.
-SOURCE = "grow"
 
 GROW_CSS = """
 <style>
@@ -189,7 +187,7 @@ def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
         st.caption(t("grow.action_hint"))
     notetools.notes_table(ws, step, fac, here, votes=votes, tags=True,
                           group=(t("kind.tags"), lambda n: ", ".join(function_label(f) for f in n.get("tags") or ())),
-                          action=(SOURCE, section.title) if forward else None,
+                          action=(step.werkvorm.key, section.title) if forward else None,
                           made=store().note_actions(ws.id) if forward else None)
 
 
