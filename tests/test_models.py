@@ -248,3 +248,21 @@ def test_the_extra_folder_setting_must_name_a_folder(monkeypatch, tmp_path):
         canvas_models.extra_dir()
     monkeypatch.setenv(canvas_models.EXTRA_DIR_SETTING, str(tmp_path))
     assert canvas_models.extra_dir() == tmp_path
+
+
+@pytest.mark.parametrize("name", layouts.NAMES)
+def test_every_layout_bundles_views_report_demo_and_schema(name):
+    """The contract of a layout package (layouts/__init__.py): a werkvorm of it needs nothing else."""
+    bundle = layouts.get(name)
+    assert bundle is layouts.get(name) and bundle.name == name
+    for part, functions in (("views", ("participant", "facilitator", "screen")), ("report", ("pdf_section", "sheet")),
+                            ("demo", ("fill",))):
+        module = getattr(bundle, part)
+        assert all(callable(getattr(module, f, None)) for f in functions), (name, part)
+    assert set(bundle.schema.KINDS) <= set(FIELD_KINDS) and bundle.schema.KINDS
+    assert all(isinstance(kind, type) for kind in bundle.schema.CONFIG.values())
+
+
+def test_the_five_shipped_werkvormen_use_five_layouts():
+    assert {key: REGISTRY[key].layout for key in ("brainstorm", "praatplaat", "followup", "canvas", "grow")} == {
+        "brainstorm": "wall", "praatplaat": "scores", "followup": "actions", "canvas": "grid", "grow": "stages"}

@@ -11,7 +11,7 @@ from exports.pdf import INK, MUTED, ORG_COLOURS, OVERALL_COLOUR, RULE, legend
 from exports.snapshot import step_rows
 from exports.tables import frame, org_name, yes
 from messages import CATALOGUE, ORG_SHORT, ORG_TYPES, number as _num, plural, t
-from workshop.aggregate import divergence, remarks_by_aspect, score_table
+from workshop.aggregate import divergence, is_visible, remarks_by_aspect, score_table
 
 
 def _text_fields(step: dict) -> list:
@@ -23,7 +23,7 @@ def pdf_section(b, step: dict) -> None:
     answers = step_rows(b.snap, step["id"], kinds=("score", "text"))
     sections = step.get("sections") or []
     table = score_table(answers, sections)
-    respondents = len({a["participant_id"] for a in answers if not a.get("hidden")})
+    respondents = len({a["participant_id"] for a in answers if is_visible(a)})
     pdf.para(plural("pdf.praat.summary", respondents))
     if any(a.n for a in table):
         pdf.heading(t("pdf.praat.chart"), 2)

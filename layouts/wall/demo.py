@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import canvas_models
 from exports.demo import SUBJECTS
+from workshop.aggregate import is_visible
 
 OPENERS = ("Hoe organiseren we", "Meer aandacht voor", "Kunnen we samen werken aan", "Idee: een pool voor",
            "Vraag: wie trekt", "Laten we starten met", "Betere afstemming over", "Ervaringen delen over",
@@ -33,4 +34,4 @@ def fill(demo, step: dict) -> None:
         notes[2]["hidden"] = True
         notes[5]["merged_into"] = notes[4]["id"]
         notes[5]["cluster_id"] = notes[4]["cluster_id"]
-    demo.vote_round(step, [n for n in notes if not n["hidden"] and n["merged_into"] is None], 3)
+    demo.vote_round(step, [n for n in notes if is_visible(n)], 3)
