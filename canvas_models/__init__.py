@@ -120,7 +120,10 @@ class Werkvorm(_Frozen):
         a ``tagged_note`` needs a tag vocabulary."""
         import layouts
 
-        kinds = layouts.get(self.layout).schema.KINDS
+        try:
+            kinds = layouts.get(self.layout).schema.KINDS
+        except ModuleNotFoundError:
+            raise ValueError(f"layout: layout '{self.layout}' has no schema.py (see layouts/__init__.py)") from None
         for i, spec in enumerate(self.fields):
             if spec.kind not in kinds:
                 raise ValueError(f"fields.{i}.kind: layout '{self.layout}' stores {', '.join(kinds)}, "

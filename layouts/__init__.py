@@ -60,21 +60,14 @@ class Bundle:
     def _part(self, part: str) -> ModuleType:
         return import_module(f"layouts.{self.name}.{part}")
 
-    @property
-    def views(self) -> ModuleType:
-        return self._part("views")
-
-    @property
-    def report(self) -> ModuleType:
-        return self._part("report")
-
-    @property
-    def demo(self) -> ModuleType:
-        return self._part("demo")
-
-    @property
-    def schema(self) -> ModuleType:
-        return self._part("schema")
+    #: The phone, cockpit and screen views (streamlit).
+    views = property(lambda self: self._part("views"))
+    #: ``pdf_section(b, step)`` and ``sheet(ctx, step)``.
+    report = property(lambda self: self._part("report"))
+    #: ``fill(demo, step)``.
+    demo = property(lambda self: self._part("demo"))
+    #: ``KINDS`` and ``CONFIG``.
+    schema = property(lambda self: self._part("schema"))
 
     def __repr__(self) -> str:
         return f"<layout {self.name}>"
