@@ -28,6 +28,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 import canvas_models
+import layouts
 from exports.snapshot import FORMAT, FORMAT_VERSION
 from messages import ORG_TYPES, t
 from workshop.errors import UserError
@@ -337,7 +338,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         contributions.append({
             "id": c.id, "step_id": c.step_id, "participant_id": c.participant_id, "section": c.section,
             "field": c.field, "kind": c.kind, "text": "" if c.kind == "score" else text, "score": c.score,
-            "tags": [tag for tag in c.tags if tag in canvas_models.FUNCTIONS], "cluster_id": c.cluster_id,
+            "tags": [tag for tag in c.tags if tag in wv.tags], "cluster_id": c.cluster_id,
             "merged_into": c.merged_into, "hidden": c.hidden, "created_at": _utc(c.created_at),
         })
 
@@ -374,21 +375,27 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
 
     return {
         "workshop": workshop,
-        "steps": [{**s.model_dump(), "config": _step_config(s.config)} for s in backup.steps],
+        "steps": [{**s.model_dump(), "config": _step_config(s.config, werkvormen[s.id].layout)}
+                  for s in backup.steps],
         "participants": participants, "clusters": clusters, "contributions": contributions,
         "votes": votes, "actions": actions,
     }
 
 
-def _step_config(config: dict) -> dict:
-    """Only what the app keeps in a step's settings, each of its own type (nothing else is stored)."""
+#: Step settings every layout keeps, with their type (a layout adds its own: ``layouts/*/schema.py``).
+STEP_CONFIG: dict[str, type] = {"sound": bool}
+
+
+def _step_config(config: dict, layout: str) -> dict:
+    """Only what the app keeps in a step's settings, each of its own type (nothing else is stored):
+    the sections (cleaned above), the settings of every step and those of the step's layout."""
     out: dict[str, Any] = {}
     if config.get("sections"):
         out["sections"] = config["sections"]  # cleaned above
-    if isinstance(config.get("chart"), str):
-        out["chart"] = config["chart"][:20]
-    if isinstance(config.get("sound"), bool):
-        out["sound"] = config["sound"]
+    for key, kind in {**STEP_CONFIG, **layouts.get(layout).schema.CONFIG}.items():
+        value = config.get(key)
+        if isinstance(value, kind) and (kind is not int or not isinstance(value, bool)):
+            out[key] = value[:20] if isinstance(value, str) else value
     return out
 
 
@@ -466,9 +473,7 @@ def snapshot_from_rows(data: dict, rows: dict) -> dict:
     steps = []
     for s in sorted(rows["steps"], key=lambda s: s["position"]):
         wv = canvas_models.get(s["werkvorm"]).with_sections(s["config"].get("sections"))
-        steps.append({**s, "title": werkvorm_titles[s["werkvorm"]],
-                      "sections": [{"key": x.key, "title": x.title, "question": x.question, "group": x.group}
-                                   for x in wv.sections]})
+        steps.append({**s, "title": werkvorm_titles[s["werkvorm"]], "sections": canvas_models.section_dicts(wv)})
     latest: dict[tuple, int] = {}
     for c in sorted(rows["contributions"], key=lambda c: c["id"]):
         if c["kind"] in ("score", "text"):

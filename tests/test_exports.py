@@ -313,8 +313,11 @@ def test_restore_cleans_hostile_text(store):
     data["participants"][0]["name"] = "Bel\x07la"
     data["participants"][1]["name"] = "A\ud800B"  # a lone surrogate, as JSON can spell it
     data["steps"][0]["config"].update(chart="bar", sound=True, junk={"x": "y" * 1000})
+    data["steps"][1]["config"].update(chart="radar", sound="ja")  # the praatplaat: its layout keeps a chart
     ws, _ = backup.restore(store, json.dumps(data))
-    assert store.steps(ws.id)[0].config == {"chart": "bar", "sound": True}  # only what the app keeps
+    # only what the app keeps, each of its type: every step a sound, the scores layout its chart
+    assert store.steps(ws.id)[0].config == {"sound": True}
+    assert store.steps(ws.id)[1].config == {"chart": "radar"}
     snap = snapshot(store, ws.id)
     texts = {c["text"] for c in snap["contributions"]}
     assert "NUL en omgekeerd <script>x</script>" in texts
@@ -598,7 +601,7 @@ def test_pdf_holds_every_note_remark_and_action(store):
     # Unicode made it through: Arabic, Chinese, emoji, accents.
     for sample in ("王小明", "فاطمة", "Zoë", "Łukasz", "🎓"):
         assert norm(sample) in text, sample
-    for fixed in (snap["workshop"]["title"], "12 maart 2026", "Afspraken en acties", "Over de gegevens",
+    for fixed in (snap["workshop"]["title"], "12 maart 2026", "3. Vervolgplaat", "Over de gegevens",
                   "Hier kijken we verschillend", "Functies per fase", "pagina 2 van"):
         assert norm(fixed) in text, fixed
     # progress runs from 0 to 1, never backwards
@@ -790,8 +793,12 @@ def test_cli_refuses_bad_input_with_a_dutch_message(tmp_path):
 
 
 def test_exports_import_no_streamlit():
+    """Not at import, and not when every layout's report, demo and schema have been used (a layout's
+    views are the only part that imports streamlit)."""
     code = ("import sys, exports.pdf, exports.tables, exports.backup, exports.demo, exports.snapshot, "
-            "exports.__main__, workshop.bulk; print('streamlit' in sys.modules)")
+            "exports.__main__, workshop.bulk, layouts; plan = exports.demo.plan(3); exports.pdf.build_pdf(plan); "
+            "exports.tables.to_xlsx(plan); [(b.report, b.demo, b.schema) for b in map(layouts.get, layouts.NAMES)]; "
+            "print('streamlit' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
@@ -849,3 +856,26 @@ def test_screen_and_pdf_share_colours_and_short_labels_and_the_pdf_keeps_remarks
     for remark in remarks:
         person = people[remark["participant_id"]]
         assert norm(f"{person['name']}, {ORG_SHORT[person['org_type']]}") not in text
+
+
+# ------------------------------------------------- issue 14: no orphan page, no pointer section
+def test_no_page_of_the_report_holds_only_a_few_overflow_lines():
+    """The demo of 8 (seed 1) used to end its praatplaat with a page of two remarks: a step's last
+    page that holds only a few lines is drawn a little tighter, so they come back onto the page before."""
+    data = pdf.build_pdf(backup.read_snapshot(backup.to_json(demo.plan(8, seed=1))))
+    pages = pypdf.PdfReader(io.BytesIO(data)).pages
+    for number, page in enumerate(pages[2:-1], start=3):  # after the summary and cover, before the last
+        lines = [line for line in (page.extract_text() or "").splitlines() if line.strip()]
+        assert len(lines) - 2 >= 4, (number, lines)  # without the running header and the footer
+
+
+def test_the_follow_up_step_shows_the_agreements_itself():
+    """The follow-up step's section held one line pointing to a list further on; now it holds the list
+    (and the report has no second copy of it)."""
+    snap = backup.read_snapshot(backup.to_json(demo.plan(6, seed=2)))
+    text = pdf_text(pdf.build_pdf(snap))
+    start, end = text.index(t("pdf.step_heading", n=3, title="Vervolgplaat")), text.index("Stap 4:")
+    section = norm(text[start:end])
+    for action in (a for a in snap["actions"] if not a["deleted"]):
+        assert norm(action["what"])[:20] in section, action["what"]
+    assert norm(t("pdf.actions.title")) not in norm(text[end:])  # no separate chapter repeating them

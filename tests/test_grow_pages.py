@@ -10,11 +10,13 @@ import pytest
 from apptest import open_page, page_text, raw_html
 from exports import backup
 from exports.snapshot import snapshot
-from canvas_models import FUNCTIONS
+import canvas_models
 from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
 from messages import t
 from werkvorm_helpers import select_notes, table_state, button, charts, html, no_errors
 from workshop import new_key
+
+FUNCTIONS = canvas_models.get("grow").tags
 
 STAGES = ("goal", "reality_so", "reality_or", "options_so", "options_or", "way_forward")
 
@@ -231,3 +233,36 @@ def test_restored_section_texts_are_cleaned_and_shown_inert(app_store):  # noqa:
     assert not [(v, _unescaped(v)) for v in mine if _unescaped(v)]
     assert HOSTILE_LINE in page_text(fac)  # the script line, as text
     assert "<b>dik</b>" not in raw_html(fac) and "![pixel]" not in "".join(shown)
+
+
+def test_translating_a_group_title_changes_no_behaviour():
+    """Dots on the options and "make it an action" follow ``role:``, never a title or group text:
+    GROW with every group and title in other words behaves the same, on the pages and in the PDF."""
+    import io
+    from types import SimpleNamespace
+
+    import pypdf
+
+    from exports import demo, pdf
+    from layouts.stages import views
+
+    grow = canvas_models.get("grow")
+    words = {"Goal": "Doel", "Reality": "Stand van zaken", "Options": "Opties", "Way forward": "Vervolg"}
+    translated = grow.with_sections([{**s.model_dump(), "group": words[s.group], "title": f"{words[s.group]} {i}"}
+                                     for i, s in enumerate(grow.sections)])
+    assert not {s.group for s in translated.sections} & set(words)
+    for wv in (grow, translated):
+        at_options = SimpleNamespace(werkvorm=wv, stage=3, voting_open=True)
+        assert views.voting_now(at_options)
+        assert [s.key for s in views.option_sections(at_options)] == ["options_so", "options_or"]
+        assert views.is_way_forward(at_options, wv.section("way_forward"))
+        assert not any(views.is_way_forward(at_options, s) for s in wv.sections if s.key != "way_forward")
+        assert not views.voting_now(SimpleNamespace(werkvorm=wv, stage=1, voting_open=True))
+
+    plan = demo.plan(3, seed=1)
+    step = next(s for s in plan["steps"] if s["werkvorm"] == "grow")
+    step["sections"] = canvas_models.section_dicts(translated)
+    pages = pypdf.PdfReader(io.BytesIO(pdf.build_pdf(plan))).pages
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+    assert f"Vervolg 5 — {t('pdf.grow.recommendations')}" in text
+    assert "Opties 3" in text and f"Opties 3 — {t('pdf.grow.recommendations')}" not in text

@@ -106,7 +106,7 @@ def note_form(ws: Workshop, step: Step, who: Participant) -> None:
     with st.form(f"form:{prefix}", clear_on_submit=False, border=True):
         for spec in step.werkvorm.fields:
             if spec.kind in NOTE_KINDS:
-                kinds.render_input(spec, prefix)
+                kinds.render_input(spec, prefix, tags=step.werkvorm.tags)
         st.form_submit_button(t("participant.send"), type="primary", on_click=_send_note,
                               args=(who, step, section_key, prefix, scope), width="stretch")
     show_flash(scope)

@@ -1,9 +1,11 @@
-"""One input renderer and one screen renderer per field kind.
+"""One input renderer per field kind, and the note card the screens share.
 
 Input renderers draw the widget(s) of a field inside the caller's form, under
 a deterministic session-state key, and :func:`read_value` reads it back.
-Screen renderers draw a list of stored items of that kind as inert text.
 An unknown kind is a programming error and raises ``KeyError`` naming it.
+What a screen shows is drawn by the layout (``layouts/*/views.py``), which knows
+how the items belong together (clusters, blocks, aspects); there is no screen
+renderer per kind. :func:`note_card` is the one card every layout draws a note with.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from typing import Callable
 
 import streamlit as st
 
-from canvas_models import FIELD_KINDS, FUNCTIONS, FieldSpec
+from canvas_models import FIELD_KINDS, FieldSpec
 from messages import ORG_TYPES, t
 from workshop.text import Limits
-from ui.common import esc, html_block, md
+from ui.common import esc, md
 
 #: "Weet ik niet" is a choice of its own; None means nothing chosen (yet).
 UNKNOWN = 0
@@ -59,9 +61,10 @@ def _note_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
                  height=110)
 
 
-def _tagged_note_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
+def _tagged_note_input(spec: FieldSpec, prefix: str, current=None, *, tags=(), **extra) -> None:
+    """A note and the tags of the werkvorm's vocabulary (``tags``) it is about."""
     _note_input(spec, prefix)
-    st.multiselect(t("kind.tags"), FUNCTIONS, key=widget_key(prefix, spec, "tags"), placeholder=t("grow.tags_placeholder"))
+    st.multiselect(t("kind.tags"), list(tags), key=widget_key(prefix, spec, "tags"), placeholder=t("grow.tags_placeholder"))
 
 
 def _score_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
@@ -95,6 +98,7 @@ def _action_input(spec: FieldSpec, prefix: str, current=None, *, link_options: l
         st.selectbox(t("kind.action.link"), link_options, format_func=link_format or str, key=link_key)
 
 
+#: Every kind has one (checked at import, below the note card).
 INPUT_RENDERERS: dict[str, Callable] = {
     "note": _note_input,
     "tagged_note": _tagged_note_input,
@@ -152,56 +156,4 @@ def note_card(item: dict, *, anonymous: bool, votes: int | None = None, show_aut
             f'{tags}{author}</div>')
 
 
-def _note_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
-    if not items:
-        st.caption(t("kind.empty_wall"))
-        return
-    votes = votes or {}
-    html_block("".join(note_card(i, anonymous=anonymous, votes=votes.get(i["id"])) for i in items))
-
-
-def _score_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
-    scores = [i["score"] for i in items if i.get("score") is not None]
-    if not scores:
-        st.caption(t("kind.score.none"))
-        return
-    mean = sum(scores) / len(scores)
-    st.metric(spec.label, f"{mean:.1f}".replace(".", ","), help=None)
-
-
-def _text_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
-    texts = [i for i in items if (i.get("text") or "").strip()]
-    if texts:
-        html_block("".join(note_card(i, anonymous=anonymous, show_author=not anonymous) for i in texts))
-
-
-def _action_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
-    import pandas as pd
-    if not items:
-        st.caption(t("kind.empty_wall"))
-        return
-    frame = pd.DataFrame([{
-        t("kind.action.what"): i.get("what", ""), t("kind.action.owner"): i.get("owner", ""),
-        t("kind.action.partner"): i.get("partner", ""), t("kind.action.due"): i.get("due"),
-        "Status": i.get("status", ""),
-    } for i in items])
-    st.dataframe(frame, hide_index=True, width="stretch")
-
-
-SCREEN_RENDERERS: dict[str, Callable] = {
-    "note": _note_screen,
-    "tagged_note": _note_screen,
-    "score": _score_screen,
-    "text": _text_screen,
-    "action": _action_screen,
-}
-
-assert set(INPUT_RENDERERS) == set(FIELD_KINDS) == set(SCREEN_RENDERERS), "every kind needs both renderers"
-
-
-def render_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
-    try:
-        renderer = SCREEN_RENDERERS[spec.kind]
-    except KeyError:
-        raise KeyError(f"no screen renderer for field kind '{spec.kind}'") from None
-    renderer(spec, items, anonymous=anonymous, votes=votes)
+assert set(INPUT_RENDERERS) == set(FIELD_KINDS), "every kind needs an input renderer"

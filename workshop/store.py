@@ -828,7 +828,7 @@ class Store:
             if wv.sequential and wv.sections[min(step.stage, len(wv.sections) - 1)].key != section:
                 raise UserError("error.stage_moved")
             return (spec.kind, clean(text, limit=spec.max_length, label=spec.label, multiline=True),
-                    [tag for tag in tags if tag in canvas_models.FUNCTIONS],
+                    [tag for tag in tags if tag in wv.tags],
                     min(wv.max_notes_per_participant, Limits.NOTES_PER_STEP))
 
         def run() -> int:
@@ -1152,7 +1152,7 @@ class Store:
                 raise UserError("notetool.merge_invalid")
             ids = [r.id for r in rows]
             have = set(keep.tags or []).union(*[set(r.tags or []) for r in rows])
-            tags = [f for f in canvas_models.FUNCTIONS if f in have]
+            tags = [f for f in canvas_models.tag_order() if f in have]
             conn.execute(update(c).where(c.c.id.in_(ids)).values(merged_into=keep.id, hidden=True))
             conn.execute(update(c).where(c.c.merged_into.in_(ids)).values(merged_into=keep.id))
             conn.execute(update(c).where(c.c.id == keep.id).values(tags=tags))

@@ -63,13 +63,14 @@ def status_label(status: str) -> str:
 
 
 def link_options(ws: Workshop) -> list[str]:
-    """What an action can belong to: the praatplaat aspects and the other werkvormen of this workshop."""
+    """What an action can belong to: the aspects of a werkvorm with scores (the praatplaat) and the
+    other werkvormen of this workshop (not the one holding the actions)."""
     options: list[str] = []
     for step in store().steps(ws.id):
         wv = step.werkvorm
-        if wv.layout == "actions":
+        if "action" in wv.kinds:
             continue
-        names = [s.title for s in wv.sections] if wv.layout == "scores" else [wv.title]
+        names = [s.title for s in wv.sections] if "score" in wv.kinds else [wv.title]
         for name in names:
             name = name[:Limits.ACTION_WHO]
             if name not in options:

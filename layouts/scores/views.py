@@ -373,7 +373,7 @@ def _counts(step: Step, table, answers: list[dict]) -> None:
     texts = {f.key for f in text_fields(step)}
     remarks: dict[str, int] = {}
     for row in answers:
-        if row["field"] in texts and (row.get("text") or "").strip() and not row.get("hidden"):
+        if row["field"] in texts and (row.get("text") or "").strip() and aggregate.is_visible(row):
             remarks[row["section"]] = remarks.get(row["section"], 0) + 1
     frame = pd.DataFrame([{
         t("praat.fac.col_aspect"): a.title,

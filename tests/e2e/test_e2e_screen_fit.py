@@ -189,7 +189,7 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
         store.update_step(fac, grow.id, stage=stage)
         each_size(f"grow-stage{stage + 1}", grow.werkvorm.title, f'.ss-stages li.ss-now:text-is("{stage + 1}. {section.title}")')
     store.update_step(fac, grow.id, config={**grow.config, "screen_focus": "results"})
-    options = next(i for i, s in enumerate(grow.werkvorm.sections) if s.group == "Options")
+    options = next(i for i, s in enumerate(grow.werkvorm.sections) if s.role == "options")
     store.update_step(fac, grow.id, stage=options)
     each_size("grow-results", grow.werkvorm.title, chart)
 
