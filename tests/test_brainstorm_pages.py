@@ -218,7 +218,7 @@ def test_the_board_gets_the_lanes_and_dutch_texts(wall_room):
     board = fac.get("component_instance")
     assert len(board) == 1 and board[0].proto.component_name == "ui.sortboard.sortboard"
     args = json.loads(board[0].proto.json_args)
-    lanes = [(lane["id"], lane["title"], lane["count"], [c["text"] for c in lane["items"]]) for lane in args["lanes"]]
+    lanes = [(lane["id"], lane["title"], lane["count"], [c[1] for c in lane["items"]]) for lane in args["lanes"]]
     assert lanes == [("none", t("wall.unclustered"), t("wall.x_note_count", count=1), ["Gastlessen"]),
                      (str(cid), "Bedrijven", t("wall.x_note_count", count=1), ["Stage <b>bij</b> bedrijven"]),
                      ("new", t("wall.new_cluster"), "", [])]

@@ -75,8 +75,9 @@ def board(lanes: Sequence[Lane], *, key: str, texts: Mapping[str, str], height: 
     missing = [k for k in TEXT_KEYS if k not in texts]
     if missing:
         raise KeyError(f"sortboard texts missing: {missing}")
+    # Compact on the wire (the board is sent again with every redraw of its part): a card is
+    # [id, text] or [id, text, badge, badge's label].
     data = [{"id": lane.id, "title": lane.title, "count": lane.count, "kind": lane.kind, "hint": lane.hint,
-             "items": [{"id": c.id, "text": c.text, "badge": c.badge, "badge_label": c.badge_label}
-                       for c in lane.cards]}
+             "items": [[c.id, c.text, c.badge, c.badge_label] if c.badge else [c.id, c.text] for c in lane.cards]}
             for lane in lanes]
     _board(lanes=data, texts=dict(texts), height=int(height), key=key, default=None)

@@ -88,7 +88,8 @@
     const list = document.createElement("ul");
     list.dataset.lane = lane.id;
     list.setAttribute("aria-label", lane.title);
-    (lane.items || []).forEach((item) => list.appendChild(makeCard(item)));
+    (lane.items || []).forEach((c) => list.appendChild(makeCard(
+      { id: c[0], text: c[1], badge: c[2] || "", badge_label: c[3] || "" })));
     const first = list.querySelector("li");
     if (first) first.tabIndex = 0;
     box.appendChild(list);
