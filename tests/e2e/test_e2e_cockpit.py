@@ -305,3 +305,37 @@ def test_notes_are_clustered_by_dragging_them_on_the_board(app, new_context):
     english = ENGLISH.findall(page.evaluate(PAGE_TEXTS))
     assert not english, english
     _all_in_view(page, "1366x768 with the board")
+
+
+def test_a_note_is_clustered_by_touch(app, new_context):
+    """A finger on a touch screen: hold the card briefly, move it onto the cluster, lift."""
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup"))
+    store = _store(app)
+    _fill_room(store, links.code, notes=12)
+    ws = store.workshop_by_code(links.code)
+    step = store.steps(ws.id)[0]
+    cid = store.add_cluster(store.authorize(links.code, links.secret), step.id, "Bedrijven")
+    fac = open_facilitator(new_context, links, has_touch=True, **LAPTOP_1366)
+    page = fac.page
+    settled(page)
+    board = page.frame_locator('iframe[title="%s"]' % t("board.title"))
+    card = board.locator('ul[data-lane="none"] li.card', has_text="Idee 4:")
+    card.scroll_into_view_if_needed()
+    a = card.bounding_box()
+    b = board.locator(f'section.lane[data-lane="{cid}"]').bounding_box()
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    x, y = a["x"] + a["width"] / 2, a["y"] + a["height"] / 2
+    touch("touchStart", x, y)
+    page.wait_for_timeout(400)  # hold: a quick swipe scrolls the list instead
+    tx, ty = b["x"] + b["width"] / 2, b["y"] + min(b["height"] / 2, 40)
+    for i in range(1, 13):
+        touch("touchMove", x + (tx - x) * i / 12, y + (ty - y) * i / 12)
+        page.wait_for_timeout(20)
+    touch("touchEnd", tx, ty)
+    _stored_within(store, step.id, "Idee 4:", cid)
+    expect(board.locator(f'section.lane[data-lane="{cid}"] li.card', has_text="Idee 4:")).to_be_visible()
