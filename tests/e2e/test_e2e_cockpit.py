@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from e2e.drive import button, choose, screenshot, settled, textbox
+from e2e.drive import axe, button, choose, format_violations, screenshot, settled, textbox
 from e2e.flows import create_in_db, open_facilitator, select_note_lines
 from e2e.test_e2e_chrome import ENGLISH, PAGE_TEXTS
 from messages import t
@@ -305,6 +305,12 @@ def test_notes_are_clustered_by_dragging_them_on_the_board(app, new_context):
     english = ENGLISH.findall(page.evaluate(PAGE_TEXTS))
     assert not english, english
     _all_in_view(page, "1366x768 with the board")
+    # The board's own frame passes the same accessibility rules as the pages (labels, contrast)
+    frame = next(f for f in page.frames if "/component/ui.sortboard.sortboard/" in f.url)
+    report = axe(frame)
+    assert report["violations"] == [], format_violations(report["violations"])
+    assert "color-contrast" in report["passes"], report["passes"]  # the check did look at the cards
+    assert frame.evaluate("() => document.documentElement.lang") == "nl"
 
 
 def test_a_note_is_clustered_by_touch(app, new_context):
