@@ -45,6 +45,14 @@
   }
 
   // ------------------------------------------------------------------ drawing
+  function child(parent, tag, cls, text) {
+    const el = document.createElement(tag);
+    if (cls) el.className = cls;
+    if (text !== undefined) el.textContent = text;  // user text is only ever text
+    parent.appendChild(el);
+    return el;
+  }
+
   function makeCard(item) {
     const li = document.createElement("li");
     li.className = "card";
@@ -54,16 +62,10 @@
     li.setAttribute("aria-roledescription", texts.card || "");
     li.setAttribute("aria-describedby", "how");
     li.title = item.text;
-    const text = document.createElement("span");
-    text.className = "text";
-    text.textContent = item.text;
-    li.appendChild(text);
+    child(li, "span", "text", item.text);
     if (item.badge) {
-      const badge = document.createElement("span");
-      badge.className = "badge";
-      badge.textContent = item.badge;
+      const badge = child(li, "span", "badge", item.badge);
       if (item.badge_label) badge.setAttribute("aria-label", item.badge_label);
-      li.appendChild(badge);
     }
     return li;
   }
@@ -73,32 +75,17 @@
     box.className = "lane " + (lane.kind || "cluster");
     box.dataset.lane = lane.id;
     box.dataset.title = lane.title;
-    const head = document.createElement("h3");
-    const name = document.createElement("span");
-    name.className = "name";
-    name.textContent = lane.title;
-    head.appendChild(name);
-    if (lane.count) {
-      const count = document.createElement("span");
-      count.className = "count";
-      count.textContent = lane.count;
-      head.appendChild(count);
-    }
-    box.appendChild(head);
-    const list = document.createElement("ul");
+    const head = child(box, "h3");
+    child(head, "span", "name", lane.title);
+    if (lane.count) child(head, "span", "count", lane.count);
+    const list = child(box, "ul");
     list.dataset.lane = lane.id;
     list.setAttribute("aria-label", lane.title);
     (lane.items || []).forEach((c) => list.appendChild(makeCard(
       { id: c[0], text: c[1], badge: c[2] || "", badge_label: c[3] || "" })));
     const first = list.querySelector("li");
     if (first) first.tabIndex = 0;
-    box.appendChild(list);
-    if (lane.hint) {
-      const hint = document.createElement("p");
-      hint.className = "hint";
-      hint.textContent = lane.hint;
-      box.appendChild(hint);
-    }
+    if (lane.hint) child(box, "p", "hint", lane.hint);
     return box;
   }
 
