@@ -272,9 +272,13 @@ def test_notes_are_clustered_by_dragging_them_on_the_board(app, new_context):
         t("board.dropped").replace("{item}", "Idee 7: meer stageplekken en samen opleiden in de regio")
         .replace("{lane}", "Bedrijven"))
     expect(page.locator('td[role="gridcell"]', has_text="Bedrijven").first).to_be_attached()  # the table follows
+    # let go over the cluster's heading (not its list of cards): it counts as that cluster
+    _drag(page, rest.locator("li.card", has_text="Idee 20:"), lane.locator("h3"))
+    _stored_within(store, step.id, "Idee 20:", bedrijven)
+    expect(lane.locator("h3 .count")).to_have_text(t("wall.x_note_count", count=2))
 
     # "Nieuw cluster": the note gets a cluster of its own
-    _drag(page, rest.locator("li.card", has_text="Idee 12:"), board.locator('section.lane[data-lane="new"]'))
+    _drag(page, rest.locator("li.card", has_text="Idee 12:"), board.locator('section.lane[data-lane="new"] .hint'))
     deadline = time.monotonic() + 10
     while _cluster_of(store, step.id, "Idee 12:") is None:
         assert time.monotonic() < deadline, "no new cluster"
