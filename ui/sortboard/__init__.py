@@ -21,7 +21,13 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 FRONTEND = Path(__file__).parent / "frontend"
-_board = components.declare_component("sortboard", path=str(FRONTEND))
+
+
+def _component():
+    """The component, declared in the run that draws it: Streamlit serves a component's files
+    only when it was declared inside a script run, and this module may be imported outside one
+    (declaring it again is a dictionary write)."""
+    return components.declare_component("sortboard", path=str(FRONTEND))
 
 #: The texts the board needs (keys of ``texts``): the frame's title, how to use the keyboard, a
 #: card's role, and what a screen reader hears ({item}: the card's text, {lane}: a lane's title).
@@ -80,4 +86,4 @@ def board(lanes: Sequence[Lane], *, key: str, texts: Mapping[str, str], height: 
     data = [{"id": lane.id, "title": lane.title, "count": lane.count, "kind": lane.kind, "hint": lane.hint,
              "items": [[c.id, c.text, c.badge, c.badge_label] if c.badge else [c.id, c.text] for c in lane.cards]}
             for lane in lanes]
-    _board(lanes=data, texts=dict(texts), height=int(height), key=key, default=None)
+    _component()(lanes=data, texts=dict(texts), height=int(height), key=key, default=None)
