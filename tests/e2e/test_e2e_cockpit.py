@@ -349,3 +349,37 @@ def test_a_note_is_clustered_by_touch(app, new_context):
     touch("touchEnd", tx, ty)
     _stored_within(store, step.id, "Idee 4:", cid)
     expect(board.locator(f'section.lane[data-lane="{cid}"] li.card', has_text="Idee 4:")).to_be_visible()
+
+
+def test_a_drag_survives_notes_coming_in(app, new_context):
+    """Notes that arrive while a card is held redraw the board only after the drop: the drag is
+    not broken off, the drop is stored, and the new notes show afterwards."""
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup"))
+    store = _store(app)
+    people = _fill_room(store, links.code, notes=6)
+    ws = store.workshop_by_code(links.code)
+    step = store.steps(ws.id)[0]
+    cid = store.add_cluster(store.authorize(links.code, links.secret), step.id, "Bedrijven")
+    fac = open_facilitator(new_context, links, **LAPTOP_1366)
+    page = fac.page
+    settled(page)
+    board = page.frame_locator('iframe[title="%s"]' % t("board.title"))
+    rest = board.locator('ul[data-lane="none"]')
+    expect(rest.locator("li.card")).to_have_count(6)
+    held = rest.locator("li.card", has_text="Idee 2:")
+    held.scroll_into_view_if_needed()
+    a = held.bounding_box()
+    b = board.locator(f'section.lane[data-lane="{cid}"]').bounding_box()
+    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(a["x"] + a["width"] / 2 + 10, a["y"] + a["height"] / 2 + 5, steps=3)
+    expect(board.locator("li.card.sortable-fallback")).to_have_count(1)  # the card is held (its moving copy)
+    for i in range(2):
+        store.add_note(people[i], step.id, section="ideeen", field="note", text=f"Laat binnen {i}", idem_key=new_key())
+    expect(page.locator('td[role="gridcell"]', has_text="Laat binnen 1").first).to_be_attached(timeout=8000)
+    expect(rest.locator("li.card", has_text="Laat binnen")).to_have_count(0)  # not while the card is held
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + min(b["height"] / 2, 40), steps=10)
+    page.mouse.up()
+    _stored_within(store, step.id, "Idee 2:", cid)
+    expect(rest.locator("li.card", has_text="Laat binnen")).to_have_count(2)  # and now they are there
+    expect(board.locator(f'section.lane[data-lane="{cid}"] li.card', has_text="Idee 2:")).to_be_visible()
