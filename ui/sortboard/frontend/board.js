@@ -33,6 +33,12 @@
   function laneOf(el) { return el.closest(".lane"); }
   function laneTitle(laneEl) { return laneEl ? laneEl.dataset.title : ""; }
   function cardText(card) { return card.dataset.text; }
+  function laneUnder(event) {
+    const point = event && event.changedTouches && event.changedTouches.length ? event.changedTouches[0] : event;
+    if (!point || typeof point.clientX !== "number") return null;
+    const el = document.elementFromPoint(point.clientX, point.clientY);
+    return el ? laneOf(el) : null;
+  }
   function laneEls() { return Array.from(board.querySelectorAll(".lane")); }
 
   function send(card, toLane) {
@@ -121,7 +127,15 @@
         onEnd: (evt) => {
           dragging = false;
           const card = evt.item;
-          const from = laneOf(evt.from), to = laneOf(evt.to);
+          const from = laneOf(evt.from);
+          let to = laneOf(evt.to);
+          // The lane under the pointer when it lets go counts, its heading and hint too (SortableJS
+          // only knows the lists of cards, and the last list the card passed over).
+          const under = laneUnder(evt.originalEvent);
+          if (under && under !== to) {
+            to = under;
+            to.querySelector("ul").appendChild(card);
+          }
           if (to && from !== to) {
             send(card, to);
             say("dropped", cardText(card), laneTitle(to));
