@@ -126,18 +126,22 @@ def _add_cluster(fac: Facilitator, step_id: int, key: str) -> None:
 
 
 def cluster_panel(step: Step, fac: Facilitator, clusters: list[dict], live: list[dict]) -> None:
-    """Add, rename and delete clusters (notes go into one from the notes table)."""
+    """Add, rename and delete clusters, one line each (notes go into one on the board or from the
+    notes table). A cluster's name field is labelled with its size for a screen reader; the board
+    shows the sizes."""
     with st.expander(t("wall.x_clusters", count=len(clusters)), expanded=True):
         with st.form(f"cluster-add-{step.id}", border=False):
             new_key = f"wall-newcl-{step.id}"
-            st.text_input(t("wall.new_cluster"), key=new_key, max_chars=60)
-            st.form_submit_button(t("wall.add_cluster"), on_click=_add_cluster, args=(fac, step.id, new_key))
+            cols = st.columns([3, 2], vertical_alignment="bottom")
+            cols[0].text_input(t("wall.new_cluster"), key=new_key, max_chars=60)
+            cols[1].form_submit_button(t("wall.add_cluster"), on_click=_add_cluster, args=(fac, step.id, new_key))
         for cluster in clusters:
             cid = cluster["id"]
             members = sum(1 for n in live if n["cluster_id"] == cid)
-            cols = st.columns([3, 1, 1], vertical_alignment="bottom")
+            cols = st.columns([3, 1, 1], vertical_alignment="center")
             key = f"clname-{cid}-{notetools.digest(cluster['name'])}"
-            cols[0].text_input(t("wall.x_name", count=members), value=cluster["name"], key=key, max_chars=60)
+            cols[0].text_input(t("wall.x_name", count=members), value=cluster["name"], key=key, max_chars=60,
+                               label_visibility="collapsed")
             cols[1].button(t("wall.x_rename"), key=f"clren-{cid}", on_click=_rename, args=(fac, cid, key))
             cols[2].button(t("wall.x_delete"), key=f"cldel-{cid}", on_click=_delete, args=(fac, cid),
                            help=t("wall.x_delete_help"))
