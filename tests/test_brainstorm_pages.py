@@ -30,6 +30,11 @@ def note(room, who, text):
                                idem_key=new_key())
 
 
+def notes(room, *texts) -> list[int]:
+    """One note per text, from the room's people in turn; their ids."""
+    return [note(room, room.people[i % len(room.people)], text) for i, text in enumerate(texts)]
+
+
 def clusters_on_screen(at) -> list[tuple[str, str, str]]:
     """(cluster name, its heading's HTML, the cluster's HTML) in screen order."""
     body = html(at)
@@ -162,11 +167,9 @@ def _drop(fac, step, note_id, lane, seq):
 
 def test_dropping_notes_on_the_board_stores_their_cluster(wall_room):
     room = wall_room
-    anna, bram, cas = room.people
     step = room.step("brainstorm")
-    n1 = note(room, anna, "Meer stageplekken bij bedrijven")
-    n2 = note(room, bram, "Bedrijven op school laten vertellen")
-    n3 = note(room, cas, "Docenten bijscholen")
+    n1, n2, n3 = notes(room, "Meer stageplekken bij bedrijven", "Bedrijven op school laten vertellen",
+                       "Docenten bijscholen")
     fac = room.facilitator_page()
     no_errors(fac)
     add_cluster(fac, step, "Bedrijven")
