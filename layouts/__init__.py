@@ -13,7 +13,8 @@ Each package bundles everything a werkvorm of that layout needs (:func:`get` han
 
 * ``views.py`` (streamlit): ``participant(ws, step, who) -> bool`` (True: offer "klaar"),
   ``facilitator(ws, step, fac)``, ``screen(ws, step)`` and, for a layout of notes,
-  ``facilitator_notes(ws, step, fac)``, its notes as a table the cockpit redraws on its own.
+  ``facilitator_notes(ws, step, fac)``, its notes as a table the cockpit redraws on its own (and
+  ``take_moves(fac)`` when those notes have a widget of their own that moves them, the wall's board).
 * ``report.py`` (no streamlit): ``pdf_section(b, step)`` draws the step in the follow-up PDF
   (``b`` is the builder of :mod:`exports.pdf`: ``b.pdf``, ``b.snap``), ``sheet(ctx, step)`` its
   Excel/CSV table (``ctx``: :class:`exports.tables.SheetContext`).
@@ -114,6 +115,15 @@ def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
     view = getattr(module(step.werkvorm.layout), "facilitator_notes", None)
     if view is not None:
         view(ws, step, fac)
+
+
+def take_moves(fac: Facilitator) -> None:
+    """Store what the layouts' own note widgets sent since the last run (the wall's sort board),
+    before the cockpit reads what to draw: the notes are then drawn with that move in them."""
+    for name in NAMES:
+        take = getattr(module(name), "take_moves", None)
+        if take is not None:
+            take(fac)
 
 
 def participant(ws: Workshop, step: Step, who: Participant) -> bool:

@@ -63,6 +63,20 @@ NL: dict[str, str] = {
     "wall.x_cluster_gone": "Dit cluster bestaat niet meer. Kies een ander cluster.",
     "wall.x_notes": "Briefjes ({count})",
     "wall.x_hidden": "Verborgen en samengevoegde briefjes ({count})",
+    # the sort board of the wall (ui/sortboard: drag a note onto a cluster; {item} and {lane} are
+    # filled in by the board itself, so these are passed to it unformatted)
+    "board.title": "Briefjes indelen in clusters",
+    "board.help": "Sleep een briefje naar een cluster, of naar 'Nieuw cluster'. Met het toetsenbord: Tab naar het bord, dan spatie of Enter om een briefje op te pakken. Of kies regels in de tabel hieronder en dan 'Naar cluster'.",
+    "board.how": "Slepen met muis of vinger: zet het briefje op een cluster. Met het toetsenbord: spatie of Enter pakt het briefje op, de pijltjes kiezen een cluster, Enter zet het neer, Escape stopt. Pijltje omhoog of omlaag: vorig of volgend briefje.",
+    "board.card": "briefje",
+    "board.picked": "{item} opgepakt uit {lane}. Kies met de pijltjes een cluster en druk op Enter.",
+    "board.over": "Boven {lane}.",
+    "board.back": "Boven {lane}, waar het briefje nu staat.",
+    "board.dropped": "{item} staat nu in {lane}.",
+    "board.cancelled": "Verplaatsen gestopt. {item} blijft in {lane}.",
+    "board.new_hint": "Zet hier een briefje neer voor een nieuw cluster.",
+    "board.new_name": "Cluster {n}",
+    "board.note_gone": "Dit briefje staat niet (meer) op de muur: het is verborgen of samengevoegd.",
     # dot voting (ui/dots.py)
     "dots.multi_yes": "Je mag meer stippen op hetzelfde briefje zetten.",
     "dots.multi_no": "Eén stip per briefje.",

@@ -72,6 +72,19 @@ def _in_notes_table(tab, texts: list[str]) -> None:
         assert any(c.startswith(start) for c in flat), f"{tab.name}: {start!r} is not in the notes table"
 
 
+def _on_board(tab, texts: list[str]) -> None:
+    """The sort board (its own frame) shows every text as the literal text of a card; nothing the
+    text describes was built and nothing ran there."""
+    frame = tab.page.frame_locator('iframe[title="%s"]' % t("board.title"))
+    cards = frame.locator("li.card .text")
+    expect(cards).to_have_count(len(texts))
+    shown = cards.evaluate_all("els => els.map(e => e.textContent)")
+    assert sorted(shown) == sorted(" ".join(x.split()) for x in texts), f"{tab.name}: the board changed a text"
+    board = frame.locator("#board")
+    assert board.locator("script, img, svg, a, b, i").count() == 0, f"{tab.name}: markup was built on the board"
+    assert board.evaluate(f"() => typeof {PWN}") == "undefined", f"{tab.name}: a script ran on the board"
+
+
 def _layout_holds(tab) -> None:
     no_horizontal_scroll(tab.page)
     sticking_out = elements_wider_than_viewport(tab.page)
@@ -95,6 +108,7 @@ def test_hostile_text(app, new_context, timings):
     _inert(screen, notes + [NAME])
     _inert(fac, [])  # nothing built, nothing ran
     _in_notes_table(fac, notes)
+    _on_board(fac, notes)
     _inert(phone, [NAME, TITLE])
     phone.page.get_by_text(t("participant.my_notes", count=len(notes) // 2)).click()
     # the list is drawn when it is opened
