@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import canvas_models
 from canvas_models import FIELD_KINDS
+from messages import function_label
 from ui import kinds
 
 
@@ -60,7 +61,7 @@ def test_each_shipped_field_renders_input_and_screen(werkvorm, field, kind):
         assert at.text_area[0].label == spec.label
         assert "&#60;script&#62;" in "".join(h.proto.body for h in at.get("html"))
         if kind == "tagged_note":
-            assert at.multiselect[0].options == list(canvas_models.FUNCTIONS)
+            assert at.pills[0].options == [function_label(f) for f in canvas_models.FUNCTIONS]  # one tap each
     elif kind == "score":
         assert at.get("button_group")  # the 1-5 / weet ik niet choice
         assert at.session_state["read_back"] == 3  # the saved answer is shown

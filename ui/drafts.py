@@ -1,0 +1,91 @@
+"""What a participant types survives a lock, a step change and a reconnect: drafts in the phone's own browser.
+
+Why the browser (``localStorage``) and not the database: a text box on a phone sends its text to the server
+only when it is sent or left (a form sends nothing before its button). When the timer locks a step, the
+facilitator moves on, or the connection drops, the half-typed text exists only in the browser, so only the
+browser can keep it. The drafts are keyed by the participant's token and the input's widget key (which names
+the step), so two people on one device, or two steps, never mix; they never leave the phone.
+
+* Every keystroke in a text box of the participant page writes its draft.
+* When a text box appears (the step opens again, the phone comes back to the step, a reload or a new
+  session on the same link), an empty or different box gets its draft back. A praatplaat box (no form) is
+  then left for Streamlit, so the restored text is stored as if the person had left the box.
+* A draft that was stored (sent, or equal to what the server shows) is forgotten: after a successful send
+  the page tells the browser which boxes to forget (:func:`forget`, drawn by :func:`keeper`).
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from workshop import Participant, Step
+
+FORGET_KEY = "_drafts_forget"
+
+_JS = """
+<script>
+(() => {
+  const cfg = %s;
+  const D = window.__ssDrafts = window.__ssDrafts || {};
+  D.prefix = cfg.prefix;
+  const store = window.localStorage;
+  for (const k of cfg.forget) store.removeItem(cfg.prefix + k);
+  if (D.installed) { D.scan(); return; }
+  D.installed = true;
+  const FIELDS = '[data-testid="stMain"] [data-testid="stTextArea"] textarea, [data-testid="stMain"] [data-testid="stTextInput"] input';
+  const keyOf = (el) => {
+    const box = el.closest('[class*="st-key-"]');
+    const cls = box && [...box.classList].find((c) => c.startsWith('st-key-'));
+    return cls ? cls.slice(7) : null;
+  };
+  document.addEventListener('input', (e) => {
+    const el = e.target;
+    if (!D.prefix || !(el instanceof Element) || !el.matches(FIELDS)) return;
+    const k = keyOf(el);
+    if (!k) return;
+    if (el.value) store.setItem(D.prefix + k, el.value); else store.removeItem(D.prefix + k);
+  }, true);
+  const put = (el, value) => {
+    const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+    Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, value);
+    el.dispatchEvent(new Event('input', {bubbles: true}));
+    /* outside a form Streamlit stores a box when it is left: leave it, so the text is kept on the server too */
+    if (!el.closest('[data-testid="stForm"]')) el.dispatchEvent(new FocusEvent('focusout', {bubbles: true}));
+  };
+  D.scan = () => {
+    if (!D.prefix) return;
+    for (const el of document.querySelectorAll(FIELDS)) {
+      if (el.dataset.ssDraft === D.prefix) continue;
+      el.dataset.ssDraft = D.prefix;
+      const k = keyOf(el);
+      const draft = k && store.getItem(D.prefix + k);
+      if (!draft) continue;
+      if (el.value === draft) store.removeItem(D.prefix + k);  /* stored already */
+      else put(el, draft);
+    }
+  };
+  new MutationObserver(() => D.scan()).observe(document.body, {childList: true, subtree: true});
+  D.scan();
+})();
+</script>
+"""
+
+
+def _css_key(key: str) -> str:
+    """Streamlit's element class for a widget key (``st-key-`` plus the key, other characters as '-')."""
+    return "".join(c if c.isalnum() or c in "_-" else "-" for c in key.strip())
+
+
+def forget(*keys: str) -> None:
+    """The text of these widgets was stored: the browser may drop their drafts (told by :func:`keeper`)."""
+    pending = st.session_state.setdefault(FORGET_KEY, [])
+    pending.extend(_css_key(k) for k in keys if _css_key(k) not in pending)
+
+
+def keeper(who: Participant, step: Step) -> None:
+    """Draw the drafts keeper of this participant's page (once per run of the step's inputs)."""
+    config = {"prefix": f"ss-draft:{who.token}:", "step": step.id,
+              "forget": st.session_state.pop(FORGET_KEY, [])}
+    st.html(_JS % json.dumps(config), unsafe_allow_javascript=True)
