@@ -189,12 +189,12 @@ html, body, .stApp { overflow-x:hidden; }
 .stButton button, .stFormSubmitButton button, .stDownloadButton button { min-height:48px; }
 /* Choices (scores, aspects, functions): a touch target of at least 48x48 px, and the chosen one
    filled with a check mark, not a faint tint (a screen reader reads it from aria-checked/pressed). */
-button[data-testid*="-segmented_control"], button[data-testid*="-pills"] {
-  min-height:48px; min-width:48px; }
-button[data-testid$="-segmented_controlActive"], button[data-testid$="-pillsActive"] {
+[data-testid="stButtonGroup"] button { min-height:48px; min-width:48px; }
+[data-testid="stButtonGroup"] button[data-selected="true"] {
   background:#0b4f8a !important; border-color:#0b4f8a !important; color:#fff !important; font-weight:700; }
-button[data-testid$="-segmented_controlActive"] *, button[data-testid$="-pillsActive"] * { color:#fff !important; }
-button[data-testid$="-segmented_controlActive"]::before { content:"✓"; margin-right:.3rem; }
+[data-testid="stButtonGroup"] button[data-selected="true"] * { color:#fff !important; }
+[data-testid="stButtonGroup"] button[data-variant^="segmented"][data-selected="true"]::before {
+  content:"✓"; margin-right:.3rem; }
 .ss-pp-progress { font-weight:700; margin:0; }
 .ss-pp-of { color:#333; margin:0; font-size:.9rem; }
 @media (max-width: 640px) {

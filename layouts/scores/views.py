@@ -199,6 +199,12 @@ def _at_key(step_id: int) -> str:
     return f"pp-at:{step_id}"
 
 
+#: How often this phone moved to another aspect: after a move the page shows the new aspect from its heading.
+_MOVED_KEY = "_pp_moved"
+_SCROLL_JS = """<script>/* move %d */ (() => { const h = document.querySelector('.ss-pp-aspect');
+if (h) h.scrollIntoView({block: 'start'}); })();</script>"""
+
+
 def _current(step: Step) -> int:
     """The aspect this phone shows (0-based), kept within the aspects (the facilitator may remove one)."""
     return max(0, min(int(st.session_state.get(_at_key(step.id), 0)), len(step.werkvorm.sections) - 1))
@@ -214,6 +220,7 @@ def _move(who: Participant, step_id: int, seen: int, to: int | str) -> None:
         to = int(chosen)
     if _save_answers(who, step_id, seen):
         st.session_state[_at_key(step_id)] = to
+        st.session_state[_MOVED_KEY] = st.session_state.get(_MOVED_KEY, 0) + 1
 
 
 def participant(ws: Workshop, step: Step, who: Participant) -> bool:
@@ -244,9 +251,12 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
     section = wv.sections[at]
     prompts = "".join(f"<li>{esc(p)}</li>" for p in section.prompts)
     html_block(f'<p class="ss-pp-of">{esc(t("praat.aspect_of", n=at + 1, total=total))}</p>'
-               f'<h3 class="ss-user" style="margin:0">{esc(section.title)}</h3>'
+               f'<h3 class="ss-user ss-pp-aspect" style="margin:0">{esc(section.title)}</h3>'
                + (f'<p class="ss-user" style="margin:.2rem 0">{esc(section.question)}</p>' if section.question else "")
                + (f'<ul class="ss-user" style="margin:0;color:#333">{prompts}</ul>' if prompts else ""))
+    moved = st.session_state.get(_MOVED_KEY)
+    if moved:  # the buttons were at the bottom: show the new aspect from its heading
+        st.html(_SCROLL_JS % moved, unsafe_allow_javascript=True)
     for spec in answer_fields(step):
         kinds.render_input(spec, _prefix(step.id, section.key), saved.get((section.key, spec.key)),
                            on_change=_save_answers, args=(who, step.id, seen))
