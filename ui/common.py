@@ -195,6 +195,15 @@ html, body, .stApp { overflow-x:hidden; }
 [data-testid="stButtonGroup"] button[data-selected="true"] * { color:#fff !important; }
 [data-testid="stButtonGroup"] button[data-variant^="segmented"][data-selected="true"]::before {
   content:"✓"; margin-right:.3rem; }
+/* Every other control a finger meets: at least 48 px high (Streamlit draws selects and dates at 38-40 px,
+   page links at 28 px); no heading anchor links (16 px targets that only help a mouse). */
+[data-testid="stSelectbox"] [role="group"], [data-testid="stMultiSelect"] [role="group"],
+[data-testid="stDateInputField"], [data-testid="stTextInput"] [data-baseweb="input"] { min-height:48px; }
+[data-testid="stSelectbox"] [role="group"] button, [data-testid="stDateInput"] button { min-width:44px; min-height:44px; }
+[data-testid="stPageLink-NavLink"] { min-height:48px; display:flex; align-items:center; }
+[data-testid="stHeaderActionElements"] { display:none !important; }
+/* a help icon beside a label: a 44 px target around the 16 px icon, without moving the label */
+[data-testid="stWidgetLabel"] button { min-width:44px; min-height:44px; margin:-14px -14px -14px -8px; }
 .ss-pp-progress { font-weight:700; margin:0; }
 .ss-pp-of { color:#333; margin:0; font-size:.9rem; }
 @media (max-width: 640px) {

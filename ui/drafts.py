@@ -48,11 +48,15 @@ _JS = """
     if (el.value) store.setItem(D.prefix + k, el.value); else store.removeItem(D.prefix + k);
   }, true);
   const put = (el, value) => {
+    /* as a person types it: into the box, the text, out of the box (outside a form Streamlit stores a box
+       when it is left, so the text is kept on the server too; in a form it waits for the button) */
+    const active = document.activeElement;
+    el.focus({preventScroll: true});
     const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
     Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, value);
     el.dispatchEvent(new Event('input', {bubbles: true}));
-    /* outside a form Streamlit stores a box when it is left: leave it, so the text is kept on the server too */
-    if (!el.closest('[data-testid="stForm"]')) el.dispatchEvent(new FocusEvent('focusout', {bubbles: true}));
+    el.blur();
+    if (active && active !== document.body && active.isConnected) active.focus({preventScroll: true});
   };
   D.scan = () => {
     if (!D.prefix) return;
@@ -60,10 +64,14 @@ _JS = """
       if (el.dataset.ssDraft === D.prefix) continue;
       el.dataset.ssDraft = D.prefix;
       const k = keyOf(el);
-      const draft = k && store.getItem(D.prefix + k);
-      if (!draft) continue;
-      if (el.value === draft) store.removeItem(D.prefix + k);  /* stored already */
-      else put(el, draft);
+      if (!k || !store.getItem(D.prefix + k)) continue;
+      /* a moment later: the page that drew this box also says which drafts were stored meanwhile */
+      setTimeout(() => {
+        const draft = store.getItem(D.prefix + k);
+        if (!draft || !el.isConnected) return;
+        if (el.value === draft) store.removeItem(D.prefix + k);  /* stored already */
+        else put(el, draft);
+      }, 300);
     }
   };
   new MutationObserver(() => D.scan()).observe(document.body, {childList: true, subtree: true});

@@ -36,12 +36,15 @@ PHONE = measure(r"""
   const main = document.querySelector('[data-testid="stMain"]');
   const targets = new Set();
   for (const el of main.querySelectorAll('button, a[href], summary, [role="radio"], [role="checkbox"], [role="combobox"]')) {
-    targets.add(el.closest('label') || (el.matches('[role="combobox"]') ? el.closest('[data-baseweb="select"]') || el : el));
+    if (el.matches('input')) targets.add(el.closest('label') || el);  /* a radio or checkbox: its label takes the tap */
+    else if (el.closest('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]') && !el.matches('[aria-label="Open"]'))
+      targets.add(el.closest('[role="group"]') || el);  /* a select: its whole field takes the tap */
+    else targets.add(el);
   }
   for (const input of main.querySelectorAll('input[type="checkbox"], input[type="radio"]')) targets.add(input.closest('label') || input);
   out.targets = 0;
   for (const el of targets) {
-    if (!visible(el) || el.closest('[data-testid="stTooltipHoverTarget"]')) continue;
+    if (!visible(el)) continue;
     out.targets += 1;
     const r = el.getBoundingClientRect();
     if (r.width < 44 - 0.5 || r.height < 44 - 0.5) out.small.push(name(el) + ` ${Math.round(r.width)}x${Math.round(r.height)}`);

@@ -178,6 +178,7 @@ def test_typed_text_survives_a_lock_a_reload_and_comes_back_when_input_reopens(a
     expect(page.get_by_text(t("participant.sent"))).to_be_visible()
     assert [n["text"] for n in room.store.contributions(room.step("brainstorm").id)] == [typed]
     expect(textbox(page, NOTE)).to_have_value("")
+    assert page.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('ss-draft:'))") == []
     page.reload(wait_until="commit")  # sent: the draft is gone, the box stays empty
     expect(textbox(page, NOTE)).to_be_visible(timeout=LOAD_MS)
     settled(page)
