@@ -8,10 +8,11 @@ the step), so two people on one device, or two steps, never mix; they never leav
 
 * Every keystroke in a text box of the participant page writes its draft.
 * When a text box appears (the step opens again, the phone comes back to the step, a reload or a new
-  session on the same link), an empty or different box gets its draft back. A praatplaat box (no form) is
-  then left for Streamlit, so the restored text is stored as if the person had left the box.
-* A draft that was stored (sent, or equal to what the server shows) is forgotten: after a successful send
-  the page tells the browser which boxes to forget (:func:`forget`, drawn by :func:`keeper`).
+  session on the same link), and again for every box after a reconnect, a box gets its draft back. A
+  praatplaat box (no form) is then left for Streamlit, so the text is stored as if the person had left it
+  (after a reconnect the new server session knows nothing of what stayed in such a box).
+* A draft that was stored is forgotten: after a successful send or save the page tells the browser which
+  boxes to forget (:func:`forget`, drawn by :func:`keeper`).
 """
 
 from __future__ import annotations
@@ -53,27 +54,37 @@ _JS = """
     const active = document.activeElement;
     el.focus({preventScroll: true});
     const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-    Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, value);
+    const set = Object.getOwnPropertyDescriptor(proto, 'value').set;
+    if (el.value === value) { set.call(el, ''); el.dispatchEvent(new Event('input', {bubbles: true})); }
+    set.call(el, value);
     el.dispatchEvent(new Event('input', {bubbles: true}));
     el.blur();
-    if (active && active !== document.body && active.isConnected) active.focus({preventScroll: true});
+    if (active && active !== document.body && active !== el && active.isConnected) active.focus({preventScroll: true});
   };
-  D.scan = () => {
+  /* ``again``: after a reconnect the server knows none of what was typed, also in boxes that stayed */
+  D.scan = (again) => {
     if (!D.prefix) return;
     for (const el of document.querySelectorAll(FIELDS)) {
-      if (el.dataset.ssDraft === D.prefix) continue;
+      if (el.dataset.ssDraft === D.prefix && !again) continue;
       el.dataset.ssDraft = D.prefix;
       const k = keyOf(el);
-      if (!k || !store.getItem(D.prefix + k)) continue;
+      if (!k || !store.getItem(D.prefix + k) || el === document.activeElement) continue;
       /* a moment later: the page that drew this box also says which drafts were stored meanwhile */
       setTimeout(() => {
         const draft = store.getItem(D.prefix + k);
         if (!draft || !el.isConnected) return;
-        if (el.value === draft) store.removeItem(D.prefix + k);  /* stored already */
-        else put(el, draft);
+        const inForm = !!el.closest('[data-testid="stForm"]');
+        if (el.value !== draft || !inForm) put(el, draft);  /* a box outside a form: store what it holds */
       }, 300);
     }
   };
+  const app = document.querySelector('[data-testid="stApp"]');
+  let connected = true;
+  if (app) new MutationObserver(() => {
+    const now = app.getAttribute('data-test-connection-state') === 'CONNECTED';
+    if (now && !connected) setTimeout(() => D.scan(true), 500);
+    connected = now;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-connection-state']});
   new MutationObserver(() => D.scan()).observe(document.body, {childList: true, subtree: true});
   D.scan();
 })();
