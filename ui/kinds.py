@@ -53,8 +53,10 @@ def _note_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
 
 def _tagged_note_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
     _note_input(spec, prefix)
-    # Pills, not a multiselect: on a phone the multiselect's first tap only focused its search box
-    # (and raised the keyboard); a pill is chosen by one tap and reads as a toggle to a screen reader.
+    # Pills, not a multiselect. Streamlit's multiselect is a combobox: a tap focuses its text field and
+    # opens its list, but the list closes when the page scrolls, and a phone scrolls the focused field
+    # into view for its keyboard, so the first tap seemed only to focus it. A pill is one tap, with no
+    # keyboard and no list (tests/e2e/test_e2e_phone.py).
     st.pills(t("kind.tags"), FUNCTIONS, selection_mode="multi", format_func=function_label,
              key=widget_key(prefix, spec, "tags"))
 
