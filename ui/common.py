@@ -190,6 +190,11 @@ html, body, .stApp { overflow-x:hidden; }
 /* Choices (scores, aspects, functions): a touch target of at least 48x48 px, and the chosen one
    filled with a check mark, not a faint tint (a screen reader reads it from aria-checked/pressed). */
 [data-testid="stButtonGroup"] button { min-height:48px; min-width:48px; }
+/* a score row that wraps on a phone ("Weet ik niet" on a line of its own): separate buttons, each with all
+   its borders, rather than joined segments that lose their end borders where the row breaks */
+[data-testid="stButtonGroup"] [role="radiogroup"]:has(> button[data-variant^="segmented"]) { gap:6px; }
+[data-testid="stButtonGroup"] button[data-variant^="segmented"] { border:1px solid #8a8a8a !important;
+  border-radius:.5rem !important; margin:0 !important; }
 [data-testid="stButtonGroup"] button[data-selected="true"] {
   background:#0b4f8a !important; border-color:#0b4f8a !important; color:#fff !important; font-weight:700; }
 [data-testid="stButtonGroup"] button[data-selected="true"] * { color:#fff !important; }

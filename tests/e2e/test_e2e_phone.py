@@ -117,6 +117,8 @@ def test_praatplaat_one_aspect_at_a_time_on_a_phone(app, new_context, room_for, 
     assert style == [FILLED, "rgb(255, 255, 255)", '"✓"'], style
     answers = {(a["section"], a["field"]): a for a in room.store.latest_answers(step.id)}
     assert answers[(first.key, "score")]["score"] == 4
+    page.get_by_role("radiogroup", name=SCORE).evaluate("(el) => el.scrollIntoView({block: 'center'})")
+    screenshot(page, "phone-praatplaat-360x740.png")  # the README's phone picture (docs/)
 
     # a remark, then "Volgende": kept, and the next aspect is shown
     textbox(page, GOOD).fill("Pim vindt het doel helder")
