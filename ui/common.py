@@ -256,6 +256,12 @@ STREAMLIT_TEXTS: list[tuple[str, str]] = [
     (r"^Show/hide columns$", "st.table_columns"),
     (r"^Download as CSV$", "st.table_csv"),
     (r"^Search$", "st.table_search"),
+    # a date field's parts, as a phone shows them (the placeholder letters) and reads them out
+    (r"^yyyy$", "st.year_letters"),
+    (r"^day, (.+)$", "st.day_of"),
+    (r"^month, (.+)$", "st.month_of"),
+    (r"^year, (.+)$", "st.year_of"),
+    (r"^Empty$", "st.empty"),
 ]
 
 _DUTCH_JS = r"""
@@ -273,7 +279,7 @@ _DUTCH_JS = r"""
     }
     return null;
   };
-  const ATTRS = ["aria-label", "title", "placeholder", "aria-description", "aria-roledescription"];
+  const ATTRS = ["aria-label", "title", "placeholder", "aria-description", "aria-roledescription", "aria-valuetext"];
   const fix = (el) => {
     if (el.nodeType === 3) {
       const nl = dutch(el.data);

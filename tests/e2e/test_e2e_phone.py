@@ -238,6 +238,17 @@ def test_every_phone_state_fits_360_px(app, new_context, room_for, timings):
                                 exact=True)).to_be_visible(timeout=ACT_MS)
         expect(page.get_by_role("heading", name=step.werkvorm.title, exact=True)).to_be_visible()
         fits(page, f"step{step.position + 1}-{step.werkvorm_key}", problems)
+        if step.werkvorm.layout == "actions":  # a date field: its letters and what a screen reader hears, Dutch
+            field = page.locator('[data-testid="stDateInputField"]')
+            expect(field).to_contain_text("jjjj")
+            labels = field.locator("[role=spinbutton]").evaluate_all(
+                "(els) => els.map((e) => [e.textContent, e.getAttribute('aria-label'), e.getAttribute('aria-valuetext')])")
+            assert [label.split(",")[0] for _, label, _ in labels] == ["dag", "maand", "jaar"], labels
+            assert {text for _, _, text in labels} == {"leeg"} and "yyyy" not in field.inner_text(), labels
+            field.locator("[role=spinbutton]").first.tap()
+            page.keyboard.type("31122026")  # the Dutch letters do not get in the way of typing a date
+            expect(field).to_contain_text("31")
+            expect(field).to_contain_text("2026")
         room.lock(step.werkvorm_key)
         expect(page.get_by_text(t("praat.locked") if step.werkvorm.layout == "scores" else t("participant.locked"),
                                 exact=True)).to_be_visible(timeout=ACT_MS)
