@@ -72,3 +72,4 @@ def test_a_praatplaat_remark_refused_by_the_lock_comes_back_when_input_reopens(a
     saved = {(a["section"], a["field"]): a["text"] for a in app_store.latest_answers(step.id, anna.id)}
     assert saved == {("ambitie", "beter"): "Nog niet af"}
     assert _css_key(box) in _keeper(phone)["forget"]
+

@@ -170,7 +170,7 @@ def test_grow_functions_are_chosen_by_one_tap(app, new_context, room_for):
 
 # ------------------------------------------------------------------------------------------ drafts
 def test_typed_text_survives_a_lock_a_reload_and_comes_back_when_input_reopens(app, new_context, room_for):
-    links, room = room_for("brainstorm", "praatplaat")
+    links, room = room_for("brainstorm", "praatplaat", "followup")
     phone = join(new_context, "phone-drafts", links, person="Dirk", phone=True)
     page = phone.page
     typed = "Half getypt: een stagebank voor de regio"
@@ -215,6 +215,27 @@ def test_typed_text_survives_a_lock_a_reload_and_comes_back_when_input_reopens(a
             break
         time.sleep(0.1)  # poll interval of the database check
     assert answers.get((PRAAT.sections[0].key, "beter")) == remark, answers
+
+    # a proposal in the follow-up plaat: its boxes come back after a lock and a reload
+    room.store.go_to_step(room.fac, room.step("followup").position)
+    what, owner = t("kind.action.what"), t("kind.action.owner")
+    expect(textbox(page, what)).to_be_visible(timeout=ACT_MS)
+    textbox(page, what).fill("Een stagebank voor de hele regio")
+    textbox(page, owner).fill("Dirk")
+    room.lock("followup")
+    expect(textbox(page, what)).to_have_count(0, timeout=ACT_MS)
+    page.reload(wait_until="commit")
+    expect(page.get_by_text(t("participant.locked"))).to_be_visible(timeout=LOAD_MS)
+    room.lock("followup", False)
+    expect(textbox(page, what)).to_have_value("Een stagebank voor de hele regio", timeout=ACT_MS)
+    expect(textbox(page, owner)).to_have_value("Dirk")
+    button(page, t("followup.propose")).tap()
+    expect(page.get_by_text(t("followup.sent"))).to_be_visible()
+    assert [(a["what"], a["owner"]) for a in room.store.actions(room.fac.workshop_id)] == [
+        ("Een stagebank voor de hele regio", "Dirk")]
+    expect(textbox(page, what)).to_have_value("")
+    drafts = page.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('ss-draft:'))")
+    assert not [k for k in drafts if "-action-" in k], drafts  # sent: its drafts are gone
     no_app_errors(phone)
 
 
