@@ -25,16 +25,19 @@ from workshop import Participant, Step
 
 FORGET_KEY = "_drafts_forget"
 
+#: The keeper itself, once per page (a full run): it takes its settings from ``_CONFIG_JS``, whichever runs first.
 _JS = """
 <script>
 (() => {
-  const cfg = %s;
   const D = window.__ssDrafts = window.__ssDrafts || {};
-  D.prefix = cfg.prefix;
-  const store = window.localStorage;
-  for (const k of cfg.forget) store.removeItem(cfg.prefix + k);
-  if (D.installed) { D.scan(); return; }
+  if (D.installed) return;
   D.installed = true;
+  const store = window.localStorage;
+  D.configure = (cfg) => {
+    D.prefix = cfg.prefix;
+    for (const k of cfg.forget) store.removeItem(cfg.prefix + k);
+    D.scan();
+  };
   const FIELDS = '[data-testid="stMain"] [data-testid="stTextArea"] textarea, [data-testid="stMain"] [data-testid="stTextInput"] input';
   const keyOf = (el) => {
     const box = el.closest('[class*="st-key-"]');
@@ -86,10 +89,14 @@ _JS = """
     connected = now;
   }).observe(app, {attributes: true, attributeFilter: ['data-test-connection-state']});
   new MutationObserver(() => D.scan()).observe(document.body, {childList: true, subtree: true});
-  D.scan();
+  if (D.pending) D.configure(D.pending);
 })();
 </script>
 """
+
+#: Per run of the step's inputs (small: it goes with every submit): whose drafts, and which were stored.
+_CONFIG_JS = """<script>(() => { const cfg = %s; const D = window.__ssDrafts = window.__ssDrafts || {};
+if (D.configure) D.configure(cfg); else D.pending = cfg; })();</script>"""
 
 
 def _css_key(key: str) -> str:
@@ -103,8 +110,13 @@ def forget(*keys: str) -> None:
     pending.extend(_css_key(k) for k in keys if _css_key(k) not in pending)
 
 
+def install() -> None:
+    """The drafts keeper of the participant page (in a full run of the page)."""
+    st.html(_JS, unsafe_allow_javascript=True)
+
+
 def keeper(who: Participant, step: Step) -> None:
-    """Draw the drafts keeper of this participant's page (once per run of the step's inputs)."""
+    """Tell the keeper whose drafts these are and which were stored (in every run of the step's inputs)."""
     config = {"prefix": f"ss-draft:{who.token}:", "step": step.id,
               "forget": st.session_state.pop(FORGET_KEY, [])}
-    st.html(_JS % json.dumps(config), unsafe_allow_javascript=True)
+    st.html(_CONFIG_JS % json.dumps(config), unsafe_allow_javascript=True)

@@ -168,6 +168,7 @@ def participant_page(ws: Workshop, who: Participant) -> None:
     timebox.phone_badge(step)
     show_flash("join")
     st.session_state.pop(READY_KEY, None)  # `who` is fresh from the database
+    drafts.install()
     if _step_area(ws, who, step):
         readiness(step, who)
     downloads.participant_download(ws)
