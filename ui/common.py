@@ -202,13 +202,14 @@ html, body, .stApp { overflow-x:hidden; }
   content:"✓"; margin-right:.3rem; }
 [data-testid="stHeaderActionElements"] { display:none !important; }  /* heading anchors: 16 px, only for a mouse */
 /* On a phone (narrow, or a finger for a pointer) every other control is at least 48 px high (Streamlit draws
-   selects and dates at 38-40 px, page links at 28 px), and a help icon beside a label gets a 44 px target
+   selects, dates and panel headers at 38-40 px, page links at 28 px), and a help icon beside a label gets a 44 px target
    around its 16 px, without moving the label. The laptop's cockpit keeps its compact controls. */
 @media (max-width: 640px), (pointer: coarse) {
   [data-testid="stSelectbox"] [role="group"], [data-testid="stMultiSelect"] [role="group"],
   [data-testid="stDateInputField"], [data-testid="stTextInput"] [data-baseweb="input"] { min-height:48px; }
   [data-testid="stSelectbox"] [role="group"] button, [data-testid="stDateInput"] button { min-width:44px; min-height:44px; }
   [data-testid="stPageLink-NavLink"] { min-height:48px; display:flex; align-items:center; }
+  [data-testid="stExpander"] summary { min-height:48px; display:flex; align-items:center; }
   [data-testid="stWidgetLabel"] button { min-width:44px; min-height:44px; margin:-14px -14px -14px -8px; }
 }
 .ss-pp-progress { font-weight:700; margin:0; }

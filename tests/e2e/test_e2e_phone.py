@@ -19,6 +19,7 @@ from e2e.flows import create_in_db, join, post_note
 from e2e.geometry import PHONE as PHONE_GEOMETRY
 from messages import function_label, t
 from workshop import db as D
+from workshop import new_key
 from workshop.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -252,6 +253,7 @@ def test_every_phone_state_fits_360_px(app, new_context, room_for, timings):
     fits(form.page, "join", problems, joined=False)
     phone = join(new_context, "phone-fit", links, person="Fien van der Zandvoort-Hoogeveen", phone=True)
     page = phone.page
+    post_note(phone, "Mijn eigen idee")  # so "Mijn briefjes" is measured too
     states = 2
     for step in room.steps:
         room.store.go_to_step(room.fac, step.position)
@@ -277,6 +279,11 @@ def test_every_phone_state_fits_360_px(app, new_context, room_for, timings):
         room.lock(step.werkvorm_key, False)
         states += 2
     wall = room.step("brainstorm")
+    other = room.store.join(links.code, name="Bas", org_type="mbo")
+    for text in ("Meer stageplekken", "Gastlessen door bedrijven in de bovenbouw van het vmbo, elke maand één",
+                 "Samen een open dag"):
+        room.store.add_note(other, wall.id, section=wall.werkvorm.sections[0].key, field="note", text=text,
+                            idem_key=new_key())
     room.store.go_to_step(room.fac, wall.position)
     room.store.update_step(room.fac, wall.id, voting_open=True)
     dots = room.store.step(wall.id).dots
