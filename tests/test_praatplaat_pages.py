@@ -88,6 +88,9 @@ def test_participant_answers_one_aspect_at_a_time_and_each_is_kept(app_store):
     # the chips say which aspects have answers; the one shown is the chosen chip
     (chips,) = phone.pills
     assert chips.value == 0
+    chips.set_value(None).run()  # a tap on the chip that is already chosen: it stays chosen, nothing moves
+    (chips,) = phone.pills
+    assert chips.value == 0 and _shown(phone, step.id) == "ambitie"
     assert chips.options[:3] == ["✓ Ambitie", "✓ Belangen", "Relatie"]
 
     # change the score, then change it back: each change is stored, newest wins

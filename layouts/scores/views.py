@@ -215,7 +215,8 @@ def _move(who: Participant, step_id: int, seen: int, to: int | str) -> None:
     (a tap on the chip that is already chosen clears it: then nothing moves)."""
     if isinstance(to, str):
         chosen = st.session_state.get(to)
-        if chosen is None:
+        if chosen is None:  # the chip of the aspect shown stays chosen
+            st.session_state[to] = int(st.session_state.get(_at_key(step_id), 0))
             return
         to = int(chosen)
     if _save_answers(who, step_id, seen):
