@@ -269,4 +269,9 @@ NL: dict[str, str] = {
     "st.table_columns": "Kolommen tonen of verbergen",
     "st.table_csv": "Downloaden als csv",
     "st.table_search": "Zoeken",
+    "st.year_letters": "jjjj",
+    "st.day_of": "dag, $1",
+    "st.month_of": "maand, $1",
+    "st.year_of": "jaar, $1",
+    "st.empty": "leeg",
 }

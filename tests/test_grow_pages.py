@@ -86,7 +86,7 @@ def test_participant_answers_the_current_stage_with_functions_and_the_heatmap_sh
     assert t("grow.stage_of", n=1, total=6) in page_text(phone)
     assert step.werkvorm.sections[0].prompts[0] in page_text(phone)
     phone.text_area(key=f"p{step.id}:goal:note").input("Meer zij-instromers opleiden")
-    phone.multiselect(key=f"p{step.id}:goal:note:tags").set_value(["werven", "opleiden"])
+    phone.pills(key=f"p{step.id}:goal:note:tags").set_value(["werven", "opleiden"])
     button(phone, t("participant.send")).click().run()
     no_errors(phone)
     (stored,) = room.store.contributions(step.id)
@@ -96,7 +96,7 @@ def test_participant_answers_the_current_stage_with_functions_and_the_heatmap_sh
     phone = room.phone(anna)  # the phone follows the stage
     assert t("grow.stage_of", n=2, total=6) in page_text(phone)
     phone.text_area(key=f"p{step.id}:reality_so:note").input("Begeleiding op school loopt goed")
-    phone.multiselect(key=f"p{step.id}:reality_so:note:tags").set_value(["begeleiden"])
+    phone.pills(key=f"p{step.id}:reality_so:note:tags").set_value(["begeleiden"])
     button(phone, t("participant.send")).click().run()
     note(room, bram, "reality_so", "Nog geen idee")  # without a function
 

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import canvas_models
 from canvas_models import FIELD_KINDS
+from messages import function_label
 from ui import kinds
 
 
@@ -61,7 +62,7 @@ def test_each_shipped_field_renders_input_and_screen(werkvorm, field, kind):
     if kind in ("note", "tagged_note"):
         assert at.text_area[0].label == spec.label
         if kind == "tagged_note":
-            assert at.multiselect[0].options == list(canvas_models.get(werkvorm).tags)
+            assert at.pills[0].options == [function_label(f) for f in canvas_models.get(werkvorm).tags]  # one tap each
     elif kind == "score":
         assert at.get("button_group")  # the 1-5 / weet ik niet choice
         assert at.session_state["read_back"] == 3  # the saved answer is shown

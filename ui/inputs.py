@@ -95,6 +95,13 @@ def _own_count(step: Step, who: Participant) -> tuple[int, list[dict] | None]:
     return len(mine), mine
 
 
+def locked_notice(step: Step) -> None:
+    """The phone while input is closed. A send the lock refused said so already (its flash is used up
+    here, not shown later when input opens again); what was typed waits in the drafts."""
+    st.session_state.pop(f"_flash:p{step.id}", None)
+    st.info(t("participant.locked"))
+
+
 def note_form(ws: Workshop, step: Step, who: Participant) -> None:
     scope = f"p{step.id}"
     restore_drafts(scope)

@@ -16,9 +16,10 @@ from typing import Callable
 import streamlit as st
 
 from canvas_models import FIELD_KINDS, FieldSpec
-from messages import ORG_TYPES, t
+from messages import ORG_TYPES, function_label, t
 from workshop.text import Limits
-from ui.common import esc, md
+from ui import drafts
+from ui.common import esc
 
 #: "Weet ik niet" is a choice of its own; None means nothing chosen (yet).
 UNKNOWN = 0
@@ -41,15 +42,6 @@ def score_value(raw: int | None) -> tuple[bool, int | None]:
 
 
 # ----------------------------------------------------------------- inputs
-def field_label(spec: FieldSpec, context: str = "") -> str:
-    """The widget label; with ``context`` (e.g. the aspect) so that five "Wat gaat goed?"
-    boxes on one page stay apart for screen readers. Labels render Markdown and autolink
-    addresses, so the context (which a facilitator may have typed) goes through :func:`md`."""
-    if not context:
-        return spec.label
-    return f"{spec.label} ({md(context)})"
-
-
 def _prefill(key: str, value) -> None:
     """Show a saved answer, unless the person already has something in the field."""
     if key not in st.session_state and value is not None:
@@ -64,23 +56,30 @@ def _note_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
 def _tagged_note_input(spec: FieldSpec, prefix: str, current=None, *, tags=(), **extra) -> None:
     """A note and the tags of the werkvorm's vocabulary (``tags``) it is about."""
     _note_input(spec, prefix)
-    st.multiselect(t("kind.tags"), list(tags), key=widget_key(prefix, spec, "tags"), placeholder=t("grow.tags_placeholder"))
+    # Pills, not a multiselect. Streamlit's multiselect is a combobox: a tap focuses its text field and
+    # opens its list, but the list closes when the page scrolls, and a phone scrolls the focused field
+    # into view for its keyboard, so the first tap seemed only to focus it. A pill is one tap, with no
+    # keyboard and no list (tests/e2e/test_e2e_phone.py).
+    st.pills(t("kind.tags"), list(tags), selection_mode="multi", format_func=function_label,
+             key=widget_key(prefix, spec, "tags"))
 
 
-def _score_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
+def _score_input(spec: FieldSpec, prefix: str, current=None, *, on_change=None, args=(), **extra) -> None:
+    """The score as one row of choices (a radio group for screen readers); ``on_change`` stores a tap at once.
+    The label is the field's own: the page shows one aspect at a time, under its heading."""
     key = widget_key(prefix, spec)
     if current is not None:
         _prefill(key, UNKNOWN if current.get("score") is None else current["score"])
-    st.segmented_control(field_label(spec, extra.get("context", "")), SCORE_OPTIONS, format_func=_score_label,
-                         key=key, width="stretch")
+    st.segmented_control(spec.label, SCORE_OPTIONS, format_func=_score_label, key=key, width="stretch",
+                         on_change=on_change, args=args)
 
 
-def _text_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
+def _text_input(spec: FieldSpec, prefix: str, current=None, *, on_change=None, args=(), **extra) -> None:
     key = widget_key(prefix, spec)
     if current is not None:
         _prefill(key, current.get("text", ""))
-    st.text_area(field_label(spec, extra.get("context", "")), key=key, max_chars=spec.max_length,
-                 help=spec.help or None, height=90)
+    st.text_area(spec.label, key=key, max_chars=spec.max_length, help=spec.help or None, height=90,
+                 on_change=on_change, args=args)
 
 
 def _action_input(spec: FieldSpec, prefix: str, current=None, *, link_options: list[str] | None = None,
@@ -128,15 +127,17 @@ def read_value(spec: FieldSpec, prefix: str):
 
 
 def clear_value(spec: FieldSpec, prefix: str) -> None:
-    """Empty a note/action input after it was stored (only in callbacks)."""
+    """Empty a note/action input after it was stored (only in callbacks); the browser drops its drafts."""
     state = st.session_state
     if spec.kind in ("note", "tagged_note"):
         state[widget_key(prefix, spec)] = ""
+        drafts.forget(widget_key(prefix, spec))
         if spec.kind == "tagged_note":
             state[widget_key(prefix, spec, "tags")] = []
     elif spec.kind == "action":
         for part in ("what", "owner", "partner"):
             state[widget_key(prefix, spec, part)] = ""
+            drafts.forget(widget_key(prefix, spec, part))
         state[widget_key(prefix, spec, "due")] = None
 
 
