@@ -81,7 +81,7 @@ def _send(room, who, step, section: str, text: str, tags: list[str]) -> None:
     phone = room.phone(who)
     no_errors(phone)
     phone.text_area(key=f"p{step.id}:{section}:bijdrage").input(text)
-    phone.multiselect(key=f"p{step.id}:{section}:bijdrage:tags").set_value(tags)
+    phone.pills(key=f"p{step.id}:{section}:bijdrage:tags").set_value(tags)
     button(phone, t("participant.send")).click().run()
     no_errors(phone)
 
@@ -95,7 +95,7 @@ def test_a_new_werkvorm_in_one_yaml_file_plays_through_every_surface(intervisie,
     # -- phone: the first round, with the werkvorm's own tags
     phone = room.phone(anna)
     assert "Ronde 1: de inbreng" in page_text(phone) and t("grow.stage_of", n=1, total=4) in page_text(phone)
-    assert phone.multiselect(key=f"p{step.id}:inbreng:bijdrage:tags").options == ["werven", "begeleiden"]
+    assert phone.pills(key=f"p{step.id}:inbreng:bijdrage:tags").options == ["Werven", "Begeleiden"]
     _send(room, anna, step, "inbreng", "Een startende collega loopt vast in de klas", ["begeleiden"])
 
     # -- the options round: notes, then a round of dots (role: options, whatever the group is called)
