@@ -156,15 +156,6 @@ def retention_days() -> int | None:
     return days if days > 0 else None
 
 
-def _parse_datetime(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 # ------------------------------------------------------------------ report
 class Report(FPDF):
     """An A4 report with our own fast, Unicode-safe text layout."""
