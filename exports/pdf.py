@@ -26,7 +26,6 @@ Charts are fpdf2 vector drawing (rectangles, lines, text): no browser.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from datetime import datetime, timezone
@@ -40,6 +39,7 @@ import canvas_models
 from exports.snapshot import live_actions, parse_date, participants_by_id, step_rows, vote_counts
 from exports import palette
 from messages import ORG_SHORT, ORG_TYPES, dutch_date, function_label, number as _num, plural, t
+from workshop import settings
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 #: The main text fonts: DejaVu Sans cut down to Latin, punctuation and common symbols
@@ -145,15 +145,6 @@ def clean_text(value: Any, limit: int = MAX_TEXT) -> str:
 
 def _fallback_coverage() -> list[tuple[str, dict[str, str], frozenset[int]]]:
     return [(family, files, _coverage(files[""])) for family, files in FALLBACK_FONTS]
-
-
-def retention_days() -> int | None:
-    """The retention setting shown in the data note (``SAMENSPRAAK_RETENTION_DAYS``)."""
-    try:
-        days = int(os.environ.get("SAMENSPRAAK_RETENTION_DAYS", "0"))
-    except ValueError:
-        return None
-    return days if days > 0 else None
 
 
 # ------------------------------------------------------------------ report
@@ -1251,5 +1242,5 @@ class _Builder:
         pdf.para(t("pdf.data.stored"), size=8.5)
         pdf.para(t("pdf.data.anonymous") if self.anonymous else t("pdf.data.names"), size=8.5)
         pdf.para(t("pdf.data.delete"), size=8.5)
-        days = retention_days()
+        days = settings.get().retention_days
         pdf.para(t("pdf.data.retention", days=days) if days else t("pdf.data.no_retention"), size=8.5)

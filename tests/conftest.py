@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from workshop import db as D
+from workshop import settings
 from workshop.store import Store
 
 from helpers import Room
@@ -64,6 +65,27 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         terminalreporter.write_sep(
             "!", f"{dropped} PostgreSQL tests deselected because {SQLITE_ONLY_ENV}=1; "
                  "this run does NOT cover PostgreSQL", yellow=True, bold=True)
+
+
+# ------------------------------------------------------------------ settings
+@pytest.fixture(autouse=True)
+def _settings_of_the_environment() -> Iterator[None]:
+    """Every test starts and ends with the settings of its environment (workshop/settings.py
+    reads them once; a test changes one with the ``setting`` fixture)."""
+    settings.reload()
+    yield
+    settings.reload()  # after monkeypatch has put the environment back
+
+
+@pytest.fixture
+def setting(monkeypatch):
+    """``setting("SAMENSPRAAK_X", value)``: set a setting for this test (the environment, re-read)."""
+
+    def put(name: str, value: str) -> None:
+        monkeypatch.setenv(name, value)
+        settings.reload()
+
+    return put
 
 
 # ----------------------------------------------------------------- databases

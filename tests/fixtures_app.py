@@ -17,9 +17,9 @@ from workshop import store as S
 
 
 @pytest.fixture
-def app_store(db_url, monkeypatch):
+def app_store(db_url, setting):
     """Point the app at this test's private database and hand back its store."""
-    monkeypatch.setenv("SAMENSPRAAK_DATABASE_URL", db_url)
+    setting("SAMENSPRAAK_DATABASE_URL", db_url)
     D.reset_instances()
     S._stores.clear()
     yield S.get_store()

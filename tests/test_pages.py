@@ -122,8 +122,8 @@ def new_form(admin: str | None = None):
     return at
 
 
-def test_admin_password_is_required_when_set(app_store, monkeypatch):
-    monkeypatch.setenv("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
+def test_admin_password_is_required_when_set(app_store, setting):
+    setting("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
     at = new_form("fout")
     at.button[0].click().run()
     assert at.error[0].value == t("error.admin_password")

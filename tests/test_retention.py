@@ -10,8 +10,8 @@ from workshop import db as D
 from workshop import store as S
 
 
-def test_retention_purges_old_workshops_at_start(db_url, monkeypatch):
-    monkeypatch.setenv("SAMENSPRAAK_DATABASE_URL", db_url)
+def test_retention_purges_old_workshops_at_start(db_url, setting):
+    setting("SAMENSPRAAK_DATABASE_URL", db_url)
     D.reset_instances()
     S._stores.clear()
     S._last_purge.clear()
@@ -25,7 +25,7 @@ def test_retention_purges_old_workshops_at_start(db_url, monkeypatch):
         with store.db.writing() as conn:
             conn.execute(update(D.workshops).where(D.workshops.c.id == old.id).values(
                 created_at=datetime.now(timezone.utc) - timedelta(days=40)))
-        monkeypatch.setenv("SAMENSPRAAK_RETENTION_DAYS", "30")
+        setting("SAMENSPRAAK_RETENTION_DAYS", "30")
         D.reset_instances()
         S._stores.clear()
         S._last_purge.clear()

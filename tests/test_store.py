@@ -65,19 +65,25 @@ def test_create_workshop_validation(store):
     assert count_rows(store, D.workshops) == 0
 
 
-def test_admin_password_required_when_set(store):
-    base = dict(title="T", partnership="P", day=date(2026, 1, 1), facilitator="", werkvormen=["brainstorm"],
-                required_password="geheim-wachtwoord")
-    raises_user_error("error.admin_password", store.create_workshop, **base, exc=NotAllowed)
+def test_admin_password_required_when_set(store, setting):
+    setting("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-wachtwoord")
+    assert store.needs_admin_password()
+    base = dict(title="T", partnership="P", day=date(2026, 1, 1), facilitator="", werkvormen=["brainstorm"])
     raises_user_error("error.admin_password", store.create_workshop, **base, admin_password="", exc=NotAllowed)
+    raises_user_error("error.admin_password", store.check_admin, "", exc=NotAllowed)  # the restore's check
     raises_user_error("error.admin_password", store.create_workshop, **base, admin_password="geheim",
                       exc=NotAllowed)
     assert count_rows(store, D.workshops) == 0
     ws, _secret = store.create_workshop(**base, admin_password="geheim-wachtwoord")
     assert count_rows(store, D.workshops) == 1
-    # without the setting no password is needed
-    store.create_workshop(**{**base, "required_password": None})
+    store.create_workshop(**base)  # no person (the command line, demo data): not asked
     assert count_rows(store, D.workshops) == 2
+    # without the setting no password is needed
+    setting("SAMENSPRAAK_ADMIN_PASSWORD", "")
+    assert not store.needs_admin_password()
+    store.create_workshop(**base, admin_password="")
+    store.check_admin("")
+    assert count_rows(store, D.workshops) == 3
 
 
 def test_max_participants_is_capped_by_the_setting(workshop_factory):

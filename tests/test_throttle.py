@@ -84,10 +84,10 @@ def test_a_joined_participant_is_never_slowed_down_by_guesses(app_store):
     assert "Wacht" in at.error[0].value
 
 
-def test_admin_password_guessing_is_slowed_down_and_logged(app_store, monkeypatch, caplog):
+def test_admin_password_guessing_is_slowed_down_and_logged(app_store, monkeypatch, setting, caplog):
     """/nieuw and the restore share one admin check: after five wrong passwords even the right
     one waits, on both paths, and every refusal is logged (without the password)."""
-    monkeypatch.setenv("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
+    setting("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
     monkeypatch.setattr(ADMIN_PASSWORD, "clock", Clock())  # time stands still: the wait cannot run out
     caplog.set_level(logging.WARNING, logger="workshop.store")
     at = new_form()

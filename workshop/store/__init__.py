@@ -22,11 +22,11 @@ of this package (the capability a method needs is in its signature there):
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
 from workshop import db as D
+from workshop import settings
 from workshop.store.actions import REVIEW_FIELDS, ActionService
 from workshop.store.admin import AdminService
 from workshop.store.clusters import ClusterService
@@ -55,7 +55,7 @@ from workshop.store.votes import VoteService
 __all__ = [
     "ACTION_STATUSES", "CODE_ALPHABET", "CODE_LENGTH", "REVIEW_FIELDS", "SECTION_LINES", "Facilitator",
     "Participant", "Partnership", "PartnershipAccess", "Step", "Store", "Workshop", "_hash", "clean_section",
-    "get_store", "new_key", "normalise_code", "now", "retention_days",
+    "get_store", "new_key", "normalise_code", "now",
 ]
 
 
@@ -72,18 +72,6 @@ _PURGE_EVERY = 24 * 3600
 _last_purge: dict[str, float] = {}
 
 
-def retention_days() -> int | None:
-    """The retention setting ``SAMENSPRAAK_RETENTION_DAYS``; None keeps workshops."""
-    raw = os.environ.get("SAMENSPRAAK_RETENTION_DAYS", "").strip()
-    if not raw:
-        return None
-    try:
-        days = int(raw)
-    except ValueError:
-        return None
-    return days if days > 0 else None
-
-
 def get_store(url: str | None = None) -> Store:
     """The process-wide store for the configured database.
 
@@ -95,7 +83,7 @@ def get_store(url: str | None = None) -> Store:
         fresh = store is None or store.db is not database
         if fresh:
             store = _stores[database.url] = Store(database)
-        days = retention_days()
+        days = settings.get().retention_days
         due = days is not None and time.monotonic() - _last_purge.get(database.url, -_PURGE_EVERY) >= _PURGE_EVERY
         if due:
             _last_purge[database.url] = time.monotonic()

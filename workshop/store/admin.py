@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 import canvas_models
 from messages import t
 from workshop import db as D
+from workshop import settings
 from workshop.errors import NotAllowed, UserError
 from workshop.store.core import (
     _P, _PROOF, CODE_ALPHABET, CODE_LENGTH, Facilitator, PartnershipAccess, Service, Workshop, _hash, _row,
@@ -39,7 +40,6 @@ class AdminService(Service):
         anonymous: bool = False,
         max_participants: int | None = None,
         admin_password: str | None = None,
-        required_password: str | None = None,
         client: Iterable[str] = (),
         member_of: PartnershipAccess | None = None,
     ) -> tuple[Workshop, str]:
@@ -47,10 +47,11 @@ class AdminService(Service):
 
         With ``member_of`` (proof of the partnership's link) the workshop belongs to that
         partnership and carries its name; without it, it belongs to none, whatever name is typed.
+        ``admin_password`` is what a person typed (see :meth:`check_admin`).
         """
         fields = self.check_new_workshop(
             title=title, partnership=partnership, facilitator=facilitator, werkvormen=werkvormen,
-            admin_password=admin_password, required_password=required_password, member_of=member_of, client=client)
+            admin_password=admin_password, member_of=member_of, client=client)
         title, partnership, facilitator, keys = (
             fields["title"], fields["partnership"], fields["facilitator"], fields["werkvormen"])
         partnership_id = member_of.partnership_id if member_of is not None else None
@@ -82,15 +83,24 @@ class AdminService(Service):
         return self.workshop(wid), secret
 
     @staticmethod
-    def check_admin(given: str | None, required: str | None, *, client: Iterable[str] = ()) -> None:
-        """The admin password check of every path that needs it (creating, restoring).
+    def needs_admin_password() -> bool:
+        """Whether creating and restoring ask for the admin password (the setting is set)."""
+        return bool(settings.get().admin_password)
 
+    @staticmethod
+    def check_admin(given: str | None, *, client: Iterable[str] = ()) -> None:
+        """The admin password check of every path that needs it (creating a workshop or a
+        partnership, restoring a backup), against the ``SAMENSPRAAK_ADMIN_PASSWORD`` setting.
+
+        ``given`` is what a person typed ("" for nothing). ``None`` is no person: the command line,
+        demo data and tests, which run on the host itself, are not asked. Every page passes a string.
         Nothing to check when no password is set. Wrong guesses are counted per
         ``client`` key (browser session, address) as for join codes: after a few,
         the client must wait before it may try again, even with the right
         password; every refusal is logged (never the password itself).
         """
-        if not required:
+        required = settings.get().admin_password
+        if given is None or not required:
             return
         keys = tuple(k for k in client if k)
         wait = ADMIN_PASSWORD.wait_left(*keys)
@@ -103,14 +113,13 @@ class AdminService(Service):
             raise NotAllowed("error.admin_password")
 
     def check_new_workshop(self, *, title: str, partnership: str, facilitator: str, werkvormen: Iterable[str],
-                           admin_password: str | None = None, required_password: str | None = None,
-                           member_of: PartnershipAccess | None = None, client: Iterable[str] = ()) -> dict:
+                           admin_password: str | None = None, member_of: PartnershipAccess | None = None, client: Iterable[str] = ()) -> dict:
         """Validate the fields of a new workshop without writing; returns them cleaned.
 
         Raises the same Dutch errors as :meth:`create_workshop` (which calls it), so a page
         can check a workshop before it creates a partnership for it.
         """
-        self.check_admin(admin_password, required_password, client=client)
+        self.check_admin(admin_password, client=client)
         title = clean(title, limit=Limits.TITLE, label=t("field.title"))
         if member_of is not None:
             self._check_partner(member_of)

@@ -18,10 +18,13 @@ from workshop.text import Limits, clean
 
 
 class PartnershipService(Service):
+    """Partnerships, their link, and the workshops and agreements in them."""
+
     def create_partnership(self, name: str, *, admin_password: str | None = None,
-                           required_password: str | None = None, client: Iterable[str] = ()) -> tuple[Partnership, str]:
-        """Create a partnership; returns it with its secret (the private link, shown once)."""
-        self.check_admin(admin_password, required_password, client=client)
+                           client: Iterable[str] = ()) -> tuple[Partnership, str]:
+        """Create a partnership; returns it with its secret (the private link, shown once).
+        ``admin_password`` is what a person typed (see ``Store.check_admin``)."""
+        self.check_admin(admin_password, client=client)
         name = clean(name, limit=Limits.PARTNERSHIP, label=t("field.partnership"))
         secret = secrets.token_urlsafe(24)  # 192 bits
         with self.db.writing() as conn:
