@@ -369,6 +369,11 @@ def get_db(url: str | None = None) -> Database:
         return db
 
 
+def current(url: str) -> Database | None:
+    """The process-wide database for ``url`` if there is one (no lock: a dictionary read)."""
+    return _instances.get(url)
+
+
 def reset_instances() -> None:
     """Forget cached engines (tests, restore)."""
     with _lock:

@@ -23,7 +23,6 @@ of this package (the capability a method needs is in its signature there):
 from __future__ import annotations
 
 import threading
-import time
 
 from workshop import db as D
 from workshop import settings
@@ -48,7 +47,7 @@ from workshop.store.core import (
 )
 from workshop.store.participants import ParticipantService
 from workshop.store.partnerships import PartnershipService
-from workshop.store.retention import RetentionService
+from workshop.store.retention import RetentionDaemon, RetentionService
 from workshop.store.steps import SECTION_LINES, StepService, clean_section
 from workshop.store.votes import VoteService
 
@@ -65,32 +64,60 @@ class Store(AdminService, PartnershipService, RetentionService, StepService, Par
 
 
 _store_lock = threading.Lock()
+#: The process-wide stores, by their database's URL.
 _stores: dict[str, Store] = {}
-
-
-_PURGE_EVERY = 24 * 3600
-_last_purge: dict[str, float] = {}
+#: The same stores by the URL asked for (the configured one when none is given): the fast path.
+_asked: dict[str, Store] = {}
+#: The retention daemon of each database (by its URL), one per process.
+_purgers: dict[str, RetentionDaemon] = {}
 
 
 def get_store(url: str | None = None) -> Store:
-    """The process-wide store for the configured database.
+    """The process-wide store for ``url`` (default: the configured database).
 
-    Applies the retention setting at start and then once a day.
+    Cheap after the first call (pages call it many times per run): two dictionary look-ups.
+    The first call for a database removes what a restore left unfinished when its process died,
+    and starts the retention daemon when ``SAMENSPRAAK_RETENTION_DAYS`` is set (old workshops
+    are deleted in the background at start and daily, never inside a page render).
     """
+    key = url or settings.get().database_url
+    store = _asked.get(key)
+    if store is not None and _stores.get(store.db.url) is store and D.current(store.db.url) is store.db:
+        return store
     database = D.get_db(url)
     with _store_lock:
         store = _stores.get(database.url)
         fresh = store is None or store.db is not database
         if fresh:
             store = _stores[database.url] = Store(database)
-        days = settings.get().retention_days
-        due = days is not None and time.monotonic() - _last_purge.get(database.url, -_PURGE_EVERY) >= _PURGE_EVERY
-        if due:
-            _last_purge[database.url] = time.monotonic()
-    if fresh:  # a restore that a process which died left unfinished (never visible)
+        _asked[key] = store
+    if fresh:
         from workshop.bulk import purge_abandoned
 
-        purge_abandoned(store)
-    if due:
-        store.purge_older_than(days)
+        purge_abandoned(store)  # a restore that a process which died left unfinished (never visible)
+        start_retention(store)
     return store
+
+
+def start_retention(store: Store) -> RetentionDaemon | None:
+    """Start (or restart, for a new store on the same database) the retention daemon of
+    ``store``'s database; None when the retention setting is off."""
+    days = settings.get().retention_days
+    with _store_lock:
+        old = _purgers.pop(store.db.url, None)
+        daemon = _purgers[store.db.url] = RetentionDaemon(store, days) if days else None
+    if old is not None:
+        old.stop()
+    if daemon is None:
+        _purgers.pop(store.db.url, None)
+        return None
+    return daemon.start()
+
+
+def stop_retention() -> None:
+    """Stop every retention daemon of this process (tests)."""
+    with _store_lock:
+        daemons = list(_purgers.values())
+        _purgers.clear()
+    for daemon in daemons:
+        daemon.stop()
