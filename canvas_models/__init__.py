@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 FieldKind = Literal["note", "tagged_note", "score", "text", "action"]
 FIELD_KINDS: tuple[str, ...] = FieldKind.__args__  # type: ignore[attr-defined]
 
-#: Screen layouts, one per werkvorm family, drawn by ``ui/layouts.py``.
+#: Screen layouts, one per werkvorm family, drawn by ``ui/layouts/`` (one module each).
 Layout = Literal["wall", "praatplaat", "canvas", "grow", "followup"]
 LAYOUTS: tuple[str, ...] = Layout.__args__  # type: ignore[attr-defined]
 

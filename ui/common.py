@@ -21,6 +21,7 @@ _ESCAPE = str.maketrans({**_ENTITIES, "\n": "<br>"})
 
 
 def store():
+    """The process-wide store (cached in workshop.store.get_store: two dictionary look-ups)."""
     return get_store()
 
 

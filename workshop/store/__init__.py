@@ -12,7 +12,7 @@ of this package (the capability a method needs is in its signature there):
     admin.py          creating workshops (the admin password), reading them, the facilitator link
     partnerships.py   partnerships and their private link
     retention.py      deleting a workshop, and the old ones
-    steps.py          steps, the timebox, the fingerprints the pages poll
+    steps.py          steps, the timebox, the fingerprints the pages compare
     participants.py   joining, tokens, readiness
     contributions.py  notes and answers, moderation, merging
     votes.py          dots

@@ -1,5 +1,6 @@
 """Steps: which one is on, moving between them, their flags (lock, reveal, stage, dots), the
-timebox, and the cheap fingerprints the pages poll (state, versions, the cockpit's)."""
+timebox, and the cheap fingerprints the pages and ui/push.py's watcher compare (state, versions,
+the cockpit's)."""
 
 from __future__ import annotations
 
@@ -78,9 +79,9 @@ class StepService(Service):
         return steps[min(ws.current_step, len(steps) - 1)]
 
     def state(self, workshop_id: int, max_age: float = 0.0) -> tuple[int, int]:
-        """(state_version, current_step): the cheap poll.
+        """(state_version, current_step): the cheap check of a phone's page (ui/join.py).
 
-        ``max_age`` lets many polling phones share one query per process.
+        ``max_age`` lets many phones that check at once share one query per process.
         """
         if max_age:
             with self._cache_lock:
