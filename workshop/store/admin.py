@@ -9,6 +9,7 @@ from datetime import date
 from typing import Iterable
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 import canvas_models
 from messages import t
