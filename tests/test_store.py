@@ -65,6 +65,20 @@ def test_create_workshop_validation(store):
     assert count_rows(store, D.workshops) == 0
 
 
+def test_a_join_code_that_is_taken_is_drawn_again(store, monkeypatch):
+    """Two workshops never share a code: a drawn code that exists (the database's unique key) is
+    drawn again, on both databases."""
+    import workshop.store.admin as admin
+
+    draws = iter("AAAAAA" + "AAAAAA" + "CCCCCC")
+    monkeypatch.setattr(admin.secrets, "choice", lambda _alphabet: next(draws))
+    base = dict(partnership="P", day=date(2026, 1, 1), facilitator="", werkvormen=["brainstorm"])
+    first, _ = store.create_workshop(title="Eerste", **base)
+    second, _ = store.create_workshop(title="Tweede", **base)
+    assert (first.code, second.code) == ("AAAAAA", "CCCCCC")
+    assert count_rows(store, D.workshops) == 2
+
+
 def test_admin_password_required_when_set(store, setting):
     setting("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-wachtwoord")
     assert store.needs_admin_password()
