@@ -1,5 +1,9 @@
 """Shared fixtures: a store on SQLite and on PostgreSQL, and workshops to test with.
 
+Storage tests (the ``store``, ``db_url`` and ``workshop_factory`` fixtures) run on both
+databases. Page tests (``app_store``: the app's own store, for AppTest) run once, on SQLite:
+what a page shows does not depend on the database, and the store under it is tested on both.
+
 PostgreSQL comes from ``SAMENSPRAAK_TEST_PG_URL`` (``./test.sh`` starts a throwaway
 cluster and sets it). Without it the PostgreSQL tests FAIL, so that a missing
 database is never mistaken for a pass. Only ``SAMENSPRAAK_TEST_SQLITE_ONLY=1``
@@ -20,6 +24,7 @@ from sqlalchemy.pool import NullPool
 
 from workshop import db as D
 from workshop import settings
+from workshop import store as S
 from workshop.store import Store
 
 from helpers import Room
@@ -178,6 +183,17 @@ def store(db_url) -> Iterator[Store]:
         yield Store(database)
     finally:
         database.dispose()
+
+
+@pytest.fixture
+def app_store(tmp_path, setting) -> Iterator[Store]:
+    """The app pointed at this test's private SQLite database, and its store (page tests)."""
+    setting("SAMENSPRAAK_DATABASE_URL", f"sqlite:///{tmp_path / 'samenspraak-app.db'}")
+    D.reset_instances()
+    S._stores.clear()
+    yield S.get_store()
+    D.reset_instances()
+    S._stores.clear()
 
 
 # ----------------------------------------------------------------- workshops

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from apptest import open_page, page_text
+from apptest import make_room, new_form, open_page, page_text
 from messages import t
-from test_pages import app_store, make_room, new_form  # noqa: F401 - fixtures
 from exports.backup import to_json
 from exports.snapshot import snapshot
 from workshop.throttle import ADMIN_PASSWORD, Throttle
