@@ -65,11 +65,13 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if not _sqlite_only():
+        return
+    # Under pytest-xdist the workers deselect, and this (controlling) process has no count.
     dropped = getattr(config, "_samenspraak_pg_deselected", None)
-    if dropped is not None:
-        terminalreporter.write_sep(
-            "!", f"{dropped} PostgreSQL tests deselected because {SQLITE_ONLY_ENV}=1; "
-                 "this run does NOT cover PostgreSQL", yellow=True, bold=True)
+    terminalreporter.write_sep(
+        "!", f"{'the' if dropped is None else dropped} PostgreSQL tests deselected because {SQLITE_ONLY_ENV}=1; "
+             "this run does NOT cover PostgreSQL", yellow=True, bold=True)
 
 
 # ------------------------------------------------------------------ settings

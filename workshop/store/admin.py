@@ -136,11 +136,7 @@ class AdminService(Service):
         return {"title": title, "partnership": partnership, "facilitator": facilitator, "werkvormen": keys}
 
     def workshop(self, workshop_id: int) -> Workshop:
-        with self.db.reading() as conn:
-            row = conn.execute(select(D.workshops).where(D.workshops.c.id == workshop_id)).first()
-        if row is None:
-            raise UserError("error.unknown_room")
-        return _row(Workshop, row)
+        return self._record(Workshop, D.workshops, workshop_id, UserError, "error.unknown_room")
 
     def workshop_by_code(self, code: str | None) -> Workshop | None:
         code = normalise_code(code)

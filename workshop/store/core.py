@@ -12,7 +12,7 @@ import hashlib
 import secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timezone  # noqa: F401 - date: Workshop.date
 from typing import Any, Callable, TypeVar
 
 from sqlalchemy import bindparam, select, update
@@ -227,6 +227,14 @@ class Service:
         PostgreSQL it is the transaction's last statement, so the workshop's row lock is held
         only for the commit."""
         conn.execute(self._q_touch, {"workshop_id": workshop_id})
+
+    def _record(self, cls, table, row_id: int, missing: type[UserError], key: str):
+        """The row ``row_id`` of ``table`` as a ``cls`` record; ``missing(key)`` when there is none."""
+        with self.db.reading() as conn:
+            row = conn.execute(select(table).where(table.c.id == row_id)).first()
+        if row is None:
+            raise missing(key)
+        return _row(cls, row)
 
     @staticmethod
     def _read_step(conn, step_id: int) -> Step:

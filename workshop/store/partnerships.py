@@ -12,7 +12,7 @@ from messages import t
 from workshop import db as D
 from workshop.errors import NotAllowed, UserError
 from workshop.store.core import (
-    _PROOF, Facilitator, Partnership, PartnershipAccess, Service, Workshop, _hash, _row, now,
+    _PROOF, Facilitator, Partnership, PartnershipAccess, Service, Workshop, _hash, now,
 )
 from workshop.text import Limits, clean
 
@@ -33,11 +33,7 @@ class PartnershipService(Service):
         return self.partnership(pid), secret
 
     def partnership(self, partnership_id: int) -> Partnership:
-        with self.db.reading() as conn:
-            row = conn.execute(select(D.partnerships).where(D.partnerships.c.id == partnership_id)).first()
-        if row is None:
-            raise NotAllowed("error.not_partnership")
-        return _row(Partnership, row)
+        return self._record(Partnership, D.partnerships, partnership_id, NotAllowed, "error.not_partnership")
 
     def open_partnership(self, partnership_id: int | str | None, secret: str | None) -> PartnershipAccess:
         """Check a partnership link (id and secret) in constant time."""
