@@ -100,9 +100,13 @@ def test_a_failed_purge_is_tried_again_soon(fresh_process, setting, monkeypatch)
     assert tries[:2] == [30, 30] and daemon.thread.is_alive()
 
 
-def test_the_store_is_cached_but_follows_a_new_database(fresh_process, tmp_path, setting):
+def test_the_store_is_cached_but_follows_a_new_database(fresh_process, tmp_path, setting, monkeypatch):
     store = fresh_process()
-    assert S.get_store() is store
+    with monkeypatch.context() as patch:  # the cached path neither makes the URL (mkdir) nor takes a lock
+        patch.setattr(D, "database_url", lambda: pytest.fail("get_store made the database URL again"))
+        patch.setattr(S, "_store_lock", None)
+        for _ in range(100):
+            assert S.get_store() is store
     D.reset_instances()  # a restore or a test forgets the engines: a new store on new engines
     again = S.get_store()
     assert again is not store and again.db is D.current(again.db.url)
