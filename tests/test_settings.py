@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 from workshop import settings
@@ -65,3 +66,13 @@ def test_every_setting_is_in_the_readme():
     names = re.findall(r'_(?:text|whole|seconds)\("([A-Z_]+)"', (ROOT / "workshop/settings.py").read_text())
     assert len(names) == 13
     assert [n for n in names if f"`SAMENSPRAAK_{n}`" not in readme] == []
+
+
+def test_settings_load_nothing_else_of_the_app():
+    """Any module may read a setting, also one the store imports (canvas_models): importing the
+    settings loads neither the store nor the database layer."""
+    code = ("import sys, workshop.settings as s; s.get(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('workshop', 'sqlalchemy', 'canvas_models', "
+            "'messages', 'streamlit')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['workshop', 'workshop.settings']"

@@ -5,7 +5,8 @@ README's configuration table lists them). The settings are read once, at their f
 kept: a process reads its environment at start. Tests that change a setting call
 :func:`reload` after ``monkeypatch.setenv`` (tests/conftest.py's ``setting`` fixture does both).
 Modules that keep a setting in a module constant (the pages' timers) read it at import.
-Imports no streamlit and nothing else of the app.
+Imports no streamlit and nothing else of the app (workshop/__init__.py loads its names lazily), so
+any module can read a setting, also one the store itself imports (canvas_models).
 """
 
 from __future__ import annotations
