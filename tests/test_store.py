@@ -409,6 +409,10 @@ def test_answer_idempotency_and_validation(room, store):
     store.answer(me, step.id, section="belangen", values={"score": 3, "beter": "Meer tijd"}, idem_key=key)
     store.answer(me, step.id, section="belangen", values={"score": 3, "beter": "Meer tijd"}, idem_key=key)
     assert count_rows(store, D.contributions, step_id=step.id) == 2
+    # a resent form whose first field is new (a field was added since) is still the same submission
+    store.answer(me, step.id, section="belangen", values={"goed": "Samen", "score": 3, "beter": "Meer tijd"},
+                 idem_key=key)
+    assert count_rows(store, D.contributions, step_id=step.id) == 2
     for bad in (0, 6, -1, "3", 2.5, True):
         raises_user_error("error.score", store.answer, me, step.id, section="belangen", values={"score": bad},
                           idem_key=new_key())

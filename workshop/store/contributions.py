@@ -141,9 +141,9 @@ class ContributionService(Service):
                     section=section, tags=[], idem_key=f"{idem_key}:{row['field']}",
                     created_at=stamp, **row))
             self._touch(conn, who.workshop_id)
-        # A repeat of this exact submission was stored already: nothing to do.
-        first_key = f"{idem_key}:{rows[0]['field']}" if rows else idem_key
-        self._insert_once(D.contributions, who.workshop_id, first_key, write, found=lambda _: None)
+        # A repeat of this submission (any of its fields) was stored already: nothing to do.
+        keys = tuple(f"{idem_key}:{row['field']}" for row in rows)
+        self._insert_once(D.contributions, who.workshop_id, keys, write, found=lambda _: None)
 
     def delete_own(self, who: Participant, contribution_id: int) -> None:
         with self.db.writing() as conn:

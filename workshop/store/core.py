@@ -181,12 +181,14 @@ class Service:
 
     # -------------------------------------------------------------- transactions
     @staticmethod
-    def _find_key(conn: Connection, table, workshop_id: int, idem_key: str, *columns) -> Row | None:
-        """The row of ``table`` stored under this idempotency key (only ``columns``, default its id)."""
-        return conn.execute(select(*(columns or (table.c.id,))).where(
-            table.c.workshop_id == workshop_id, table.c.idem_key == idem_key)).first()
+    def _find_key(conn: Connection, table, workshop_id: int, idem_key: str | tuple[str, ...], *columns) -> Row | None:
+        """The row of ``table`` stored under this idempotency key, or under one of these keys
+        (only ``columns``, default its id)."""
+        key = table.c.idem_key.in_(idem_key) if isinstance(idem_key, tuple) else table.c.idem_key == idem_key
+        return conn.execute(select(*(columns or (table.c.id,))).where(table.c.workshop_id == workshop_id, key)).first()
 
-    def _insert_once(self, table, workshop_id: int, idem_key: str | None, write: Callable[[Connection], T],
+    def _insert_once(self, table, workshop_id: int, idem_key: str | tuple[str, ...] | None,
+                     write: Callable[[Connection], T],
                      *columns, found: Callable[[Row], T] = lambda row: row[0]) -> T:
         """Insert, or re-read on a duplicate key: run ``write`` in one writing transaction; when it
         breaks the unique ``idem_key`` of ``table`` (the same submission raced in from a second tap
