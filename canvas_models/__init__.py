@@ -9,7 +9,6 @@ shipped ones, validated the same way (a new werkvorm needs no code). Imports no 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -185,7 +184,9 @@ def load_file(path: Path) -> Werkvorm:
 
 def extra_dir() -> Path | None:
     """The folder of extra werkvorm files (``SAMENSPRAAK_WERKVORM_DIR``), or None."""
-    value = os.environ.get(EXTRA_DIR_SETTING, "").strip()
+    from workshop import settings
+
+    value = settings.get().werkvorm_dir
     if not value:
         return None
     path = Path(value).expanduser()
@@ -215,6 +216,9 @@ REGISTRY: dict[str, Werkvorm] = load_registry(extra=extra_dir())
 def reload() -> None:
     """Read the werkvorm files again (after ``SAMENSPRAAK_WERKVORM_DIR`` changed); the registry
     stays the same object, so every module that imported it sees the new werkvormen."""
+    from workshop import settings
+
+    settings.reload()
     fresh = load_registry(extra=extra_dir())
     REGISTRY.clear()
     REGISTRY.update(fresh)

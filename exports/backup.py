@@ -20,7 +20,6 @@ workshop, so the retention period starts again). Imports no streamlit.
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import date, datetime, timezone
 from typing import Any, Literal, Optional
@@ -31,20 +30,10 @@ import canvas_models
 import layouts
 from exports.snapshot import FORMAT, FORMAT_VERSION
 from messages import ORG_TYPES, t
+from workshop import settings
 from workshop.errors import UserError
 from workshop.store import ACTION_STATUSES, clean_section
 from workshop.text import Limits, clean
-
-#: Largest backup we read, in bytes (setting ``SAMENSPRAAK_IMPORT_MAX_BYTES``).
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def max_bytes_setting() -> int:
-    try:
-        return int(os.environ.get("SAMENSPRAAK_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
-    except ValueError:
-        return DEFAULT_MAX_BYTES
-
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -253,7 +242,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
 
     Raises ``UserError("error.import", reason=...)`` for anything it cannot use.
     """
-    data = _parse(raw, max_bytes_setting() if max_bytes is None else max_bytes)
+    data = _parse(raw, settings.get().import_max_bytes if max_bytes is None else max_bytes)
     if data.get("format") != FORMAT:
         raise refuse("import.reason.not_backup")
     version = data.get("format_version")
@@ -460,7 +449,7 @@ def read_snapshot(raw: bytes | str | dict, *, max_bytes: int | None = None) -> d
     The backup is validated exactly as for a restore; the snapshot keeps the
     original ids and adds nothing that was not in the file.
     """
-    data = _parse(raw, max_bytes_setting() if max_bytes is None else max_bytes)
+    data = _parse(raw, settings.get().import_max_bytes if max_bytes is None else max_bytes)
     clean_rows = load(data, max_bytes=max_bytes)
     return snapshot_from_rows(data, clean_rows)
 

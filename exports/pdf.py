@@ -26,7 +26,6 @@ Charts are fpdf2 vector drawing (rectangles, lines, text): no browser.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from datetime import datetime, timezone
@@ -41,6 +40,7 @@ import layouts
 from exports.snapshot import live_actions, parse_date, participants_by_id
 from exports import palette
 from messages import ORG_SHORT, ORG_TYPES, dutch_date, number as _num, plural, t
+from workshop import settings
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 #: The main text fonts: DejaVu Sans cut down to Latin, punctuation and common symbols
@@ -146,15 +146,6 @@ def clean_text(value: Any, limit: int = MAX_TEXT) -> str:
 
 def _fallback_coverage() -> list[tuple[str, dict[str, str], frozenset[int]]]:
     return [(family, files, _coverage(files[""])) for family, files in FALLBACK_FONTS]
-
-
-def retention_days() -> int | None:
-    """The retention setting shown in the data note (``SAMENSPRAAK_RETENTION_DAYS``)."""
-    try:
-        days = int(os.environ.get("SAMENSPRAAK_RETENTION_DAYS", "0"))
-    except ValueError:
-        return None
-    return days if days > 0 else None
 
 
 # ------------------------------------------------------------------ report
@@ -1020,5 +1011,5 @@ class _Builder:
         pdf.para(t("pdf.data.stored"), size=8.5)
         pdf.para(t("pdf.data.anonymous") if self.anonymous else t("pdf.data.names"), size=8.5)
         pdf.para(t("pdf.data.delete"), size=8.5)
-        days = retention_days()
+        days = settings.get().retention_days
         pdf.para(t("pdf.data.retention", days=days) if days else t("pdf.data.no_retention"), size=8.5)

@@ -7,21 +7,20 @@ import re
 
 import pytest
 
-from apptest import page_text
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from apptest import button, html, no_errors, page_text, select_notes
+from helpers import make_app_room
 from messages import t
 from ui.common import esc
 from ui.notetools import digest
-from werkvorm_helpers import button, html, no_errors, select_notes
 from workshop import new_key
 
 
 @pytest.fixture
 def wall_room(app_store):  # noqa: F811
     room = make_app_room(app_store, ("brainstorm",))
-    room.join("Anna", "vmbo")
-    room.join("Bram", "bedrijfsleven")
-    room.join("Cas", "gemeente")
+    room.join_as("Anna", "vmbo")
+    room.join_as("Bram", "bedrijfsleven")
+    room.join_as("Cas", "gemeente")
     return room
 
 
@@ -32,7 +31,7 @@ def note(room, who, text):
 
 def notes(room, *texts) -> list[int]:
     """One note per text, from the room's people in turn; their ids."""
-    return [note(room, room.people[i % len(room.people)], text) for i, text in enumerate(texts)]
+    return [note(room, room.participants[i % len(room.participants)], text) for i, text in enumerate(texts)]
 
 
 def clusters_on_screen(at) -> list[tuple[str, str, str]]:
@@ -51,7 +50,7 @@ def add_cluster(fac, step, name):
 
 def test_facilitator_makes_renames_fills_and_deletes_clusters(wall_room):
     room = wall_room
-    anna, bram, cas = room.people
+    anna, bram, cas = room.participants
     step = room.step("brainstorm")
     n1 = note(room, anna, "Meer stageplekken bij bedrijven")
     n2 = note(room, bram, "Bedrijven op school laten vertellen")
@@ -99,7 +98,7 @@ def test_facilitator_makes_renames_fills_and_deletes_clusters(wall_room):
 
 def test_group_votes_on_clusters_and_screen_shows_totals(wall_room):
     room = wall_room
-    anna, bram, cas = room.people
+    anna, bram, cas = room.participants
     step = room.step("brainstorm")
     a = note(room, anna, "Stageplekken")
     b = note(room, bram, "Bijscholing")
@@ -136,7 +135,7 @@ def test_group_votes_on_clusters_and_screen_shows_totals(wall_room):
 
 def test_participant_votes_on_notes_grouped_by_cluster(wall_room):
     room = wall_room
-    anna = room.people[0]
+    anna = room.participants[0]
     step = room.step("brainstorm")
     a = note(room, anna, "Stageplekken")
     b = note(room, anna, "Losse gedachte")
@@ -210,7 +209,7 @@ def test_dropping_notes_on_the_board_stores_their_cluster(wall_room):
 
 def test_the_board_gets_the_lanes_and_dutch_texts(wall_room):
     room = wall_room
-    anna, bram, _ = room.people
+    anna, bram, _ = room.participants
     step = room.step("brainstorm")
     n1 = note(room, anna, "Stage <b>bij</b> bedrijven")
     note(room, bram, "Gastlessen")

@@ -29,6 +29,7 @@ from exports.snapshot import FORMAT_VERSION, snapshot
 from helpers import assert_dutch, count_rows
 from messages import t
 from workshop import db as D
+from workshop import settings
 from workshop.errors import UserError
 from workshop.store import normalise_code
 from workshop.text import Limits
@@ -274,15 +275,16 @@ def test_backup_with_a_byte_order_mark_is_read(store):
     assert backup.read_snapshot("\ufeff" + raw.decode("utf-8"))["workshop"]["title"] == ws.title
 
 
-def test_import_size_limit_is_a_setting(store, monkeypatch):
+def test_import_size_limit_is_a_setting(store, setting):
     ws, _ = demo.generate(store, 3, seed=2, fast=True)
     raw = backup.to_json(snapshot(store, ws.id))
-    monkeypatch.setenv("SAMENSPRAAK_IMPORT_MAX_BYTES", str(len(raw) - 1))
+    setting("SAMENSPRAAK_IMPORT_MAX_BYTES", str(len(raw) - 1))
     with pytest.raises(UserError, match="MB"):
         backup.restore(store, raw)
-    monkeypatch.setenv("SAMENSPRAAK_IMPORT_MAX_BYTES", str(len(raw)))
+    setting("SAMENSPRAAK_IMPORT_MAX_BYTES", str(len(raw)))
     assert backup.restore(store, raw)[0].title == ws.title
-    assert backup.DEFAULT_MAX_BYTES == 20 * 1024 * 1024
+    setting("SAMENSPRAAK_IMPORT_MAX_BYTES", "")
+    assert settings.get().import_max_bytes == 20 * 1024 * 1024
 
 
 def test_failing_restore_leaves_nothing_half_written(store, monkeypatch):

@@ -7,13 +7,12 @@ import re
 
 import pytest
 
-from apptest import open_page, page_text, raw_html
+from apptest import button, charts, html, no_errors, open_page, page_text, raw_html, select_notes, table_state
 from exports import backup
 from exports.snapshot import snapshot
 import canvas_models
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from helpers import make_app_room
 from messages import t
-from werkvorm_helpers import select_notes, table_state, button, charts, html, no_errors
 from workshop import new_key
 
 FUNCTIONS = canvas_models.get("grow").tags
@@ -24,8 +23,8 @@ STAGES = ("goal", "reality_so", "reality_or", "options_so", "options_or", "way_f
 @pytest.fixture
 def grow_room(app_store):  # noqa: F811
     room = make_app_room(app_store, ("grow",), partnership="Partnerschap Oost")
-    room.join("Anna", "po")
-    room.join("Bram", "hbo")
+    room.join_as("Anna", "po")
+    room.join_as("Bram", "hbo")
     return room
 
 
@@ -79,7 +78,7 @@ def test_facilitator_moves_stage_by_stage_and_the_script_stays_off_the_screen(gr
 
 def test_participant_answers_the_current_stage_with_functions_and_the_heatmap_shows_gaps(grow_room):
     room = grow_room
-    anna, bram = room.people
+    anna, bram = room.participants
     step = room.step("grow")
     phone = room.phone(anna)
     no_errors(phone)
@@ -116,7 +115,7 @@ def test_participant_answers_the_current_stage_with_functions_and_the_heatmap_sh
 
 def test_hidden_notes_leave_the_heatmap(grow_room):
     room = grow_room
-    anna = room.people[0]
+    anna = room.participants[0]
     a = note(room, anna, "goal", "Verborgen", tags=["matchen"])
     note(room, anna, "goal", "Zichtbaar", tags=["werven"])
     room.store.moderate(room.fac, a, hidden=True)
@@ -126,7 +125,7 @@ def test_hidden_notes_leave_the_heatmap(grow_room):
 
 def test_facilitator_edits_tags_of_an_answer(grow_room):
     room = grow_room
-    a = note(room, room.people[0], "goal", "Samen werven", tags=["werven"])
+    a = note(room, room.participants[0], "goal", "Samen werven", tags=["werven"])
     step = room.step("grow")
     fac = room.facilitator_page()
     select_notes(fac, step.id, [a])
@@ -139,7 +138,7 @@ def test_facilitator_edits_tags_of_an_answer(grow_room):
 
 def test_options_are_prioritised_with_dots(grow_room):
     room = grow_room
-    anna, bram = room.people
+    anna, bram = room.participants
     stage(room, 3)
     a = note(room, anna, "options_so", "Gezamenlijke opleidingsschool")
     stage(room, 4)
@@ -175,7 +174,7 @@ def test_options_are_prioritised_with_dots(grow_room):
 
 def test_way_forward_recommendation_becomes_one_action(grow_room):
     room = grow_room
-    anna = room.people[0]
+    anna = room.participants[0]
     stage(room, 5)
     rec = note(room, anna, "way_forward", "Stel een regionale stagecoördinator aan", tags=["begeleiden"])
     title = room.step("grow").werkvorm.section("way_forward").title

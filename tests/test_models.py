@@ -242,11 +242,11 @@ def test_the_extra_folder_adds_werkvormen_and_may_not_replace_a_shipped_one(tmp_
         load_registry(extra=tmp_path)
 
 
-def test_the_extra_folder_setting_must_name_a_folder(monkeypatch, tmp_path):
-    monkeypatch.setenv(canvas_models.EXTRA_DIR_SETTING, str(tmp_path / "nergens"))
+def test_the_extra_folder_setting_must_name_a_folder(setting, tmp_path):
+    setting(canvas_models.EXTRA_DIR_SETTING, str(tmp_path / "nergens"))
     with pytest.raises(WerkvormError, match="SAMENSPRAAK_WERKVORM_DIR=.*not a folder"):
         canvas_models.extra_dir()
-    monkeypatch.setenv(canvas_models.EXTRA_DIR_SETTING, str(tmp_path))
+    setting(canvas_models.EXTRA_DIR_SETTING, str(tmp_path))
     assert canvas_models.extra_dir() == tmp_path
 
 

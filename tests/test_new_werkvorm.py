@@ -16,13 +16,12 @@ import pytest
 from openpyxl import load_workbook
 
 import canvas_models
-from apptest import page_text
+from apptest import button, no_errors, page_text, select_notes
 from exports import backup, pdf, tables
 from exports.snapshot import snapshot
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from helpers import make_app_room
 from messages import function_label, t
 from test_exports import canonical
-from werkvorm_helpers import button, no_errors, select_notes
 from workshop import new_key
 
 INTERVISIE = """\
@@ -86,10 +85,10 @@ def _send(room, who, step, section: str, text: str, tags: list[str]) -> None:
     no_errors(phone)
 
 
-def test_a_new_werkvorm_in_one_yaml_file_plays_through_every_surface(intervisie, app_store):  # noqa: F811
+def test_a_new_werkvorm_in_one_yaml_file_plays_through_every_surface(intervisie, app_store):
     assert intervisie.layout == "stages" and [s.key for s in intervisie.with_role("options")] == ["opties"]
     room = make_app_room(app_store, ("intervisie", "followup"), title="Intervisie op dinsdag")
-    anna, bram = room.join("Anna", "po"), room.join("Bram", "mbo")
+    anna, bram = room.join_as("Anna", "po"), room.join_as("Bram", "mbo")
     step = room.go("intervisie")
 
     # -- phone: the first round, with the werkvorm's own tags

@@ -8,7 +8,7 @@ import re
 from datetime import date, timedelta
 
 from apptest import labels, open_page, page_text
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from helpers import make_app_room
 from messages import t
 
 SECRET_OWNER = "Jan Jansen"

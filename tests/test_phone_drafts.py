@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 import re
 
-from apptest import raw_html
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from apptest import button, raw_html
+from helpers import make_app_room
 from messages import t
 from ui.drafts import _css_key
-from werkvorm_helpers import button
 
 
 def _keeper(at) -> dict:
@@ -28,7 +27,7 @@ def _keeper(at) -> dict:
 def test_a_note_typed_when_the_lock_came_is_back_after_a_step_change_and_the_unlock(app_store):
     room = make_app_room(app_store, ("brainstorm", "praatplaat"))
     step = room.step("brainstorm")
-    anna = room.join("Anna", "mbo")
+    anna = room.join_as("Anna", "mbo")
     phone = room.phone(anna)
     box = f"p{step.id}:ideeen:note"
     assert _keeper(phone)["prefix"] == f"ss-draft:{anna.token}:"
@@ -56,7 +55,7 @@ def test_a_note_typed_when_the_lock_came_is_back_after_a_step_change_and_the_unl
 def test_a_praatplaat_remark_refused_by_the_lock_comes_back_when_input_reopens(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "vmbo")
+    anna = room.join_as("Anna", "vmbo")
     phone = room.phone(anna)
     box = f"pp{step.id}:ambitie:beter"
     phone.text_area(key=box).input("Nog niet af")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from apptest import labels, page_text, raw_html
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from helpers import make_app_room
 from messages import t
 from ui.common import esc
 from ui.kinds import UNKNOWN
@@ -53,7 +53,7 @@ def test_participant_answers_one_aspect_at_a_time_and_each_is_kept(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
     sections = step.werkvorm.sections
-    anna = room.join("Anna", "mbo")
+    anna = room.join_as("Anna", "mbo")
     phone = room.phone(anna)
     # one aspect at a time: its title is the heading, once; the labels are the questions alone
     assert [w.label for w in phone.segmented_control] == [SCORE_LABEL]
@@ -121,7 +121,7 @@ def test_participant_answers_one_aspect_at_a_time_and_each_is_kept(app_store):
 def test_moving_on_twice_stores_one_row_per_change(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "po")
+    anna = room.join_as("Anna", "po")
     phone = _go(room.phone(anna), step, 2)
     _section_widgets(phone, step.id, "relatie")[0].set_value(3).run()
     phone.button(key=f"pp-next:{step.id}").click().run()
@@ -134,7 +134,7 @@ def test_moving_on_twice_stores_one_row_per_change(app_store):
 def test_locked_step_refuses_changes_and_shows_own_answers(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "vmbo")
+    anna = room.join_as("Anna", "vmbo")
     phone = _go(room.phone(anna), step, 1)
     _section_widgets(phone, step.id, "belangen")[1].input("Lusten en lasten eerlijk verdeeld").run()
     _section_widgets(phone, step.id, "belangen")[1].input("Toch niet zo eerlijk")
@@ -154,7 +154,7 @@ def test_locked_step_refuses_changes_and_shows_own_answers(app_store):
 def test_aspects_changed_while_the_form_is_open(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "hbo")
+    anna = room.join_as("Anna", "hbo")
     phone = room.phone(anna)
     _go(phone, step, 4)
     _section_widgets(phone, step.id, "proces")[1].input("Een helder proces")
@@ -171,8 +171,8 @@ def test_aspects_changed_while_the_form_is_open(app_store):
 def test_screen_shows_nothing_of_the_answers_before_the_reveal(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna, bas = room.join("Anna", "mbo"), room.join("Bas", "bedrijfsleven")
-    room.join("Cas", "gemeente")
+    anna, bas = room.join_as("Anna", "mbo"), room.join_as("Bas", "bedrijfsleven")
+    room.join_as("Cas", "gemeente")
     _answer(app_store, anna, step.id, "ambitie", 1, goed="GeheimGoed", beter="GeheimBeter")
     _answer(app_store, bas, step.id, "ambitie", 5)
 
@@ -189,8 +189,8 @@ def test_screen_shows_nothing_of_the_answers_before_the_reveal(app_store):
 def test_reveal_shows_chart_divergence_and_remarks(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    people = [room.join("Anna", "mbo"), room.join("Bram", "mbo"), room.join("Bas", "bedrijfsleven"),
-              room.join("Gea", "gemeente")]
+    people = [room.join_as("Anna", "mbo"), room.join_as("Bram", "mbo"), room.join_as("Bas", "bedrijfsleven"),
+              room.join_as("Gea", "gemeente")]
     scores = {"ambitie": (1, 1, 5, 5), "belangen": (3, 3, 3, 4), "relatie": (4, 4, 4, 4)}
     for section, values in scores.items():
         for who, value in zip(people, values):
@@ -235,7 +235,7 @@ def test_reveal_shows_chart_divergence_and_remarks(app_store):
 def test_anonymous_workshop_hides_names_on_the_screen(app_store):
     room = make_app_room(app_store, anonymous=True)
     step = room.step("praatplaat")
-    zoe = room.join("Zoë Zichtbaar", "po")
+    zoe = room.join_as("Zoë Zichtbaar", "po")
     _answer(app_store, zoe, step.id, "proces", 3, beter="Afspraken beter vastleggen")
     app_store.update_step(room.fac, step.id, revealed=True)
     text = page_text(room.screen())
@@ -246,7 +246,7 @@ def test_anonymous_workshop_hides_names_on_the_screen(app_store):
 def test_focus_on_one_aspect_and_hidden_remark(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "mbo")
+    anna = room.join_as("Anna", "mbo")
     _answer(app_store, anna, step.id, "relatie", 4, goed="We kennen elkaar goed", beter="Ongepaste opmerking")
     _answer(app_store, anna, step.id, "ambitie", 2, goed="Alleen in het overzicht")
     app_store.update_step(room.fac, step.id, revealed=True)
@@ -270,8 +270,8 @@ def test_focus_on_one_aspect_and_hidden_remark(app_store):
 def test_facilitator_sees_counts_but_screen_stays_hidden(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "mbo")
-    room.join("Bas", "vmbo")
+    anna = room.join_as("Anna", "mbo")
+    room.join_as("Bas", "vmbo")
     _answer(app_store, anna, step.id, "ambitie", 2)
     fac = room.facilitator_page()
     assert not fac.exception
@@ -284,7 +284,7 @@ def test_facilitator_sees_counts_but_screen_stays_hidden(app_store):
 def test_facilitator_renames_removes_and_adds_aspects(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "mbo")
+    anna = room.join_as("Anna", "mbo")
     _answer(app_store, anna, step.id, "relatie", 4)
     fac = room.facilitator_page()
     version = next(w.key for w in fac.text_input if w.key and w.key.startswith(f"ppa:{step.id}:")).split(":")[2]
@@ -354,7 +354,7 @@ def test_aspect_editor_errors_are_dutch_and_keep_what_was_typed(app_store):
 def test_answers_version_changes_with_every_change(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "mbo")
+    anna = room.join_as("Anna", "mbo")
     seen = {app_store.answers_version(step.id)}
     assert seen == {(0, 0, 0)}
     _answer(app_store, anna, step.id, "ambitie", 3, goed="Eerste")
@@ -372,7 +372,7 @@ def test_answers_version_changes_with_every_change(app_store):
 def test_revealed_screen_follows_new_answers_and_hidden_remarks(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna, bas = room.join("Anna", "mbo"), room.join("Bas", "gemeente")
+    anna, bas = room.join_as("Anna", "mbo"), room.join_as("Bas", "gemeente")
     _answer(app_store, anna, step.id, "ambitie", 2, goed="Eerste opmerking")
     app_store.update_step(room.fac, step.id, revealed=True)
     first = room.screen()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 import secrets
 from typing import Callable
@@ -14,7 +13,7 @@ import streamlit as st
 
 from messages import t
 from ui.streamlit_internals import script_run_ctx
-from workshop import UserError, get_store
+from workshop import UserError, get_store, settings
 
 # Characters that Markdown, LaTeX or Streamlit directives could interpret.
 _ENTITIES = {ch: f"&#{ord(ch)};" for ch in "[]()*_`~#$:|!{}\\<>&\"'=+-"}
@@ -22,6 +21,7 @@ _ESCAPE = str.maketrans({**_ENTITIES, "\n": "<br>"})
 
 
 def store():
+    """The process-wide store (cached in workshop.store.get_store: two dictionary look-ups)."""
     return get_store()
 
 
@@ -59,7 +59,7 @@ def html_block(body: str) -> None:
 
 def base_url() -> str:
     """Public address of the app, for join links and QR codes."""
-    configured = os.environ.get("SAMENSPRAAK_PUBLIC_URL", "").strip().rstrip("/")
+    configured = settings.get().public_url
     if configured:
         return configured
     try:
@@ -101,14 +101,6 @@ def client_keys() -> tuple[str, str]:
     except Exception:  # pragma: no cover - outside a session
         address = ""
     return f"s:{session}", (f"ip:{address}" if address else "")
-
-
-def env_seconds(name: str, default: float, low: float, high: float = float("inf")) -> float:
-    """A duration setting from the environment, kept within [low, high]; a bad value means the default."""
-    try:
-        return min(high, max(low, float(os.environ.get(name, str(default)))))
-    except ValueError:
-        return default
 
 
 def fragment_rerun() -> bool:

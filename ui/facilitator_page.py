@@ -28,12 +28,12 @@ import streamlit as st
 from messages import t
 from ui import step_controls as fv
 from ui import downloads, push, timebox
-from ui.common import env_seconds, esc, html_block, link, show_flash, store
+from ui.common import esc, html_block, link, show_flash, store
 from ui.participant_page import recover
-from workshop import Facilitator, NotAllowed, Step, StoreUnavailable, Workshop
+from workshop import Facilitator, NotAllowed, Step, StoreUnavailable, Workshop, settings
 
-TICK_SECONDS = env_seconds("SAMENSPRAAK_COCKPIT_TICK_SECONDS", 2.0, low=0.5, high=10.0)
-MODERATION_GAP = env_seconds("SAMENSPRAAK_COCKPIT_MODERATION_GAP_SECONDS", 8.0, low=0.0, high=60.0)
+TICK_SECONDS = settings.get().cockpit_tick_seconds
+MODERATION_GAP = settings.get().cockpit_moderation_gap_seconds
 
 #: Fragment keys of the live parts (each follows its own fingerprint, see ``_fingerprints``).
 CONTROLS, ROOM, MODERATION, NOTES, TICKER = "fr-controls", "fr-room", "fr-moderation", "fr-notes", "fr-ticker"

@@ -10,16 +10,16 @@ import streamlit as st
 from messages import ORG_TYPES, t
 import layouts
 from ui import downloads, drafts, push, timebox
-from ui.common import client_keys, env_seconds, esc, flash, fragment_rerun, guarded, html_block, show_flash, store
+from ui.common import client_keys, esc, flash, fragment_rerun, guarded, html_block, show_flash, store
 from ui.inputs import READY_KEY, readiness
 from workshop.throttle import JOIN_CODES
-from workshop import Participant, Step, StoreUnavailable, UserError, Workshop, normalise_code
+from workshop import Participant, Step, StoreUnavailable, UserError, Workshop, normalise_code, settings
 
 
 #: A phone's own check for a change it was not told about (ui/push.py tells it at once, and
 #: asks again when a push led to no redraw). Every check is a script run on the server: at
 #: 20 s, 400 idle phones made 20 runs a second, most of the server's idle CPU (bench/live.py).
-POLL_SECONDS = env_seconds("SAMENSPRAAK_PHONE_POLL_SECONDS", 120.0, low=1.0)
+POLL_SECONDS = settings.get().phone_poll_seconds
 #: How often a page retries while the database cannot be reached.
 RECOVER_SECONDS = 3.0
 
