@@ -69,6 +69,12 @@ class Section(_Frozen):
     grid: tuple[int, int, int, int] | None = None
 
 
+class Column(_Frozen):
+    """A second axis of a board (the subregions of the programme-teams board): key and title."""
+    key: str = Field(pattern=_KEY)
+    title: str = Field(min_length=1, max_length=120)
+
+
 class Werkvorm(_Frozen):
     key: str = Field(pattern=_KEY)
     title: str = Field(min_length=1, max_length=120)
@@ -89,6 +95,9 @@ class Werkvorm(_Frozen):
     #: The tag vocabulary a ``tagged_note`` chooses from, in order (GROW: the five functions of the
     #: Onderwijsregio). Labels come from the messages (``messages.function_label``).
     tags: tuple[Annotated[str, Field(pattern=_KEY)], ...] = ()
+    #: A board's second axis (layout ``board``: the sections are its rows); a facilitator may change
+    #: them per workshop (step setting ``columns``, see :func:`columns_of`).
+    columns: tuple[Column, ...] = ()
 
     @field_validator("tags")
     @classmethod
@@ -103,6 +112,14 @@ class Werkvorm(_Frozen):
         keys = [s.key for s in value]
         if len(keys) != len(set(keys)):
             raise ValueError("section keys must be unique")
+        return value
+
+    @field_validator("columns")
+    @classmethod
+    def _unique_columns(cls, value: tuple[Column, ...]) -> tuple[Column, ...]:
+        keys = [c.key for c in value]
+        if len(keys) != len(set(keys)):
+            raise ValueError("column keys must be unique")
         return value
 
     @field_validator("fields")
@@ -208,7 +225,7 @@ def load_registry(directory: Path = MODEL_DIR, extra: Path | None = None) -> dic
     return {k: models[k] for k in ordered}
 
 
-ORDER = ("brainstorm", "praatplaat", "followup", "canvas", "grow")
+ORDER = ("brainstorm", "praatplaat", "followup", "canvas", "grow", "teams")
 
 REGISTRY: dict[str, Werkvorm] = load_registry(extra=extra_dir())
 
@@ -233,6 +250,18 @@ def section_dicts(werkvorm: Werkvorm) -> list[dict]:
     """The sections as a snapshot holds them (the PDF and the sheets read these)."""
     return [{"key": s.key, "title": s.title, "question": s.question, "group": s.group, "role": s.role}
             for s in werkvorm.sections]
+
+
+def columns_of(werkvorm: Werkvorm, config: dict | None) -> tuple[Column, ...]:
+    """A step's board columns: the ones its facilitator chose (step setting ``columns``), else the
+    werkvorm's. A stored list that does not validate (an old or hand-made backup) counts as not set."""
+    chosen = (config or {}).get("columns")
+    if chosen:
+        try:
+            return Werkvorm.model_validate({**werkvorm.model_dump(), "columns": chosen}).columns
+        except (ValidationError, TypeError):
+            pass
+    return werkvorm.columns
 
 
 def get(key: str) -> Werkvorm:

@@ -282,8 +282,20 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
                 step.config["sections"] = sections = [clean_section(x) for x in sections]
             except UserError as err:
                 raise UserError("error.import", reason=str(err)) from None
+        columns = step.config.get("columns")
+        if columns:  # a board's columns: cleaned like its sections
+            if not isinstance(columns, list) or not all(isinstance(x, dict) for x in columns):
+                raise refuse("import.reason.field", where=f"steps.{step.id}.config.columns")
+            try:
+                step.config["columns"] = [{"key": str(x.get("key") or ""), "title": clean(
+                    x.get("title"), limit=Limits.TITLE, label=t("board.columns.name", n=i + 1))}
+                    for i, x in enumerate(columns)]
+            except UserError as err:
+                raise UserError("error.import", reason=str(err)) from None
         try:
-            werkvormen[step.id] = canvas_models.get(step.werkvorm).with_sections(sections)
+            werkvormen[step.id] = wv = canvas_models.get(step.werkvorm).with_sections(sections)
+            if columns:
+                wv.model_validate({**wv.model_dump(), "columns": step.config["columns"]})
         except (ValidationError, ValueError, TypeError, AttributeError):
             raise refuse("import.reason.field", where=f"steps.{step.id}.config") from None
 
@@ -327,7 +339,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         contributions.append({
             "id": c.id, "step_id": c.step_id, "participant_id": c.participant_id, "section": c.section,
             "field": c.field, "kind": c.kind, "text": "" if c.kind == "score" else text, "score": c.score,
-            "tags": [tag for tag in c.tags if tag in wv.tags], "cluster_id": c.cluster_id,
+            "tags": _tags(c, wv, steps[c.step_id].config), "cluster_id": c.cluster_id,
             "merged_into": c.merged_into, "hidden": c.hidden, "created_at": _utc(c.created_at),
         })
 
@@ -369,6 +381,14 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         "participants": participants, "clusters": clusters, "contributions": contributions,
         "votes": votes, "actions": actions,
     }
+
+
+def _tags(c, wv: canvas_models.Werkvorm, config: dict) -> list[str]:
+    """A note's tags of the werkvorm's vocabulary; an answer's column of a board (one of the step's)."""
+    if c.kind in ("score", "text"):
+        keys = {col.key for col in canvas_models.columns_of(wv, config)}
+        return [tag for tag in c.tags[:1] if tag in keys]
+    return [tag for tag in c.tags if tag in wv.tags]
 
 
 #: Step settings every layout keeps, with their type (a layout adds its own: ``layouts/*/schema.py``).
@@ -466,7 +486,7 @@ def snapshot_from_rows(data: dict, rows: dict) -> dict:
     latest: dict[tuple, int] = {}
     for c in sorted(rows["contributions"], key=lambda c: c["id"]):
         if c["kind"] in ("score", "text"):
-            latest[(c["step_id"], c["participant_id"], c["section"], c["field"])] = c["id"]
+            latest[(c["step_id"], c["participant_id"], c["section"], c["field"], *(c.get("tags") or ()))] = c["id"]
     latest_ids = set(latest.values())
     contributions = [
         {**c, "created_at": iso(c["created_at"]),

@@ -264,7 +264,8 @@ def _through_store(store, data: dict):
                 continue
             answered.add(key)
             values = {r["field"]: (r["score"] if r["kind"] == "score" else r["text"]) for r in answer_groups[key]}
-            store.answer(person, sid, section=row["section"], values=values, idem_key=new_key())
+            store.answer(person, sid, section=row["section"], values=values, idem_key=new_key(),
+                         column=(row.get("tags") or [""])[0])  # a board's cell: section and column
 
     for row in rows:
         if row["kind"] not in ("note", "tagged_note"):

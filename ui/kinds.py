@@ -64,13 +64,16 @@ def _tagged_note_input(spec: FieldSpec, prefix: str, current=None, *, tags=(), *
              key=widget_key(prefix, spec, "tags"))
 
 
-def _score_input(spec: FieldSpec, prefix: str, current=None, *, on_change=None, args=(), **extra) -> None:
+def _score_input(spec: FieldSpec, prefix: str, current=None, *, on_change=None, args=(), unknown: str = "",
+                 **extra) -> None:
     """The score as one row of choices (a radio group for screen readers); ``on_change`` stores a tap at once.
-    The label is the field's own: the page shows one aspect at a time, under its heading."""
+    The label is the field's own: the page shows one aspect at a time, under its heading. ``unknown``: the
+    label of the choice without a score, when not "weet ik niet" (the board: "n.v.t.")."""
     key = widget_key(prefix, spec)
     if current is not None:
         _prefill(key, UNKNOWN if current.get("score") is None else current["score"])
-    st.segmented_control(spec.label, SCORE_OPTIONS, format_func=_score_label, key=key, width="stretch",
+    label = (lambda v: unknown if v == UNKNOWN else str(v)) if unknown else _score_label
+    st.segmented_control(spec.label, SCORE_OPTIONS, format_func=label, key=key, width="stretch",
                          on_change=on_change, args=args)
 
 

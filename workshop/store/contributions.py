@@ -111,15 +111,18 @@ class ContributionService(Service):
         return self._insert_once(D.contributions, who.workshop_id, idem_key, write)
 
     def answer(self, who: Participant, step_id: int, *, section: str, values: dict[str, Any],
-               idem_key: str) -> None:
+               idem_key: str, column: str = "") -> None:
         """Store answers for a section (kinds ``score`` and ``text``); newest wins.
 
         ``values`` maps field key to a score (1-5, or None for "weet ik niet")
-        or a text. All fields are validated before anything is written.
+        or a text. All fields are validated before anything is written. ``column``: the cell of a
+        board (layout ``board``) is its section and one of the step's columns (kept as the row's tag).
         """
         step = self._open_step(who, step_id)
         wv = step.werkvorm
         wv.section(section)
+        if column and column not in {c.key for c in canvas_models.columns_of(wv, step.config)}:
+            raise UserError("error.column")
         rows = []
         for key, value in values.items():
             spec = wv.field(key)
@@ -138,7 +141,7 @@ class ContributionService(Service):
             for row in rows:
                 conn.execute(insert(D.contributions).values(
                     workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id,
-                    section=section, tags=[], idem_key=f"{idem_key}:{row['field']}",
+                    section=section, tags=[column] if column else [], idem_key=f"{idem_key}:{row['field']}",
                     created_at=stamp, **row))
             self._touch(conn, who.workshop_id)
         # A repeat of this submission (any of its fields) was stored already: nothing to do.
@@ -192,12 +195,12 @@ class ContributionService(Service):
             return conn.execute(_Q_NOTE_COUNT, {"step_id": step_id}).scalar_one()
 
     def latest_answers(self, step_id: int, participant_id: int | None = None) -> list[dict]:
-        """Newest score/text answer per participant, section and field."""
+        """Newest score/text answer per participant, section, field (and column of a board)."""
         rows = [r for r in self.contributions(step_id, include_hidden=True, kinds=("score", "text"))
                 if participant_id is None or r["participant_id"] == participant_id]
         latest: dict[tuple, dict] = {}
         for row in rows:  # ordered by id, so later rows win
-            latest[(row["participant_id"], row["section"], row["field"])] = row
+            latest[(row["participant_id"], row["section"], row["field"], *(row["tags"] or ()))] = row
         return list(latest.values())
 
     def respondent_count(self, step_id: int) -> int:

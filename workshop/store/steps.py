@@ -217,6 +217,35 @@ class StepService(Service):
         canvas_models.get(step.werkvorm_key).with_sections(cleaned)  # validates
         self.update_step(fac, step_id, config={**step.config, "sections": cleaned})
 
+    def set_columns(self, fac: Facilitator, step_id: int, columns: list[dict]) -> None:
+        """Replace the columns of a board (the subregions of the programme-teams board), validated:
+        ``columns`` are ``{"key"?, "title"}``; a column that keeps its key keeps its answers."""
+        self._check(fac)
+        cleaned = []
+        for i, col in enumerate(columns):
+            title = clean(col.get("title"), limit=Limits.TITLE, label=t("board.columns.name", n=i + 1),
+                          multiline=False)
+            key = ascii_key(col.get("key") or title).replace(" ", "_")[:30] or f"col_{i}"
+            if not key[0].isalpha():
+                key = f"c_{key}"[:30]
+            cleaned.append({"key": key, "title": title})
+        if not cleaned:
+            raise UserError("error.no_columns")
+        if len({c["key"] for c in cleaned}) != len(cleaned) \
+                or len({c["title"].casefold() for c in cleaned}) != len(cleaned):
+            raise UserError("error.duplicate_columns")
+        # the step's other settings are read and written in one writing transaction (BEGIN IMMEDIATE)
+        with self.db.writing() as conn:
+            self._lock_row(conn, D.steps, step_id)
+            step = self._read_step(conn, step_id)
+            if step.workshop_id != fac.workshop_id:
+                raise NotAllowed("error.not_facilitator")
+            wv = canvas_models.get(step.werkvorm_key)
+            wv.model_validate({**wv.model_dump(), "columns": cleaned})  # validates
+            conn.execute(update(D.steps).where(D.steps.c.id == step_id).values(
+                config={**step.config, "columns": cleaned}))
+            self._bump(conn, fac.workshop_id)
+
     def cockpit_state(self, workshop_id: int) -> dict[str, tuple]:
         """Cheap fingerprints for the facilitator's cockpit, read in one transaction. The cockpit
         redraws a live part only when its fingerprint moved (ui/facilitator_page.py):

@@ -1,0 +1,53 @@
+"""Dutch texts of the board layout (programme teams across subregions)."""
+
+NL: dict[str, str] = {
+    "error.column": "Die subregio hoort niet (meer) bij dit bord. Kies je subregio opnieuw.",
+    "error.no_columns": "Houd minstens één kolom over.",
+    "error.duplicate_columns": "Twee kolommen hebben dezelfde naam.",
+    "board.nvt": "n.v.t.",
+    "board.n": "n={count}",
+    "board.hover": "{row} · {column}: {state} ({n} {n:p:stand|standen}, {nvt} n.v.t.)",
+    "board.private": "Je antwoorden zijn zonder je naam te zien op het scherm.",
+    "board.column": "Jouw subregio",
+    "board.pick_column": "Kies eerst je subregio. Daarna geef je per team een stand.",
+    "board.progress": "{column}: {done} van {total} teams ingevuld",
+    "board.row_of": "Team {n} van {total} · {column}",
+    "board.rows": "Teams",
+    "board.saved": "Opgeslagen.",
+    "board.locked": "Invullen is gesloten.",
+    "board.mine": "Wat jij invulde",
+    "board.nothing_yet": "Je hebt nog niets ingevuld.",
+    "board.basis": "{count} {count:p:deelnemer|deelnemers} vulde{count:p:|n} het bord in.",
+    "board.scale": "Stand 1 = net begonnen, 5 = loopt goed; grijs = niet van toepassing.",
+    "board.no_notes": "Nog geen opmerkingen.",
+    "board.fac.answered": "Ingevuld",
+    "board.fac.focus": "Cel in beeld op het scherm",
+    "board.fac.no_focus": "Geen: alleen het bord",
+    "board.fac.preview": "Voorbeeld van het bord",
+    "board.fac.notes": "Opmerkingen (verbergen)",
+    "board.fac.edit": "Teams en subregio's aanpassen",
+    "board.fac.has_answers": "Er zijn al antwoorden. Haal je een team of subregio weg, dan tellen de "
+                             "antwoorden daarvan niet meer mee.",
+    "board.fac.saved": "Opgeslagen.",
+    "board.fac.rows": "Teams",
+    "board.fac.rows.name": "Team {n}",
+    "board.fac.rows.new": "Nieuw team (mag leeg blijven)",
+    "board.fac.rows.save": "Teams opslaan",
+    "board.fac.columns": "Subregio's",
+    "board.fac.columns.name": "Subregio {n}",
+    "board.fac.columns.new": "Nieuwe subregio (mag leeg blijven)",
+    "board.fac.columns.save": "Subregio's opslaan",
+    "board.columns.name": "Subregio {n}",
+}
+
+NL.update({
+    "pdf.board.summary": "{count} {count:p:deelnemer|deelnemers} vulde{count:p:|n} het bord in.",
+    "pdf.board.table": "Het bord: stand per team en subregio",
+    "pdf.board.row": "Team",
+    "pdf.board.scale": "Gemiddelde stand (1 = net begonnen, 5 = loopt goed) en het aantal standen; "
+                       "n.v.t. = iedereen vond het hier niet van toepassing; – = niet ingevuld.",
+    "pdf.board.notes": "Opbrengst, succesfactoren en wat beter kan, per cel",
+    "pdf.board.no_notes": "Geen opmerkingen.",
+    "table.col.board_state": "Stand",
+    "table.col.board_column": "Subregio",
+})
