@@ -6,4 +6,5 @@ KINDS = ("score", "text")
 #: Step settings this layout keeps (beside sections and sound): ``columns``, the board's columns as
 #: the facilitator set them (a list of ``{"key", "title"}``, validated when read:
 #: ``canvas_models.columns_of``).
-CONFIG: dict[str, type] = {"columns": list}
+#: ``focus``, the cell on the screen (its row key and column key).
+CONFIG: dict[str, type] = {"columns": list, "focus": list}

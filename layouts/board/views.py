@@ -5,7 +5,7 @@
   (``Store.answer(column=...)``); newest wins per cell.
 * Screen: a heatmap of the cells, the mean state and how many rated it printed in every cell,
   "n.v.t." cells grey and named; below it the notes of the cell the facilitator put in focus.
-  ``step.stage`` 0: no cell in focus; ``1 + row * columns + column``: that cell.
+  The focus cell is the step setting ``focus`` (its row and column key).
 * Facilitator: counts, the focus cell, a preview, hiding a note, and the editors of the rows and the
   columns (``Store.set_sections``, ``Store.set_columns``).
 
@@ -66,11 +66,15 @@ def answer_fields(step: Step) -> list:
 
 
 def focus_cell(step: Step) -> tuple[int, int] | None:
-    """(row, column) in focus on the screen, or None."""
-    ncols, nrows = len(columns(step)), len(step.werkvorm.sections)
-    k = step.stage - 1
-    if ncols and 0 <= k < nrows * ncols:
-        return divmod(k, ncols)
+    """(row, column) in focus on the screen, or None. Kept by key (step setting ``focus``: row key and
+    column key), so it stays on its cell when rows or columns are added or removed."""
+    chosen = (step.config or {}).get("focus")
+    if not isinstance(chosen, list) or len(chosen) != 2:
+        return None
+    rows = [s.key for s in step.werkvorm.sections]
+    cols = [c.key for c in columns(step)]
+    if chosen[0] in rows and chosen[1] in cols:
+        return rows.index(chosen[0]), cols.index(chosen[1])
     return None
 
 
@@ -340,7 +344,12 @@ def screen(ws: Workshop, step: Step) -> None:
 
 # -------------------------------------------------------------- facilitator
 def _set_focus(fac: Facilitator, step_id: int, key: str) -> None:
-    guarded(f"bdf{step_id}", lambda: store().update_step(fac, step_id, stage=int(st.session_state[key])))
+    chosen = st.session_state[key]
+
+    def run() -> None:
+        config = store().step(step_id).config
+        store().update_step(fac, step_id, config={**config, "focus": list(chosen.split("\x1f")) if chosen else []})
+    guarded(f"bdf{step_id}", run)
 
 
 def _moderate(fac: Facilitator, step_id: int, answer_id: int, hidden: bool) -> None:
@@ -376,16 +385,19 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
     total = store().participant_count(ws.id)
     st.metric(t("board.fac.answered"), t("screen.answered", count=store().respondent_count(step.id), total=total))
     show_flash(scope)
-    options = [0] + [1 + i * len(cols) + j for i in range(len(wv.sections)) for j in range(len(cols))]
+    # a cell is "row key\x1fcolumn key" ("": none); the key of the box follows what is stored
+    options = [""] + [f"{s.key}\x1f{c.key}" for s in wv.sections for c in cols]
 
-    def title(k: int) -> str:
-        if k == 0:
+    def title(option: str) -> str:
+        if not option:
             return t("board.fac.no_focus")
-        i, j = divmod(k - 1, len(cols))
-        return f"{wv.sections[i].title} · {cols[j].title} ({state_text(table[(wv.sections[i].key, cols[j].key)])})"
+        row, col = option.split("\x1f")
+        return (f"{wv.section(row).title} · {next(c.title for c in cols if c.key == col)} "
+                f"({state_text(table[(row, col)])})")
 
-    current = step.stage if focus_cell(step) else 0
-    focus_key = f"bd-focus-{step.id}-{step.stage}"
+    focus = focus_cell(step)
+    current = f"{wv.sections[focus[0]].key}\x1f{cols[focus[1]].key}" if focus else ""
+    focus_key = f"bd-focus-{step.id}-{hashlib.sha256(current.encode('utf-8')).hexdigest()[:8]}"
     st.selectbox(t("board.fac.focus"), options, index=options.index(current), key=focus_key, format_func=title,
                  on_change=_set_focus, args=(fac, step.id, focus_key))
     with st.expander(t("board.fac.preview"), expanded=False):
