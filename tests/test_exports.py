@@ -498,6 +498,11 @@ def test_excel_and_csv_round_trip(demo_snap):
             remarks = sorted(c["text"] for c in rows if c["latest"] and c["field"] == "beter" and c["text"])
             got = sorted(unneutralise(v) for v in frame["Wat moet beter"].dropna() if v != "")
             assert got == remarks
+        elif step["werkvorm"] == "teams":  # the board: a row per participant and cell (team, subregion)
+            latest = {(c["participant_id"], c["section"], *c["tags"]) for c in rows if c["latest"]}
+            assert len(frame) == len(latest)
+            notes = sorted(c["text"] for c in rows if c["latest"] and c["field"] == "kan_beter" and c["text"])
+            assert sorted(unneutralise(v) for v in frame["Kan beter"].dropna() if v != "") == notes
         elif step["werkvorm"] == "followup":
             followup_sheet = sheet
             assert list(frame.columns)[:2] == ["Nr", "Wat"]
