@@ -14,7 +14,6 @@ NL: dict[str, str] = {
     "board.row_of": "Team {n} van {total} · {column}",
     "board.rows": "Teams",
     "board.saved": "Opgeslagen.",
-    "board.locked": "Invullen is gesloten.",
     "board.mine": "Wat jij invulde",
     "board.nothing_yet": "Je hebt nog niets ingevuld.",
     "board.basis": "{count} {count:p:deelnemer|deelnemers} vulde{count:p:|n} het bord in.",

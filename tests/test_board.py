@@ -142,7 +142,7 @@ def test_phone_picks_a_subregion_then_rates_team_by_team(app_store):
     # locked: her answers, read only
     app_store.update_step(room.fac, step.id, locked=True)
     locked = room.phone(anna)
-    assert t("board.locked") in page_text(locked) and "Meer scholen erbij" in page_text(locked)
+    assert t("participant.locked") in page_text(locked) and "Meer scholen erbij" in page_text(locked)
     assert not locked.segmented_control
 
 

@@ -199,7 +199,7 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
     saved = _saved(step.id, who)
     if step.locked:
         show_flash(scope)
-        st.info(t("board.locked"))
+        st.info(t("participant.locked"))
         if saved:
             with st.expander(t("board.mine"), expanded=True):
                 _mine(step, saved)

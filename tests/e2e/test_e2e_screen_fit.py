@@ -3,7 +3,7 @@
 A 30-person demo workshop (every werkvorm filled, the praatplaat revealed, a dot round closed; the
 same one ``python -m exports.demo`` makes) is put through its states: the lobby, each step, the
 praatplaat before the reveal and with one aspect in focus, the canvas and GROW rankings in focus, a
-running dot round. At 1920x1080 and 1280x720 the test asserts:
+running dot round, the programme-teams board with a cell in focus. At 1920x1080 and 1280x720 the test asserts:
 
 * nothing below or beside the fold: no element of the page ends outside the viewport, and the page
   does not scroll (vertically or horizontally);
@@ -153,7 +153,7 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
         measured[f"lobby-{size[0]}"] = found
 
     markers = {"wall": ".ss-clusters", "scores": ".ss-pp-grid", "actions": ".ss-fu table",
-               "grid": ".ss-canvas", "stages": ".ss-grow-notes"}
+               "grid": ".ss-canvas", "stages": ".ss-grow-notes", "board": ".ss-bd-basis"}
     for step in steps:
         store.go_to_step(fac, step.position)
         each_size(f"step{step.position + 1}-{step.werkvorm.key}", step.werkvorm.title, markers[step.werkvorm.layout])
@@ -189,6 +189,14 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
     options = next(i for i, s in enumerate(grow.werkvorm.sections) if s.role == "options")
     store.update_step(fac, grow.id, stage=options)
     each_size("grow-results", grow.werkvorm.title, chart)
+
+    teams = by_kind["teams"]  # the board with the notes of its fullest cell below the heatmap
+    store.go_to_step(fac, teams.position)
+    cell = max(((r["section"], r["tags"][0]) for r in store.latest_answers(teams.id) if r["tags"]),
+               key=lambda c: sum(1 for r in store.latest_answers(teams.id) if (r["section"], *r["tags"]) == c
+                                 and (r["text"] or "").strip()))
+    store.update_step(fac, teams.id, config={**teams.config, "focus": list(cell)})
+    each_size("teams-focus", teams.werkvorm.title, ".ss-bd-grid")
 
     timings.update(states=len(measured), left_out={k: v["cut"] for k, v in measured.items() if v["cut"]})
     assert not problems, "screen states that do not fit:\n" + "\n".join(problems)
