@@ -32,7 +32,7 @@ from workshop import Facilitator, Participant, Step, UserError, Workshop
 
 CHART_CONFIG = {"displayModeBar": False, "responsive": True}
 #: The heatmap's height in per cent of the screen: alone, and with the notes of a focus cell below it.
-FULL_VH, WITH_FOCUS_VH = 76, 50
+FULL_VH, WITH_FOCUS_VH = 76, 52
 #: States 1 (pale) to 5 (dark blue); the number is printed in every cell, so colour is never the only cue.
 STATE_SCALE = [[0.0, "#eff3ff"], [0.25, "#bdd7e7"], [0.5, "#6baed6"], [0.75, "#3182bd"], [1.0, "#08519c"]]
 NVT_FILL = "#d9d9d9"
@@ -253,10 +253,12 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
-def heatmap(step: Step, table: dict[tuple[str, str], Cell], *, height: int | None = None) -> go.Figure:
+def heatmap(step: Step, table: dict[tuple[str, str], Cell], *, height: int | None = None,
+            compact: bool = False) -> go.Figure:
     """Rows x columns: each cell coloured by its mean state (1-5) with the mean and the count printed;
     cells where everyone said "n.v.t." are grey and say so; a cell nobody rated is white with a dash.
-    The focus cell gets a thick outline."""
+    The focus cell gets a thick outline. ``compact``: one line per cell and per row label (the board
+    shares the screen with the notes of the focus cell)."""
     rows, cols = step.werkvorm.sections, columns(step)
     fig = go.Figure()
     charts._base_layout(fig, None, height)
@@ -270,7 +272,8 @@ def heatmap(step: Step, table: dict[tuple[str, str], Cell], *, height: int | Non
             if cell.only_nvt:
                 tr.append(f"<b>{t('board.nvt')}</b>")
             elif cell.n:
-                tr.append(f"<b>{charts.nl_number(cell.mean)}</b><br>{t('board.n', count=cell.n)}")
+                tr.append(f"<b>{charts.nl_number(cell.mean)}</b>{' · ' if compact else '<br>'}"
+                          f"{t('board.n', count=cell.n)}")
             else:
                 tr.append("–")
             hr.append(t("board.hover", row=html.escape(section.title), column=html.escape(col.title),
@@ -285,7 +288,8 @@ def heatmap(step: Step, table: dict[tuple[str, str], Cell], *, height: int | Non
     for i, section in enumerate(rows):
         for j, col in enumerate(cols):
             cell = table[(section.key, col.key)]
-            ink = "#ffffff" if cell.mean is not None and cell.mean >= 3.5 else charts.INK
+            # white only on the dark end of the scale (from 4): at least 4:1 either way
+            ink = "#ffffff" if cell.mean is not None and cell.mean >= 4 else charts.INK
             annotations.append(dict(x=j, y=i, text=text[i][j], showarrow=False,
                                     font=dict(size=charts.MIN_FONT, color=ink)))
             if not cell.n and not cell.nvt:
@@ -299,7 +303,7 @@ def heatmap(step: Step, table: dict[tuple[str, str], Cell], *, height: int | Non
     fig.update_layout(annotations=annotations, shapes=shapes, margin=dict(l=10, r=10, t=10, b=10))
     fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=[_wrap(c.title, 14) for c in cols], side="top",
                      tickfont=dict(size=charts.MIN_FONT), showgrid=False, zeroline=False, fixedrange=True)
-    fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=[_wrap(s.title, 24) for s in rows],
+    fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=[_wrap(s.title, 44 if compact else 24) for s in rows],
                      autorange="reversed", tickfont=dict(size=charts.MIN_FONT), showgrid=False, zeroline=False,
                      fixedrange=True)
     return fig
@@ -335,7 +339,7 @@ def screen(ws: Workshop, step: Step) -> None:
     html_block(f'<p class="ss-bd-basis">{esc(t("board.basis", count=respondents))} '
                f'{esc(t("board.scale"))}</p>')
     focus = focus_cell(step)
-    screen_frame.chart(heatmap(step, table), height_vh=WITH_FOCUS_VH if focus else FULL_VH,
+    screen_frame.chart(heatmap(step, table, compact=bool(focus)), height_vh=WITH_FOCUS_VH if focus else FULL_VH,
                        alt=_alt(step, table), config=CHART_CONFIG)
     if focus:
         section, col = step.werkvorm.sections[focus[0]], columns(step)[focus[1]]
