@@ -1,0 +1,50 @@
+"""The programme-teams board on a phone at 360x740 (touch): a subregion once, then a state and notes per
+team, each stored with its cell; every state measured like the other phone states (``fits``)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+import canvas_models
+from e2e.drive import LOAD_MS, button, no_app_errors, textbox
+from e2e.flows import join
+from e2e.test_e2e_phone import fits, room_for  # noqa: F401  (room_for is a fixture)
+from messages import t
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WV = canvas_models.get("teams")
+STAND, OPBRENGST = WV.fields[0].label, WV.fields[1].label
+
+
+def test_board_on_a_phone_subregion_then_team_by_team(app, new_context, room_for):  # noqa: F811
+    links, room = room_for("teams")
+    step = room.step("teams")
+    phone = join(new_context, "phone-board", links, person="Fien van der Zandvoort-Hoogeveen", phone=True)
+    page = phone.page
+    problems: list[str] = []
+    expect(page.get_by_text(t("board.pick_column"))).to_be_visible(timeout=LOAD_MS)
+    fits(page, "teams-pick", problems)
+    oost = WV.columns[1]
+    page.get_by_role("radiogroup", name=t("board.column")).get_by_role("radio", name=oost.title).tap()
+    first, second = WV.sections[0], WV.sections[1]
+    expect(page.get_by_role("heading", name=first.title, exact=True)).to_be_visible(timeout=LOAD_MS)
+    stand = page.get_by_role("radiogroup", name=STAND)
+    stand.get_by_role("radio", name="3", exact=True).tap()
+    expect(page.get_by_text(t("board.progress", done=1, total=8, column=oost.title), exact=True)).to_be_visible()
+    textbox(page, OPBRENGST).fill("Een techniekdag met drie scholen")
+    fits(page, "teams-cell", problems)
+    button(page, t("praat.next")).tap()
+    expect(page.get_by_role("heading", name=second.title, exact=True)).to_be_visible()
+    page.get_by_role("radiogroup", name=STAND).get_by_role("radio", name=t("board.nvt"), exact=True).tap()
+    expect(page.get_by_text(t("board.progress", done=2, total=8, column=oost.title), exact=True)).to_be_visible()
+    saved = {(a["section"], a["tags"][0], a["field"]): a for a in room.store.latest_answers(step.id)}
+    assert saved[(first.key, oost.key, "stand")]["score"] == 3
+    assert saved[(first.key, oost.key, "opbrengst")]["text"] == "Een techniekdag met drie scholen"
+    assert saved[(second.key, oost.key, "stand")]["score"] is None
+    room.lock("teams")
+    expect(page.get_by_text(t("participant.locked"), exact=True)).to_be_visible(timeout=LOAD_MS)
+    fits(page, "teams-locked", problems)
+    assert not problems, "phone states that do not fit:\n" + "\n".join(problems)
+    no_app_errors(phone)
