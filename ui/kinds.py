@@ -119,6 +119,32 @@ def render_input(spec: FieldSpec, prefix: str, current: dict | None = None, **ex
     renderer(spec, prefix, current, **extra)
 
 
+def changed_answers(specs, prefix: str, saved: dict[str, dict], *, clear_score: bool = True) -> dict[str, object]:
+    """What the score and text inputs under ``prefix`` hold that differs from ``saved`` (field key -> the
+    newest answer row), read in a callback; inputs not on the page are left out. A score is its value
+    (None: "weet ik niet"); with ``clear_score`` a chosen score taken back counts as None too."""
+    state = st.session_state
+    values: dict[str, object] = {}
+    for spec in specs:
+        key = widget_key(prefix, spec)
+        if key not in state:  # not on the form this person saw
+            continue
+        raw, old = state[key], saved.get(spec.key)
+        if spec.kind == "score":
+            chosen, value = score_value(raw)
+            if not chosen:  # nothing chosen, or a chosen score taken back
+                if not clear_score or old is None or old["score"] is None:
+                    continue
+            elif old is not None and old["score"] == value:
+                continue
+        else:
+            value = raw or ""
+            if (old["text"] if old else "") == value.strip():
+                continue
+        values[spec.key] = value
+    return values
+
+
 def read_value(spec: FieldSpec, prefix: str):
     """The value a participant entered for ``spec`` (read in a callback)."""
     state = st.session_state

@@ -10,6 +10,7 @@ import canvas_models
 from exports.snapshot import step_rows
 from exports.tables import frame, org_name, yes
 from layouts.board.table import Cell, cells, column_of
+from layouts.scores.report import merge_answers
 from messages import ORG_SHORT, number as _num, plural, t
 
 
@@ -70,16 +71,8 @@ def sheet(ctx, step: dict):
     titles = ctx.titles(step)
     column_titles = {c.key: c.title for c in columns}
     names = {f.key: f.label for f in texts}
-    merged: dict[tuple, dict] = {}
-    for row in step_rows(ctx.snap, step["id"], kinds=("score", "text")):
-        key = (row["participant_id"], row["section"], column_of(row))
-        entry = merged.setdefault(key, {"row": row, "score": None, "has_score": False, "hidden": False,
-                                        **{f: "" for f in names}})
-        if row["kind"] == "score":
-            entry["score"], entry["has_score"] = row["score"], True
-        elif row["field"] in names:
-            entry[row["field"]] = row["text"]
-        entry["hidden"] = entry["hidden"] or bool(row.get("hidden"))
+    merged = merge_answers(step_rows(ctx.snap, step["id"], kinds=("score", "text")), list(names),
+                           lambda row: (row["participant_id"], row["section"], column_of(row)))
     order = {s["key"]: i for i, s in enumerate(sections)}
     corder = {c.key: i for i, c in enumerate(columns)}
     state, where = t("table.col.board_state"), t("table.col.board_column")

@@ -127,23 +127,10 @@ def _save(who: Participant, step_id: int, column: str, seen: int) -> bool:
         step = store().step(step_id)
         saved = _saved(step_id, who)
         for section in step.werkvorm.sections:
-            values: dict[str, object] = {}
-            for spec in answer_fields(step):
-                wkey = kinds.widget_key(_prefix(step_id, column, section.key), spec)
-                if wkey not in state:
-                    continue
-                raw, old = state[wkey], saved.get((column, section.key, spec.key))
-                if spec.kind == "score":
-                    chosen, value = kinds.score_value(raw)
-                    if not chosen:
-                        continue
-                    if old is not None and old["score"] == value:
-                        continue
-                else:
-                    value = raw or ""
-                    if (old["text"] if old else "") == value.strip():
-                        continue
-                values[spec.key] = value
+            # a state taken back is no answer: "n.v.t." is a choice of its own
+            values = kinds.changed_answers(answer_fields(step), _prefix(step_id, column, section.key),
+                                           {f: row for (col, sec, f), row in saved.items()
+                                            if (col, sec) == (column, section.key)}, clear_score=False)
             if values:
                 key = content_key(who, step, "board", column, section.key,
                                   sorted(values.items(), key=lambda kv: kv[0]), seen)

@@ -127,23 +127,29 @@ def score_chart(b, table) -> None:
     pdf.y += 6
 
 
+def merge_answers(answers: list[dict], fields: list[str], key) -> dict[tuple, dict]:
+    """The answer rows of one sheet row together, by ``key(row)``: the score (``has_score``: one was
+    given, None is "weet ik niet"), the text of each of ``fields``, and whether any of them is hidden."""
+    merged: dict[tuple, dict] = {}
+    for row in answers:
+        entry = merged.setdefault(key(row), {"row": row, "score": None, "has_score": False, "hidden": False,
+                                             **{f: "" for f in fields}})
+        if row["kind"] == "score":
+            entry["score"], entry["has_score"] = row["score"], True
+        elif row["field"] in fields:
+            entry[row["field"]] = row["text"]
+        entry["hidden"] = entry["hidden"] or bool(row.get("hidden"))
+    return merged
+
+
 def sheet(ctx, step: dict):
     """One row per participant and aspect: score and the text answers (newest answers)."""
     col = ctx.col
     fields = [f.key for f in _text_fields(step)]
     names = {f.key: col.get(f.key) or f.label for f in _text_fields(step)}
     titles = ctx.titles(step)
-    answers = step_rows(ctx.snap, step["id"], kinds=("score", "text"))
-    merged: dict[tuple, dict] = {}
-    for row in answers:
-        key = (row["participant_id"], row["section"])
-        entry = merged.setdefault(key, {"row": row, "score": None, "has_score": False, "hidden": False,
-                                        **{f: "" for f in fields}})
-        if row["kind"] == "score":
-            entry["score"], entry["has_score"] = row["score"], True
-        elif row["field"] in fields:
-            entry[row["field"]] = row["text"]
-        entry["hidden"] = entry["hidden"] or bool(row.get("hidden"))
+    merged = merge_answers(step_rows(ctx.snap, step["id"], kinds=("score", "text")), fields,
+                           lambda row: (row["participant_id"], row["section"]))
     order = {s["key"]: i for i, s in enumerate(step.get("sections") or [])}
     rows = []
     for (pid, section), e in merged.items():

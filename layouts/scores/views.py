@@ -91,10 +91,6 @@ def _prefix(step_id: int, section: str) -> str:
     return f"pp{step_id}:{section}"
 
 
-def _widget_key(step_id: int, section: str, field: str) -> str:
-    return f"{_prefix(step_id, section)}:{field}"
-
-
 def _saved(step_id: int, who: Participant) -> dict[tuple[str, str], dict]:
     return {(a["section"], a["field"]): a for a in store().latest_answers(step_id, who.id)}
 
@@ -143,24 +139,8 @@ def _save_answers(who: Participant, step_id: int, seen: int) -> bool:
         step = store().step(step_id)  # fresh: the aspects or the lock may have changed
         saved = _saved(step_id, who)
         for section in step.werkvorm.sections:
-            values: dict[str, object] = {}
-            for spec in answer_fields(step):
-                wkey = _widget_key(step_id, section.key, spec.key)
-                if wkey not in state:  # not on the form this person saw
-                    continue
-                raw, old = state[wkey], saved.get((section.key, spec.key))
-                if spec.kind == "score":
-                    chosen, value = kinds.score_value(raw)
-                    if not chosen:  # nothing chosen, or a chosen score taken back
-                        if old is None or old["score"] is None:
-                            continue
-                    elif old is not None and old["score"] == value:
-                        continue
-                else:
-                    value = raw or ""
-                    if (old["text"] if old else "") == value.strip():
-                        continue
-                values[spec.key] = value
+            values = kinds.changed_answers(answer_fields(step), _prefix(step_id, section.key),
+                                           {f: row for (sec, f), row in saved.items() if sec == section.key})
             if values:
                 key = content_key(who, step, "answer", section.key, sorted(values.items(), key=lambda kv: kv[0]), seen)
                 store().answer(who, step_id, section=section.key, values=values, idem_key=key)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 import canvas_models
 from e2e.drive import LOAD_MS, button, no_app_errors, textbox
 from e2e.flows import join
-from e2e.test_e2e_phone import fits, room_for  # noqa: F401  (room_for is a fixture)
+from e2e.test_e2e_phone import fits, room_for  # noqa: F401  # pyflakes: ignore (room_for: a fixture)
 from messages import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
