@@ -67,8 +67,8 @@ def in_date_order(snaps: Iterable[dict]) -> list[dict]:
 
 # -------------------------------------------------------------------- trend
 def _scored(werkvorm: str) -> bool:
-    """Does this werkvorm collect scores per aspect (the praatplaat)?"""
-    return "score" in canvas_models.get(werkvorm).kinds
+    """Does this werkvorm collect scores per aspect (the praatplaat)? A board's scores are per cell."""
+    return canvas_models.get(werkvorm).layout == "scores"
 
 
 def praat_table(snap: dict):

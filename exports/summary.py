@@ -89,8 +89,9 @@ def _tagged_steps(snap: dict) -> list[dict]:
 
 
 def _scored_steps(snap: dict) -> list[dict]:
-    """Steps with scores per aspect (the praatplaat): where the organisation types differ."""
-    return _steps(snap, lambda wv: "score" in wv.kinds)
+    """Steps with scores per aspect (the praatplaat): where the organisation types differ. A board's
+    scores are per cell (team and subregion), not per aspect."""
+    return _steps(snap, lambda wv: wv.layout == "scores")
 
 
 def _top(snap: dict) -> tuple[list[TopItem], int, bool]:

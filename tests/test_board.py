@@ -255,3 +255,14 @@ def test_pdf_sheet_and_backup_keep_the_board(store, tmp_path):
     odd = snapshot(store, backup.restore(store, raw)[0].id)
     assert [] in [c["tags"] for c in odd["contributions"]]
     assert odd["steps"][0]["config"]["columns"][1]["title"] == "Enschede"  # cleaned as if typed
+
+
+def test_the_board_is_no_praatplaat_in_the_summary_and_the_trend(store):
+    """A board has scores too, but per cell: its teams are no praatplaat aspects (where organisation types
+    differ, the trend over a partnership's workshops)."""
+    from exports import progress, summary
+
+    ws, _ = _filled(store)
+    snap = snapshot(store, ws.id)
+    assert progress.praat_table(snap) is None
+    assert not summary.summarize(snap).has_praatplaat
