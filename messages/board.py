@@ -2,8 +2,9 @@
 
 NL: dict[str, str] = {
     "error.column": "Die subregio hoort niet (meer) bij dit bord. Kies je subregio opnieuw.",
-    "error.no_columns": "Houd minstens één kolom over.",
-    "error.duplicate_columns": "Twee kolommen hebben dezelfde naam.",
+    "error.no_columns": "Houd minstens één subregio over.",
+    "error.too_many_columns": "Een bord heeft hoogstens {limit} subregio's.",
+    "error.duplicate_columns": "Twee subregio's hebben dezelfde naam.",
     "board.nvt": "n.v.t.",
     "board.n": "n={count}",
     "board.hover": "{row} · {column}: {state} ({n} {n:p:stand|standen}, {nvt} n.v.t.)",

@@ -105,7 +105,8 @@ def test_the_facilitator_sets_the_columns_and_answers_follow_their_key(store):
     _cell(store, anna, step.id, TEAM, "enschede_b", 5)  # the new column takes answers
     with pytest.raises(UserError):
         _cell(store, anna, step.id, TEAM, OOST, 5)  # a removed one does not
-    for bad in ([], [{"title": "A"}, {"title": "a"}], [{"title": ""}], [{"title": "x" * 121}]):
+    too_many = [{"title": f"Subregio {i}"} for i in range(13)]
+    for bad in ([], [{"title": "A"}, {"title": "a"}], [{"title": ""}], [{"title": "x" * 121}], too_many):
         with pytest.raises(UserError) as err:
             store.set_columns(fac, step.id, bad)
         assert_dutch(err.value)

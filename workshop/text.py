@@ -28,6 +28,8 @@ class Limits:
     MAX_PARTICIPANTS = settings.get().max_participants
     NOTES_PER_STEP = settings.get().max_notes_per_step
     ACTIONS_PER_PARTICIPANT = 20
+    #: Columns of a board (subregions): more do not read on a projector.
+    BOARD_COLUMNS = 12
 
 
 # Bidi overrides/isolates can visually reorder surrounding text; drop them.

@@ -36,6 +36,8 @@ FULL_VH, WITH_FOCUS_VH = 76, 52
 #: States 1 (pale) to 5 (dark blue); the number is printed in every cell, so colour is never the only cue.
 STATE_SCALE = [[0.0, "#eff3ff"], [0.25, "#bdd7e7"], [0.5, "#6baed6"], [0.75, "#3182bd"], [1.0, "#08519c"]]
 NVT_FILL = "#d9d9d9"
+#: More rows than this: one line per cell and row label on the screen (two lines fit up to here).
+COMPACT_ROWS = 9
 
 CSS = """
 <style>
@@ -326,7 +328,9 @@ def screen(ws: Workshop, step: Step) -> None:
     html_block(f'<p class="ss-bd-basis">{esc(t("board.basis", count=respondents))} '
                f'{esc(t("board.scale"))}</p>')
     focus = focus_cell(step)
-    screen_frame.chart(heatmap(step, table, compact=bool(focus)), height_vh=WITH_FOCUS_VH if focus else FULL_VH,
+    # one line per cell beside a focus cell, and on a board with more rows than two lines leave room for
+    compact = bool(focus) or len(step.werkvorm.sections) > COMPACT_ROWS
+    screen_frame.chart(heatmap(step, table, compact=compact), height_vh=WITH_FOCUS_VH if focus else FULL_VH,
                        alt=_alt(step, table), config=CHART_CONFIG)
     if focus:
         section, col = step.werkvorm.sections[focus[0]], columns(step)[focus[1]]

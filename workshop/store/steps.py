@@ -231,6 +231,8 @@ class StepService(Service):
             cleaned.append({"key": key, "title": title})
         if not cleaned:
             raise UserError("error.no_columns")
+        if len(cleaned) > Limits.BOARD_COLUMNS:
+            raise UserError("error.too_many_columns", limit=Limits.BOARD_COLUMNS)
         if len({c["key"] for c in cleaned}) != len(cleaned) \
                 or len({c["title"].casefold() for c in cleaned}) != len(cleaned):
             raise UserError("error.duplicate_columns")
