@@ -48,3 +48,29 @@ def test_board_on_a_phone_subregion_then_team_by_team(app, new_context, room_for
     fits(page, "teams-locked", problems)
     assert not problems, "phone states that do not fit:\n" + "\n".join(problems)
     no_app_errors(phone)
+
+
+def test_board_labels_and_contrast(app, new_context, room_for):  # noqa: F811
+    """axe-core's label and contrast rules on the board's phone form and on the screen with a cell in focus."""
+    from e2e.drive import SCREEN, axe, format_violations, open_tab, settled
+
+    links, room = room_for("teams")
+    step = room.step("teams")
+    phone = join(new_context, "phone-board-axe", links, person="Pim", phone=True)
+    page = phone.page
+    page.get_by_role("radiogroup", name=t("board.column")).get_by_role("radio", name=WV.columns[0].title).tap()
+    page.get_by_role("radiogroup", name=STAND).get_by_role("radio", name="5", exact=True).tap()
+    textbox(page, OPBRENGST).fill("Gastlessen in elke klas")
+    button(page, t("praat.next")).tap()
+    expect(page.get_by_role("heading", name=WV.sections[1].title, exact=True)).to_be_visible(timeout=LOAD_MS)
+    room.store.update_step(room.fac, step.id, config={**step.config,
+                                                      "focus": [WV.sections[0].key, WV.columns[0].key]})
+    screen = open_tab(new_context, "screen-board-axe", links.screen, **SCREEN)
+    expect(screen.page.get_by_text("Gastlessen in elke klas")).to_be_visible(timeout=LOAD_MS)
+    found = {}
+    for where, tab in (("phone", phone), ("screen", screen)):
+        settled(tab.page)
+        found[where] = axe(tab.page)["violations"]
+    failing = {where: v for where, v in found.items() if v}
+    assert not failing, "axe-core found violations:\n" + "\n".join(
+        f"== {where}\n{format_violations(v)}" for where, v in failing.items())
