@@ -9,16 +9,19 @@ from playwright.sync_api import expect
 import canvas_models
 from e2e.drive import LOAD_MS, button, no_app_errors, textbox
 from e2e.flows import join
-from e2e.test_e2e_phone import fits, room_for  # noqa: F401  # pyflakes: ignore (room_for: a fixture)
+from e2e import test_e2e_phone
+from e2e.test_e2e_phone import fits
 from messages import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WV = canvas_models.get("teams")
 STAND, OPBRENGST = WV.fields[0].label, WV.fields[1].label
+#: The phone tests' workshop in the database, made per test (a fixture).
+room_for = test_e2e_phone.room_for
 
 
-def test_board_on_a_phone_subregion_then_team_by_team(app, new_context, room_for):  # noqa: F811
+def test_board_on_a_phone_subregion_then_team_by_team(app, new_context, room_for):
     links, room = room_for("teams")
     step = room.step("teams")
     phone = join(new_context, "phone-board", links, person="Fien van der Zandvoort-Hoogeveen", phone=True)
@@ -50,7 +53,7 @@ def test_board_on_a_phone_subregion_then_team_by_team(app, new_context, room_for
     no_app_errors(phone)
 
 
-def test_board_labels_and_contrast(app, new_context, room_for):  # noqa: F811
+def test_board_labels_and_contrast(app, new_context, room_for):
     """axe-core's label and contrast rules on the board's phone form and on the screen with a cell in focus."""
     from e2e.drive import SCREEN, axe, format_violations, open_tab, settled
 
