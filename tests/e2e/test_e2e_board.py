@@ -53,6 +53,38 @@ def test_board_on_a_phone_subregion_then_team_by_team(app, new_context, room_for
     no_app_errors(phone)
 
 
+def test_board_from_phone_to_screen_with_the_facilitators_focus_cell(app, new_context, room_for):
+    """A phone rates a cell; the screen's heatmap shows the cell's mean and count at once; the facilitator
+    puts the cell in focus in the cockpit and its note appears on the screen."""
+    from e2e.drive import LAPTOP, SCREEN, choose, open_tab
+    from workshop import new_key
+
+    links, room = room_for("teams")
+    step = room.step("teams")
+    team, noord = WV.sections[0], WV.columns[0]
+    screen = open_tab(new_context, "screen-board", links.screen, **SCREEN)
+    fac = open_tab(new_context, "fac-board", links.facilitator, **LAPTOP)
+    for name, score in (("Anna", 4), ("Bram", 2)):  # two others rated this cell already
+        who = room.store.join(links.code, name=name, org_type="vmbo")
+        room.store.answer(who, step.id, section=team.key, values={"stand": score}, idem_key=new_key(),
+                          column=noord.key)
+    phone = join(new_context, "phone-board-flow", links, person="Chris", phone=True)
+    page = phone.page
+    page.get_by_role("radiogroup", name=t("board.column")).get_by_role("radio", name=noord.title).tap()
+    page.get_by_role("radiogroup", name=STAND).get_by_role("radio", name="3", exact=True).tap()
+    expect(screen.page.locator('[data-testid="stPlotlyChart"]')).to_contain_text("3,0n=3", timeout=LOAD_MS)
+    note = "Een techniekdag met drie scholen"
+    textbox(page, OPBRENGST).fill(note)
+    button(page, t("praat.next")).tap()  # stored when the phone moves on
+    expect(page.get_by_role("heading", name=WV.sections[1].title, exact=True)).to_be_visible(timeout=LOAD_MS)
+    assert note not in screen.page.locator('[data-testid="stMain"]').inner_text()  # no cell in focus yet
+    choose(fac.page, t("board.fac.focus"), f"{team.title} · {noord.title} (3,0)")
+    expect(screen.page.get_by_text(note)).to_be_visible(timeout=LOAD_MS)
+    expect(screen.page.get_by_text(f"{team.title} · {noord.title}: 3,0")).to_be_visible()
+    for tab in (phone, screen, fac):
+        no_app_errors(tab)
+
+
 def test_board_labels_and_contrast(app, new_context, room_for):
     """axe-core's label and contrast rules on the board's phone form and on the screen with a cell in focus."""
     from e2e.drive import SCREEN, axe, format_violations, open_tab, settled

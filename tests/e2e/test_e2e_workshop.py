@@ -3,8 +3,7 @@
 A facilitator, three participants (one on a 360 px phone) and the projected screen (1920x1080)
 stay open the whole time. The workshop is created through /nieuw and runs every werkvorm in the
 default order: brainstorm (with a cluster), praatplaat (hidden until the reveal), follow-up
-actions, the Education Model Canvas with a dot round, the GROW gesprekskaart and the programme-teams
-board (a cell in focus). It ends with
+actions, the Education Model Canvas with a dot round, and the GROW gesprekskaart. It ends with
 the facilitator downloading the PDF report through the UI and reading its text.
 
 Latencies are measured inside the browser: a MutationObserver (``e2e.drive.WATCH_SCRIPT``)
@@ -36,7 +35,6 @@ TOTAL = len(WERKVORMEN)
 PRAAT = canvas_models.get("praatplaat")
 CANVAS = canvas_models.get("canvas")
 GROW = canvas_models.get("grow")
-TEAMS = canvas_models.get("teams")
 CHART = '[data-testid="stPlotlyChart"]'
 
 
@@ -105,31 +103,6 @@ def brainstorm(room: Room) -> None:
     expect(cluster.get_by_text("Meer stageplekken in de techniek")).to_be_visible()
     no_horizontal_scroll(chris.page)
     screenshot(chris.page, "phone-brainstorm-360.png", full_page=True)
-
-
-def board(room: Room) -> str:
-    """Programme teams: each picks a subregion and gives the first team a state; the screen's heatmap
-    shows the cell's mean and count at once, and the note of the cell the facilitator puts in focus."""
-    team, noord = TEAMS.sections[0], TEAMS.columns[0]
-    stand, opbrengst = TEAMS.fields[0].label, TEAMS.fields[1].label
-    for tab, score in zip(room.people, ("4", "2", "3")):
-        page = tab.page
-        page.get_by_role("radiogroup", name=t("board.column")).get_by_role("radio", name=noord.title).click()
-        expect(page.get_by_role("heading", name=team.title, exact=True)).to_be_visible()
-        page.get_by_role("radiogroup", name=stand).get_by_role("radio", name=score, exact=True).click()
-        expect(page.get_by_text(t("board.progress", done=1, total=len(TEAMS.sections), column=noord.title),
-                                exact=True)).to_be_visible()
-    expect(room.screen.page.locator(CHART)).to_contain_text("3,0n=3", timeout=ROOM_MS)  # mean and count
-    note = "Een techniekdag met drie scholen"
-    chris = room.phone.page
-    textbox(chris, opbrengst).fill(note)
-    button(chris, t("praat.next")).click()  # stored when the phone moves on
-    expect(chris.get_by_role("heading", name=TEAMS.sections[1].title, exact=True)).to_be_visible()
-    room.screen.watch(note)  # only the focus cell's notes are on the screen
-    clicked = now_ms()
-    choose(room.fac.page, t("board.fac.focus"), f"{team.title} · {noord.title} (3,0)")
-    room.on_screen_within(note, clicked, ROOM_MS)
-    return note
 
 
 def praatplaat(room: Room) -> dict:
@@ -348,7 +321,7 @@ def test_full_workshop(app, new_context, timings):
     expect(screen.page.locator(".ss-count")).to_have_text(t("screen.participants", count=3))
     room = Room(fac, screen, people)
 
-    assert WERKVORMEN == ["brainstorm", "praatplaat", "followup", "canvas", "grow", "teams"], WERKVORMEN
+    assert WERKVORMEN[:5] == ["brainstorm", "praatplaat", "followup", "canvas", "grow"], WERKVORMEN
     brainstorm(room)
     room.next_step("praatplaat")
     remarks = praatplaat(room)
@@ -358,10 +331,8 @@ def test_full_workshop(app, new_context, timings):
     canvas_notes = canvas_with_votes(room)
     room.next_step("grow")
     grow_notes = grow(room)
-    room.next_step("teams")
-    board_note = board(room)
     pdf = download_pdf(room, [title, "Meer stageplekken in de techniek", action, *canvas_notes[:1],
-                              *list(remarks.values())[:1], grow_notes[0], board_note])
+                              *list(remarks.values())[:1], grow_notes[0]])
 
     phone_pdf = phone_downloads_summary(room, action, list(remarks.values())[0])
 
@@ -369,8 +340,8 @@ def test_full_workshop(app, new_context, timings):
     back = button(fac.page, t("fac.back"))
     back.focus()
     fac.page.keyboard.press("Enter")
-    expect(fac.page.get_by_text(t("fac.current", n=TOTAL - 1, title=canvas_models.get(WERKVORMEN[-2]).title))
-           ).to_be_visible(timeout=LOAD_MS)
+    expect(fac.page.get_by_text(t("fac.current", n=4, title=canvas_models.get("canvas").title))).to_be_visible(
+        timeout=LOAD_MS)
     # The facilitator secret is never written to the server's log.
     assert links.secret not in app.log_text()
 
