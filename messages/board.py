@@ -2,6 +2,8 @@
 
 NL: dict[str, str] = {
     "error.column": "Die subregio hoort niet (meer) bij dit bord. Kies je subregio opnieuw.",
+    "error.no_rows": "Houd minstens één team over.",
+    "error.duplicate_rows": "Twee teams hebben dezelfde naam.",
     "error.no_columns": "Houd minstens één subregio over.",
     "error.too_many_columns": "Een bord heeft hoogstens {limit} subregio's.",
     "error.duplicate_columns": "Twee subregio's hebben dezelfde naam.",

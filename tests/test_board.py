@@ -208,6 +208,11 @@ def test_facilitator_chooses_the_focus_cell_and_edits_teams_and_subregions(app_s
     cockpit.button(key="FormSubmitter:" + f"bd-rows-{step.id}-{t('board.fac.rows.save')}").click().run()
     sections = app_store.step(step.id).werkvorm.sections
     assert sections[1].key == OTHER and sections[1].title == "Techniek op de basisschool"
+    rows = [w for w in cockpit.text_input if w.key.startswith(f"bde:{step.id}:rows:")]
+    rows[2].input("Techniek op de basisschool")  # a second team of the same name: refused, in its own words
+    cockpit.button(key="FormSubmitter:" + f"bd-rows-{step.id}-{t('board.fac.rows.save')}").click().run()
+    assert t("error.duplicate_rows") in page_text(cockpit)
+    assert app_store.step(step.id).werkvorm.sections[2].title == WV.sections[2].title
     assert sections[1].question == WV.sections[1].question  # the question stays
     assert "Korte lijnen" in page_text(room.screen())  # answers follow the keys
 

@@ -425,8 +425,10 @@ def _save_list(fac: Facilitator, step_id: int, which: str, version: str, origina
             store().set_columns(fac, step_id, items)
             return
         titles = [" ".join(str(i["title"] or "").split()).casefold() for i in items]
+        if not items:  # said of teams here (the store's own messages speak of aspects)
+            raise UserError("error.no_rows")
         if len(set(titles)) != len(titles):
-            raise UserError("error.duplicate_sections")
+            raise UserError("error.duplicate_rows")
         sections = {s.key: s for s in store().step(step_id).werkvorm.sections}
         store().set_sections(fac, step_id, [
             {**({"question": sections[i["key"]].question, "prompts": list(sections[i["key"]].prompts)}
