@@ -23,6 +23,9 @@ FIELD_KINDS: tuple[str, ...] = FieldKind.__args__  # type: ignore[attr-defined]
 LAYOUTS: tuple[str, ...] = LAYOUT_NAMES
 Layout = Literal[LAYOUT_NAMES]  # type: ignore[valid-type]
 
+#: What a section's notes are to a werkvorm (``Section.role``).
+SectionRole = Literal["", "cases", "questions", "question", "advice", "next_steps"]
+
 FUNCTIONS: tuple[str, ...] = ("werven", "matchen", "opleiden", "begeleiden", "professionaliseren")
 
 MODEL_DIR = Path(__file__).parent
@@ -58,6 +61,22 @@ class Section(_Frozen):
     group: str = Field(default="", max_length=80)
     #: Grid placement for the grid layout: (row, column, row span, column span).
     grid: tuple[int, int, int, int] | None = None
+    # -- round flags (the 'rounds' layout: sequential timed rounds; see layouts/rounds)
+    #: What this section's notes are to the werkvorm, never read from display text:
+    #: ``cases`` (submitted cases; the most-dotted one is chosen), ``questions``, ``question`` (the case
+    #: giver's (re)defined question), ``advice``, ``next_steps``; empty for anything else.
+    role: SectionRole = ""
+    #: The screen shows nothing of this section's notes (only how many) until the facilitator reveals it.
+    private_until_reveal: bool = False
+    #: Who writes in this round: everyone, only the case giver, everyone but the case giver, or nobody
+    #: (a round of talk, with the timer and the script).
+    writers: Literal["all", "case_giver", "others", "none"] = "all"
+    #: Show the notes of this earlier section (by key) instead of this one's (a round that answers them).
+    shows: str = Field(default="", max_length=40)
+    #: The case giver marks which of the shown notes help (once they are visible).
+    marks: bool = False
+    #: The group dot-votes on this section's notes when the facilitator opens a round.
+    vote: bool = False
 
 
 class Werkvorm(_Frozen):
@@ -74,6 +93,9 @@ class Werkvorm(_Frozen):
     editable_sections: bool = False
     clusters: bool = False
     votes: bool = False
+    #: Confidential (intervision): no names on the screen, in the cockpit or in any export, and the
+    #: report keeps only what the layout calls its outcome.
+    confidential: bool = False
     max_notes_per_participant: int = Field(default=30, ge=1, le=500)
     sections: tuple[Section, ...] = Field(min_length=1)
     fields: tuple[FieldSpec, ...] = Field(min_length=1)
@@ -92,6 +114,16 @@ class Werkvorm(_Frozen):
         keys = [f.key for f in value]
         if len(keys) != len(set(keys)):
             raise ValueError("field keys must be unique")
+        return value
+
+    @field_validator("sections")
+    @classmethod
+    def _shows_earlier(cls, value: tuple[Section, ...]) -> tuple[Section, ...]:
+        seen: set[str] = set()
+        for section in value:
+            if section.shows and section.shows not in seen:
+                raise ValueError(f"section {section.key}: shows '{section.shows}' is not an earlier section")
+            seen.add(section.key)
         return value
 
     def section(self, key: str) -> Section:
@@ -139,7 +171,8 @@ def load_registry(directory: Path = MODEL_DIR) -> dict[str, Werkvorm]:
     return {k: models[k] for k in ordered}
 
 
-ORDER = ("brainstorm", "praatplaat", "followup", "canvas", "grow")
+ORDER = ("brainstorm", "praatplaat", "followup", "canvas", "grow", "kompas",
+         "intervisie_incident", "intervisie_roddel", "intervisie_tienstappen")
 
 REGISTRY: dict[str, Werkvorm] = load_registry()
 

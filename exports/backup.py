@@ -129,7 +129,7 @@ class VoteIn(_In):
     id: int = _id()
     step_id: int
     participant_id: int
-    target_type: Literal["note", "cluster"]
+    target_type: Literal["note", "cluster", "mark"]  # mark: the case giver's "helps" (workshop.rounds)
     target_id: int
     created_at: Optional[datetime] = None
 
@@ -348,7 +348,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         where = f"votes.{v.id}"
         _ref(v.step_id in steps, f"{where}.step_id")
         _ref(v.participant_id in people, f"{where}.participant_id")
-        pool = notes_by_id if v.target_type == "note" else clusters_by_id
+        pool = clusters_by_id if v.target_type == "cluster" else notes_by_id
         _ref(v.target_id in pool, f"{where}.target_id")
         votes.append({"id": v.id, "step_id": v.step_id, "participant_id": v.participant_id,
                       "target_type": v.target_type, "target_id": v.target_id, "created_at": _utc(v.created_at)})
@@ -389,6 +389,8 @@ def _step_config(config: dict) -> dict:
         out["chart"] = config["chart"][:20]
     if isinstance(config.get("sound"), bool):
         out["sound"] = config["sound"]
+    if isinstance(config.get("revealed"), list):  # the rounds revealed so far (workshop.rounds)
+        out["revealed"] = [k[:40] for k in config["revealed"] if isinstance(k, str)][:100]
     return out
 
 
@@ -406,7 +408,7 @@ def _live_limits(backup: BackupIn, werkvormen: dict, steps: dict[int, StepIn]) -
                          limit=limit)
     dots: dict[tuple[int, int, str], int] = {}
     for v in backup.votes:
-        if v.step_id in steps:
+        if v.step_id in steps and v.target_type != "mark":  # a mark is once per note, not from the dots
             key = (v.step_id, v.participant_id, v.target_type)
             dots[key] = dots.get(key, 0) + 1
     for (step_id, pid, _kind), count in dots.items():
