@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import canvas_models
+import layouts
 from exports.snapshot import FORMAT, FORMAT_VERSION
 from workshop.store import new_key
 from workshop.text import Limits, clean
@@ -337,6 +338,14 @@ def plan(n_participants: int, seed: int = 1, *, anonymous: bool = False,
                     options.append(row)
     vote_round(step, options, 2)
 
+    # -- werkvormen whose layout brings its own demo data (layouts/<layout>/demo.py: intervision, kompas)
+    for step in steps:
+        wv = canvas_models.get(step["werkvorm"])
+        layout_demo = layouts.part(wv.layout, "demo")
+        if layout_demo is not None:
+            layout_demo.fill(step, people, werkvorm=wv, note=note, votes=votes, contributions=contributions,
+                             rng=rng, tick=tick)
+
     for person in people:
         person["ready_step"] = len(steps) - 1 if rng.random() < 0.8 else None
 
@@ -434,7 +443,8 @@ def _through_store(store, data: dict):
 
     by_step: dict[int, list[dict]] = {}
     for v in sorted(data["votes"], key=lambda v: v["id"]):
-        by_step.setdefault(v["step_id"], []).append(v)
+        if v["target_type"] != "mark":  # the case giver's marks follow the reveal, below
+            by_step.setdefault(v["step_id"], []).append(v)
     for sid_in, votes in by_step.items():
         sid = step_id[sid_in]
         store.update_step(fac, sid, voting_open=True, dots=step_in[sid_in]["dots"])
@@ -443,6 +453,13 @@ def _through_store(store, data: dict):
                              target_id=note_ids[v["target_id"]] if v["target_type"] == "note"
                              else cluster_ids[v["target_id"]], idem_key=new_key())
         store.update_step(fac, sid, voting_open=False)
+
+    for sid_in, step in step_in.items():  # rounds revealed, then the case giver's marks (workshop.rounds)
+        for section in (step.get("config") or {}).get("revealed") or ():
+            store.reveal_section(fac, step_id[sid_in], section)
+    for v in sorted(data["votes"], key=lambda v: v["id"]):
+        if v["target_type"] == "mark":
+            store.mark_note(who[v["participant_id"]], step_id[v["step_id"]], note_ids[v["target_id"]])
 
     action_ids: dict[int, int] = {}
     for a in sorted(data["actions"], key=lambda a: a["id"]):

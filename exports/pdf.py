@@ -37,6 +37,7 @@ from typing import Any, Callable, Iterable, Sequence
 from fpdf import FPDF
 
 import canvas_models
+import layouts
 from exports.snapshot import live_actions, parse_date, participants_by_id, step_rows, vote_counts
 from exports import palette
 from messages import ORG_SHORT, ORG_TYPES, dutch_date, function_label, number as _num, plural, t
@@ -897,6 +898,8 @@ class _Builder:
         pdf.heading(t("pdf.cover.who"), 2)
         if self.anonymous:
             pdf.muted(t("pdf.cover.anonymous"))
+        elif any(getattr(canvas_models.REGISTRY.get(s.get("werkvorm", "")), "confidential", False) for s in steps):
+            pdf.muted(t("pdf.cover.confidential"))  # intervision: no names in the report
         else:
             names = [f"{p['name']} ({ORG_SHORT.get(p.get('org_type'), p.get('org_type') or '')})"
                      for p in self.people.values() if (p.get("name") or "").strip()]
@@ -937,6 +940,10 @@ class _Builder:
             pdf.muted(summary)
             pdf.y += 2
         layout = canvas_models.REGISTRY[key].layout if key in canvas_models.REGISTRY else "wall"
+        report = layouts.part(layout, "report")
+        if report is not None:  # a layout that brings its own section (layouts/<layout>/report.py)
+            report.pdf_section(self, step)
+            return
         draw = {"wall": self.brainstorm, "scores": self.praatplaat, "grid": self.canvas,
                 "stages": self.grow, "actions": self.followup}.get(layout, self.brainstorm)
         draw(step)

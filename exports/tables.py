@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 import canvas_models
+import layouts
 from exports.snapshot import parse_date, participants_by_id, step_rows, vote_counts
 from messages import ORG_TYPES, t
 
@@ -135,7 +136,10 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
         layout = _layout(step)
         titles = {s["key"]: s["title"] for s in step.get("sections") or []}
         name = _sheet_name(t("table.sheet.step", n=n, title=step.get("title", key)), taken)
-        if layout == "scores":
+        report = layouts.part(layout, "report")
+        if report is not None:  # a layout that brings its own sheet (layouts/<layout>/report.py)
+            out[name] = report.sheet(snap, step)
+        elif layout == "scores":
             out[name] = _praatplaat(snap, step, titles, col, number, anonymous)
         elif layout == "actions":
             out[name] = _followup(snap, col, actions)
@@ -150,7 +154,11 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
     cluster_name = {c["id"]: c["name"] for c in snap.get("clusters", [])}
     note_text = {c["id"]: c["text"] for c in snap.get("contributions", [])}
     rows = []
+    confidential = {s["id"] for s in steps if getattr(canvas_models.REGISTRY.get(s.get("werkvorm", "")),
+                                                          "confidential", False)}
     for v in snap.get("votes", []):
+        if v["step_id"] in confidential:  # intervision: who chose which case or advice stays in the room
+            continue
         is_note = v["target_type"] == "note"
         row = {col["step"]: step_no.get(v["step_id"]),
                col["target_type"]: t("table.target.note") if is_note else t("table.target.cluster"),

@@ -39,6 +39,17 @@ def module(layout: str) -> ModuleType:
     return import_module(f"layouts.{layout}.views")
 
 
+def part(layout: str, name: str) -> ModuleType | None:
+    """A layer of ``layout`` beside its views (``report``: PDF section and sheet, ``demo``: demo data), or
+    None when the layout has none (the exports then draw it themselves). Imports no streamlit."""
+    from importlib.util import find_spec
+
+    if layout not in NAMES:
+        return None
+    full = f"layouts.{layout}.{name}"
+    return import_module(full) if find_spec(full) is not None else None
+
+
 def screen(ws: Workshop, step: Step) -> None:
     module(step.werkvorm.layout).screen(ws, step)
 

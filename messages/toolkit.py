@@ -55,6 +55,7 @@ NL: dict[str, str] = {
     "compass.rate_title": "Hoe sterk staan we er nu in?",
     "compass.rate_save": "Sterkte opslaan",
     # report and sheet
+    "pdf.cover.confidential": "Deze workshop had een vertrouwelijk onderdeel (intervisie): in dit verslag staan geen namen van deelnemers.",
     "pdf.rounds.confidential": "Vertrouwelijk: dit verslag bevat alleen de (opnieuw geformuleerde) vraag, de adviezen die de inbrenger koos en de volgende stappen. Geen namen, geen casussen, geen andere briefjes.",
     "pdf.rounds.question": "De vraag",
     "pdf.rounds.redefined": "De vraag, opnieuw geformuleerd",

@@ -34,6 +34,13 @@ class Theme:
         return self.weak or self.empty
 
 
+def gap_text(theme: Theme) -> str:
+    """Why a theme is a gap, in words ("zwak punt · nog geen activiteit"); empty when it is none."""
+    from messages import t
+
+    return " · ".join(([t("compass.gap_weak")] if theme.weak else []) + ([t("compass.gap_empty")] if theme.empty else []))
+
+
 def _get(section: Any, name: str) -> str:
     return section.get(name, "") if isinstance(section, Mapping) else getattr(section, name, "")
 

@@ -56,9 +56,7 @@ def strength_text(theme: compass.Theme) -> str:
     return t("compass.strength", mean=charts.nl_number(theme.mean), n=theme.n)
 
 
-def gap_text(theme: compass.Theme) -> str:
-    parts = ([t("compass.gap_weak")] if theme.weak else []) + ([t("compass.gap_empty")] if theme.empty else [])
-    return " · ".join(parts)
+gap_text = compass.gap_text
 
 
 @functools.lru_cache(maxsize=64)
