@@ -177,3 +177,31 @@ def test_phones_vote_on_the_cases_and_the_screen_shows_the_ranking(room):
     fac = room.facilitator_page()
     no_errors(fac)
     assert "Casus over roosters" in page_text(room.screen())
+
+
+def test_reveal_and_marks_in_the_store(room):
+    anna, bram, cor = room.people
+    choose_case(room)
+    step = room.step("intervisie_incident")
+    room.store.update_step(room.fac, step.id, config={**step.config, "screen_focus": "results"})
+    other = make_app_room(room.store, ("intervisie_incident",), title="Een andere workshop")
+    with pytest.raises(UserError):
+        room.store.reveal_section(other.fac, step.id, "vragen")  # not this workshop's facilitator
+    room.store.reveal_section(room.fac, step.id, "vragen")
+    room.store.reveal_section(room.fac, step.id, "vragen")
+    config = room.store.step(step.id).config
+    assert config["revealed"] == ["vragen"] and config["screen_focus"] == "results"  # the rest is kept
+    room.store.reveal_section(room.fac, step.id, "vragen", False)
+    assert room.store.step(step.id).config["revealed"] == []
+
+    at_round(room, "vragen")
+    question = note(room, anna, "vragen", "Wat maakt het lastig?")
+    with pytest.raises(UserError):  # a round without marks
+        room.store.mark_note(bram, step.id, question)
+    at_round(room, "advies")
+    advice = note(room, cor, "advies", "Vraag hulp van de teamleider")
+    room.store.reveal_section(room.fac, step.id, "advies")
+    room.store.mark_note(bram, step.id, advice)
+    room.store.mark_note(bram, step.id, advice)  # a double tap marks once
+    assert room.store.vote_counts(step.id, "mark") == {advice: 1}
+    assert room.store.vote_counts(step.id, "note")  # the case dots are untouched
