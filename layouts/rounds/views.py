@@ -222,7 +222,7 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
     st.caption(t("rounds.round_of", n=wv.sections.index(section) + 1, total=len(wv.sections)))
     html_block(f'<h3 class="ss-user" style="margin:0">{esc(section.title)}</h3>')
     if section.vote and step.voting_open:
-        dots.participant_view(ws, step, who, [(section.title, round_notes(step, section))])
+        dots.participant_view(ws, step, who, [("", round_notes(step, section))])
         return False
     show_flash(f"p{step.id}")
     giver = is_case_giver(step, who)
