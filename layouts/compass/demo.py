@@ -4,12 +4,17 @@ one weak theme and one without activities, so the gaps show. Imports no streamli
 from __future__ import annotations
 
 ACTIVITIES = {
-    "leerlijnen": ("Gezamenlijke leerlijn installatietechniek vmbo-mbo", "Doorstroomdag voor derdejaars"),
-    "faciliteiten": ("Het lasrobotlokaal delen met twee scholen", "Een rooster voor de mobiele techniekbus"),
-    "docenten": ("Docentenstage bij een installatiebedrijf", "Studiedag over duurzame energie"),
-    "bedrijven": ("Echte opdrachten van de metaalbedrijven", "Gastlessen door jonge vakmensen"),
-    "basisonderwijs": ("Techniekdagen voor groep 7 en 8", "Leskisten techniek voor basisscholen"),
-    "profielen": ("Techniekproject binnen zorg en welzijn",),
+    "leerlijnen": ("Gezamenlijke leerlijn installatietechniek vmbo-mbo", "Doorstroomdag voor derdejaars",
+                   "Afspraken over de overstap naar mbo-niveau 2", "Een gedeeld portfolio techniek"),
+    "faciliteiten": ("Het lasrobotlokaal delen met twee scholen", "Een rooster voor de mobiele techniekbus",
+                     "Samen een 3D-printerlab inrichten"),
+    "docenten": ("Docentenstage bij een installatiebedrijf", "Studiedag over duurzame energie",
+                 "Lesbezoek bij een collega-school", "Training lesgeven met de lasrobot"),
+    "bedrijven": ("Echte opdrachten van de metaalbedrijven", "Gastlessen door jonge vakmensen",
+                  "Snuffelstages in de regio", "Een bedrijf adopteert een klas"),
+    "basisonderwijs": ("Techniekdagen voor groep 7 en 8", "Leskisten techniek voor basisscholen",
+                       "Een technieklab op de open dag"),
+    "profielen": ("Techniekproject binnen zorg en welzijn", "Domotica in de zorgklas"),
 }
 #: Mean strength per theme the demo draws around; the last theme stays empty of activities.
 BASE = {"leerlijnen": 3.6, "faciliteiten": 2.0, "docenten": 3.1, "bedrijven": 3.8, "basisonderwijs": 2.9,

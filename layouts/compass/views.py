@@ -38,6 +38,7 @@ COMPASS_CSS = """
 .ss-theme .ss-strength { font-size:var(--ss-fs-min); font-weight:700; color:#111; margin:0 0 .3vh 0; }
 .ss-theme .ss-gapnote { font-size:var(--ss-fs-min); font-weight:700; color:#a30000; margin:0 0 .3vh 0; }
 .ss-theme ul { margin:0 0 0 2vh; padding:0; }
+.ss-theme .ss-example { font-size:var(--ss-fs-min); font-style:italic; color:#333; margin:0; }
 .ss-theme li { font-size:var(--ss-fs-min); margin:0; line-height:1.25; }
 </style>
 """
@@ -63,21 +64,24 @@ gap_text = compass.gap_text
 def radar_figure(points: tuple[tuple[str, float | None, bool], ...], height: int) -> go.Figure:
     """The compass: mean strength per theme on a 0-5 radar, each value written beside its point and
     gaps in red. ``points``: (title, mean, gap) per theme, so the figure is cached per distinct picture."""
-    titles = [charts._wrap(title, 16) for title, _, _ in points]  # escaped, wrapped
+    titles = [charts._wrap(title, 13) for title, _, _ in points]  # escaped, wrapped
     values = [mean or 0 for _, mean, _ in points]
     labels = [charts.nl_number(mean) if mean is not None else "–" for _, mean, _ in points]
     colours = ["#a30000" if gap else "#0b4f8a" for _, _, gap in points]
     fig = go.Figure(go.Scatterpolar(
         r=values + values[:1], theta=titles + titles[:1], fill="toself", mode="lines+markers+text",
-        text=labels + labels[:1], textposition="top center", textfont=dict(size=26, color="#111"),
+        # the closing point repeats the first: its value is written once
+        text=labels + [""], textposition="top center", textfont=dict(size=28, color="#111"),
         marker=dict(size=16, color=colours + colours[:1]), line=dict(color="#0b4f8a", width=4),
         fillcolor="rgba(11,79,138,0.18)", hoverinfo="skip"))
     fig.update_layout(
-        height=height, showlegend=False, paper_bgcolor="#fff", font=dict(size=22, color="#111"),
-        margin=dict(l=150, r=150, t=60, b=60),
-        polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], tickfont=dict(size=18), angle=90,
-                                   tickangle=90),
-                   angularaxis=dict(tickfont=dict(size=22), direction="clockwise", rotation=90)))
+        height=height, showlegend=False, paper_bgcolor="#fff", font=dict(size=24, color="#111"),
+        margin=dict(l=20, r=20, t=70, b=70),
+        # The theme names need room beside the wheel; the values are written on it, so the radial axis
+        # keeps its circles (1 to 5) but no numbers of its own that the values could collide with.
+        polar=dict(domain=dict(x=[0.25, 0.75], y=[0, 1]),
+                   radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], showticklabels=False),
+                   angularaxis=dict(tickfont=dict(size=24), direction="clockwise", rotation=90)))
     return fig
 
 
@@ -97,6 +101,7 @@ def themes_html(items: list[compass.Theme]) -> str:
             f'<p class="ss-strength">{esc(strength_text(theme))} · '
             f'{esc(t("compass.activities", count=len(theme.activities)))}</p>'
             + (f'<p class="ss-gapnote">{esc(gap)}</p>' if gap else "")
+            + (f'<p class="ss-example ss-user">{esc(theme.example)}</p>' if theme.empty and theme.example else "")
             + f'<ul class="ss-more-slot">{acts}</ul></section>')
     rows = (len(items) + 1) // 2
     return (f'<div class="ss-screen ss-themes" data-fill style="grid-template-rows:repeat({rows}, minmax(0, 1fr))">'
@@ -107,7 +112,7 @@ def themes_html(items: list[compass.Theme]) -> str:
 def screen(ws: Workshop, step: Step) -> None:
     items = themes(step)
     html_block(COMPASS_CSS)
-    left, right = st.columns([5, 6], gap="medium")
+    left, right = st.columns([6, 5], gap="medium")
     with left:
         points = tuple((th.title, th.mean, th.gap) for th in items)
         fig = go.Figure(radar_figure(points, screen_frame.DESIGN_HEIGHT * CHART_VH // 100))
