@@ -120,3 +120,16 @@ def test_new_workshop_offers_the_compass_and_the_three_intervision_methods(app_s
     fac_link = next(c.value for c in at.code if "begeleider" in c.value)
     ws = app_store.workshop_by_code(fac_link.split("room=")[1].split("&")[0])
     assert [s.werkvorm_key for s in app_store.steps(ws.id)] == chosen
+
+
+def test_facilitator_renames_a_placeholder_theme(room):
+    step = room.step("kompas")
+    fac = room.facilitator_page()
+    no_errors(fac)
+    (name,) = [w for w in fac.text_input if w.label == t("compass.themes.name", n=7)]
+    name.input("Techniek en duurzaamheid")
+    button(fac, t("compass.themes.save")).click().run()
+    no_errors(fac)
+    wv = room.store.step(step.id).werkvorm
+    assert wv.sections[-1].title == "Techniek en duurzaamheid" and len(wv.sections) == 7
+    assert "Techniek en duurzaamheid" in page_text(room.screen())

@@ -160,6 +160,8 @@ def test_rounds_for_the_case_giver_alone(room):
     assert not listener.text_area and t("rounds.listen.case_giver") in page_text(listener)
     at_round(room, "informatie")
     assert not room.phone(anna).text_area  # a round of talk
+    with pytest.raises(UserError):
+        note(room, anna, "informatie", "Toch een briefje")
 
 
 def test_phones_vote_on_the_cases_and_the_screen_shows_the_ranking(room):

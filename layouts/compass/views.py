@@ -18,7 +18,7 @@ import functools
 import plotly.graph_objects as go
 import streamlit as st
 
-from layouts.scores.views import _prefix, _save_answers, _saved, answer_fields
+from layouts.scores.views import _prefix, _save_answers, _saved, answer_fields, aspect_editor
 from messages import t
 from ui import charts, dots, kinds, notetools
 from ui import screen_frame
@@ -137,6 +137,8 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
         t("compass.col_activities"): [len(th.activities) for th in items],
         t("compass.col_gap"): [gap_text(th) for th in items],
     }), hide_index=True, width="stretch")
+    with st.expander(t("compass.themes.title"), expanded=False):
+        aspect_editor(step, fac, has_answers=any(th.n or th.activities for th in items), words="compass.themes")
 
 
 def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
