@@ -8,10 +8,15 @@ and that package bundles everything a werkvorm of that layout needs. Today:
 * ``grid``: blocks on a grid, notes per block (Education Model Canvas).
 * ``stages``: sections the group goes through one at a time (GROW gesprekskaart).
 * ``actions``: proposals that become agreements, earlier agreements under review (follow-up plaat).
+* ``rounds``: timed rounds, each with general flags (role, private until revealed, who writes, marks)
+  (intervision).
+* ``compass``: themes with activities and a strength score each, drawn as a radar (inspiratiekompas).
 
 Each package has ``views.py`` (streamlit): ``participant(ws, step, who) -> bool`` (True: offer
 "klaar"), ``facilitator(ws, step, fac)``, ``screen(ws, step)`` and, for a layout of notes,
 ``facilitator_notes(ws, step, fac)``, its notes as a table the cockpit redraws on its own.
+A package may also hold ``report.py`` (``pdf_section(builder, step)``, ``sheet(snap, step)``) and
+``demo.py`` (``fill(step, people, ...)``), which the exports find through :func:`part`.
 
 A layout is a folder: the names are read from the file system, so this module and
 ``canvas_models`` import no view code. An unknown layout raises a clear error.
