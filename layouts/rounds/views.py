@@ -21,7 +21,7 @@ import dataclasses
 import streamlit as st
 
 from canvas_models import Section
-from layouts.stages.views import current
+from layouts.stages.views import GROW_CSS, current
 from messages import t, t_count
 from ui import dots, notetools
 from ui import screen_frame
@@ -32,12 +32,9 @@ from ui.kinds import note_card
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop import rounds
 
-ROUNDS_CSS = """
+#: The round chips are the stages' chips (GROW_CSS); these are the rounds' own styles.
+ROUNDS_CSS = GROW_CSS + """
 <style>
-.ss-rounds { display:flex; flex-wrap:wrap; gap:.6vh; margin:0 0 .6vh 0 !important; padding:0 !important; list-style:none; }
-.ss-rounds li { margin:0 !important; border:.25vh solid #0b4f8a; border-radius:999px; padding:.1vh 1.2vh; color:#0b4f8a;
-  background:#fff; font-size:var(--ss-fs-min); }
-.ss-rounds li.ss-now { background:#0b4f8a; color:#fff; font-weight:700; }
 .ss-case { border-left:.8vh solid #b85c00; padding:.4vh 1.2vh; margin:.4vh 0 !important; background:#fff7ee;
   font-size:var(--ss-fs-body); overflow-wrap:anywhere; }
 .ss-private { border:.3vh dashed #0b4f8a; border-radius:1vh; padding:2vh; text-align:center; }
@@ -69,7 +66,7 @@ def rounds_html(step: Step) -> str:
         (f'<li class="ss-now" aria-current="step">{i}. {esc(s.title)}</li>' if s.key == now.key
          else f'<li title="{esc(s.title)}">{i}</li>')
         for i, s in enumerate(step.werkvorm.sections, start=1))
-    return f'<ol class="ss-rounds" aria-label="{esc(t("rounds.rounds"))}">{items}</ol>'
+    return f'<ol class="ss-stages ss-rounds" aria-label="{esc(t("rounds.rounds"))}">{items}</ol>'
 
 
 def _card(note: dict, helps: bool, votes: int | None = None) -> str:
