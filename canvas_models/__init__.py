@@ -176,6 +176,10 @@ ORDER = ("brainstorm", "praatplaat", "followup", "canvas", "grow", "kompas",
 
 REGISTRY: dict[str, Werkvorm] = load_registry()
 
+#: What /nieuw offers ticked: every werkvorm but the confidential ones (intervision is a meeting of its
+#: own; in a workshop it would also keep every name off the report's cover).
+DEFAULT_SELECTION: tuple[str, ...] = tuple(k for k, w in REGISTRY.items() if not w.confidential)
+
 
 def get(key: str) -> Werkvorm:
     try:
