@@ -24,15 +24,17 @@ NAMES = ("Annelies Vrijhof", "Bartholomeus Kwast")
 
 
 def next_round(fac, section_key: str) -> None:
-    """The facilitator moves on with "Volgende ronde" until the round ``section_key`` is current."""
-    target = [s.key for s in METHOD.sections].index(section_key) + 1
+    """The facilitator moves on with "Volgende ronde", one round at a time (each click waits for the cockpit
+    to show the next round), until the round ``section_key`` is current."""
+    keys = [s.key for s in METHOD.sections]
     page = fac.page
-    for _ in range(len(METHOD.sections)):
-        if page.get_by_text(t("rounds.round_of", n=target, total=len(METHOD.sections)), exact=False).count():
-            return
+    now = next(n for n in range(1, len(keys) + 1)
+               if page.get_by_text(t("rounds.round_of", n=n, total=len(keys)), exact=False).count())
+    for n in range(now + 1, keys.index(section_key) + 2):
         button(page, t("rounds.next")).click()
+        expect(page.get_by_text(t("rounds.round_of", n=n, total=len(keys)), exact=False)).to_be_visible(
+            timeout=ACT_MS)
         settled(page)
-    raise AssertionError(f"never reached round {section_key}")
 
 
 def test_an_intervision_with_two_phones(app, new_context, timings):
