@@ -45,6 +45,10 @@ ROUNDS_CSS = GROW_CSS + """
 """
 
 
+#: How high the ranking of the cases is, in per cent of the screen (below the rounds, title and question).
+RANKING_VH = 62
+
+
 def chosen(step: Step) -> dict | None:
     return store().chosen_case(step)
 
@@ -94,7 +98,7 @@ def screen(ws: Workshop, step: Step) -> None:
         dots.screen_status(ws, step)
     votes = store().vote_counts(step.id, "note") if section.vote and dots.shown(step) else {}
     if section.vote and screen_frame.focus(step) == "results" and votes:
-        dots.screen_ranking(notes, votes, title=t("rounds.ranking"))
+        dots.screen_ranking(notes, votes, title=t("rounds.ranking"), height_vh=RANKING_VH)
         return
     if not rounds.revealed(step.config, shown):
         # Private until the reveal: the count only, never a word of the notes.

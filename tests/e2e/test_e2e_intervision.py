@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 import canvas_models
-from e2e.drive import ACT_MS, LOAD_MS, button, settled
+from e2e.drive import ACT_MS, LOAD_MS, button, choose, settled
 from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_note
 from e2e.test_e2e_screen_fit import _check
 from e2e.test_e2e_workshop import card
@@ -62,15 +62,18 @@ def test_an_intervision_with_two_phones(app, new_context, timings):
     page = fac.page
     page.get_by_text(t("vote.controls")).first.click()
     button(page, t("vote.open")).click()
+    expect(button(page, t("vote.close"))).to_be_visible(timeout=ACT_MS)  # the round is open
     for phone in (anna, bram):
         case = card(phone.page, "Mijn team haakt af bij het nieuwe rooster")
-        expect(case).to_be_visible(timeout=ACT_MS)
+        expect(case).to_be_visible(timeout=LOAD_MS)
         case.get_by_role("button", name=t("vote.add")).click()
         expect(phone.page.get_by_text(t("vote.left", left=2, dots=3))).to_be_visible(timeout=ACT_MS)
     button(page, t("vote.close")).click()
     settled(page)
     expect(page.get_by_text(t("rounds.fac_case", text="Mijn team haakt af bij het nieuwe rooster"))).to_be_visible(
         timeout=ACT_MS)
+    choose(page, t("screen.focus"), t("screen.focus.results"))  # the ranking of the cases, in focus
+    measure("cases-ranking", '[data-testid="stPlotlyChart"] .main-svg')
 
     # 2. questions written privately: the screen shows their number, never their text
     next_round(fac, "vragen")
@@ -99,5 +102,5 @@ def test_an_intervision_with_two_phones(app, new_context, timings):
         expect(tab.page.get_by_text(t("rounds.helps_mark"))).to_be_visible(timeout=ACT_MS)
     measure("advice-marked", ".ss-helps")
 
-    timings.update(states=5 * len(SIZES))
+    timings.update(states=6 * len(SIZES))
     assert not problems, "intervision screen states that do not fit:\n" + "\n".join(problems)
