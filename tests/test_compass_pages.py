@@ -134,3 +134,13 @@ def test_facilitator_renames_a_placeholder_theme(room):
     wv = room.store.step(step.id).werkvorm
     assert wv.sections[-1].title == "Techniek en duurzaamheid" and len(wv.sections) == 7
     assert "Techniek en duurzaamheid" in page_text(room.screen())
+
+
+def test_an_empty_compass_draws_every_theme_as_a_gap(room):
+    room.store.update_step(room.fac, room.step("kompas").id, locked=False)  # the screen leaves the lobby
+    screen = room.screen()
+    no_errors(screen)
+    (radar,) = [c for c in charts(screen) if c["data"][0]["type"] == "scatterpolar"]
+    assert radar["data"][0]["text"][:7] == ["–"] * 7
+    assert raw_html(screen).count('class="ss-theme ss-gap"') == 7
+    assert not screen.text_area and not screen.button  # the screen has no controls

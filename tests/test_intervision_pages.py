@@ -207,3 +207,20 @@ def test_reveal_and_marks_in_the_store(room):
     room.store.mark_note(bram, step.id, advice)  # a double tap marks once
     assert room.store.vote_counts(step.id, "mark") == {advice: 1}
     assert room.store.vote_counts(step.id, "note")  # the case dots are untouched
+
+
+@pytest.mark.parametrize("flag, value", [("writers", "iedereen"), ("role", "options"), ("marks", "soms")])
+def test_round_flags_are_a_fixed_vocabulary(flag, value):
+    raw = canvas_models.get("intervisie_incident").model_dump()
+    raw["sections"][0][flag] = value
+    with pytest.raises(ValueError, match=flag):
+        canvas_models.Werkvorm.model_validate(raw)
+
+
+def test_a_werkvorm_file_with_a_bad_round_flag_names_the_field(tmp_path):
+    bad = tmp_path / "intervisie_x.yaml"
+    text = (canvas_models.MODEL_DIR / "intervisie_roddel.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("key: intervisie_roddel", "key: intervisie_x")
+                   .replace("writers: case_giver", "writers: de inbrenger", 1), encoding="utf-8")
+    with pytest.raises(canvas_models.WerkvormError, match=r"intervisie_x.yaml: field 'sections\.\d+\.writers'"):
+        canvas_models.load_file(bad)

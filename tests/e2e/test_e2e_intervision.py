@@ -1,7 +1,8 @@
 """One intervision (the incident method) played in real Chromium with two phones: cases in, a dot round
 chooses one, questions written privately (the screen shows only their number) and revealed together,
 advice revealed and marked by the case giver on the phone. Every screen state is measured at 1920x1080
-and 1280x720 with the geometry of tests/e2e/test_e2e_screen_fit.py; no name ever reaches the screen."""
+and 1280x720 with the geometry of tests/e2e/test_e2e_screen_fit.py; no name ever reaches the screen; axe-core
+finds no missing label and no low contrast on the screen and the phones."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 import canvas_models
-from e2e.drive import ACT_MS, LOAD_MS, button, choose, settled
+from e2e.drive import ACT_MS, LOAD_MS, axe, button, choose, format_violations, settled
 from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_note
 from e2e.test_e2e_screen_fit import _check
 from e2e.test_e2e_workshop import card
@@ -101,6 +102,12 @@ def test_an_intervision_with_two_phones(app, new_context, timings):
     for tab in screens.values():
         expect(tab.page.get_by_text(t("rounds.helps_mark"))).to_be_visible(timeout=ACT_MS)
     measure("advice-marked", ".ss-helps")
+
+    # labels and contrast (axe-core) on the screen and on both phones in this last state
+    for tab, where in ((screens[SIZES[0]], "screen"), (bram, "case giver's phone"), (anna, "phone")):
+        settled(tab.page)
+        found = axe(tab.page)["violations"]
+        assert not found, f"axe-core on the {where}:\n{format_violations(found)}"
 
     timings.update(states=6 * len(SIZES))
     assert not problems, "intervision screen states that do not fit:\n" + "\n".join(problems)
