@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta, timezone
+from types import SimpleNamespace
 from typing import Any
 
 import canvas_models
@@ -343,8 +344,9 @@ def plan(n_participants: int, seed: int = 1, *, anonymous: bool = False,
         wv = canvas_models.get(step["werkvorm"])
         layout_demo = layouts.part(wv.layout, "demo")
         if layout_demo is not None:
-            layout_demo.fill(step, people, werkvorm=wv, note=note, votes=votes, contributions=contributions,
-                             rng=rng, tick=tick)
+            # the Demo of the engine's interface (fill(demo, step)), made of this plan's parts
+            layout_demo.fill(SimpleNamespace(rng=rng, people=people, note=note, votes=votes,
+                                             contributions=contributions, tick=tick), step)
 
     for person in people:
         person["ready_step"] = len(steps) - 1 if rng.random() < 0.8 else None

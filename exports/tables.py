@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -138,7 +139,7 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
         name = _sheet_name(t("table.sheet.step", n=n, title=step.get("title", key)), taken)
         report = layouts.part(layout, "report")
         if report is not None:  # a layout that brings its own sheet (layouts/<layout>/report.py)
-            out[name] = report.sheet(snap, step)
+            out[name] = report.sheet(SimpleNamespace(snap=snap), step)  # the engine's sheet(ctx, step)
         elif layout == "scores":
             out[name] = _praatplaat(snap, step, titles, col, number, anonymous)
         elif layout == "actions":

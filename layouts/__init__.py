@@ -15,8 +15,9 @@ and that package bundles everything a werkvorm of that layout needs. Today:
 Each package has ``views.py`` (streamlit): ``participant(ws, step, who) -> bool`` (True: offer
 "klaar"), ``facilitator(ws, step, fac)``, ``screen(ws, step)`` and, for a layout of notes,
 ``facilitator_notes(ws, step, fac)``, its notes as a table the cockpit redraws on its own.
-A package may also hold ``report.py`` (``pdf_section(builder, step)``, ``sheet(snap, step)``) and
-``demo.py`` (``fill(step, people, ...)``), which the exports find through :func:`part`.
+A package may also hold ``report.py`` (``pdf_section(builder, step)``, ``sheet(ctx, step)`` with
+``ctx.snap``), ``demo.py`` (``fill(demo, step)``) and ``schema.py`` (``KINDS``, ``CONFIG``), which the
+exports find through :func:`part`.
 
 A layout is a folder: the names are read from the file system, so this module and
 ``canvas_models`` import no view code. An unknown layout raises a clear error.

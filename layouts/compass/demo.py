@@ -21,10 +21,11 @@ BASE = {"leerlijnen": 3.6, "faciliteiten": 2.0, "docenten": 3.1, "bedrijven": 3.
         "profielen": 2.6}
 
 
-def fill(step: dict, people: list[dict], *, werkvorm, note, votes: list[dict], contributions: list[dict], rng,
-         tick) -> None:
-    """Fill ``step`` (a plan step): activities through the plan's ``note`` helper, scores into ``contributions``."""
-    keys = [s.key for s in werkvorm.sections]
+def fill(demo, step: dict) -> None:
+    """Fill ``step`` (a plan step): activities through ``demo.note``, scores into ``demo.contributions``
+    (``demo``: :class:`exports.demo.Demo`)."""
+    rng, people, note, contributions, tick = demo.rng, demo.people, demo.note, demo.contributions, demo.tick
+    keys = [s["key"] for s in step["sections"]]
     planned = [k for k in keys[:-1] if k in ACTIVITIES] or keys[:-1]
     for i, person in enumerate(people):
         for key in rng.sample(planned, k=min(len(planned), rng.choice((1, 1, 2)))):

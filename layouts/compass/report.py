@@ -41,10 +41,11 @@ def pdf_section(b, step: dict) -> None:
             pdf.para(text, bullet="•", indent=2, gap=0.5)
 
 
-def sheet(snap: dict, step: dict) -> pd.DataFrame:
-    """One line per activity (and a line for a theme without any), with the theme's strength."""
+def sheet(ctx, step: dict) -> pd.DataFrame:
+    """One line per activity (and a line for a theme without any), with the theme's strength
+    (``ctx.snap``: the snapshot)."""
     rows = []
-    for theme in themes(snap, step):
+    for theme in themes(ctx.snap, step):
         for text in theme.activities or ("",):
             rows.append({t("compass.col_theme"): theme.title, t("compass.col_strength"): None if theme.mean is None else round(theme.mean, 1),
                          t("compass.col_n"): theme.n, t("table.col.text"): text, t("compass.col_gap"): _gap(theme)})

@@ -3,6 +3,8 @@ questions and advice (revealed), marks and next steps. Imports no streamlit."""
 
 from __future__ import annotations
 
+import canvas_models
+
 CASES = (
     "Mijn team haakt af bij het nieuwe rooster voor de techniekdagen",
     "Een bedrijf zegde drie stageplaatsen op het laatste moment af",
@@ -35,12 +37,13 @@ NEXT = ("Volgende week een teamoverleg over het rooster plannen",
         "Twee docenten vragen mee te schrijven aan de proefdag")
 
 
-def fill(step: dict, people: list[dict], *, werkvorm, note, votes: list[dict], contributions: list[dict], rng,
-         tick) -> None:
-    """Fill ``step`` (a plan step) through the plan's ``note`` helper and ``votes`` list."""
+def fill(demo, step: dict) -> None:
+    """Fill ``step`` (a plan step): ``demo`` has ``rng``, ``people``, ``tick``, ``votes`` and ``note(...)``
+    (:class:`exports.demo.Demo`)."""
+    rng, people, note, votes, tick = demo.rng, demo.people, demo.note, demo.votes, demo.tick
     if len(people) < 2:
         return
-    sections = werkvorm.sections
+    sections = canvas_models.get(step["werkvorm"]).sections
     submitters = people[:min(3, len(people))]
     cases = [note(step, p, s.key, CASES[i % len(CASES)]) for s in sections if s.role == "cases"
              for i, p in enumerate(submitters)]

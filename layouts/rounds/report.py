@@ -64,9 +64,9 @@ def pdf_section(b, step: dict) -> None:
             pdf.para(text, bullet="→", indent=2, gap=0.5)
 
 
-def sheet(snap: dict, step: dict) -> pd.DataFrame:
-    """One line per kept text: what part it is and the text."""
-    result = outcome(snap, step)
+def sheet(ctx, step: dict) -> pd.DataFrame:
+    """One line per kept text: what part it is and the text (``ctx.snap``: the snapshot)."""
+    result = outcome(ctx.snap, step)
     rows = [(t("table.rounds.question"), text) for part in result.questions for text in part]
     rows += [(t("table.rounds.advice"), text) for text in result.advice]
     rows += [(t("table.rounds.next_steps"), text) for text in result.next_steps]
