@@ -12,11 +12,11 @@ from typing import Literal
 
 import yaml
 from layouts import NAMES as LAYOUT_NAMES
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 #: The fixed vocabulary of field kinds. Every kind has exactly one input
 #: renderer and one screen renderer in ``ui/kinds.py``.
-FieldKind = Literal["note", "tagged_note", "score", "text", "action"]
+FieldKind = Literal["note", "tagged_note", "score", "text", "action", "choice", "points"]
 FIELD_KINDS: tuple[str, ...] = FieldKind.__args__  # type: ignore[attr-defined]
 
 #: The general layouts a werkvorm can be drawn with: one package each in ``layouts/``.
@@ -47,6 +47,22 @@ class FieldSpec(_Frozen):
     required: bool = False
 
 
+#: Most options one section (a clause, a menu) offers, and most points a participant spends on one.
+MAX_OPTIONS = 12
+MAX_POINTS = 50
+
+
+class Option(_Frozen):
+    """One thing to choose in a section of the ``choices`` layout (a clause's variant, a menu item)."""
+
+    key: str = Field(pattern=_KEY)
+    label: str = Field(min_length=1, max_length=80)
+    #: A short explanation, shown under the option on the phone (and beside it on the screen).
+    info: str = Field(default="", max_length=400)
+    #: The wording this option gives a draft document (the reglement's article text); optional.
+    text: str = Field(default="", max_length=1500)
+
+
 class Section(_Frozen):
     key: str = Field(pattern=_KEY)
     title: str = Field(min_length=1, max_length=120)
@@ -58,6 +74,22 @@ class Section(_Frozen):
     group: str = Field(default="", max_length=80)
     #: Grid placement for the grid layout: (row, column, row span, column span).
     grid: tuple[int, int, int, int] | None = None
+    #: What to choose from in the ``choices`` layout.
+    options: tuple[Option, ...] = Field(default=(), max_length=MAX_OPTIONS)
+
+    @field_validator("options")
+    @classmethod
+    def _unique_options(cls, value: tuple[Option, ...]) -> tuple[Option, ...]:
+        keys = [o.key for o in value]
+        if len(keys) != len(set(keys)):
+            raise ValueError("option keys must be unique")
+        return value
+
+    def option(self, key: str) -> Option:
+        for option in self.options:
+            if option.key == key:
+                return option
+        raise KeyError(key)
 
 
 class Werkvorm(_Frozen):
@@ -77,6 +109,19 @@ class Werkvorm(_Frozen):
     max_notes_per_participant: int = Field(default=30, ge=1, le=500)
     sections: tuple[Section, ...] = Field(min_length=1)
     fields: tuple[FieldSpec, ...] = Field(min_length=1)
+    # -- the ``choices`` layout (one field of kind ``choice`` or ``points``)
+    #: Points each participant spends per section (kind ``points``); the facilitator may change it per step.
+    points: int = Field(default=5, ge=1, le=MAX_POINTS)
+    #: How many of the best options become starting activities in the follow-up list (0: none).
+    top_n: int = Field(default=0, ge=0, le=MAX_OPTIONS)
+    #: Share of the votes (per cent) the most chosen option needs before a section counts as agreed.
+    consensus: int = Field(default=60, ge=1, le=100)
+    #: True when the winning option leads the choice of "what it belongs to" in the follow-up plaat.
+    feeds_links: bool = False
+    #: When set, the facilitator can download a draft document (.docx) with this title.
+    draft_title: str = Field(default="", max_length=120)
+    #: The draft's opening words (what it is, and that the template is our own adaptation).
+    draft_intro: str = Field(default="", max_length=1500)
 
     @field_validator("sections")
     @classmethod
@@ -93,6 +138,23 @@ class Werkvorm(_Frozen):
         if len(keys) != len(set(keys)):
             raise ValueError("field keys must be unique")
         return value
+
+    @model_validator(mode="after")
+    def _choices_layout(self) -> "Werkvorm":
+        """A ``choices`` werkvorm has one field of kind choice or points, and options in every section."""
+        if self.layout == "choices":
+            kinds = [f for f in self.fields if f.kind in ("choice", "points")]
+            if len(kinds) != 1:
+                raise ValueError("a choices werkvorm needs exactly one field of kind 'choice' or 'points'")
+            for section in self.sections:
+                if len(section.options) < 2:
+                    raise ValueError(f"section '{section.key}' needs at least two options")
+        return self
+
+    @property
+    def choice_field(self) -> FieldSpec | None:
+        """The field a ``choices`` werkvorm stores its choices in (kind ``choice`` or ``points``)."""
+        return next((f for f in self.fields if f.kind in ("choice", "points")), None)
 
     def section(self, key: str) -> Section:
         for section in self.sections:
@@ -140,6 +202,8 @@ def load_registry(directory: Path = MODEL_DIR) -> dict[str, Werkvorm]:
 
 
 ORDER = ("brainstorm", "praatplaat", "followup", "canvas", "grow")
+#: What /nieuw selects by default: the core sequence (the rest of the toolkit is chosen on purpose).
+DEFAULT_SELECTION = ORDER
 
 REGISTRY: dict[str, Werkvorm] = load_registry()
 

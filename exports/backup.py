@@ -117,7 +117,7 @@ class ContributionIn(_In):
     field: str = Field(max_length=40)
     kind: canvas_models.FieldKind
     text: str = ""
-    score: Optional[int] = Field(default=None, ge=1, le=5)
+    score: Optional[int] = Field(default=None, ge=0, le=canvas_models.MAX_POINTS)  # 1-5 for kind score
     tags: list[str] = Field(default_factory=list, max_length=20)
     cluster_id: Optional[int] = None
     merged_into: Optional[int] = None
@@ -332,7 +332,11 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
              f"{where}.cluster_id")
         _ref(c.merged_into is None or (c.merged_into in notes_by_id and c.merged_into != c.id),
              f"{where}.merged_into")
-        _ref(c.kind == "score" or c.score is None, f"{where}.score")
+        _ref(c.kind in ("score", "points") or c.score is None, f"{where}.score")
+        _ref(c.kind != "score" or c.score is None or 1 <= c.score <= 5, f"{where}.score")
+        if c.kind in ("choice", "points"):
+            from layouts.choices.report import backup_row_ok
+            _ref(backup_row_ok(wv, c.section, c.kind, c.text, c.score), f"{where}.text")
         text = _clean(c.text, max(spec.max_length, Limits.TEXT), spec.label, multiline=True)
         contributions.append({
             "id": c.id, "step_id": c.step_id, "participant_id": c.participant_id, "section": c.section,
@@ -374,15 +378,17 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
 
     return {
         "workshop": workshop,
-        "steps": [{**s.model_dump(), "config": _step_config(s.config)} for s in backup.steps],
+        "steps": [{**s.model_dump(), "config": _step_config(s.config, werkvormen[s.id])} for s in backup.steps],
         "participants": participants, "clusters": clusters, "contributions": contributions,
         "votes": votes, "actions": actions,
     }
 
 
-def _step_config(config: dict) -> dict:
+def _step_config(config: dict, werkvorm: canvas_models.Werkvorm) -> dict:
     """Only what the app keeps in a step's settings, each of its own type (nothing else is stored)."""
-    out: dict[str, Any] = {}
+    from layouts.choices.report import backup_config
+
+    out: dict[str, Any] = backup_config(config, werkvorm)
     if config.get("sections"):
         out["sections"] = config["sections"]  # cleaned above
     if isinstance(config.get("chart"), str):

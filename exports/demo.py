@@ -337,6 +337,13 @@ def plan(n_participants: int, seed: int = 1, *, anonymous: bool = False,
                     options.append(row)
     vote_round(step, options, 2)
 
+    # -- the choices layout (menu, reglement, which condition first): its own demo data
+    from layouts.choices.demo import plan_step as plan_choices
+    for step in steps:
+        if canvas_models.get(step["werkvorm"]).layout == "choices":
+            plan_choices(step, people, rng, tick, contributions, actions, today=today,
+                         owners=list(ROLES if anonymous else FIRST), partners=PARTNERS)
+
     for person in people:
         person["ready_step"] = len(steps) - 1 if rng.random() < 0.8 else None
 
@@ -401,6 +408,8 @@ def _through_store(store, data: dict):
         step = step_in[row["step_id"]]
         sid = step_id[row["step_id"]]
         person = who[row["participant_id"]]
+        if row["kind"] in ("choice", "points"):  # below, through the choices layout's own replay
+            continue
         if row["kind"] in ("note", "tagged_note"):
             wv = canvas_models.get(step["werkvorm"])
             if wv.sequential:
@@ -431,6 +440,12 @@ def _through_store(store, data: dict):
             changes["merged_into"] = note_ids[row["merged_into"]]
         if changes:
             store.moderate(fac, note_ids[row["id"]], **changes)
+
+    from layouts.choices.demo import replay as replay_choices
+    for sid_in, step in step_in.items():
+        if canvas_models.get(step["werkvorm"]).layout == "choices":
+            replay_choices(store, fac, step_id[sid_in], step, [r for r in rows if r["step_id"] == sid_in], who,
+                           new_key)
 
     by_step: dict[int, list[dict]] = {}
     for v in sorted(data["votes"], key=lambda v: v["id"]):

@@ -938,8 +938,13 @@ class _Builder:
             pdf.y += 2
         layout = canvas_models.REGISTRY[key].layout if key in canvas_models.REGISTRY else "wall"
         draw = {"wall": self.brainstorm, "scores": self.praatplaat, "grid": self.canvas,
-                "stages": self.grow, "actions": self.followup}.get(layout, self.brainstorm)
+                "stages": self.grow, "actions": self.followup, "choices": self.choices}.get(layout, self.brainstorm)
         draw(step)
+
+    def choices(self, step: dict) -> None:
+        from layouts.choices.report import pdf_section
+
+        pdf_section(self, step)
 
     def _vote_suffix(self, votes: int) -> str:
         if not votes:

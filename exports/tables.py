@@ -139,6 +139,9 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
             out[name] = _praatplaat(snap, step, titles, col, number, anonymous)
         elif layout == "actions":
             out[name] = _followup(snap, col, actions)
+        elif layout == "choices":
+            from layouts.choices.report import sheet
+            out[name] = sheet(snap, step, number=number, anonymous=anonymous)
         else:
             out[name] = _notes(snap, step, titles, col, number, anonymous, layout, note_numbers)
 

@@ -95,12 +95,40 @@ def _action_input(spec: FieldSpec, prefix: str, current=None, *, link_options: l
         st.selectbox(t("kind.action.link"), link_options, format_func=link_format or str, key=link_key)
 
 
+def _choice_input(spec: FieldSpec, prefix: str, current=None, *, options=(), context: str = "",
+                  on_change: Callable | None = None, args: tuple = (), **extra) -> None:
+    """One of the section's ``options`` (each with its explanation under it); ``current`` is the saved
+    choice (its ``text`` is the option key)."""
+    key = widget_key(prefix, spec)
+    keys = [o.key for o in options]
+    if current is not None and current.get("text") in keys:
+        _prefill(key, current["text"])
+    if st.session_state.get(key) not in keys:
+        st.session_state.pop(key, None)
+    labels = {o.key: md(o.label) for o in options}
+    st.radio(field_label(spec, context), keys, format_func=labels.get, index=None, key=key,
+             captions=[md(o.info) for o in options] if any(o.info for o in options) else None,
+             on_change=on_change, args=args)
+
+
+def _points_input(spec: FieldSpec, prefix: str, current=None, *, options=(), budget: int = 1, **extra) -> None:
+    """A number of points (0 to ``budget``) per option; ``current`` maps option key to saved points."""
+    saved = current.get("points", {}) if current else {}
+    for option in options:
+        key = widget_key(prefix, spec, option.key)
+        _prefill(key, min(budget, int(saved.get(option.key, 0))))
+        st.number_input(t("choices.points_label", label=md(option.label)), min_value=0, max_value=budget, step=1,
+                        key=key, help=md(option.info) if option.info else None)
+
+
 INPUT_RENDERERS: dict[str, Callable] = {
     "note": _note_input,
     "tagged_note": _tagged_note_input,
     "score": _score_input,
     "text": _text_input,
     "action": _action_input,
+    "choice": _choice_input,
+    "points": _points_input,
 }
 
 
@@ -120,6 +148,9 @@ def read_value(spec: FieldSpec, prefix: str):
         return {"text": state.get(widget_key(prefix, spec), ""), "tags": state.get(widget_key(prefix, spec, "tags"), [])}
     if spec.kind == "action":
         return {part: state.get(widget_key(prefix, spec, part)) for part in ("what", "owner", "partner", "due", "link")}
+    if spec.kind == "points":
+        prefix_key = widget_key(prefix, spec) + ":"
+        return {k[len(prefix_key):]: v for k, v in state.items() if isinstance(k, str) and k.startswith(prefix_key)}
     return state.get(widget_key(prefix, spec))
 
 
@@ -188,12 +219,27 @@ def _action_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes
     st.dataframe(frame, hide_index=True, width="stretch")
 
 
+def _choice_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
+    """How often each option was chosen (``text`` is the option; kind ``points`` adds its ``score``)."""
+    counts: dict[str, int] = {}
+    for item in items:
+        add = int(item.get("score") or 0) if spec.kind == "points" else 1
+        counts[item.get("text", "")] = counts.get(item.get("text", ""), 0) + add
+    if not counts:
+        st.caption(t("choices.screen.none"))
+        return
+    html_block('<ul class="ss-user">' + "".join(f"<li>{esc(key)}: {n}</li>" for key, n in
+                                               sorted(counts.items(), key=lambda kv: -kv[1])) + "</ul>")
+
+
 SCREEN_RENDERERS: dict[str, Callable] = {
     "note": _note_screen,
     "tagged_note": _note_screen,
     "score": _score_screen,
     "text": _text_screen,
     "action": _action_screen,
+    "choice": _choice_screen,
+    "points": _choice_screen,
 }
 
 assert set(INPUT_RENDERERS) == set(FIELD_KINDS) == set(SCREEN_RENDERERS), "every kind needs both renderers"
