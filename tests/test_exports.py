@@ -24,6 +24,7 @@ import pypdf
 import pytest
 from openpyxl import load_workbook
 
+import canvas_models
 from exports import backup, demo, pdf, tables
 from exports.snapshot import FORMAT_VERSION, snapshot
 from helpers import assert_dutch, count_rows
@@ -496,6 +497,9 @@ def test_excel_and_csv_round_trip(demo_snap):
         elif step["werkvorm"] == "followup":
             followup_sheet = sheet
             assert list(frame.columns)[:2] == ["Nr", "Wat"]
+        elif canvas_models.get(step["werkvorm"]).layout == "choices":  # one row per counted choice
+            from layouts.choices.logic import counted
+            assert len(frame) == sum(1 for c in counted(rows) if c["kind"] == "choice" or c["score"])
         else:
             notes = [c for c in rows if c["kind"] in ("note", "tagged_note")]
             assert len(frame) == len(notes)

@@ -29,9 +29,9 @@ def plan_step(step: dict, people: list[dict], rng, tick: Callable[[], str], cont
             "tags": [], "cluster_id": None, "merged_into": None, "hidden": False, "latest": True,
             "created_at": stamp})
 
-    for section in wv.sections:
+    for n, section in enumerate(wv.sections):
         options = [o.key for o in section.options]
-        favourite = rng.randrange(len(options))
+        favourite = rng.randrange(len(options)) if n % 2 == 0 else -1  # (every other section divided)
         weights = [1 + (4 if i == favourite else 0) + rng.random() for i in range(len(options))]
         for person in people:
             if rng.random() < 0.1:  # not everyone chooses
