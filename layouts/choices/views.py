@@ -49,6 +49,7 @@ CSS = """
   padding-top:.8vh; color:#0b4f8a; }
 .ss-ch .ss-ch-bar { display:flex; align-items:center; gap:1vh; }
 .ss-ch .ss-ch-track { flex:1 1 auto; height:2.2vh; border:.2vh solid #111; background:#fff; position:relative; }
+.ss-ch .ss-ch-bar > span { min-width:4.5ch; text-align:right; }
 .ss-ch .ss-ch-fill { position:absolute; left:0; top:0; bottom:0; background:#0072B2; }
 .ss-ch .ss-ch-mark { position:absolute; top:-.6vh; bottom:-.6vh; border-left:.4vh dashed #111; }
 .ss-ch .ss-ch-status { font-weight:800; white-space:nowrap; }
@@ -57,8 +58,8 @@ CSS = """
 .ss-ch .ss-ch-sub { display:block; font-size:var(--ss-fs-min); font-weight:400; color:#222; }
 </style>
 """
-#: The chart on the screen, in per cent of the screen's height.
-CHART_VH = 70
+#: The chart on the screen, in per cent of the screen's height (one section; one section in focus, under its title).
+CHART_VH, FOCUS_CHART_VH = 70, 62
 CHART_CONFIG = {"displayModeBar": False, "responsive": True}
 #: Bar colours: the best options (starting activities, the winner) and the rest.
 LEAD, REST = "#0b4f8a", "#7fb2d9"
@@ -195,7 +196,7 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
 def _chart(step: Step, result: logic.SectionResult, lead: set[str], height_vh: float) -> None:
     """The ranking of one section as horizontal bars (labels wrapped, never cut), ``lead`` darker."""
     ranked = result.ranked()
-    fig = charts.ranking_bar(ranked, top=len(ranked), title=None, label_width=30,
+    fig = charts.ranking_bar(ranked, top=len(ranked), title=None, label_width=40,
                              height=round(screen_frame.DESIGN_HEIGHT * height_vh / 100))
     if fig.data:
         fig.data[0].marker.color = [LEAD if r.item["id"] in lead else REST for r in ranked]
@@ -221,7 +222,7 @@ def _lead(step: Step, result: logic.SectionResult) -> list[logic.OptionCount]:
     return [result.outcome] if result.outcome else []
 
 
-def _one_section(step: Step, result: logic.SectionResult) -> None:
+def _one_section(step: Step, result: logic.SectionResult, height_vh: float = CHART_VH) -> None:
     """One section: its question, the chart, and the options' explanations beside it."""
     lead = _lead(step, result)
     head = [f'<div class="ss-screen ss-ch">{_basis(step, result)}']
@@ -238,7 +239,7 @@ def _one_section(step: Step, result: logic.SectionResult) -> None:
         left, right = st.container(), None
     with left:
         if result.total:
-            _chart(step, result, {o.key for o in lead}, CHART_VH)
+            _chart(step, result, {o.key for o in lead}, height_vh)
         else:
             html_block(f'<div class="ss-screen ss-ch"><p class="ss-ch-basis">{esc(t("choices.screen.none"))}</p></div>')
     if right is not None:
@@ -308,7 +309,7 @@ def screen(ws: Workshop, step: Step) -> None:
         result = chosen or results[0]
         if chosen is not None:
             html_block(f'<div class="ss-screen ss-ch"><h2 class="ss-user">{esc(result.title)}</h2></div>')
-        _one_section(step, result)
+        _one_section(step, result, FOCUS_CHART_VH if chosen is not None else CHART_VH)
     else:
         _overview(step, results)
 
