@@ -8,6 +8,8 @@ and that package bundles everything a werkvorm of that layout needs. Today:
 * ``grid``: blocks on a grid, notes per block (Education Model Canvas).
 * ``stages``: sections the group goes through one at a time (GROW gesprekskaart).
 * ``actions``: proposals that become agreements, earlier agreements under review (follow-up plaat).
+* ``choices``: options per section, chosen by one choice or by spending points (professionaliseringsmenu,
+  huishoudelijk reglement, which condition first); its sums, report and demo data sit beside its views.
 
 Each package has ``views.py`` (streamlit): ``participant(ws, step, who) -> bool`` (True: offer
 "klaar"), ``facilitator(ws, step, fac)``, ``screen(ws, step)`` and, for a layout of notes,

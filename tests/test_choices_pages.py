@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+import canvas_models
+
 from apptest import page_text, raw_html
 from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
 from layouts.choices import logic
@@ -219,3 +221,23 @@ def test_condition_vote_shows_definitions_and_feeds_the_follow_up(room):
     follow = room.go("followup")
     phone = room.phone(anna)
     assert phone.selectbox(key=f"fu:{follow.id}:action:link").options[:2] == [t("followup.no_link"), "Relatie"]
+
+
+# ------------------------------------------------------------------ /nieuw
+def test_the_choices_werkvormen_can_be_chosen_on_nieuw(app_store):  # noqa: F811
+    from apptest import open_page
+
+    at = open_page("new")
+    box = at.multiselect(key="new-werkvormen")
+    titles = {w.title for w in (canvas_models.get(k) for k in ("aandacht", "profmenu", "reglement"))}
+    assert titles <= set(box.options)
+    assert box.value == list(canvas_models.DEFAULT_SELECTION)  # chosen on purpose, not by default
+    at.text_input(key="new-title").input("Regiobijeenkomst")
+    at.text_input(key="new-partnership").input("STO Noord-Veluwe")
+    box.set_value(["praatplaat", "aandacht", "profmenu", "reglement", "followup"])
+    at.button[0].click().run()
+    no_errors(at)
+    fac_link = next(c.value for c in at.code if "begeleider" in c.value)
+    ws = app_store.workshop_by_code(fac_link.split("room=")[1].split("&")[0])
+    assert [s.werkvorm_key for s in app_store.steps(ws.id)] == [
+        "praatplaat", "aandacht", "profmenu", "reglement", "followup"]
