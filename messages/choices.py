@@ -96,6 +96,10 @@ NL: dict[str, str] = {
     "choices.pdf.start": "Startactiviteiten",
     "choices.pdf.open_points": "Open punten",
     "choices.pdf.winner": "Eerst aan de beurt: {label}",
+    "choices.pdf.outcome": "Uitkomst: {label}",
+    "choices.screen.focus_settled": "✓ Vastgesteld: {label}",
+    "choices.screen.focus_agreed": "● Draagvlak: {label} ({share})",
+    "choices.screen.focus_open": "○ Nog open: de meeste stemmen hebben {share}, draagvlak vanaf {consensus}%",
     "choices.pdf.tie": "Nog geen duidelijke keuze (gelijke stand of geen stemmen).",
     "choices.pdf.leading": "Nog geen duidelijke keuze: {label} heeft de meeste stemmen ({share}), minder dan {consensus}%.",
     # sheet

@@ -171,6 +171,13 @@ def test_reglement_screen_shows_consensus_and_what_is_open(room):
     no_errors(focus)
     (fig,) = charts(focus)
     assert fig["data"][0]["x"] == [1, 1, 1]
+    text = page_text(focus)
+    assert t("choices.screen.focus_open", share="33%", consensus=60) in text
+    assert "Bij consensus" in text and "De stuurgroep besluit bij consensus" in text  # the variants' wording
+
+    room.store.settle_choice(room.fac, step.id, section="besluiten", option="twee_derde")
+    settled = room.screen()
+    assert t("choices.screen.focus_settled", label="Twee derde, geld unaniem") in page_text(settled)
 
 
 def test_reglement_facilitator_settles_a_clause(room):

@@ -69,7 +69,8 @@ def pdf_section(b, step: Mapping) -> None:
                     for option in best:
                         pdf.para(f"{option.rank}. {option.label} ({option.count})", bullet="•", indent=2, gap=0.5)
             elif result.outcome:
-                pdf.para(t("choices.pdf.winner", label=result.outcome.label), style="B")
+                pdf.para(t("choices.pdf.winner" if wv.feeds_links else "choices.pdf.outcome",
+                           label=result.outcome.label), style="B")
             elif result.top:
                 pdf.para(t("choices.pdf.leading", label=result.top.label, share=_percent(result.top.share),
                            consensus=wv.consensus))

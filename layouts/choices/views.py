@@ -222,17 +222,33 @@ def _lead(step: Step, result: logic.SectionResult) -> list[logic.OptionCount]:
     return [result.outcome] if result.outcome else []
 
 
+def _verdict(step: Step, result: logic.SectionResult) -> str:
+    """The line above the chart: the starting activities, the first condition, or where a clause stands."""
+    wv = step.werkvorm
+    if _kind(step) == "points":
+        lead = _lead(step, result)
+        return t("choices.screen.start", names=", ".join(o.label for o in lead)) if lead else ""
+    if wv.feeds_links:
+        return t("choices.pdf.winner", label=result.outcome.label) if result.outcome else ""
+    if not result.total and not result.settled:
+        return ""
+    if result.status == SETTLED:
+        return t("choices.screen.focus_settled", label=result.outcome.label)
+    if result.status == AGREED:
+        return t("choices.screen.focus_agreed", label=result.outcome.label, share=_percent(result.outcome.share))
+    return t("choices.screen.focus_open", share=_percent(result.options[0].share), consensus=wv.consensus)
+
+
 def _one_section(step: Step, result: logic.SectionResult, height_vh: float = CHART_VH) -> None:
     """One section: its question, the chart, and the options' explanations beside it."""
     lead = _lead(step, result)
     head = [f'<div class="ss-screen ss-ch">{_basis(step, result)}']
-    if lead and _kind(step) == "points":
-        head.append(f'<p class="ss-ch-start ss-user">{esc(t("choices.screen.start", names=", ".join(o.label for o in lead)))}</p>')
-    elif lead:
-        head.append(f'<p class="ss-ch-start ss-user">{esc(t("choices.pdf.winner", label=lead[0].label))}</p>')
+    line = _verdict(step, result)
+    if line:
+        head.append(f'<p class="ss-ch-start ss-user">{esc(line)}</p>')
     head.append("</div>")
     html_block("".join(head))
-    infos = [o for o in step.werkvorm.section(result.key).options if o.info]
+    infos = [(o.label, o.info or o.text) for o in step.werkvorm.section(result.key).options if o.info or o.text]
     if infos:
         left, right = st.columns([3, 2], gap="medium")
     else:
@@ -244,8 +260,8 @@ def _one_section(step: Step, result: logic.SectionResult, height_vh: float = CHA
             html_block(f'<div class="ss-screen ss-ch"><p class="ss-ch-basis">{esc(t("choices.screen.none"))}</p></div>')
     if right is not None:
         with right:
-            items = "".join(f'<li class="ss-fit-item"><b class="ss-user">{esc(o.label)}</b>'
-                            f'<span class="ss-user">{esc(o.info)}</span></li>' for o in infos)
+            items = "".join(f'<li class="ss-fit-item"><b class="ss-user">{esc(label)}</b>'
+                            f'<span class="ss-user">{esc(info)}</span></li>' for label, info in infos)
             html_block(f'<div class="ss-screen ss-ch"><ul class="ss-ch-info" data-fit '
                        f'aria-label="{esc(t("choices.info_title"))}">{items}</ul></div>')
 
