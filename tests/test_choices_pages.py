@@ -248,3 +248,19 @@ def test_the_choices_werkvormen_can_be_chosen_on_nieuw(app_store):  # noqa: F811
     ws = app_store.workshop_by_code(fac_link.split("room=")[1].split("&")[0])
     assert [s.werkvorm_key for s in app_store.steps(ws.id)] == [
         "praatplaat", "aandacht", "profmenu", "reglement", "followup"]
+
+
+def test_menu_phone_follows_a_lower_budget_without_breaking(room):
+    """A phone that typed more points than a budget the facilitator lowered later still draws, and says
+    that its old spread no longer counts."""
+    step = room.go("profmenu")
+    anna = room.people[0]
+    phone = room.phone(anna)
+    phone.number_input(key=points_key(step, "beurs")).set_value(5)
+    button(phone, t("choices.points_save")).click().run()
+    room.store.set_choice_settings(room.fac, step.id, points=3)
+    phone.run()
+    no_errors(phone)
+    assert phone.number_input(key=points_key(step, "beurs")).value == 3
+    assert phone.number_input(key=points_key(step, "beurs")).max == 3
+    assert t("choices.points_over_budget", budget=3) in page_text(phone)

@@ -117,6 +117,8 @@ def _points_input(spec: FieldSpec, prefix: str, current=None, *, options=(), bud
     for option in options:
         key = widget_key(prefix, spec, option.key)
         _prefill(key, min(budget, int(saved.get(option.key, 0))))
+        if (st.session_state.get(key) or 0) > budget:  # the facilitator lowered the budget meanwhile
+            st.session_state[key] = budget
         st.number_input(t("choices.points_label", label=md(option.label)), min_value=0, max_value=budget, step=1,
                         key=key, help=md(option.info) if option.info else None)
 
