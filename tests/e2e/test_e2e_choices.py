@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from e2e.drive import ACT_MS, LOAD_MS, button, no_app_errors, open_tab
+from e2e.drive import ACT_MS, LOAD_MS, axe, button, format_violations, no_app_errors, open_tab, settled
 from e2e.flows import create_in_db, join
 from e2e.test_e2e_screen_fit import SIZES, _check
 from messages import t
@@ -28,6 +28,14 @@ def spread(tab, points: dict[str, int]) -> None:
         box.press("Tab")
     button(page, t("choices.points_save")).click()
     expect(page.get_by_text(t("choices.points_saved"))).to_be_visible(timeout=ACT_MS)
+
+
+def _axe(tab, where: str, found: dict) -> None:
+    """axe-core's rules for labels and contrast (as tests/e2e/test_e2e_a11y.py) on this page."""
+    settled(tab.page)
+    # (elements Streamlit still greys out after a rerun are no colour of the page's own)
+    tab.page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=LOAD_MS)
+    found[where] = axe(tab.page)["violations"]
 
 
 def test_menu_and_reglement_with_two_phones_and_a_screen_that_fits(app, new_context):
@@ -53,6 +61,8 @@ def test_menu_and_reglement_with_two_phones_and_a_screen_that_fits(app, new_cont
     spread(bram, {"Docentstages bij bedrijven": 4, "Bezoeken tussen scholen": 1})
 
     problems: list[str] = []
+    violations: dict[str, list] = {}
+    _axe(anna, "phone, menu", violations)
     start = t("choices.screen.start", names="Docentstages bij bedrijven, Samen naar een vakbeurs")
     for size, tab in screens.items():
         expect(tab.page.get_by_text(start)).to_be_visible(timeout=LOAD_MS)
@@ -60,6 +70,7 @@ def test_menu_and_reglement_with_two_phones_and_a_screen_that_fits(app, new_cont
         labels = tab.page.eval_on_selector_all(f"{CHART} .ytick text", "els => els.map((e) => e.textContent)")
         assert labels[0].startswith("1. Docentstages bij") and labels[1].startswith("2. Samen naar een"), labels
         _check(tab.page, "choices-menu", size, problems)
+    _axe(screens[SIZES[0]], "screen, menu", violations)
 
     database = D.Database(app.db_url)
     try:
@@ -73,6 +84,7 @@ def test_menu_and_reglement_with_two_phones_and_a_screen_that_fits(app, new_cont
             expect(page.get_by_text(t("choices.saved"))).to_be_visible(timeout=ACT_MS)
         bram.page.get_by_text("Met gewone meerderheid", exact=True).click()
         expect(bram.page.get_by_text(t("choices.saved"))).to_be_visible(timeout=ACT_MS)
+        _axe(bram, "phone, reglement", violations)
         step = store.steps(fac.workshop_id)[1]
         store.settle_choice(fac, step.id, section="verdeling", option="leerlingen")
         for size, tab in screens.items():
@@ -81,6 +93,7 @@ def test_menu_and_reglement_with_two_phones_and_a_screen_that_fits(app, new_cont
                 timeout=LOAD_MS)
             expect(tab.page.get_by_text(t("choices.status.settled")).first).to_be_visible()
             _check(tab.page, "choices-reglement", size, problems)
+        _axe(screens[SIZES[0]], "screen, reglement", violations)
         store.update_step(fac, step.id, config={**store.step(step.id).config, "screen_focus": "penvoerder"})
         for size, tab in screens.items():
             expect(tab.page.locator(".ss-ch h2")).to_have_text("Penvoerder", timeout=LOAD_MS)
@@ -91,3 +104,6 @@ def test_menu_and_reglement_with_two_phones_and_a_screen_that_fits(app, new_cont
     for tab in (anna, bram, *screens.values()):
         no_app_errors(tab)
     assert not problems, "screen states that do not fit:\n" + "\n".join(problems)
+    failing = {where: found for where, found in violations.items() if found}
+    assert not failing, "axe-core found violations:\n" + "\n".join(
+        f"== {where}\n{format_violations(found)}" for where, found in failing.items())
