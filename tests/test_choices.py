@@ -369,3 +369,22 @@ def test_backup_keeps_only_valid_choice_settings():
     points["score"] = 51
     with pytest.raises(UserError):
         backup.load(plan)
+
+
+def test_hostile_strings_are_no_option(menu):
+    """Whatever a tampered phone sends as a section or option, nothing but a listed option is stored."""
+    from hostile import HOSTILE
+
+    store, anna = menu.store, menu.participants[0]
+    reglement, profmenu = _step(menu, "reglement"), _step(menu, "profmenu")
+    for value in HOSTILE.values():
+        for section, option in (("penvoerder", value), (value, "mbo")):
+            with pytest.raises(UserError) as err:
+                store.choose(anna, reglement.id, section=section, option=option, idem_key=new_key())
+            assert_dutch(err.value)
+        with pytest.raises(UserError):
+            store.allocate(anna, profmenu.id, section="menu", points={value: 1}, idem_key=new_key())
+        with pytest.raises(UserError):
+            store.settle_choice(menu.fac, reglement.id, section="penvoerder", option=value)
+    assert count_rows(store, D.contributions, step_id=reglement.id) == 0
+    assert count_rows(store, D.contributions, step_id=profmenu.id) == 0
