@@ -19,6 +19,9 @@ from __future__ import annotations
 
 from datetime import date
 
+# (at import: a chart built in one session while another session imports pandas for the first time
+# would see a half-imported pandas inside plotly)
+import pandas as pd
 import streamlit as st
 
 from layouts.choices import logic
@@ -336,8 +339,6 @@ def _count_label(step: Step) -> str:
 
 
 def _ranking_table(step: Step, result: logic.SectionResult) -> None:
-    import pandas as pd
-
     st.dataframe(pd.DataFrame({
         t("choices.fac.col.option"): [f"{o.rank}. {o.label}" for o in result.options],
         _count_label(step): [o.count for o in result.options],
@@ -358,8 +359,6 @@ def _settle(fac: Facilitator, step_id: int, section: str, title: str, key: str) 
 
 
 def _settle_panel(ws: Workshop, step: Step, fac: Facilitator, results: list[logic.SectionResult]) -> None:
-    import pandas as pd
-
     wv = step.werkvorm
     st.subheader(t("choices.fac.settle_title"))
     st.caption(t("choices.fac.settle_help", consensus=wv.consensus))

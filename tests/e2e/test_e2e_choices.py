@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from e2e.drive import ACT_MS, LOAD_MS, axe, button, format_violations, no_app_errors, open_tab, settled
-from e2e.flows import create_in_db, join
+from e2e.drive import (ACT_MS, LOAD_MS, axe, button, fill, format_violations, no_app_errors, open_tab,
+                       settled)
+from e2e.flows import create_in_db, join, open_facilitator
 from e2e.test_e2e_screen_fit import SIZES, _check
 from messages import t
 from workshop import db as D
@@ -72,11 +73,21 @@ def test_menu_and_reglement_with_two_phones_and_a_screen_that_fits(app, new_cont
         _check(tab.page, "choices-menu", size, problems)
     _axe(screens[SIZES[0]], "screen, menu", violations)
 
+    # the facilitator makes the best activity a starting activity in the follow-up list
+    fac = open_facilitator(new_context, links)
+    form = fac.page.locator('[data-testid="stForm"]').filter(has_text="1. Docentstages bij bedrijven")
+    expect(form).to_be_visible(timeout=LOAD_MS)
+    fill(form, t("choices.fac.start_target"), "Docenten techniek vmbo")
+    fill(form, t("choices.fac.start_owner"), "Marloes")
+    button(form, t("choices.fac.start_add")).click()
+    what = t("choices.action_what", activity="Docentstages bij bedrijven", target="Docenten techniek vmbo")
+    expect(fac.page.get_by_text(t("choices.fac.start_added", what=what))).to_be_visible(timeout=ACT_MS)
+
     database = D.Database(app.db_url)
     try:
         store = Store(database)
-        fac = store.authorize(links.code, links.secret)
-        store.go_to_step(fac, 1)
+        fac_cap = store.authorize(links.code, links.secret)
+        store.go_to_step(fac_cap, 1)
         for tab, option in ((anna, "De mbo-instelling"), (bram, "De mbo-instelling")):
             page = tab.page
             expect(page.get_by_text(option, exact=True)).to_be_visible(timeout=LOAD_MS)
@@ -85,8 +96,8 @@ def test_menu_and_reglement_with_two_phones_and_a_screen_that_fits(app, new_cont
         bram.page.get_by_text("Met gewone meerderheid", exact=True).click()
         expect(bram.page.get_by_text(t("choices.saved"))).to_be_visible(timeout=ACT_MS)
         _axe(bram, "phone, reglement", violations)
-        step = store.steps(fac.workshop_id)[1]
-        store.settle_choice(fac, step.id, section="verdeling", option="leerlingen")
+        step = store.steps(fac_cap.workshop_id)[1]
+        store.settle_choice(fac_cap, step.id, section="verdeling", option="leerlingen")
         for size, tab in screens.items():
             expect(tab.page.locator(".ss-ch table")).to_be_attached(timeout=LOAD_MS)
             expect(tab.page.get_by_text(t("choices.screen.open_count", count=4, total=7))).to_be_visible(
@@ -94,14 +105,16 @@ def test_menu_and_reglement_with_two_phones_and_a_screen_that_fits(app, new_cont
             expect(tab.page.get_by_text(t("choices.status.settled")).first).to_be_visible()
             _check(tab.page, "choices-reglement", size, problems)
         _axe(screens[SIZES[0]], "screen, reglement", violations)
-        store.update_step(fac, step.id, config={**store.step(step.id).config, "screen_focus": "penvoerder"})
+        store.update_step(fac_cap, step.id, config={**store.step(step.id).config, "screen_focus": "penvoerder"})
         for size, tab in screens.items():
             expect(tab.page.locator(".ss-ch h2")).to_have_text("Penvoerder", timeout=LOAD_MS)
             expect(tab.page.locator(CHART).first).to_be_attached(timeout=LOAD_MS)
             _check(tab.page, "choices-reglement-focus", size, problems)
+        (action,) = store.actions(fac_cap.workshop_id)
+        assert (action["what"], action["owner"], action["source"]) == (what, "Marloes", "profmenu")
     finally:
         database.dispose()
-    for tab in (anna, bram, *screens.values()):
+    for tab in (anna, bram, fac, *screens.values()):
         no_app_errors(tab)
     assert not problems, "screen states that do not fit:\n" + "\n".join(problems)
     failing = {where: found for where, found in violations.items() if found}
