@@ -4,9 +4,11 @@ screen follows and fits 1920x1080 and 1280x720 in every state (measured as in te
 
 from __future__ import annotations
 
+import docx
 import pytest
 from playwright.sync_api import expect
 
+import canvas_models
 from e2e.drive import (ACT_MS, LOAD_MS, axe, button, fill, format_violations, no_app_errors, open_tab,
                        settled)
 from e2e.flows import create_in_db, join, open_facilitator
@@ -105,6 +107,16 @@ def test_menu_and_reglement_with_two_phones_and_a_screen_that_fits(app, new_cont
             expect(tab.page.get_by_text(t("choices.status.settled")).first).to_be_visible()
             _check(tab.page, "choices-reglement", size, problems)
         _axe(screens[SIZES[0]], "screen, reglement", violations)
+        # the draft reglement from the cockpit: a Word document with the settled clause and the open points
+        draft = fac.page.get_by_role("button", name=t("choices.fac.draft"), exact=True)
+        expect(draft).to_be_visible(timeout=LOAD_MS)
+        with fac.page.expect_download(timeout=LOAD_MS) as download:
+            draft.click()
+        document = docx.Document(download.value.path())
+        text = "\n".join(p.text for p in document.paragraphs)
+        assert canvas_models.get("reglement").section("verdeling").option("leerlingen").text in text
+        assert t("choices.draft.open_line", title="Stuurgroep", votes=t("choices.draft.no_votes")) in text
+
         store.update_step(fac_cap, step.id, config={**store.step(step.id).config, "screen_focus": "penvoerder"})
         for size, tab in screens.items():
             expect(tab.page.locator(".ss-ch h2")).to_have_text("Penvoerder", timeout=LOAD_MS)
