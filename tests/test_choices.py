@@ -388,3 +388,15 @@ def test_hostile_strings_are_no_option(menu):
             store.settle_choice(menu.fac, reglement.id, section="penvoerder", option=value)
     assert count_rows(store, D.contributions, step_id=reglement.id) == 0
     assert count_rows(store, D.contributions, step_id=profmenu.id) == 0
+
+
+def test_an_anonymous_workshop_sheet_names_nobody():
+    snap = backup.read_snapshot(backup.to_json(demo.plan(6, seed=8, anonymous=True)))
+    for key in CHOICES:
+        step = _step_of(snap, key)
+        frame = report.sheet(snap, step, number={p["id"]: i for i, p in enumerate(snap["participants"], 1)},
+                             anonymous=True)
+        assert len(frame) and t("table.col.name") not in frame.columns
+        assert t("table.col.participant") not in frame.columns
+        assert list(frame[t("choices.sheet.section")]) == sorted(frame[t("choices.sheet.section")],
+                                                                 key=[s.title for s in REGISTRY[key].sections].index)
