@@ -338,11 +338,14 @@ def plan(n_participants: int, seed: int = 1, *, anonymous: bool = False,
     vote_round(step, options, 2)
 
     # -- the choices layout (menu, reglement, which condition first): its own demo data
-    from layouts.choices.demo import plan_step as plan_choices
+    from types import SimpleNamespace
+
+    from layouts.choices.demo import fill as fill_choices
+    workshop = SimpleNamespace(rng=rng, tick=tick, start=start, anonymous=anonymous, steps=steps, people=people,
+                               contributions=contributions, actions=actions)
     for step in steps:
         if canvas_models.get(step["werkvorm"]).layout == "choices":
-            plan_choices(step, people, rng, tick, contributions, actions, today=today,
-                         owners=list(ROLES if anonymous else FIRST), partners=PARTNERS)
+            fill_choices(workshop, step)
 
     for person in people:
         person["ready_step"] = len(steps) - 1 if rng.random() < 0.8 else None

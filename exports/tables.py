@@ -140,8 +140,10 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
         elif layout == "actions":
             out[name] = _followup(snap, col, actions)
         elif layout == "choices":
+            from types import SimpleNamespace
+
             from layouts.choices.report import sheet
-            out[name] = sheet(snap, step, number=number, anonymous=anonymous)
+            out[name] = sheet(SimpleNamespace(snap=snap, number=number, anonymous=anonymous), step)
         else:
             out[name] = _notes(snap, step, titles, col, number, anonymous, layout, note_numbers)
 

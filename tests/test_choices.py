@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+from types import SimpleNamespace
 import docx
 import pydantic
 import pypdf
@@ -57,6 +58,13 @@ def test_the_three_werkvormen_ship_on_the_choices_layout():
     assert first.feeds_links and first.choice_field.kind == "choice"
     assert [o.label for o in first.sections[0].options] == [s.title for s in REGISTRY["praatplaat"].sections]
     assert all(o.info for o in first.sections[0].options)  # the short definitions
+
+
+def test_the_layout_says_what_it_stores():
+    from layouts.choices import schema
+
+    assert {f.kind for key in CHOICES for f in REGISTRY[key].fields} == set(schema.KINDS)
+    assert set(schema.CONFIG) == {"points", "top_n", "settled", "screen_focus"}
 
 
 def test_new_workshops_select_the_core_five_by_default():
@@ -394,8 +402,9 @@ def test_an_anonymous_workshop_sheet_names_nobody():
     snap = backup.read_snapshot(backup.to_json(demo.plan(6, seed=8, anonymous=True)))
     for key in CHOICES:
         step = _step_of(snap, key)
-        frame = report.sheet(snap, step, number={p["id"]: i for i, p in enumerate(snap["participants"], 1)},
-                             anonymous=True)
+        ctx = SimpleNamespace(snap=snap, number={p["id"]: i for i, p in enumerate(snap["participants"], 1)},
+                              anonymous=True)
+        frame = report.sheet(ctx, step)
         assert len(frame) and t("table.col.name") not in frame.columns
         assert t("table.col.participant") not in frame.columns
         assert list(frame[t("choices.sheet.section")]) == sorted(frame[t("choices.sheet.section")],

@@ -1,23 +1,34 @@
-"""Demo data for the 'choices' layout (exports/demo.py calls these). Imports no streamlit.
+"""Demo data for the 'choices' layout. Imports no streamlit.
 
-:func:`plan_step` adds a choices step's rows to a demo plan (backup-shaped); :func:`replay` writes
-those rows through the Store API as phones and the facilitator would.
+:func:`fill` adds a choices step's rows to the demo workshop (``demo``: its generator ``rng``, clock
+``tick``, ``start``, ``anonymous``, ``people``, and the ``contributions`` and ``actions`` it appends to);
+:func:`replay` writes those rows through the Store API as phones and the facilitator would.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Callable
 
 import canvas_models
 from layouts.choices import logic
 from messages import t
 
+#: Owners of starting activities in an anonymous workshop (roles, not people), partner companies,
+#: and target groups of the demo.
+ROLES = ("Werkgroep professionalisering", "Programmamanager", "Kerngroep techniek", "Stuurgroep")
+COMPANIES = ("Installatiebedrijf Oost", "Metaalunie regio Noord", "Techniekhuis Twente", "Bouwbedrijf Van Dam",
+             "Elektro Hengelo")
+TARGETS = ("docenten techniek vmbo", "instructeurs mbo", "docenten en instructeurs")
 
-def plan_step(step: dict, people: list[dict], rng, tick: Callable[[], str], contributions: list[dict],
-              actions: list[dict], *, today: date, owners: list[str], partners: tuple[str, ...]) -> None:
+
+def fill(demo, step: dict) -> None:
     """Choices (or spreads of points) of most participants, a few changed minds, about half of the
     sections settled by the facilitator, and a menu's best options as starting activities."""
+    rng, tick, people = demo.rng, demo.tick, demo.people
+    contributions, actions = demo.contributions, demo.actions
+    today = demo.start.date()
+    owners = ([p["name"] for p in people if p["name"]] if not demo.anonymous else []) or list(ROLES)
     wv = canvas_models.get(step["werkvorm"])
     spec = wv.choice_field
     budget = wv.points
@@ -58,9 +69,8 @@ def plan_step(step: dict, people: list[dict], rng, tick: Callable[[], str], cont
             stamp = tick()
             actions.append({
                 "id": len(actions) + 1,
-                "what": t("choices.action_what", activity=option.label, target=rng.choice(
-                    ("docenten techniek vmbo", "instructeurs mbo", "docenten en instructeurs"))),
-                "owner": rng.choice(owners), "partner": rng.choice(partners),
+                "what": t("choices.action_what", activity=option.label, target=rng.choice(TARGETS)),
+                "owner": rng.choice(owners), "partner": rng.choice(COMPANIES),
                 "due": (today + timedelta(days=rng.randint(30, 150))).isoformat(), "status": "open",
                 "link": wv.title[:80], "confirmed": True, "proposed_by": None, "source": wv.key,
                 "merged_into": None, "deleted": False, "review_note": "", "created_at": stamp, "updated_at": stamp})

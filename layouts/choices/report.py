@@ -94,10 +94,12 @@ def pdf_section(b, step: Mapping) -> None:
 
 
 # ------------------------------------------------------------------ sheet
-def sheet(snap: Mapping, step: Mapping, *, number: Mapping[int, int], anonymous: bool):
-    """One row per counted choice (per option with points): section, option, points, who, when."""
+def sheet(ctx, step: Mapping):
+    """One row per counted choice (per option with points): section, option, points, who, when.
+    ``ctx`` has the workshop's ``snap``, the participants' ``number`` in every sheet, and ``anonymous``."""
     from exports.tables import _frame, _org, _time
 
+    snap, number, anonymous = ctx.snap, ctx.number, ctx.anonymous
     wv = werkvorm(step)
     people = {p["id"]: p for p in snap.get("participants", [])}
     rows_in = [c for c in snap.get("contributions", []) if c["step_id"] == step["id"] and c["kind"] in logic.KINDS]
