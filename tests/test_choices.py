@@ -364,6 +364,18 @@ def test_backup_refuses_choices_no_phone_could_send(change):
     assert_dutch(err.value)
 
 
+def test_odd_settings_count_for_nothing():
+    """Settings that no facilitator could make (from a hand-made backup) neither break nor count."""
+    wv = REGISTRY["reglement"]
+    config = {"settled": {"penvoerder": ["mbo"], "besluiten": {"x": 1}, "verdeling": "loting",
+                          "toetreden": "allen"}, "points": True}
+    results = {r.key: r for r in logic.results(wv, [], config)}
+    assert results["toetreden"].status == logic.SETTLED
+    assert all(results[k].status == logic.OPEN for k in ("penvoerder", "besluiten", "verdeling"))
+    assert logic.top_n(REGISTRY["profmenu"], {"top_n": True}) == 2
+    assert logic.results(REGISTRY["profmenu"], [], {"points": "9"})[0].total == 0
+
+
 def test_backup_keeps_only_valid_choice_settings():
     plan = demo.plan(4, seed=2)
     step = _step_of(plan, "reglement")

@@ -124,7 +124,7 @@ def results(wv: canvas_models.Werkvorm, rows: Iterable[Mapping], config: Mapping
                                     1 + sum(1 for other in counts.values() if other > counts[o.key]))
                         for o in order)
         chosen = settled.get(section.key)
-        chosen = chosen if chosen in counts else None
+        chosen = chosen if isinstance(chosen, str) and chosen in counts else None  # (settings from any backup)
         result = SectionResult(section.key, section.title, section.group, section.question, options,
                                len(people), total, over, chosen, OPEN)
         if chosen:
