@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 import canvas_models
 from e2e.drive import (ACT_MS, LOAD_MS, axe, button, fill, format_violations, no_app_errors, open_tab,
-                       settled)
+                       screenshot, settled)
 from e2e.flows import create_in_db, join, open_facilitator
 from e2e.test_e2e_screen_fit import SIZES, _check
 from messages import t
@@ -66,6 +66,7 @@ def test_menu_and_reglement_with_two_phones_and_a_screen_that_fits(app, new_cont
     problems: list[str] = []
     violations: dict[str, list] = {}
     _axe(anna, "phone, menu", violations)
+    screenshot(anna.page, "phone-choices-menu.png", full_page=True)
     start = t("choices.screen.start", names="Docentstages bij bedrijven, Samen naar een vakbeurs")
     for size, tab in screens.items():
         expect(tab.page.get_by_text(start)).to_be_visible(timeout=LOAD_MS)
@@ -98,6 +99,7 @@ def test_menu_and_reglement_with_two_phones_and_a_screen_that_fits(app, new_cont
         bram.page.get_by_text("Met gewone meerderheid", exact=True).click()
         expect(bram.page.get_by_text(t("choices.saved"))).to_be_visible(timeout=ACT_MS)
         _axe(bram, "phone, reglement", violations)
+        screenshot(bram.page, "phone-choices-reglement.png", full_page=True)
         step = store.steps(fac_cap.workshop_id)[1]
         store.settle_choice(fac_cap, step.id, section="verdeling", option="leerlingen")
         for size, tab in screens.items():
