@@ -117,6 +117,28 @@ def test_menu_facilitator_sets_the_budget_and_makes_starting_activities(room):
     assert {a["what"] for a in room.store.actions(room.ws.id)} >= {"Netwerk- en themabijeenkomsten"}
 
 
+def test_menu_facilitator_recognises_starting_activities_of_a_restored_copy(app_store):  # noqa: F811
+    """A restored workshop's actions have new keys; the cockpit still sees which activities were started."""
+    from exports import backup
+    from exports.snapshot import snapshot
+
+    original = make_app_room(app_store, ("profmenu", "followup"))
+    step = original.go("profmenu")
+    anna = original.join("Anna", "mbo")
+    app_store.allocate(anna, step.id, section="menu", points={"beurs": 3, "netwerk": 2}, idem_key=new_key())
+    app_store.add_action(original.fac, idem_key=f"choices:{step.id}:beurs", source="profmenu",
+                         what=t("choices.action_what", activity="Samen naar een vakbeurs", target="docenten"))
+    ws, secret = backup.restore(app_store, backup.to_json(snapshot(app_store, original.ws.id)))
+    copy = type(original)(app_store, ws, secret, app_store.authorize(ws.code, secret))
+    copy.go("profmenu")
+    fac = copy.facilitator_page()
+    no_errors(fac)
+    text = page_text(fac)
+    assert t("choices.fac.start_added", what=t("choices.action_what", activity="Samen naar een vakbeurs",
+                                              target="docenten")) in text
+    assert [b.label for b in fac.button].count(t("choices.fac.start_add")) == 1  # only the second one is offered
+
+
 # ------------------------------------------------------------------ reglement
 def test_reglement_phone_saves_a_choice_at_the_tap(room):
     step = room.go("reglement")

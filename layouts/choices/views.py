@@ -407,9 +407,13 @@ def _start_panel(ws: Workshop, step: Step, fac: Facilitator, result: logic.Secti
         st.caption(t("choices.fac.start_none"))
         return
     st.caption(t("choices.fac.start_help", count=n))
-    made = {a["idem_key"]: a for a in store().actions(ws.id, include_deleted=True)}
+    actions = store().actions(ws.id, include_deleted=True)
+    made = {a["idem_key"]: a for a in actions}
     for option in best:
-        action = made.get(_start_key(step.id, option.key))
+        # made here, or (in a restored copy, whose actions have new keys) an action of this werkvorm about it
+        action = made.get(_start_key(step.id, option.key)) or next(
+            (a for a in actions if a["source"] == step.werkvorm_key and not a["deleted"]
+             and (a["what"] == option.label or a["what"].startswith(f"{option.label} ("))), None)
         if action is not None:
             html_block(f'<p class="ss-user">✓ {esc(t("choices.fac.start_added", what=action["what"]))}</p>')
             continue
