@@ -20,7 +20,6 @@ workshop, so the retention period starts again). Imports no streamlit.
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import date, datetime, timezone
 from typing import Any, Literal, Optional
@@ -28,22 +27,13 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 import canvas_models
+import layouts
 from exports.snapshot import FORMAT, FORMAT_VERSION
 from messages import ORG_TYPES, t
+from workshop import settings
 from workshop.errors import UserError
 from workshop.store import ACTION_STATUSES, clean_section
 from workshop.text import Limits, clean
-
-#: Largest backup we read, in bytes (setting ``SAMENSPRAAK_IMPORT_MAX_BYTES``).
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def max_bytes_setting() -> int:
-    try:
-        return int(os.environ.get("SAMENSPRAAK_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
-    except ValueError:
-        return DEFAULT_MAX_BYTES
-
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -252,7 +242,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
 
     Raises ``UserError("error.import", reason=...)`` for anything it cannot use.
     """
-    data = _parse(raw, max_bytes_setting() if max_bytes is None else max_bytes)
+    data = _parse(raw, settings.get().import_max_bytes if max_bytes is None else max_bytes)
     if data.get("format") != FORMAT:
         raise refuse("import.reason.not_backup")
     version = data.get("format_version")
@@ -341,7 +331,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         contributions.append({
             "id": c.id, "step_id": c.step_id, "participant_id": c.participant_id, "section": c.section,
             "field": c.field, "kind": c.kind, "text": "" if c.kind == "score" else text, "score": c.score,
-            "tags": [tag for tag in c.tags if tag in canvas_models.FUNCTIONS], "cluster_id": c.cluster_id,
+            "tags": [tag for tag in c.tags if tag in wv.tags], "cluster_id": c.cluster_id,
             "merged_into": c.merged_into, "hidden": c.hidden, "created_at": _utc(c.created_at),
         })
 
@@ -384,17 +374,26 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
     }
 
 
-def _step_config(config: dict, werkvorm: canvas_models.Werkvorm) -> dict:
-    """Only what the app keeps in a step's settings, each of its own type (nothing else is stored)."""
-    from layouts.choices.report import backup_config
+#: Step settings every layout keeps, with their type (a layout adds its own: ``layouts/*/schema.py``).
+STEP_CONFIG: dict[str, type] = {"sound": bool}
 
-    out: dict[str, Any] = backup_config(config, werkvorm)
+
+def _step_config(config: dict, werkvorm: canvas_models.Werkvorm) -> dict:
+    """Only what the app keeps in a step's settings, each of its own type (nothing else is stored):
+    the sections (cleaned above), the settings of every step and those of the step's layout. A layout
+    whose settings need more than their type checked (an option that must exist) checks them itself
+    (``report.backup_config(config, werkvorm)``)."""
+    bundle = layouts.get(werkvorm.layout)
+    own = getattr(bundle.report, "backup_config", None)
+    out: dict[str, Any] = {}
     if config.get("sections"):
         out["sections"] = config["sections"]  # cleaned above
-    if isinstance(config.get("chart"), str):
-        out["chart"] = config["chart"][:20]
-    if isinstance(config.get("sound"), bool):
-        out["sound"] = config["sound"]
+    for key, kind in {**STEP_CONFIG, **({} if own else bundle.schema.CONFIG)}.items():
+        value = config.get(key)
+        if isinstance(value, kind) and (kind is not int or not isinstance(value, bool)):
+            out[key] = value[:20] if isinstance(value, str) else value
+    if own:
+        out.update(own(config, werkvorm))
     return out
 
 
@@ -459,7 +458,7 @@ def read_snapshot(raw: bytes | str | dict, *, max_bytes: int | None = None) -> d
     The backup is validated exactly as for a restore; the snapshot keeps the
     original ids and adds nothing that was not in the file.
     """
-    data = _parse(raw, max_bytes_setting() if max_bytes is None else max_bytes)
+    data = _parse(raw, settings.get().import_max_bytes if max_bytes is None else max_bytes)
     clean_rows = load(data, max_bytes=max_bytes)
     return snapshot_from_rows(data, clean_rows)
 
@@ -472,9 +471,7 @@ def snapshot_from_rows(data: dict, rows: dict) -> dict:
     steps = []
     for s in sorted(rows["steps"], key=lambda s: s["position"]):
         wv = canvas_models.get(s["werkvorm"]).with_sections(s["config"].get("sections"))
-        steps.append({**s, "title": werkvorm_titles[s["werkvorm"]],
-                      "sections": [{"key": x.key, "title": x.title, "question": x.question, "group": x.group}
-                                   for x in wv.sections]})
+        steps.append({**s, "title": werkvorm_titles[s["werkvorm"]], "sections": canvas_models.section_dicts(wv)})
     latest: dict[tuple, int] = {}
     for c in sorted(rows["contributions"], key=lambda c: c["id"]):
         if c["kind"] in ("score", "text"):

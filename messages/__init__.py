@@ -45,15 +45,6 @@ def t(key: str, /, **params: object) -> str:
     return _FORMATTER.vformat(text, (), params) if params else text
 
 
-def t_count(key: str, count: int, /, **params: object) -> str:
-    """``t`` for a text about ``count`` things: ``key + "_one"`` for one and ``key + "_none"`` for
-    none when the catalogue has them, else ``key`` (which gets ``count`` as a parameter)."""
-    for suffix, applies in (("_none", count == 0), ("_one", count == 1)):
-        if applies and key + suffix in CATALOGUE:
-            return t(key + suffix, count=count, **params)
-    return t(key, count=count, **params)
-
-
 def plural(key: str, count: int, /, **params: object) -> str:
     """``t(key, count=count)``: a message about ``count`` things, whose plural forms the message itself
     spells (``{count} {count:p:briefje|briefjes}``): ``plural("n.notes", 1)`` -> "1 briefje"."""

@@ -17,7 +17,7 @@ from exports import backup, demo
 from exports.pdf import build_pdf
 from exports.snapshot import snapshot
 from exports.tables import tables, to_xlsx
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from helpers import make_app_room
 from helpers import assert_dutch, count_rows
 from layouts.choices import logic, report
 from layouts.choices.links import leading_links
@@ -87,7 +87,7 @@ def test_a_valid_choices_file_loads(tmp_path):
     (lambda d: d["sections"][0]["options"][0].update(info="x" * 401), "sections.0.options.0.info"),
     (lambda d: d["sections"][0].update(options=[{"key": f"o{i}", "label": "X"} for i in range(13)]),
      "sections.0.options"),
-    (lambda d: d.update(fields=[{"key": "note", "kind": "note", "label": "Briefje"}]), "(top)"),
+    (lambda d: d.update(fields=[{"key": "note", "kind": "note", "label": "Briefje"}]), "fields.0.kind"),
     (lambda d: d.update(fields=[{"key": "a", "kind": "choice", "label": "A"},
                                 {"key": "b", "kind": "points", "label": "B"}]), "(top)"),
     (lambda d: d.update(points=0), "points"),
@@ -253,7 +253,7 @@ def test_two_devices_cannot_spend_more_than_the_budget_together(menu):
 
 def test_the_first_condition_leads_the_follow_up_links(app_store):
     room = make_app_room(app_store, ("praatplaat", "aandacht", "followup"))
-    people = [room.join(n, "mbo") for n in ("Anna", "Bram", "Cem")]
+    people = [room.join_as(n, "mbo") for n in ("Anna", "Bram", "Cem")]
     step = room.step("aandacht")
     for who, option in zip(people, ("proces", "proces", "relatie")):
         app_store.choose(who, step.id, section="eerst", option=option, idem_key=new_key())

@@ -9,19 +9,19 @@ import pytest
 import canvas_models
 
 from apptest import page_text, raw_html
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from helpers import make_app_room
 from layouts.choices import logic
 from messages import t
 from ui.common import md
-from werkvorm_helpers import button, charts, no_errors
+from apptest import button, charts, no_errors
 from workshop import new_key
 
 
 @pytest.fixture
-def room(app_store):  # noqa: F811
+def room(app_store):
     room = make_app_room(app_store, ("praatplaat", "aandacht", "profmenu", "reglement", "followup"))
-    room.join("Anna", "vmbo")
-    room.join("Bram", "bedrijfsleven")
+    room.join_as("Anna", "vmbo")
+    room.join_as("Bram", "bedrijfsleven")
     return room
 
 
@@ -38,7 +38,7 @@ def points_key(step, option):
 # ------------------------------------------------------------------ menu
 def test_menu_phone_spreads_points_and_keeps_them_within_the_budget(room):
     step = room.go("profmenu")
-    anna = room.people[0]
+    anna = room.participants[0]
     phone = room.phone(anna)
     no_errors(phone)
     assert t("choices.points_intro", budget=5) in page_text(phone)
@@ -63,7 +63,7 @@ def test_menu_phone_spreads_points_and_keeps_them_within_the_budget(room):
 
 def test_menu_screen_shows_the_ranking_as_bars_with_the_starting_activities(room):
     step = room.go("profmenu")
-    anna, bram = room.people
+    anna, bram = room.participants
     room.store.allocate(anna, step.id, section="menu", points={"beurs": 3, "docentstage": 2}, idem_key=new_key())
     room.store.allocate(bram, step.id, section="menu", points={"docentstage": 4, "netwerk": 1}, idem_key=new_key())
     screen = room.screen()
@@ -82,7 +82,7 @@ def test_menu_screen_shows_the_ranking_as_bars_with_the_starting_activities(room
 
 def test_menu_facilitator_sets_the_budget_and_makes_starting_activities(room):
     step = room.go("profmenu")
-    anna, bram = room.people
+    anna, bram = room.participants
     room.store.allocate(anna, step.id, section="menu", points={"beurs": 5}, idem_key=new_key())
     room.store.allocate(bram, step.id, section="menu", points={"docentstage": 2, "netwerk": 1}, idem_key=new_key())
     fac = room.facilitator_page()
@@ -117,14 +117,14 @@ def test_menu_facilitator_sets_the_budget_and_makes_starting_activities(room):
     assert {a["what"] for a in room.store.actions(room.ws.id)} >= {"Netwerk- en themabijeenkomsten"}
 
 
-def test_menu_facilitator_recognises_starting_activities_of_a_restored_copy(app_store):  # noqa: F811
+def test_menu_facilitator_recognises_starting_activities_of_a_restored_copy(app_store):
     """A restored workshop's actions have new keys; the cockpit still sees which activities were started."""
     from exports import backup
     from exports.snapshot import snapshot
 
     original = make_app_room(app_store, ("profmenu", "followup"))
     step = original.go("profmenu")
-    anna = original.join("Anna", "mbo")
+    anna = original.join_as("Anna", "mbo")
     app_store.allocate(anna, step.id, section="menu", points={"beurs": 3, "netwerk": 2}, idem_key=new_key())
     app_store.add_action(original.fac, idem_key=f"choices:{step.id}:beurs", source="profmenu",
                          what=t("choices.action_what", activity="Samen naar een vakbeurs", target="docenten"))
@@ -142,7 +142,7 @@ def test_menu_facilitator_recognises_starting_activities_of_a_restored_copy(app_
 # ------------------------------------------------------------------ reglement
 def test_reglement_phone_saves_a_choice_at_the_tap(room):
     step = room.go("reglement")
-    anna = room.people[0]
+    anna = room.participants[0]
     phone = room.phone(anna)
     no_errors(phone)
     text = page_text(phone)
@@ -170,8 +170,8 @@ def test_reglement_phone_saves_a_choice_at_the_tap(room):
 
 def test_reglement_screen_shows_consensus_and_what_is_open(room):
     step = room.go("reglement")
-    anna, bram = room.people
-    cem = room.join("Cem", "mbo")
+    anna, bram = room.participants
+    cem = room.join_as("Cem", "mbo")
     for who in (anna, bram, cem):
         room.store.choose(who, step.id, section="penvoerder", option="mbo", idem_key=new_key())
     for who, option in ((anna, "consensus"), (bram, "meerderheid"), (cem, "twee_derde")):
@@ -204,7 +204,7 @@ def test_reglement_screen_shows_consensus_and_what_is_open(room):
 
 def test_reglement_facilitator_settles_a_clause(room):
     step = room.go("reglement")
-    anna = room.people[0]
+    anna = room.participants[0]
     room.store.choose(anna, step.id, section="toetreden", option="allen", idem_key=new_key())
     fac = room.facilitator_page()
     no_errors(fac)
@@ -225,7 +225,7 @@ def test_reglement_facilitator_settles_a_clause(room):
 # ------------------------------------------------------------------ which condition first
 def test_condition_vote_shows_definitions_and_feeds_the_follow_up(room):
     step = room.go("aandacht")
-    anna, bram = room.people
+    anna, bram = room.participants
     phone = room.phone(anna)
     no_errors(phone)
     radio = phone.radio(key=f"ch:{step.id}:eerst:keuze")
@@ -249,11 +249,11 @@ def test_condition_vote_shows_definitions_and_feeds_the_follow_up(room):
     assert t("choices.fac.winner", labels="Relatie") in page_text(fac)
     follow = room.go("followup")
     phone = room.phone(anna)
-    assert phone.selectbox(key=f"fu:{follow.id}:action:link").options[:2] == [t("followup.no_link"), "Relatie"]
+    assert phone.selectbox(key=f"fu{follow.id}:action:link").options[:2] == [t("followup.no_link"), "Relatie"]
 
 
 # ------------------------------------------------------------------ /nieuw
-def test_the_choices_werkvormen_can_be_chosen_on_nieuw(app_store):  # noqa: F811
+def test_the_choices_werkvormen_can_be_chosen_on_nieuw(app_store):
     from apptest import open_page
 
     at = open_page("new")
@@ -276,7 +276,7 @@ def test_menu_phone_follows_a_lower_budget_without_breaking(room):
     """A phone that typed more points than a budget the facilitator lowered later still draws, and says
     that its old spread no longer counts."""
     step = room.go("profmenu")
-    anna = room.people[0]
+    anna = room.participants[0]
     phone = room.phone(anna)
     phone.number_input(key=points_key(step, "beurs")).set_value(5)
     button(phone, t("choices.points_save")).click().run()

@@ -12,7 +12,7 @@ def leading_links(store, workshop_id: int) -> list[str]:
     out: list[str] = []
     for step in store.steps(workshop_id):
         wv = step.werkvorm
-        if wv.layout != "choices" or not wv.feeds_links:
+        if wv.choice_field is None or not wv.feeds_links:
             continue
         rows = store.contributions(step.id, include_hidden=True, kinds=logic.KINDS)
         for result in logic.results(wv, rows, step.config):

@@ -97,7 +97,7 @@ def pdf_section(b, step: Mapping) -> None:
 def sheet(ctx, step: Mapping):
     """One row per counted choice (per option with points): section, option, points, who, when.
     ``ctx`` has the workshop's ``snap``, the participants' ``number`` in every sheet, and ``anonymous``."""
-    from exports.tables import _frame, _org, _time
+    from exports.tables import frame, org_name, time_text
 
     snap, number, anonymous = ctx.snap, ctx.number, ctx.anonymous
     wv = werkvorm(step)
@@ -129,8 +129,8 @@ def sheet(ctx, step: Mapping):
         if not anonymous:
             out[col["participant"]] = number.get(row.get("participant_id"))
             out[col["name"]] = person.get("name") or ""
-        out[col["org"]] = _org(person.get("org_type"))
-        out[col["time"]] = _time(row.get("created_at"))
+        out[col["org"]] = org_name(person.get("org_type"))
+        out[col["time"]] = time_text(row.get("created_at"))
         # anonymous: ordered by content, so the order links no rows to one person
         out["_order"] = (order.get(row["section"], 99), label) if anonymous else (order.get(row["section"], 99),
                                                                                   row["id"])
@@ -140,7 +140,7 @@ def sheet(ctx, step: Mapping):
         del r["_order"]
     columns = [col["section"], col["option"]] + ([col["points"], col["counts"]] if _points(wv) else [])
     columns += ([] if anonymous else [col["participant"], col["name"]]) + [col["org"], col["time"]]
-    return _frame(rows, columns)
+    return frame(rows, columns)
 
 
 # ------------------------------------------------------------------ draft
