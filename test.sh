@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one command that runs the whole test suite, on SQLite and on a throwaway PostgreSQL.
 #
-#   ./test.sh                 # everything
-#   ./test.sh tests/test_store.py -k vote   # any pytest arguments
+#   ./test.sh                 # everything: the tests without a browser on 2 processes, then the browser tests
+#   ./test.sh tests/test_store.py -k vote   # any pytest arguments: one pytest run, as asked
 #
 # On a fresh Debian/Ubuntu machine (Python 3.11+) it installs what it needs: the Debian packages
 # below, a virtualenv in .venv with requirements-dev.txt, and it starts a private PostgreSQL
@@ -140,8 +140,37 @@ else
 fi
 
 # --- Tests -----------------------------------------------------------------------------------
+if [ "$#" -gt 0 ]; then  # the tests asked for, as asked
+    set +e
+    .venv/bin/python -m pytest "$@"
+    status=$?
+    set -e
+    exit "$status"
+fi
+# The whole suite in two parts: the tests without a browser on two processes (pytest-xdist), then
+# the browser tests on their own, one at a time (their timings must not compete with other tests).
+# Each part prints pytest's own summary; the last line adds them up.
+OUT="$(mktemp -d /tmp/samenspraak-tests.XXXXXX)"
+color=no
+if [ -t 1 ]; then color=yes; fi
 set +e
-.venv/bin/python -m pytest "$@"
-status=$?
+.venv/bin/python -m pytest -n 2 --ignore=tests/e2e --color="$color" 2>&1 | tee "$OUT/unit.log"
+unit_status=${PIPESTATUS[0]}
+.venv/bin/python -m pytest tests/e2e --color="$color" 2>&1 | tee "$OUT/browser.log"
+browser_status=${PIPESTATUS[0]}
 set -e
-exit "$status"
+summary() {  # pytest's last line of a part, without colours and '=' signs
+    sed 's/\x1b\[[0-9;]*m//g' "$1" | grep -E '[0-9]+ (passed|failed|error)' | tail -n 1 | tr -d '=' | xargs
+}
+passed() { summary "$1" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0; }
+unit_line="$(summary "$OUT/unit.log")"
+browser_line="$(summary "$OUT/browser.log")"
+total=$(( $(passed "$OUT/unit.log") + $(passed "$OUT/browser.log") ))
+rm -rf "$OUT"
+log "without a browser (2 processes): ${unit_line:-no summary}"
+log "browser tests: ${browser_line:-no summary}"
+if [ "$unit_status" -ne 0 ] || [ "$browser_status" -ne 0 ]; then
+    log "FAILED (exit codes $unit_status and $browser_status); $total tests passed"
+    exit $(( unit_status != 0 ? unit_status : browser_status ))
+fi
+log "$total passed"

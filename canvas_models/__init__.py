@@ -1,34 +1,40 @@
-"""Werkvormen as data.
+"""Werkvormen as data: every werkvorm (not only the canvas) is one YAML file.
 
-Each ``*.yaml`` file in this folder describes one werkvorm. At import the files
-are validated into frozen pydantic models; a broken file raises
-:class:`WerkvormError` naming the file and the field. Imports no streamlit.
+Each ``*.yaml`` file in this folder describes one werkvorm; its ``layout:`` names one of the
+general layouts in ``layouts/``. At import the files are validated into frozen pydantic
+models; a broken file raises :class:`WerkvormError` naming the file and the field.
+``SAMENSPRAAK_WERKVORM_DIR`` names an extra folder whose YAML files are loaded beside the
+shipped ones, validated the same way (a new werkvorm needs no code). Imports no streamlit.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from layouts import NAMES as LAYOUT_NAMES
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-#: The fixed vocabulary of field kinds. Every kind has exactly one input
-#: renderer and one screen renderer in ``ui/kinds.py``.
-FieldKind = Literal["note", "tagged_note", "score", "text", "action"]
+#: The fixed vocabulary of field kinds. Every kind has exactly one input renderer in ``ui/kinds.py``;
+#: each layout says which kinds it stores (``layouts/<name>/schema.py``).
+FieldKind = Literal["note", "tagged_note", "score", "text", "action", "choice", "points"]
 FIELD_KINDS: tuple[str, ...] = FieldKind.__args__  # type: ignore[attr-defined]
 
 #: The general layouts a werkvorm can be drawn with: one package each in ``layouts/``.
 LAYOUTS: tuple[str, ...] = LAYOUT_NAMES
 Layout = Literal[LAYOUT_NAMES]  # type: ignore[valid-type]
 
-#: What a section's notes are to a werkvorm (``Section.role``).
-SectionRole = Literal["", "cases", "questions", "question", "advice", "next_steps"]
-
-FUNCTIONS: tuple[str, ...] = ("werven", "matchen", "opleiden", "begeleiden", "professionaliseren")
+#: What a section is for, beyond its display text: ``options`` (the group prioritises these with
+#: dots) and ``recommendations`` (a note here can become an action of the follow-up list); the rounds
+#: layout's ``cases`` (the most-dotted one is chosen), ``questions``, ``question`` (the case giver's
+#: (re)defined question), ``advice`` and ``next_steps``.
+#: Behaviour follows the role, never a title or ``group:`` text.
+Role = Literal["", "options", "recommendations", "cases", "questions", "question", "advice", "next_steps"]
 
 MODEL_DIR = Path(__file__).parent
+#: Setting: a folder with extra werkvorm files, loaded beside the shipped ones.
+EXTRA_DIR_SETTING = "SAMENSPRAAK_WERKVORM_DIR"
 
 _KEY = r"^[a-z][a-z0-9_]{0,39}$"
 
@@ -50,6 +56,22 @@ class FieldSpec(_Frozen):
     required: bool = False
 
 
+#: Most options one section (a clause, a menu) offers, and most points a participant spends on one.
+MAX_OPTIONS = 12
+MAX_POINTS = 50
+
+
+class Option(_Frozen):
+    """One thing to choose in a section of the ``choices`` layout (a clause's variant, a menu item)."""
+
+    key: str = Field(pattern=_KEY)
+    label: str = Field(min_length=1, max_length=80)
+    #: A short explanation, shown under the option on the phone (and beside it on the screen).
+    info: str = Field(default="", max_length=400)
+    #: The wording this option gives a draft document (the reglement's article text); optional.
+    text: str = Field(default="", max_length=1500)
+
+
 class Section(_Frozen):
     key: str = Field(pattern=_KEY)
     title: str = Field(min_length=1, max_length=120)
@@ -58,14 +80,12 @@ class Section(_Frozen):
     #: Facilitator-only script: questions to ask and hints. Never on the screen.
     script: tuple[str, ...] = ()
     minutes: int | None = Field(default=None, ge=1, le=240)
+    #: Display text only: sections with the same group share a column in overviews (GROW's heatmap).
     group: str = Field(default="", max_length=80)
+    role: Role = ""
     #: Grid placement for the grid layout: (row, column, row span, column span).
     grid: tuple[int, int, int, int] | None = None
     # -- round flags (the 'rounds' layout: sequential timed rounds; see layouts/rounds)
-    #: What this section's notes are to the werkvorm, never read from display text:
-    #: ``cases`` (submitted cases; the most-dotted one is chosen), ``questions``, ``question`` (the case
-    #: giver's (re)defined question), ``advice``, ``next_steps``; empty for anything else.
-    role: SectionRole = ""
     #: The screen shows nothing of this section's notes (only how many) until the facilitator reveals it.
     private_until_reveal: bool = False
     #: Who writes in this round: everyone, only the case giver, everyone but the case giver, or nobody
@@ -77,6 +97,22 @@ class Section(_Frozen):
     marks: bool = False
     #: The group dot-votes on this section's notes when the facilitator opens a round.
     vote: bool = False
+    #: What to choose from in the ``choices`` layout.
+    options: tuple[Option, ...] = Field(default=(), max_length=MAX_OPTIONS)
+
+    @field_validator("options")
+    @classmethod
+    def _unique_options(cls, value: tuple[Option, ...]) -> tuple[Option, ...]:
+        keys = [o.key for o in value]
+        if len(keys) != len(set(keys)):
+            raise ValueError("option keys must be unique")
+        return value
+
+    def option(self, key: str) -> Option:
+        for option in self.options:
+            if option.key == key:
+                return option
+        raise KeyError(key)
 
 
 class Werkvorm(_Frozen):
@@ -99,6 +135,29 @@ class Werkvorm(_Frozen):
     max_notes_per_participant: int = Field(default=30, ge=1, le=500)
     sections: tuple[Section, ...] = Field(min_length=1)
     fields: tuple[FieldSpec, ...] = Field(min_length=1)
+    # -- the ``choices`` layout (one field of kind ``choice`` or ``points``)
+    #: Points each participant spends per section (kind ``points``); the facilitator may change it per step.
+    points: int = Field(default=5, ge=1, le=MAX_POINTS)
+    #: How many of the best options become starting activities in the follow-up list (0: none).
+    top_n: int = Field(default=0, ge=0, le=MAX_OPTIONS)
+    #: Share of the votes (per cent) the most chosen option needs before a section counts as agreed.
+    consensus: int = Field(default=60, ge=1, le=100)
+    #: True when the winning option leads the choice of "what it belongs to" in the follow-up plaat.
+    feeds_links: bool = False
+    #: When set, the facilitator can download a draft document (.docx) with this title.
+    draft_title: str = Field(default="", max_length=120)
+    #: The draft's opening words (what it is, and that the template is our own adaptation).
+    draft_intro: str = Field(default="", max_length=1500)
+    #: The tag vocabulary a ``tagged_note`` chooses from, in order (GROW: the five functions of the
+    #: Onderwijsregio). Labels come from the messages (``messages.function_label``).
+    tags: tuple[Annotated[str, Field(pattern=_KEY)], ...] = ()
+
+    @field_validator("tags")
+    @classmethod
+    def _unique_tags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(value) != len(set(value)):
+            raise ValueError("tags must be unique")
+        return value
 
     @field_validator("sections")
     @classmethod
@@ -125,6 +184,52 @@ class Werkvorm(_Frozen):
                 raise ValueError(f"section {section.key}: shows '{section.shows}' is not an earlier section")
             seen.add(section.key)
         return value
+
+    @model_validator(mode="after")
+    def _choices_layout(self) -> "Werkvorm":
+        """A werkvorm that collects choices (kind ``choice`` or ``points``: the choices layout) has one
+        such field, and options in every section."""
+        if self.choice_field is not None:
+            kinds = [f for f in self.fields if f.kind in ("choice", "points")]
+            if len(kinds) != 1:
+                raise ValueError("a choices werkvorm needs exactly one field of kind 'choice' or 'points'")
+            for section in self.sections:
+                if len(section.options) < 2:
+                    raise ValueError(f"section '{section.key}' needs at least two options")
+        return self
+
+    @property
+    def choice_field(self) -> FieldSpec | None:
+        """The field a ``choices`` werkvorm stores its choices in (kind ``choice`` or ``points``)."""
+        return next((f for f in self.fields if f.kind in ("choice", "points")), None)
+
+    @model_validator(mode="after")
+    def _fits_layout(self) -> "Werkvorm":
+        """Every field kind is one the layout stores (its backup schema, ``layouts/<name>/schema.py``);
+        a ``tagged_note`` needs a tag vocabulary."""
+        import layouts
+
+        try:
+            kinds = layouts.get(self.layout).schema.KINDS
+        except ModuleNotFoundError:
+            raise ValueError(f"layout: layout '{self.layout}' has no schema.py (see layouts/__init__.py)") from None
+        for i, spec in enumerate(self.fields):
+            if spec.kind not in kinds:
+                raise ValueError(f"fields.{i}.kind: layout '{self.layout}' stores {', '.join(kinds)}, "
+                                 f"not '{spec.kind}'")
+        if any(f.kind == "tagged_note" for f in self.fields) and not self.tags:
+            raise ValueError("tags: a tagged_note field needs a tag vocabulary")
+        return self
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The field kinds this werkvorm collects (``score``: it has scores to compare, ``action``:
+        it holds the workshop's agreements)."""
+        return frozenset(f.kind for f in self.fields)
+
+    def with_role(self, role: str) -> list[Section]:
+        """The sections with this role (``options``, ``recommendations``)."""
+        return [s for s in self.sections if s.role == role]
 
     def section(self, key: str) -> Section:
         for section in self.sections:
@@ -158,27 +263,70 @@ def load_file(path: Path) -> Werkvorm:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "(top)"
-        raise WerkvormError(f"{path.name}: field '{where}': {err['msg']}") from exc
+        msg = err["msg"]
+        if where == "(top)" and ": " in msg:  # a check of the whole werkvorm names its field itself
+            where, msg = msg.removeprefix("Value error, ").split(": ", 1)
+        raise WerkvormError(f"{path.name}: field '{where}': {msg}") from exc
     if model.key != path.stem:
         raise WerkvormError(f"{path.name}: field 'key': must equal the file name '{path.stem}'")
     return model
 
 
-def load_registry(directory: Path = MODEL_DIR) -> dict[str, Werkvorm]:
-    """Load every werkvorm in ``directory``, in the order given by ``order``."""
+def extra_dir() -> Path | None:
+    """The folder of extra werkvorm files (``SAMENSPRAAK_WERKVORM_DIR``), or None."""
+    from workshop import settings
+
+    value = settings.get().werkvorm_dir
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise WerkvormError(f"{EXTRA_DIR_SETTING}={value}: not a folder")
+    return path
+
+
+def load_registry(directory: Path = MODEL_DIR, extra: Path | None = None) -> dict[str, Werkvorm]:
+    """Load every werkvorm in ``directory`` (and ``extra``), in the order given by ``ORDER``.
+    An extra file may not reuse a shipped werkvorm's key."""
     models = {p.stem: load_file(p) for p in sorted(directory.glob("*.yaml"))}
+    if extra is not None:
+        for path in sorted(extra.glob("*.yaml")):
+            if path.stem in models:
+                raise WerkvormError(f"{path.name}: field 'key': '{path.stem}' is a shipped werkvorm")
+            models[path.stem] = load_file(path)
     ordered = [k for k in ORDER if k in models] + sorted(k for k in models if k not in ORDER)
     return {k: models[k] for k in ordered}
 
 
 ORDER = ("brainstorm", "praatplaat", "followup", "canvas", "grow", "kompas",
          "intervisie_incident", "intervisie_roddel", "intervisie_tienstappen")
+#: What /nieuw selects by default: the core sequence (the rest of the toolkit is chosen on purpose).
+DEFAULT_SELECTION: tuple[str, ...] = ("brainstorm", "praatplaat", "followup", "canvas", "grow")
 
-REGISTRY: dict[str, Werkvorm] = load_registry()
+REGISTRY: dict[str, Werkvorm] = load_registry(extra=extra_dir())
 
-#: What /nieuw offers ticked: every werkvorm but the confidential ones (intervision is a meeting of its
-#: own; in a workshop it would also keep every name off the report's cover).
-DEFAULT_SELECTION: tuple[str, ...] = tuple(k for k, w in REGISTRY.items() if not w.confidential)
+
+def reload() -> None:
+    """Read the werkvorm files again (after ``SAMENSPRAAK_WERKVORM_DIR`` changed); the registry
+    stays the same object, so every module that imported it sees the new werkvormen."""
+    from workshop import settings
+
+    settings.reload()
+    fresh = load_registry(extra=extra_dir())
+    REGISTRY.clear()
+    REGISTRY.update(fresh)
+
+
+def tag_order() -> tuple[str, ...]:
+    """Every tag key of every werkvorm, in werkvorm and vocabulary order (to order a merged note's tags)."""
+    return tuple(dict.fromkeys(key for wv in REGISTRY.values() for key in wv.tags))
+
+
+def section_dicts(werkvorm: Werkvorm) -> list[dict]:
+    """The sections as a snapshot holds them (the PDF and the sheets read these)."""
+    return [{"key": s.key, "title": s.title, "question": s.question, "group": s.group, "role": s.role}
+            for s in werkvorm.sections]
+
 
 
 def get(key: str) -> Werkvorm:

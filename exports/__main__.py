@@ -70,12 +70,13 @@ def _demo_snapshot(n: int, seed: int, fast: bool, anonymous: bool) -> dict:
 
 def _read_backup(name: str) -> dict:
     """A backup file as a snapshot; a UserError with a Dutch reason when it cannot be read."""
-    from exports.backup import max_bytes_setting, read_snapshot, refuse
+    from exports.backup import read_snapshot, refuse
+    from workshop import settings
 
     path = Path(name)
     try:
         size = path.stat().st_size
-        limit = max_bytes_setting()
+        limit = settings.get().import_max_bytes
         if size > limit:  # refuse before reading a huge file into memory
             raise refuse("import.reason.too_big", size=f"{size / 1048576:.1f}".replace(".", ","),
                          limit=f"{limit / 1048576:.1f}".replace(".", ","))

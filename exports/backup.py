@@ -20,7 +20,6 @@ workshop, so the retention period starts again). Imports no streamlit.
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import date, datetime, timezone
 from typing import Any, Literal, Optional
@@ -28,22 +27,13 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 import canvas_models
+import layouts
 from exports.snapshot import FORMAT, FORMAT_VERSION
 from messages import ORG_TYPES, t
+from workshop import settings
 from workshop.errors import UserError
 from workshop.store import ACTION_STATUSES, clean_section
 from workshop.text import Limits, clean
-
-#: Largest backup we read, in bytes (setting ``SAMENSPRAAK_IMPORT_MAX_BYTES``).
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def max_bytes_setting() -> int:
-    try:
-        return int(os.environ.get("SAMENSPRAAK_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
-    except ValueError:
-        return DEFAULT_MAX_BYTES
-
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -117,7 +107,7 @@ class ContributionIn(_In):
     field: str = Field(max_length=40)
     kind: canvas_models.FieldKind
     text: str = ""
-    score: Optional[int] = Field(default=None, ge=1, le=5)
+    score: Optional[int] = Field(default=None, ge=0, le=canvas_models.MAX_POINTS)  # 1-5 for kind score
     tags: list[str] = Field(default_factory=list, max_length=20)
     cluster_id: Optional[int] = None
     merged_into: Optional[int] = None
@@ -252,7 +242,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
 
     Raises ``UserError("error.import", reason=...)`` for anything it cannot use.
     """
-    data = _parse(raw, max_bytes_setting() if max_bytes is None else max_bytes)
+    data = _parse(raw, settings.get().import_max_bytes if max_bytes is None else max_bytes)
     if data.get("format") != FORMAT:
         raise refuse("import.reason.not_backup")
     version = data.get("format_version")
@@ -332,12 +322,16 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
              f"{where}.cluster_id")
         _ref(c.merged_into is None or (c.merged_into in notes_by_id and c.merged_into != c.id),
              f"{where}.merged_into")
-        _ref(c.kind == "score" or c.score is None, f"{where}.score")
+        _ref(c.kind in ("score", "points") or c.score is None, f"{where}.score")
+        _ref(c.kind != "score" or c.score is None or 1 <= c.score <= 5, f"{where}.score")
+        if c.kind in ("choice", "points"):
+            from layouts.choices.report import backup_row_ok
+            _ref(backup_row_ok(wv, c.section, c.kind, c.text, c.score), f"{where}.text")
         text = _clean(c.text, max(spec.max_length, Limits.TEXT), spec.label, multiline=True)
         contributions.append({
             "id": c.id, "step_id": c.step_id, "participant_id": c.participant_id, "section": c.section,
             "field": c.field, "kind": c.kind, "text": "" if c.kind == "score" else text, "score": c.score,
-            "tags": [tag for tag in c.tags if tag in canvas_models.FUNCTIONS], "cluster_id": c.cluster_id,
+            "tags": [tag for tag in c.tags if tag in wv.tags], "cluster_id": c.cluster_id,
             "merged_into": c.merged_into, "hidden": c.hidden, "created_at": _utc(c.created_at),
         })
 
@@ -374,23 +368,34 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
 
     return {
         "workshop": workshop,
-        "steps": [{**s.model_dump(), "config": _step_config(s.config)} for s in backup.steps],
+        "steps": [{**s.model_dump(), "config": _step_config(s.config, werkvormen[s.id])} for s in backup.steps],
         "participants": participants, "clusters": clusters, "contributions": contributions,
         "votes": votes, "actions": actions,
     }
 
 
-def _step_config(config: dict) -> dict:
-    """Only what the app keeps in a step's settings, each of its own type (nothing else is stored)."""
+#: Step settings every layout keeps, with their type (a layout adds its own: ``layouts/*/schema.py``).
+STEP_CONFIG: dict[str, type] = {"sound": bool}
+
+
+def _step_config(config: dict, werkvorm: canvas_models.Werkvorm) -> dict:
+    """Only what the app keeps in a step's settings, each of its own type (nothing else is stored):
+    the sections (cleaned above), the settings of every step and those of the step's layout. A layout
+    whose settings need more than their type checked (an option that must exist) checks them itself
+    (``report.backup_config(config, werkvorm)``)."""
+    bundle = layouts.get(werkvorm.layout)
+    own = getattr(bundle.report, "backup_config", None)
     out: dict[str, Any] = {}
     if config.get("sections"):
         out["sections"] = config["sections"]  # cleaned above
-    if isinstance(config.get("chart"), str):
-        out["chart"] = config["chart"][:20]
-    if isinstance(config.get("sound"), bool):
-        out["sound"] = config["sound"]
-    if isinstance(config.get("revealed"), list):  # the rounds revealed so far (workshop.rounds)
-        out["revealed"] = [k[:40] for k in config["revealed"] if isinstance(k, str)][:100]
+    for key, kind in {**STEP_CONFIG, **({} if own else bundle.schema.CONFIG)}.items():
+        value = config.get(key)
+        if kind is list and isinstance(value, list):  # keys (the rounds revealed so far)
+            out[key] = [k[:40] for k in value if isinstance(k, str)][:100]
+        elif isinstance(value, kind) and (kind is not int or not isinstance(value, bool)):
+            out[key] = value[:20] if isinstance(value, str) else value
+    if own:
+        out.update(own(config, werkvorm))
     return out
 
 
@@ -455,7 +460,7 @@ def read_snapshot(raw: bytes | str | dict, *, max_bytes: int | None = None) -> d
     The backup is validated exactly as for a restore; the snapshot keeps the
     original ids and adds nothing that was not in the file.
     """
-    data = _parse(raw, max_bytes_setting() if max_bytes is None else max_bytes)
+    data = _parse(raw, settings.get().import_max_bytes if max_bytes is None else max_bytes)
     clean_rows = load(data, max_bytes=max_bytes)
     return snapshot_from_rows(data, clean_rows)
 
@@ -468,9 +473,7 @@ def snapshot_from_rows(data: dict, rows: dict) -> dict:
     steps = []
     for s in sorted(rows["steps"], key=lambda s: s["position"]):
         wv = canvas_models.get(s["werkvorm"]).with_sections(s["config"].get("sections"))
-        steps.append({**s, "title": werkvorm_titles[s["werkvorm"]],
-                      "sections": [{"key": x.key, "title": x.title, "question": x.question, "group": x.group}
-                                   for x in wv.sections]})
+        steps.append({**s, "title": werkvorm_titles[s["werkvorm"]], "sections": canvas_models.section_dicts(wv)})
     latest: dict[tuple, int] = {}
     for c in sorted(rows["contributions"], key=lambda c: c["id"]):
         if c["kind"] in ("score", "text"):

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta, timezone
-from types import SimpleNamespace
 from typing import Any
 
 import canvas_models
@@ -47,8 +46,6 @@ SPECIAL_NAMES = ("فاطمة الزهراء", "王小明", "Zoë 🎓 Verbeek", 
 
 PARTNERSHIPS = ("Sterk Techniekonderwijs Twente", "Samen Opleiden Utrecht", "Onderwijsregio Rijnmond",
                 "STO-regio Noord-Limburg", "Partnerschap Opleiden Amsterdam")
-PARTNERS = ("ROC van Twente", "Gemeente Enschede", "Pabo Saxion", "Techniek Nederland", "Stichting Carmel",
-            "Bedrijvenkring Hengelo", "Het Stedelijk Lyceum", "Gemeente Almelo", "Fontys Lerarenopleiding", "")
 
 #: Hostile strings, stored and exported as plain text (issue 8). Each fits in a note.
 HOSTILE = (
@@ -88,61 +85,58 @@ SUBJECTS = {
     "Organisatie en geld": ("de verdeling van de subsidie", "het mandaat van de stuurgroep",
                             "tijd voor docenten om mee te doen", "de rol van de gemeente"),
 }
-OPENERS = ("Hoe organiseren we", "Meer aandacht voor", "Kunnen we samen werken aan", "Idee: een pool voor",
-           "Vraag: wie trekt", "Laten we starten met", "Betere afstemming over", "Ervaringen delen over",
-           "Zorg voor continuïteit in", "Wat levert het op:")
-CLOSERS = ("?", " in de regio.", " met de bedrijven.", " vóór de zomer.", " – graag concreet!", ".",
-           " voor alle scholen.", " zodat leerlingen kiezen voor techniek.")
-
-ASPECT_GOOD = ("We kennen elkaar goed en durven elkaar te bellen.", "Het doel is helder voor iedereen.",
-               "De bedrijven denken echt mee.", "Afspraken worden nagekomen.", "Er is ruimte om te experimenteren.",
-               "De stuurgroep neemt snel besluiten.", "Mooie resultaten bij de techniekdagen.",
-               "Docenten zijn enthousiast.", "De gemeente faciliteert goed.")
-ASPECT_BETTER = ("Meer tijd voor docenten om mee te doen.", "Wie beslist waarover is niet duidelijk.",
-                 "De lasten liggen vooral bij de scholen.", "Communicatie naar de werkvloer kan beter.",
-                 "Te veel overleg, te weinig doen.", "Het primair onderwijs sluit nog weinig aan.",
-                 "Subsidie loopt af: hoe verder?", "Vaste contactpersonen bij bedrijven ontbreken.")
-CANVAS_TEXT = {
-    "partners": ("ROC en vmbo-scholen", "Lokale installatiebedrijven", "Gemeente en provincie", "Pabo's in de regio"),
-    "kernactiviteiten": ("Techniekdagen voor groep 8", "Gezamenlijke docentenstages", "Doorlopende leerlijn ontwikkelen"),
-    "middelen": ("Gedeelde technieklokalen", "Subsidie Sterk Techniekonderwijs", "Een programmamanager voor 0,6 fte"),
-    "waardepropositie": ("Leerlingen zien wat techniek is", "Bedrijven vinden sneller personeel",
-                         "Leraren blijven bij in hun vak"),
-    "draagvlak": ("Bestuurders tekenen een convenant", "Jaarlijkse netwerkbijeenkomst", "Nieuwsbrief voor docenten"),
-    "bereik": ("Ouderavonden over techniek", "Social media van de scholen", "Open dagen bij bedrijven"),
-    "doelgroepen": ("Leerlingen groep 7 en 8", "Vmbo-leerlingen in de onderbouw", "Zij-instromers"),
-    "kosten": ("Vervoer van leerlingen", "Uren van docenten", "Materiaal voor de lokalen"),
-    "financiering": ("Regionale investeringsfondsen", "Bijdrage van bedrijven", "Meten hoeveel leerlingen kiezen voor techniek"),
-}
-GROW_TEXT = {
-    "goal": ("Alle studenten worden in de school opgeleid", "Samen het lerarentekort te lijf",
-             "Het beroep aantrekkelijker maken", "Eén loket voor zij-instromers"),
-    "reality_so": ("Goede ervaringen met opleidingsscholen", "Begeleiding verschilt per school",
-                   "Te weinig schoolopleiders", "Mooie samenwerking met de pabo"),
-    "reality_or": ("Nog niet alle besturen zijn aangesloten", "Werven gebeurt nog per school",
-                   "De rol van de gemeente is onduidelijk", "Matchen loopt via losse contacten"),
-    "options_so": ("Een gezamenlijke academie", "Opleiders uitwisselen tussen scholen",
-                   "Eén begeleidingsprogramma voor starters", "Samen professionaliseren op maat"),
-    "options_or": ("Het partnerschap trekt de functie opleiden", "Samen één wervingscampagne",
-                   "Een regionale matchingsdesk", "Data delen over tekorten"),
-    "way_forward": ("Start in september met een gezamenlijke wervingscampagne",
-                    "Leg de taakverdeling vast in een convenant", "Vraag de Onderwijsregio om een kwartiermaker",
-                    "Maak een plan voor 100% Samen Opleiden in 2030"),
-}
-ACTION_VERBS = ("Plan een overleg over", "Maak een voorstel voor", "Inventariseer", "Organiseer een bijeenkomst over",
-                "Schrijf een notitie over", "Vraag subsidie aan voor", "Stem af met de gemeente over",
-                "Zet op de agenda van de stuurgroep:")
-#: Owners in an anonymous workshop: roles, not people.
-ROLES = ("Stuurgroep", "Werkgroep stages", "Programmamanager", "Kerngroep techniek", "Schoolopleiders",
-         "Regiegroep Onderwijsregio")
-STATUS_WEIGHTS = (("open", 55), ("bezig", 30), ("klaar", 15))
 
 
-def _pick_weighted(rng: random.Random, pairs) -> str:
+class Demo:
+    """The demo workshop as it grows: what a layout's ``fill(demo, step)`` (``layouts/*/demo.py``)
+    reads and appends to. Every random choice comes from one generator, in step order, so a seed
+    gives the same workshop."""
+
+    def __init__(self, rng: random.Random, tick, start: datetime, anonymous: bool, steps: list[dict],
+                 people: list[dict], hostile: list[str]):
+        self.rng, self.tick, self.start, self.anonymous = rng, tick, start, anonymous
+        self.steps, self.people = steps, people
+        self._hostile = hostile
+        self.contributions: list[dict] = []
+        self.clusters: list[dict] = []
+        self.votes: list[dict] = []
+        self.actions: list[dict] = []
+        #: The brainstorm subjects as one list (actions and canvas notes are about them too).
+        self.subjects = [s for group in SUBJECTS.values() for s in group]
+
+    def hostile(self, count: int | None = None) -> list[str]:
+        """The next ``count`` hostile strings (all that are left without a count): each is used once."""
+        count = len(self._hostile) if count is None else count
+        taken, self._hostile = self._hostile[:count], self._hostile[count:]
+        return taken
+
+    def note(self, step: dict, person: dict, section: str, text: str, *, kind: str = "note", tags=(), field: str = "note",
+             limit: int = 280, cluster_id=None) -> dict:
+        row = {"id": len(self.contributions) + 1, "step_id": step["id"], "participant_id": person["id"],
+               "section": section, "field": field, "kind": kind, "text": clean_text(text, limit), "score": None,
+               "tags": list(tags), "cluster_id": cluster_id, "merged_into": None, "hidden": False,
+               "latest": True, "created_at": self.tick()}
+        self.contributions.append(row)
+        return row
+
+    def vote_round(self, step: dict, pool: list[dict], dots: int) -> None:
+        """Everyone places ``dots`` (or one less) on the notes of ``pool``; some notes are favourites."""
+        rng = self.rng
+        if not pool:
+            return
+        weights = [1 + (7 if i % 7 == 0 else 0) + rng.random() for i in range(len(pool))]
+        for person in self.people:
+            for _ in range(rng.randint(max(0, dots - 1), dots)):
+                target = rng.choices(pool, weights=weights)[0]
+                self.votes.append({"id": len(self.votes) + 1, "step_id": step["id"], "participant_id": person["id"],
+                                   "target_type": "note", "target_id": target["id"], "created_at": self.tick()})
+
+
+def pick_weighted(rng: random.Random, pairs) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 
-def _c(text: str, limit: int, *, required: bool = True, multiline: bool = True) -> str:
+def clean_text(text: str, limit: int, *, required: bool = True, multiline: bool = True) -> str:
     return clean(text, limit=limit, label="demo", required=required, multiline=multiline)
 
 
@@ -168,10 +162,8 @@ def plan(n_participants: int, seed: int = 1, *, anonymous: bool = False,
             "locked": False, "revealed": wv.hidden_until_reveal, "stage": len(wv.sections) - 1 if wv.sequential else 0,
             "voting_open": False, "dots": 3, "multi_dot": True, "votes_live": True, "vote_target": "note",
             "timer_seconds": wv.default_minutes * 60, "timer_auto_lock": False,
-            "sections": [{"key": s.key, "title": s.title, "question": s.question, "group": s.group}
-                         for s in wv.sections],
+            "sections": canvas_models.section_dicts(wv),
         })
-    step_of = {s["werkvorm"]: s for s in steps}
 
     people = []
     for i in range(n_participants):
@@ -181,172 +173,16 @@ def plan(n_participants: int, seed: int = 1, *, anonymous: bool = False,
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         if anonymous and rng.random() < 0.7:
             name = ""
-        people.append({"id": i + 1, "name": _c(name, Limits.NAME, required=False, multiline=False),
-                       "org_type": _pick_weighted(rng, ORG_WEIGHTS), "ready_step": None})
+        people.append({"id": i + 1, "name": clean_text(name, Limits.NAME, required=False, multiline=False),
+                       "org_type": pick_weighted(rng, ORG_WEIGHTS), "ready_step": None})
 
-    contributions: list[dict] = []
-    clusters: list[dict] = []
-    votes: list[dict] = []
-    actions: list[dict] = []
     hostile = list(HOSTILE)
     rng.shuffle(hostile)
 
-    def note(step: dict, person: dict, section: str, text: str, *, kind: str = "note", tags=(),
-             limit: int = 280, cluster_id=None) -> dict:
-        row = {"id": len(contributions) + 1, "step_id": step["id"], "participant_id": person["id"],
-               "section": section, "field": "note", "kind": kind, "text": _c(text, limit), "score": None,
-               "tags": list(tags), "cluster_id": cluster_id, "merged_into": None, "hidden": False,
-               "latest": True, "created_at": tick()}
-        contributions.append(row)
-        return row
-
-    def vote_round(step: dict, pool: list[dict], dots: int) -> None:
-        if not pool:
-            return
-        weights = [1 + (7 if i % 7 == 0 else 0) + rng.random() for i in range(len(pool))]
-        for person in people:
-            for _ in range(rng.randint(max(0, dots - 1), dots)):
-                target = rng.choices(pool, weights=weights)[0]
-                votes.append({"id": len(votes) + 1, "step_id": step["id"], "participant_id": person["id"],
-                              "target_type": "note", "target_id": target["id"], "created_at": tick()})
-
-    # -- brainstorm: notes, clusters, votes
-    step = step_of["brainstorm"]
-    for name in SUBJECTS:
-        clusters.append({"id": len(clusters) + 1, "step_id": step["id"], "name": name})
-    cluster_id = {c["name"]: c["id"] for c in clusters}
-    notes = []
-    for person in people:
-        for _ in range(rng.randint(3, 5)):
-            topic = rng.choice(list(SUBJECTS))
-            text = f"{rng.choice(OPENERS)} {rng.choice(SUBJECTS[topic])}{rng.choice(CLOSERS)}"
-            notes.append(note(step, person, "ideeen", text,
-                              cluster_id=cluster_id[topic] if rng.random() < 0.85 else None))
-    for i, text in enumerate(hostile[:12]):
-        notes.append(note(step, people[i % len(people)], "ideeen", text))
-    if len(notes) > 6:
-        notes[2]["hidden"] = True
-        notes[5]["merged_into"] = notes[4]["id"]
-        notes[5]["cluster_id"] = notes[4]["cluster_id"]
-    vote_round(step, [n for n in notes if not n["hidden"] and n["merged_into"] is None], 3)
-
-    # -- praatplaat: scores and remarks for every aspect, some changed later
-    step = step_of["praatplaat"]
-    changed = []
-    for person in people:
-        for sec in step["sections"]:
-            base = {"vmbo": 3.4, "mbo": 3.0, "po": 2.6, "hbo": 3.2, "bedrijfsleven": 2.4, "gemeente": 3.6,
-                    "overig": 3.0}[person["org_type"]]
-            if sec["key"] == "relatie":
-                base += 0.8
-            if sec["key"] == "belangen" and person["org_type"] == "bedrijfsleven":
-                base -= 1.2
-            score = None if rng.random() < 0.06 else min(5, max(1, round(rng.gauss(base, 0.9))))
-            good = rng.choice(ASPECT_GOOD) if rng.random() < 0.55 else ""
-            better = rng.choice(ASPECT_BETTER) if rng.random() < 0.55 else ""
-            stamp = tick()
-            for field, kind, value in (("score", "score", score), ("goed", "text", good), ("beter", "text", better)):
-                contributions.append({
-                    "id": len(contributions) + 1, "step_id": step["id"], "participant_id": person["id"],
-                    "section": sec["key"], "field": field, "kind": kind,
-                    "text": "" if kind == "score" else _c(value, 500, required=False), "score": value if kind == "score" else None,
-                    "tags": [], "cluster_id": None, "merged_into": None, "hidden": False, "latest": True,
-                    "created_at": stamp})
-            if rng.random() < 0.05:
-                changed.append((person, sec["key"]))
-    for person, section in changed:  # changed their mind: the newest row wins
-        for row in contributions:
-            if row["participant_id"] == person["id"] and row["section"] == section and row["step_id"] == step["id"]:
-                row["latest"] = False
-        stamp = tick()
-        new_score = rng.randint(1, 5)
-        for field, kind, value in (("score", "score", new_score), ("goed", "text", rng.choice(ASPECT_GOOD)),
-                                   ("beter", "text", rng.choice(ASPECT_BETTER))):
-            contributions.append({
-                "id": len(contributions) + 1, "step_id": step["id"], "participant_id": person["id"],
-                "section": section, "field": field, "kind": kind, "text": "" if kind == "score" else value,
-                "score": value if kind == "score" else None, "tags": [], "cluster_id": None,
-                "merged_into": None, "hidden": False, "latest": True, "created_at": stamp})
-    for i, text in enumerate(hostile[12:16]):
-        row = next(r for r in reversed(contributions) if r["field"] == "beter" and r["latest"]
-                   and r["participant_id"] == people[i % len(people)]["id"])
-        row["text"] = _c(text, 500)
-
-    # -- follow-up: every participant proposes an action; the facilitator confirms and adds some
-    step = step_of["followup"]
-    today = date.fromisoformat(start.date().isoformat())
-    subjects = [s for group in SUBJECTS.values() for s in group]
-    aspects = [s["title"] for s in step_of["praatplaat"]["sections"]]
-    for person in people:
-        stamp = tick()
-        actions.append({
-            "id": len(actions) + 1, "what": _c(f"{rng.choice(ACTION_VERBS)} {rng.choice(subjects)}", 300,
-                                               multiline=False),
-            "owner": rng.choice(ROLES) if anonymous else (person["name"] or rng.choice(FIRST)),
-            "partner": rng.choice(PARTNERS),
-            "due": (today + timedelta(days=rng.randint(14, 200))).isoformat() if rng.random() < 0.85 else None,
-            "status": "open", "link": rng.choice(aspects + [""]), "confirmed": False,
-            "proposed_by": person["id"], "source": "followup", "merged_into": None, "deleted": False,
-            "review_note": "", "created_at": stamp, "updated_at": stamp,
-        })
-    for a in actions:
-        if rng.random() < 0.7:
-            a["confirmed"] = True
-            a["status"] = _pick_weighted(rng, STATUS_WEIGHTS)
-            a["updated_at"] = tick()
-    for i in range(max(1, n_participants // 10)):
-        stamp = tick()
-        actions.append({
-            "id": len(actions) + 1, "what": _c(f"{rng.choice(ACTION_VERBS)} {rng.choice(subjects)}", 300,
-                                               multiline=False),
-            "owner": rng.choice(ROLES) if anonymous else rng.choice(FIRST), "partner": rng.choice(PARTNERS),
-            "due": (today + timedelta(days=rng.randint(7, 120))).isoformat(), "status": "open", "link": "",
-            "confirmed": True, "proposed_by": None, "source": "", "merged_into": None, "deleted": False,
-            "review_note": "", "created_at": stamp, "updated_at": stamp,
-        })
-    for action, text in zip(actions, hostile[16:19]):  # a demo of one person has only two actions
-        action["what"] = _c(text, 300, multiline=False)
-    if len(actions) > 4:  # the facilitator merged two proposals
-        actions[3]["merged_into"] = actions[2]["id"]
-        actions[3]["deleted"] = True
-
-    # -- canvas: notes per block and votes
-    step = step_of["canvas"]
-    canvas_notes = []
-    for person in people:
-        for _ in range(rng.randint(3, 5)):
-            sec = rng.choice(step["sections"])
-            text = rng.choice(CANVAS_TEXT.get(sec["key"], ("Een goed idee",)))
-            if rng.random() < 0.5:
-                text += f" ({rng.choice(subjects)})"
-            canvas_notes.append(note(step, person, sec["key"], text))
-    for i, text in enumerate(hostile[19:]):
-        canvas_notes.append(note(step, people[i % len(people)], step["sections"][i]["key"], text))
-    vote_round(step, canvas_notes, 3)
-
-    # -- GROW: tagged notes in every stage, votes on the options
-    step = step_of["grow"]
-    options = []
-    for sec in step["sections"]:
-        for person in people:
-            if rng.random() < 0.62:
-                text = rng.choice(GROW_TEXT.get(sec["key"], ("Een antwoord",)))
-                if rng.random() < 0.6:
-                    text += f": {rng.choice(subjects)}"
-                tags = rng.sample(canvas_models.FUNCTIONS, k=rng.choice((0, 1, 1, 2)))
-                row = note(step, person, sec["key"], text, kind="tagged_note", tags=tags, limit=400)
-                if sec["key"].startswith("options"):
-                    options.append(row)
-    vote_round(step, options, 2)
-
-    # -- werkvormen whose layout brings its own demo data (layouts/<layout>/demo.py: intervision, kompas)
+    demo = Demo(rng, tick, start, anonymous, steps, people, hostile)
     for step in steps:
-        wv = canvas_models.get(step["werkvorm"])
-        layout_demo = layouts.part(wv.layout, "demo")
-        if layout_demo is not None:
-            # the Demo of the engine's interface (fill(demo, step)), made of this plan's parts
-            layout_demo.fill(SimpleNamespace(rng=rng, people=people, note=note, votes=votes,
-                                             contributions=contributions, tick=tick), step)
+        layouts.of(step["werkvorm"]).demo.fill(demo, step)
+    contributions, clusters, votes, actions = demo.contributions, demo.clusters, demo.votes, demo.actions
 
     for person in people:
         person["ready_step"] = len(steps) - 1 if rng.random() < 0.8 else None
@@ -397,6 +233,8 @@ def _through_store(store, data: dict):
 
     note_ids: dict[int, int] = {}
     rows = sorted(data["contributions"], key=lambda r: r["id"])
+    #: A layout whose rows are no notes or answers replays them itself (``demo.replay``: the choices layout).
+    own_replay = {sid: getattr(layouts.of(step["werkvorm"]).demo, "replay", None) for sid, step in step_in.items()}
     # GROW is sequential: the facilitator moves stage by stage while people write.
     for sid, step in step_in.items():
         if canvas_models.get(step["werkvorm"]).sequential:
@@ -412,6 +250,8 @@ def _through_store(store, data: dict):
         step = step_in[row["step_id"]]
         sid = step_id[row["step_id"]]
         person = who[row["participant_id"]]
+        if own_replay[row["step_id"]] is not None:  # below, through its layout's own replay
+            continue
         if row["kind"] in ("note", "tagged_note"):
             wv = canvas_models.get(step["werkvorm"])
             if wv.sequential:
@@ -442,6 +282,11 @@ def _through_store(store, data: dict):
             changes["merged_into"] = note_ids[row["merged_into"]]
         if changes:
             store.moderate(fac, note_ids[row["id"]], **changes)
+
+    for sid_in, step in step_in.items():
+        if own_replay[sid_in] is not None:
+            own_replay[sid_in](store, fac, step_id[sid_in], step, [r for r in rows if r["step_id"] == sid_in], who,
+                               new_key)
 
     by_step: dict[int, list[dict]] = {}
     for v in sorted(data["votes"], key=lambda v: v["id"]):

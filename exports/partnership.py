@@ -17,6 +17,7 @@ from typing import Any
 from exports import backup
 from exports.snapshot import iso, snapshot as workshop_snapshot
 from messages import t
+from workshop import settings
 from workshop.errors import UserError
 from workshop.text import Limits
 
@@ -52,7 +53,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
     Raises ``UserError("error.import", reason=...)`` in Dutch for anything it cannot use, before
     anything is written; a refusal inside a workshop says which one.
     """
-    data = backup._parse(raw, backup.max_bytes_setting() if max_bytes is None else max_bytes)
+    data = backup._parse(raw, settings.get().import_max_bytes if max_bytes is None else max_bytes)
     if data.get("format") == backup.FORMAT or data.get("format") != FORMAT:
         raise backup.refuse("import.reason.not_partnership_backup")
     version = data.get("format_version")

@@ -26,7 +26,6 @@ Charts are fpdf2 vector drawing (rectangles, lines, text): no browser.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from datetime import datetime, timezone
@@ -38,9 +37,10 @@ from fpdf import FPDF
 
 import canvas_models
 import layouts
-from exports.snapshot import live_actions, parse_date, participants_by_id, step_rows, vote_counts
+from exports.snapshot import live_actions, parse_date, participants_by_id
 from exports import palette
-from messages import ORG_SHORT, ORG_TYPES, dutch_date, function_label, number as _num, plural, t
+from messages import ORG_SHORT, ORG_TYPES, dutch_date, number as _num, plural, t
+from workshop import settings
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 #: The main text fonts: DejaVu Sans cut down to Latin, punctuation and common symbols
@@ -148,24 +148,6 @@ def _fallback_coverage() -> list[tuple[str, dict[str, str], frozenset[int]]]:
     return [(family, files, _coverage(files[""])) for family, files in FALLBACK_FONTS]
 
 
-def retention_days() -> int | None:
-    """The retention setting shown in the data note (``SAMENSPRAAK_RETENTION_DAYS``)."""
-    try:
-        days = int(os.environ.get("SAMENSPRAAK_RETENTION_DAYS", "0"))
-    except ValueError:
-        return None
-    return days if days > 0 else None
-
-
-def _parse_datetime(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 # ------------------------------------------------------------------ report
 class Report(FPDF):
     """An A4 report with our own fast, Unicode-safe text layout."""
@@ -199,6 +181,9 @@ class Report(FPDF):
         self._outside = _main_coverage()[1]
         self.body_size = 9.0
         self.chapter = ""
+        #: Line height and spacing of text and tables, as a factor (below 1 to pull a few lines back
+        #: onto the page before: :meth:`_Builder.step`).
+        self.squeeze = 1.0
 
     # ------------------------------------------------------------ state
     def colour(self, rgb: tuple[int, int, int]) -> None:
@@ -477,13 +462,35 @@ class Report(FPDF):
                 self.draw_line(self.MARGIN, self.TOP - 6, self.prep(self.chapter), "", 7.5)
             self.set_y(self.TOP)
 
+    # ---------------------------------------------------- checkpoint
+    def checkpoint(self) -> tuple:
+        """Where drawing stands now, for :meth:`rewind` (pages, content, position, graphics state)."""
+        return (self.page, len(self.pages[self.page].contents), self._get_current_graphics_state(),
+                self.current_font_is_set_on_page, self.x, self.y, self.chapter, self.lines_drawn)
+
+    def rewind(self, mark: tuple) -> None:
+        """Undo everything drawn since ``mark`` (:meth:`checkpoint`): later pages go, the page of the
+        mark is cut back, and the graphics state is what the content stream says at that point.
+        Glyphs and fonts added since stay in the document (unused, harmless)."""
+        page, length, state, font_set, x, y, chapter, lines = mark
+        for number in range(page + 1, self.page + 1):
+            del self.pages[number]
+        self.page = page
+        del self.pages[page].contents[length:]
+        self._pop_local_stack()
+        self._push_local_stack(state.copy())
+        self.current_font_is_set_on_page = font_set
+        self.x, self.y, self.chapter, self.lines_drawn = x, y, chapter, lines
+        self._font_state = None
+        self._colour = None
+
     def para(self, value: Any, *, size: float | None = None, style: str = "", colour=INK,
              indent: float = 0.0, bullet: str = "", gap: float = 0.8, leading: float = 1.28,
              keep: float = 0.0, width: float | None = None) -> None:
         """A wrapped paragraph with an optional bullet, breaking across pages."""
         size = size or self.body_size
         text = self.prep(value, style)
-        lh = size / self.k * leading
+        lh = size / self.k * leading * self.squeeze
         x = self.MARGIN + indent
         bullet_w = 4.0 if bullet else 0.0
         avail = (width or (self.content_width - indent)) - bullet_w
@@ -501,15 +508,15 @@ class Report(FPDF):
                 self.colour(colour)
             self.draw_line(x + bullet_w, baseline, line, style, size, avail)
             self.y += lh
-        self.y += gap
+        self.y += gap * self.squeeze
 
     def heading(self, value: Any, level: int = 1) -> None:
         size = {0: 20.0, 1: 15.0, 2: 11.5, 3: 9.5}[level]
         colour = PRIMARY if level <= 2 else INK
         space = {0: 0.0, 1: 2.0, 2: 3.5, 3: 2.0}[level]
-        self.y += space
+        self.y += space * self.squeeze
         self.para(value, size=size, style="B", colour=colour, gap=0.6 if level > 1 else 1.2,
-                  leading=1.2, keep=12 if level >= 2 else 20)
+                  leading=1.2, keep={1: 20, 2: 18}.get(level, 12))
         if level == 1:
             self.set_draw_color(*PRIMARY)
             self.set_line_width(0.5)
@@ -523,8 +530,8 @@ class Report(FPDF):
               size: float = 8.0, aligns: Sequence[str] | None = None, shade_first: bool = False) -> None:
         """A simple table with a repeated header; a row never splits across pages."""
         aligns = aligns or ["L"] * len(headers)
-        lh = size / self.k * 1.25
-        pad = 1.2
+        lh = size / self.k * 1.25 * self.squeeze
+        pad = 1.2 * self.squeeze
         max_lines = int((self.bottom - self.TOP - 12) / lh) - 2
 
         def header() -> None:
@@ -687,6 +694,19 @@ def action_headers() -> list[str]:
             t("pdf.actions.status")]
 
 
+def action_table(pdf: Report, actions: list[dict]) -> None:
+    """The action list as a table (what, owner, partner, date, status), open first."""
+    if not actions:
+        pdf.muted(t("pdf.actions.none"))
+        return
+    pdf.table(action_headers(), action_rows(actions), [pdf.content_width - 108, 32, 32, 27, 17])
+
+
+def vote_suffix(votes: int) -> str:
+    """'  (3 stippen)' after a note with dots; nothing without."""
+    return "  (" + plural("n.dots", votes) + ")" if votes else ""
+
+
 def action_rows(actions: list[dict]) -> list[list[str]]:
     """The action list as table rows (what with its notes, owner, partner, date, status), open first."""
     order = {"open": 0, "bezig": 1, "klaar": 2}
@@ -765,13 +785,18 @@ class _Builder:
             self.progress((i + 1) / total, t("pdf.progress.step", n=i + 1, title=step.get("title", "")))
             self.step(i + 1, step)
         self.progress((len(steps) + 1) / total, t("pdf.progress.actions"))
-        self.actions()
+        self.actions(steps)
         self.data_note()
         pdf.finish_pages()
         self.progress((len(steps) + 2) / total, t("pdf.progress.saving"))
         data = bytes(pdf.output())
         self.progress(1.0, t("pdf.progress.done"))
         return data
+
+    #: A step's last page holding less than this (mm) is an orphan worth pulling back.
+    ORPHAN = 25.0
+    #: How much tighter a step may be drawn for that, tried in turn.
+    SQUEEZE = (0.95, 0.9, 0.85)
 
     # -------------------------------------------------------------- summary
     #: Lines each part of the summary page may hold (agreements take the rest of the page).
@@ -932,311 +957,33 @@ class _Builder:
         pdf.add_page()
         pdf.heading(pdf.chapter, 1)
         key = step.get("werkvorm")
-        try:
-            summary = canvas_models.get(key).summary
-        except Exception:  # noqa: BLE001 - an unknown werkvorm still gets its notes printed
-            summary = ""
+        summary = canvas_models.get(key).summary
         if summary:
             pdf.muted(summary)
             pdf.y += 2
-        layout = canvas_models.REGISTRY[key].layout if key in canvas_models.REGISTRY else "wall"
-        report = layouts.part(layout, "report")
-        if report is not None:  # a layout that brings its own section (layouts/<layout>/report.py)
-            report.pdf_section(self, step)
+        draw = layouts.of(key).report.pdf_section
+        mark, first = pdf.checkpoint(), pdf.page
+        draw(self, step)
+        if pdf.page == first or pdf.y - pdf.TOP >= self.ORPHAN:
             return
-        draw = {"wall": self.brainstorm, "scores": self.praatplaat, "grid": self.canvas,
-                "stages": self.grow, "actions": self.followup}.get(layout, self.brainstorm)
-        draw(step)
-
-    def _vote_suffix(self, votes: int) -> str:
-        if not votes:
-            return ""
-        return "  (" + plural("n.dots", votes) + ")"
-
-    def brainstorm(self, step: dict) -> None:
-        from workshop.aggregate import group_by_cluster
-
-        pdf = self.pdf
-        notes = step_rows(self.snap, step["id"], kinds=("note", "tagged_note"))
-        clusters = [c for c in self.snap.get("clusters", []) if c["step_id"] == step["id"]]
-        note_votes = vote_counts(self.snap, step["id"], "note")
-        cluster_votes = vote_counts(self.snap, step["id"], "cluster")
-        shown = [n for n in notes if not n.get("hidden") and n.get("merged_into") is None]
-        if not shown:
-            pdf.muted(t("pdf.empty"))
-            return
-        pdf.para(t("pdf.brainstorm.summary", notes=plural("n.notes", len(shown)),
-                   people=plural("n.participants", len({n["participant_id"] for n in shown})),
-                   clusters=plural("n.clusters", len(clusters)),
-                   dots=plural("n.dots", sum(note_votes.values()) + sum(cluster_votes.values()))))
-        groups = group_by_cluster(shown, clusters, cluster_votes=cluster_votes, note_votes=note_votes,
-                                  by_votes=True)
-        for group in groups:
-            name = group.name if group.cluster is not None else t("wall.unclustered")
-            pdf.heading(f"{name}{self._vote_suffix(group.votes)}", 2)
-            ordered = sorted(group.notes, key=lambda r: (-note_votes.get(r["id"], 0), r["id"]))
-            for note in ordered:
-                pdf.para(note["text"] + self._vote_suffix(note_votes.get(note["id"], 0)), bullet="•",
-                         indent=2, gap=0.5)
-
-    def praatplaat(self, step: dict) -> None:
-        from workshop.aggregate import divergence, remarks_by_aspect, score_table
-
-        pdf = self.pdf
-        answers = step_rows(self.snap, step["id"], kinds=("score", "text"))
-        sections = step.get("sections") or []
-        table = score_table(answers, sections)
-        respondents = len({a["participant_id"] for a in answers if not a.get("hidden")})
-        pdf.para(plural("pdf.praat.summary", respondents))
-        if any(a.n for a in table):
-            pdf.heading(t("pdf.praat.chart"), 2)
-            self.score_chart(table)
-            pdf.heading(t("pdf.praat.table"), 2)
-            rows = [[a.title, _num(a.mean), _num(a.std), str(a.n), str(a.unknown),
-                     ", ".join(f"{ORG_SHORT.get(g.org_type, g.org_type)} {_num(g.mean)}"
-                               for g in a.by_org if g.mean is not None)] for a in table]
-            pdf.table([t("pdf.praat.col.aspect"), t("pdf.praat.col.mean"), t("pdf.praat.col.std"),
-                       t("pdf.praat.col.n"), t("pdf.praat.col.unknown"), t("pdf.praat.col.by_org")],
-                      rows, [32, 20, 20, 12, 18, pdf.content_width - 102], aligns="LRRRRL")
-            pdf.heading(t("pdf.praat.divergence"), 2)
-            marked = [d for d in divergence(table) if d.marked]
-            if not marked:
-                pdf.para(t("pdf.praat.no_divergence"))
-            for d in marked:
-                if d.highest_org and d.lowest_org:
-                    high = next(g for g in table if g.key == d.key).org(d.highest_org)
-                    low = next(g for g in table if g.key == d.key).org(d.lowest_org)
-                    text = t("pdf.praat.differs", title=d.title, high=ORG_TYPES.get(d.highest_org, d.highest_org),
-                             high_mean=_num(high.mean if high else None),
-                             low=ORG_TYPES.get(d.lowest_org, d.lowest_org),
-                             low_mean=_num(low.mean if low else None), spread=_num(d.spread))
-                else:
-                    text = t("pdf.praat.differs_std", title=d.title, std=_num(d.std))
-                pdf.para(text, bullet="≠", indent=2)
-        else:
-            pdf.muted(t("pdf.praat.no_scores"))
-
-        labels = {"goed": t("pdf.praat.goed"), "beter": t("pdf.praat.beter")}
-        pdf.heading(t("pdf.praat.remarks"), 2)
-        any_remark = False
-        for aspect in remarks_by_aspect(answers, self.anonymous, sections):
-            if not aspect.count:
-                continue
-            any_remark = True
-            pdf.heading(aspect.title, 3)
-            for field, remarks in aspect.by_field.items():
-                if not remarks:
-                    continue
-                pdf.para(labels.get(field, field), style="B", size=8.5, colour=MUTED, gap=0.4, keep=5)
-                for remark in remarks:
-                    # The kind of organisation only, never the name: the phone promises private answers
-                    # (praat.private), and this report is shared.
-                    who = ORG_SHORT.get(remark.org_type, remark.org_type)
-                    pdf.para(f"{remark.text} — {who}" if who else remark.text, bullet="•", indent=2, gap=0.5)
-        if not any_remark:
-            pdf.muted(t("pdf.praat.no_remarks"))
-
-    def score_chart(self, table) -> None:
-        """Grouped horizontal bars: per aspect one bar per org type and one overall (vector)."""
-        pdf = self.pdf
-        orgs = [o for o in ORG_TYPES if any(a.org(o) and a.org(o).mean is not None for a in table)]
-        label_w, value_w = 34.0, 26.0
-        x0 = pdf.MARGIN + label_w
-        plot_w = pdf.content_width - label_w - value_w
-        bar_h = 2.6
-        group_h = (len(orgs) + 1) * bar_h + 3.5
-        scale = plot_w / 4.0  # 1..5
-
-        # Legend (colour plus the name printed on every bar, so colour is never the only cue).
-        legend(pdf, orgs)
-
-        top = pdf.y
-        for aspect in table:
-            pdf.ensure(group_h + 8)
-            if pdf.y < top:
-                top = pdf.y
-            y = pdf.y
-            pdf.colour(INK)
-            lines = pdf.wrap(pdf.prep(aspect.title, "B"), label_w - 2, 8.5, "B")[:3]
-            for i, line in enumerate(lines):
-                pdf.draw_line(pdf.MARGIN, y + 3 + i * 3.6, line, "B", 8.5)
-            # grid lines 1..5
-            pdf.set_draw_color(*RULE)
-            pdf.set_line_width(0.15)
-            for s in range(1, 6):
-                gx = x0 + (s - 1) * scale
-                pdf.line(gx, y, gx, y + group_h - 2.5)
-            bars = [(o, aspect.org(o)) for o in orgs] + [("__all", None)]
-            by = y + 0.5
-            for org, group in bars:
-                mean = aspect.mean if org == "__all" else (group.mean if group else None)
-                n = aspect.n if org == "__all" else (group.n if group else 0)
-                colour = OVERALL_COLOUR if org == "__all" else ORG_COLOURS.get(org, MUTED)
-                if mean is not None:
-                    w = max((mean - 1) * scale, 0.5)
-                    pdf.fill(colour)
-                    pdf.rect(x0, by, w, bar_h - 0.5, style="F")
-                    label = t("pdf.praat.overall") if org == "__all" else ORG_SHORT.get(org, org)
-                    pdf.colour(INK if org != "__all" else OVERALL_COLOUR)
-                    pdf.draw_line(x0 + w + 1, by + bar_h - 0.8, f"{label} {_num(mean)} (n={n})",
-                                  "B" if org == "__all" else "", 6.2)
-                by += bar_h
-            pdf.y = y + group_h
-        # axis labels
-        pdf.colour(MUTED)
-        for s in range(1, 6):
-            pdf.draw_line(x0 + (s - 1) * scale - 0.8, pdf.y + 1, str(s), "", 7)
-        pdf.y += 3
-        pdf.draw_line(x0, pdf.y + 2, pdf.prep(t("pdf.praat.axis")), "", 7)
-        pdf.y += 6
-
-    def canvas(self, step: dict) -> None:
-        pdf = self.pdf
-        notes = [n for n in step_rows(self.snap, step["id"], kinds=("note", "tagged_note"))
-                 if not n.get("hidden") and n.get("merged_into") is None]
-        votes = vote_counts(self.snap, step["id"], "note")
-        sections = step.get("sections") or []
-        per: dict[str, list[dict]] = {s["key"]: [] for s in sections}
-        for note in notes:
-            per.setdefault(note["section"], []).append(note)
-        if not notes:
-            pdf.muted(t("pdf.empty"))
-        self.canvas_grid(step, sections, per, votes)
-        for sec in sections:
-            items = sorted(per.get(sec["key"], []), key=lambda r: (-votes.get(r["id"], 0), r["id"]))
-            dots = sum(votes.get(r["id"], 0) for r in items)
-            pdf.heading(f"{sec['title']}  ({t('pdf.canvas.count', notes=plural('n.notes', len(items)), dots=plural('n.dots', dots))})", 2)
-            if sec.get("question"):
-                pdf.muted(sec["question"], 8)
-            if not items:
-                pdf.muted(t("pdf.canvas.empty_block"), 8)
-            for note in items:
-                pdf.para(note["text"] + self._vote_suffix(votes.get(note["id"], 0)), bullet="•", indent=2, gap=0.5)
-
-    def canvas_grid(self, step: dict, sections: list[dict], per: dict, votes: dict) -> None:
-        """The canvas in its familiar grid, each block with its counts (vector boxes)."""
-        pdf = self.pdf
-        try:
-            model = {s.key: s for s in canvas_models.get(step["werkvorm"]).sections}
-        except Exception:  # noqa: BLE001
-            return
-        placed = [(s, model[s["key"]].grid) for s in sections if s["key"] in model and model[s["key"]].grid]
-        if not placed:
-            return
-        rows = max(g[0] + g[2] - 1 for _, g in placed)
-        cols = max(g[1] + g[3] - 1 for _, g in placed)
-        cell_w = pdf.content_width / cols
-        cell_h = 17.0
-        pdf.ensure(rows * cell_h + 6)
-        y0 = pdf.y
-        for sec, (r, c, rs, cs) in placed:
-            x, y = pdf.MARGIN + (c - 1) * cell_w, y0 + (r - 1) * cell_h
-            w, h = cs * cell_w, rs * cell_h
-            pdf.fill(SHADE)
-            pdf.set_draw_color(*PRIMARY)
-            pdf.set_line_width(0.3)
-            pdf.rect(x + 0.6, y + 0.6, w - 1.2, h - 1.2, style="DF")
-            pdf.colour(PRIMARY)
-            for i, line in enumerate(pdf.wrap(pdf.prep(sec["title"], "B"), w - 4, 7.5, "B")[:2]):
-                pdf.draw_line(x + 2, y + 4.2 + i * 3.2, line, "B", 7.5)
-            items = per.get(sec["key"], [])
-            pdf.colour(INK)
-            pdf.draw_line(x + 2, y + h - 2.6, pdf.prep(t("pdf.canvas.count", notes=plural("n.notes", len(items)),
-                          dots=plural("n.dots", sum(votes.get(r["id"], 0) for r in items)))), "", 7)
-        pdf.y = y0 + rows * cell_h + 4
-
-    def grow(self, step: dict) -> None:
-        from workshop.aggregate import function_stage_matrix
-
-        pdf = self.pdf
-        notes = [n for n in step_rows(self.snap, step["id"], kinds=("note", "tagged_note"))
-                 if not n.get("hidden") and n.get("merged_into") is None]
-        votes = vote_counts(self.snap, step["id"], "note")
-        sections = step.get("sections") or []
-        if not notes:
-            pdf.muted(t("pdf.empty"))
-        matrix = function_stage_matrix(notes, sections, by_group=True)
-        pdf.heading(t("pdf.grow.matrix"), 2)
-        self.heatmap(matrix)
-        labels = {f: function_label(f) for f in canvas_models.FUNCTIONS}
-        for sec in sections:
-            items = sorted((n for n in notes if n["section"] == sec["key"]),
-                           key=lambda r: (-votes.get(r["id"], 0), r["id"]))
-            recommend = sec["key"] == "way_forward" or sec.get("group") == "Way forward"
-            title = f"{sec['title']}" + (f" — {t('pdf.grow.recommendations')}" if recommend and
-                                          t("pdf.grow.recommendations").lower() not in sec["title"].lower() else "")
-            pdf.heading(title, 2)
-            if sec.get("question"):
-                pdf.muted(sec["question"], 8)
-            if not items:
-                pdf.muted(t("pdf.grow.empty_stage"), 8)
-            for note in items:
-                tags = [labels.get(tag, tag) for tag in note.get("tags") or []]
-                suffix = f"  [{', '.join(tags)}]" if tags else ""
-                pdf.para(note["text"] + suffix + self._vote_suffix(votes.get(note["id"], 0)),
-                         bullet="→" if recommend else "•", indent=2, gap=0.5)
-
-    def heatmap(self, matrix) -> None:
-        pdf = self.pdf
-        first = 38.0
-        cols = len(matrix.stages)
-        if not cols:
-            return
-        cell_w = (pdf.content_width - first) / cols
-        row_h = 6.5
-        names = [function_label(f) for f in matrix.functions] + [t("pdf.grow.untagged"), t("pdf.grow.total")]
-        values = [list(r) for r in matrix.counts] + [list(matrix.untagged), list(matrix.totals)]
-        top = max([max(r) for r in matrix.counts] + [1])
-        pdf.ensure(row_h * (len(names) + 2) + 8)
-        y = pdf.y
-        pdf.colour(PRIMARY)
-        for j, title in enumerate(matrix.stage_titles):
-            pdf.draw_line(pdf.MARGIN + first + j * cell_w + 1, y + 4.5,
-                          pdf.wrap(pdf.prep(title, "B"), cell_w - 2, 8, "B")[0], "B", 8, cell_w - 2, "C")
-        y += row_h
-        for i, (name, row) in enumerate(zip(names, values)):
-            pdf.colour(INK)
-            pdf.draw_line(pdf.MARGIN, y + 4.4, pdf.prep(name), "B" if i >= len(matrix.functions) else "", 8)
-            for j, count in enumerate(row):
-                x = pdf.MARGIN + first + j * cell_w
-                if i < len(matrix.functions):
-                    level = count / top
-                    shade = tuple(int(255 - (255 - c) * (0.15 + 0.85 * level)) if count else 255
-                                  for c in PRIMARY)
-                    pdf.fill(shade)
-                    pdf.set_draw_color(*(RULE if count else ACCENT))
-                    pdf.set_line_width(0.2 if count else 0.35)
-                    if count:
-                        pdf.rect(x + 0.5, y + 0.5, cell_w - 1, row_h - 1, style="DF")
-                    else:
-                        pdf.set_dash_pattern(dash=1, gap=0.8)
-                        pdf.rect(x + 0.5, y + 0.5, cell_w - 1, row_h - 1, style="D")
-                        pdf.set_dash_pattern()
-                    pdf.colour((255, 255, 255) if count and level > 0.55 else INK)
-                else:
-                    pdf.colour(INK)
-                pdf.draw_line(x, y + 4.4, str(count) if count else "–", "", 8, cell_w, "C")
-            y += row_h
-        pdf.y = y + 1
-        gaps = matrix.gaps
-        if gaps:
-            pdf.muted(t("pdf.grow.gaps", count=len(gaps)), 7.5)
-        pdf.y += 2
-
-    def followup(self, step: dict) -> None:
-        pdf = self.pdf
-        actions = live_actions(self.snap)
-        proposed = [a for a in actions if not a.get("confirmed")]
-        pdf.para(t("pdf.followup.summary", count=plural("n.agreements", len(actions)),
-                   confirmed=len(actions) - len(proposed)))
-        pdf.para(t("pdf.followup.see_list"))
-        earlier = self.snap.get("earlier_actions") or []
-        if earlier:
-            pdf.heading(t("pdf.followup.earlier"), 2)
-            pdf.table(earlier_headers(), earlier_rows(earlier), [62, 28, 24, 18, pdf.content_width - 132])
+        # The step's last page holds only a few lines: draw it a little tighter, so that they come back
+        # onto the page before (issue 14: no page with three overflow lines). Else keep it as it was.
+        pages = pdf.page
+        for squeeze in self.SQUEEZE:
+            pdf.rewind(mark)
+            pdf.squeeze = squeeze
+            draw(self, step)
+            pdf.squeeze = 1.0
+            if pdf.page < pages:
+                return
+        pdf.rewind(mark)
+        draw(self, step)
 
     # --------------------------------------------------------------- actions
-    def actions(self) -> None:
+    def actions(self, steps: list[dict]) -> None:
+        """The agreements as a chapter of their own, unless a step holds them (its section shows them)."""
+        if any("action" in canvas_models.get(s.get("werkvorm")).kinds for s in steps):
+            return
         pdf = self.pdf
         pdf.chapter = t("pdf.actions.title")
         pdf.add_page()
@@ -1246,8 +993,7 @@ class _Builder:
             pdf.muted(t("pdf.actions.none"))
             return
         pdf.para(t("pdf.actions.intro", count=plural("n.actions", len(actions))))
-        w = pdf.content_width
-        pdf.table(action_headers(), action_rows(actions), [w - 108, 32, 32, 27, 17])
+        action_table(pdf, actions)
 
     # ------------------------------------------------------------- data note
     def data_note(self) -> None:
@@ -1267,5 +1013,5 @@ class _Builder:
         pdf.para(t("pdf.data.stored"), size=8.5)
         pdf.para(t("pdf.data.anonymous") if self.anonymous else t("pdf.data.names"), size=8.5)
         pdf.para(t("pdf.data.delete"), size=8.5)
-        days = retention_days()
+        days = settings.get().retention_days
         pdf.para(t("pdf.data.retention", days=days) if days else t("pdf.data.no_retention"), size=8.5)

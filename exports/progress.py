@@ -66,9 +66,9 @@ def in_date_order(snaps: Iterable[dict]) -> list[dict]:
 
 
 # -------------------------------------------------------------------- trend
-def _layout(werkvorm: str) -> str:
-    entry = canvas_models.REGISTRY.get(werkvorm)
-    return entry.layout if entry is not None else ""
+def _scored(werkvorm: str) -> bool:
+    """Does this werkvorm collect scores per aspect (the praatplaat)?"""
+    return "score" in canvas_models.get(werkvorm).kinds
 
 
 def praat_table(snap: dict):
@@ -79,7 +79,7 @@ def praat_table(snap: dict):
     sections: dict[str, dict] = {}
     found = False
     for step in sorted(snap.get("steps", []), key=lambda s: s.get("position", 0)):
-        if _layout(step.get("werkvorm", "")) != "scores":
+        if not _scored(step.get("werkvorm", "")):
             continue
         found = True
         answers += step_rows(snap, step["id"], kinds=("score", "text"))

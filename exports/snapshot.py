@@ -60,13 +60,14 @@ def iso(value: Any) -> Any:
 
 
 def _sections(step) -> list[dict]:
+    from canvas_models import section_dicts
+
     try:
         werkvorm = step.werkvorm
     except Exception:  # noqa: BLE001 - a broken section config must not stop an export
         from canvas_models import get
         werkvorm = get(step.werkvorm_key)
-    return [{"key": s.key, "title": s.title, "question": s.question, "group": s.group}
-            for s in werkvorm.sections]
+    return section_dicts(werkvorm)
 
 
 def snapshot(store, workshop_id: int, *, now: datetime | None = None) -> dict:

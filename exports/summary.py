@@ -72,13 +72,25 @@ class Summary:
     changes: tuple[Change, ...] | None  #: None without a previous workshop
 
 
-def _steps(snap: dict, layout: str) -> list[dict]:
-    out = []
-    for step in sorted(snap.get("steps", []), key=lambda s: s.get("position", 0)):
-        entry = canvas_models.REGISTRY.get(step.get("werkvorm", ""))
-        if entry is not None and entry.layout == layout:
-            out.append(step)
-    return out
+def _steps(snap: dict, wanted) -> list[dict]:
+    """The steps whose werkvorm is ``wanted`` (a test on the werkvorm's flags), in order."""
+    return [step for step in sorted(snap.get("steps", []), key=lambda s: s.get("position", 0))
+            if wanted(canvas_models.get(step.get("werkvorm", "")))]
+
+
+def _clustered_steps(snap: dict) -> list[dict]:
+    """Steps whose notes are clustered (the brainstorm): their top clusters or dotted notes."""
+    return _steps(snap, lambda wv: wv.clusters)
+
+
+def _tagged_steps(snap: dict) -> list[dict]:
+    """Steps with a tag vocabulary (GROW): the tags that got no note are the gaps."""
+    return _steps(snap, lambda wv: bool(wv.tags))
+
+
+def _scored_steps(snap: dict) -> list[dict]:
+    """Steps with scores per aspect (the praatplaat): where the organisation types differ."""
+    return _steps(snap, lambda wv: "score" in wv.kinds)
 
 
 def _top(snap: dict) -> tuple[list[TopItem], int, bool]:
@@ -86,7 +98,7 @@ def _top(snap: dict) -> tuple[list[TopItem], int, bool]:
 
     clustered: list[TopItem] = []
     loose: list[TopItem] = []
-    for step in _steps(snap, "wall"):
+    for step in _clustered_steps(snap):
         notes = step_rows(snap, step["id"], kinds=("note", "tagged_note"))
         clusters = [c for c in snap.get("clusters", []) if c["step_id"] == step["id"]]
         note_votes = vote_counts(snap, step["id"], "note")
@@ -120,15 +132,17 @@ def _differences(snap: dict) -> list[Difference]:
 def _gaps(snap: dict) -> list[Gap]:
     from workshop.aggregate import function_stage_matrix
 
-    steps = _steps(snap, "stages")
+    steps = _tagged_steps(snap)
     if not steps:
         return []
     notes: list[dict] = []
     sections: list[dict] = []
+    vocabulary: list[str] = []
     for step in steps:
         notes += step_rows(snap, step["id"], kinds=("note", "tagged_note"))
         sections += [s for s in step.get("sections") or [] if s["key"] not in {x["key"] for x in sections}]
-    matrix = function_stage_matrix(notes, sections, by_group=True)
+        vocabulary += [tag for tag in canvas_models.get(step["werkvorm"]).tags if tag not in vocabulary]
+    matrix = function_stage_matrix(notes, sections, vocabulary, by_group=True)
     empty, partial = [], []
     for i, function in enumerate(matrix.functions):
         missing = tuple(title for title, count in zip(matrix.stage_titles, matrix.counts[i]) if not count)
@@ -156,8 +170,8 @@ def summarize(snap: dict, previous: dict | None = None) -> Summary:
         day=parse_date(ws.get("date")), facilitator=str(ws.get("facilitator") or ""),
         participants=len(snap.get("participants", [])),
         top=tuple(top), more_top=more, top_are_clusters=are_clusters,
-        differences=tuple(_differences(snap)), has_praatplaat=bool(_steps(snap, "scores")),
-        has_grow=bool(_steps(snap, "stages")), gaps=tuple(_gaps(snap)),
+        differences=tuple(_differences(snap)), has_praatplaat=bool(_scored_steps(snap)),
+        has_grow=bool(_tagged_steps(snap)), gaps=tuple(_gaps(snap)),
         agreements=tuple(_agreements(snap)), changes=changes,
     )
 

@@ -17,8 +17,8 @@ import csv
 import io
 import re
 import zipfile
+from dataclasses import dataclass, field
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -49,7 +49,7 @@ def safe_cell(value: Any, *, limit: int | None = EXCEL_MAX) -> Any:
     return text
 
 
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     """A DataFrame whose texts can be stored anywhere: lone surrogates (invalid UTF-16 halves that
     can come from a hand-made JSON file) become U+FFFD, control characters are dropped."""
     for row in rows:
@@ -59,15 +59,15 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _yes(value: Any) -> str:
+def yes(value: Any) -> str:
     return t("table.yes") if value else t("table.no")
 
 
-def _org(code: str | None) -> str:
+def org_name(code: str | None) -> str:
     return ORG_TYPES.get(code or "overig", code or "")
 
 
-def _time(value: Any) -> str:
+def time_text(value: Any) -> str:
     if not value:
         return ""
     try:
@@ -98,6 +98,28 @@ def _sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
+@dataclass
+class SheetContext:
+    """What a layout's ``sheet(ctx, step)`` needs (see ``layouts/*/report.py``)."""
+
+    snap: dict
+    #: Column names by key (``table.col.<key>``).
+    col: dict[str, str]
+    #: Participant id -> the number it has in every sheet.
+    number: dict[int, int]
+    anonymous: bool
+    #: This workshop's actions (the "Acties" table), for a layout that holds them.
+    actions: pd.DataFrame
+    #: Note id -> its number across the workbook, filled as the note sheets are made (the dots sheet
+    #: refers to notes by it).
+    note_numbers: dict[int, int] = field(default_factory=dict)
+
+    @staticmethod
+    def titles(step: dict) -> dict[str, str]:
+        """Section key -> title of a step."""
+        return {s["key"]: s["title"] for s in step.get("sections") or []}
+
+
 def tables(snap: dict) -> dict[str, pd.DataFrame]:
     """Every table of the export, by sheet name, in sheet order (values not yet made safe)."""
     anonymous = bool((snap.get("workshop") or {}).get("anonymous"))
@@ -119,35 +141,26 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
         row = {col["nr"]: number[pid]}
         if not anonymous:
             row[col["name"]] = p.get("name") or ""
-        row[col["org"]] = _org(p.get("org_type"))
+        row[col["org"]] = org_name(p.get("org_type"))
         ready = p.get("ready_step")
         row[col["ready"]] = ready + 1 if isinstance(ready, int) else None
         rows.append(row)
-    out[_sheet_name(t("table.sheet.participants"), taken)] = _frame(
+    out[_sheet_name(t("table.sheet.participants"), taken)] = frame(
         rows, columns=[c for c in (col["nr"], None if anonymous else col["name"], col["org"], col["ready"]) if c])
 
-    # -- the workshop's actions: in the follow-up step's sheet when there is one, else a sheet of their own
+    # -- the workshop's actions: in the sheet of a step that holds them when there is one, else their own
     actions = _actions(snap, col, number, anonymous)
-    has_followup = any(_layout(s) == "actions" for s in steps)
+    holds_actions = any("action" in canvas_models.get(s.get("werkvorm")).kinds for s in steps)
 
-    # -- one sheet per step
-    note_numbers: dict[int, int] = {}
+    # -- one sheet per step, drawn by its layout
+    ctx = SheetContext(snap, col, number, anonymous, actions)
     for n, step in enumerate(steps, start=1):
         key = step.get("werkvorm")
-        layout = _layout(step)
-        titles = {s["key"]: s["title"] for s in step.get("sections") or []}
         name = _sheet_name(t("table.sheet.step", n=n, title=step.get("title", key)), taken)
-        report = layouts.part(layout, "report")
-        if report is not None:  # a layout that brings its own sheet (layouts/<layout>/report.py)
-            out[name] = report.sheet(SimpleNamespace(snap=snap), step)  # the engine's sheet(ctx, step)
-        elif layout == "scores":
-            out[name] = _praatplaat(snap, step, titles, col, number, anonymous)
-        elif layout == "actions":
-            out[name] = _followup(snap, col, actions)
-        else:
-            out[name] = _notes(snap, step, titles, col, number, anonymous, layout, note_numbers)
+        out[name] = layouts.of(key).report.sheet(ctx, step)
+    note_numbers = ctx.note_numbers
 
-    if not has_followup:
+    if not holds_actions:
         out[_sheet_name(t("table.sheet.actions"), taken)] = actions
 
     # -- votes
@@ -167,18 +180,13 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
                col["text"]: note_text.get(v["target_id"], "") if is_note else cluster_name.get(v["target_id"], "")}
         if not anonymous:
             row[col["participant"]] = number.get(v["participant_id"])
-        row[col["org"]] = _org((people.get(v["participant_id"]) or {}).get("org_type"))
-        row[col["time"]] = _time(v.get("created_at"))
+        row[col["org"]] = org_name((people.get(v["participant_id"]) or {}).get("org_type"))
+        row[col["time"]] = time_text(v.get("created_at"))
         rows.append(row)
     columns = [col["step"], col["target_type"], col["target_nr"], col["text"]]
     columns += ([] if anonymous else [col["participant"]]) + [col["org"], col["time"]]
-    out[_sheet_name(t("table.sheet.votes"), taken)] = _frame(rows, columns)
+    out[_sheet_name(t("table.sheet.votes"), taken)] = frame(rows, columns)
     return out
-
-
-def _layout(step: dict) -> str:
-    key = step.get("werkvorm")
-    return canvas_models.REGISTRY[key].layout if key in canvas_models.REGISTRY else "wall"
 
 
 def _actions(snap, col, number, anonymous) -> pd.DataFrame:
@@ -188,97 +196,56 @@ def _actions(snap, col, number, anonymous) -> pd.DataFrame:
         row = {col["nr"]: i + 1, col["what"]: a.get("what", ""), col["owner"]: a.get("owner", ""),
                col["partner"]: a.get("partner", ""), col["due"]: parse_date(a.get("due")),
                col["status"]: a.get("status", ""), col["link"]: a.get("link", ""),
-               col["confirmed"]: _yes(a.get("confirmed")), col["review"]: a.get("review_note", "")}
+               col["confirmed"]: yes(a.get("confirmed")), col["review"]: a.get("review_note", "")}
         if not anonymous:
             row[col["proposer"]] = number.get(a.get("proposed_by"))
         row[col["source"]] = a.get("source", "")
-        row[col["time"]] = _time(a.get("created_at"))
+        row[col["time"]] = time_text(a.get("created_at"))
         rows.append(row)
     columns = [col[k] for k in ("nr", "what", "owner", "partner", "due", "status", "link", "confirmed", "review")]
     columns += ([] if anonymous else [col["proposer"]]) + [col["source"], col["time"]]
-    return _frame(rows, columns)
+    return frame(rows, columns)
 
 
-def _notes(snap, step, titles, col, number, anonymous, layout, note_numbers) -> pd.DataFrame:
+def notes_sheet(ctx: SheetContext, step: dict) -> pd.DataFrame:
+    """One row per note (hidden and merged ones too, marked): its block or stage, text, cluster when
+    the werkvorm clusters (or has clusters), tags when it has a tag vocabulary (or tagged notes)."""
+    col, snap = ctx.col, ctx.snap
+    werkvorm = canvas_models.get(step["werkvorm"])
+    titles = ctx.titles(step)
+    note_numbers = ctx.note_numbers
     rows = []
     votes = vote_counts(snap, step["id"], "note")
     clusters = {c["id"]: c["name"] for c in snap.get("clusters", []) if c["step_id"] == step["id"]}
     notes = step_rows(snap, step["id"], kinds=("note", "tagged_note"))
+    with_clusters = werkvorm.clusters or bool(clusters)
+    with_tags = bool(werkvorm.tags) or any(r.get("tags") for r in notes)
     for row in notes:
         note_numbers[row["id"]] = len(note_numbers) + 1
     for row in notes:
         out = {col["nr"]: note_numbers[row["id"]], col["section"]: titles.get(row["section"], row["section"]),
                col["text"]: row["text"]}
-        if layout == "wall" or clusters:
-            cid = row.get("cluster_id")
-            out[col["cluster"]] = clusters.get(cid, "")
-        if layout == "stages" or any(r.get("tags") for r in notes):
+        if with_clusters:
+            out[col["cluster"]] = clusters.get(row.get("cluster_id"), "")
+        if with_tags:
             out[col["tags"]] = ", ".join(row.get("tags") or [])
         out[col["dots"]] = votes.get(row["id"], 0)
-        out[col["hidden"]] = _yes(row.get("hidden"))
+        out[col["hidden"]] = yes(row.get("hidden"))
         out[col["merged"]] = note_numbers.get(row.get("merged_into"))
-        if not anonymous:
-            out[col["participant"]] = number.get(row.get("participant_id"))
+        if not ctx.anonymous:
+            out[col["participant"]] = ctx.number.get(row.get("participant_id"))
             out[col["name"]] = row.get("name") or ""
-        out[col["org"]] = _org(row.get("org_type"))
-        out[col["time"]] = _time(row.get("created_at"))
+        out[col["org"]] = org_name(row.get("org_type"))
+        out[col["time"]] = time_text(row.get("created_at"))
         rows.append(out)
     columns = [col["nr"], col["section"], col["text"]]
-    if layout == "wall" or clusters:
+    if with_clusters:
         columns.append(col["cluster"])
-    if layout == "stages" or any(r.get("tags") for r in notes):
+    if with_tags:
         columns.append(col["tags"])
     columns += [col["dots"], col["hidden"], col["merged"]]
-    columns += ([] if anonymous else [col["participant"], col["name"]]) + [col["org"], col["time"]]
-    return _frame(rows, columns)
-
-
-def _praatplaat(snap, step, titles, col, number, anonymous) -> pd.DataFrame:
-    """One row per participant and aspect: score, what goes well, what should improve (newest answers)."""
-    answers = step_rows(snap, step["id"], kinds=("score", "text"))
-    merged: dict[tuple, dict] = {}
-    for row in answers:
-        key = (row["participant_id"], row["section"])
-        entry = merged.setdefault(key, {"row": row, "score": None, "has_score": False, "goed": "", "beter": "",
-                                        "hidden": False})
-        if row["kind"] == "score":
-            entry["score"], entry["has_score"] = row["score"], True
-        elif row["field"] in ("goed", "beter"):
-            entry[row["field"]] = row["text"]
-        entry["hidden"] = entry["hidden"] or bool(row.get("hidden"))
-    order = {s["key"]: i for i, s in enumerate(step.get("sections") or [])}
-    rows = []
-    for (pid, section), e in merged.items():
-        score: Any = e["score"] if e["score"] is not None else (t("table.unknown") if e["has_score"] else None)
-        out = {col["aspect"]: titles.get(section, section), col["score"]: score, col["goed"]: e["goed"],
-               col["beter"]: e["beter"], col["hidden"]: _yes(e["hidden"])}
-        if not anonymous:
-            out[col["participant"]] = number.get(pid)
-            out[col["name"]] = e["row"].get("name") or ""
-        out[col["org"]] = _org(e["row"].get("org_type"))
-        # Anonymous: sort within an aspect by content, so row order does not link answers to a person.
-        out["_order"] = ((order.get(section, 99), str(score), e["goed"], e["beter"]) if anonymous
-                         else (order.get(section, 99), pid or 0))
-        rows.append(out)
-    rows.sort(key=lambda r: r["_order"])
-    for r in rows:
-        del r["_order"]
-    columns = [col["aspect"], col["score"], col["goed"], col["beter"], col["hidden"]]
-    columns += ([] if anonymous else [col["participant"], col["name"]]) + [col["org"]]
-    return _frame(rows, columns)
-
-
-def _followup(snap, col, actions: pd.DataFrame) -> pd.DataFrame:
-    """The follow-up step: this workshop's actions, then the open actions of earlier workshops that came
-    back for review (their workshop named in the last column)."""
-    this = t("table.this_workshop")
-    earlier = [{col["what"]: a.get("what", ""), col["owner"]: a.get("owner", ""), col["partner"]: a.get("partner", ""),
-                col["due"]: parse_date(a.get("due")), col["status"]: a.get("status", ""),
-                col["review"]: a.get("review_note", ""),
-                col["workshop"]: f"{a.get('workshop_title', '')} ({a.get('workshop_date', '')})"}
-               for a in snap.get("earlier_actions") or []]
-    own = actions.assign(**{col["workshop"]: this}) if len(actions) else actions.assign(**{col["workshop"]: []})
-    return pd.concat([own, _frame(earlier, list(own.columns))], ignore_index=True)[list(own.columns)]
+    columns += ([] if ctx.anonymous else [col["participant"], col["name"]]) + [col["org"], col["time"]]
+    return frame(rows, columns)
 
 
 def _whole_numbers(values: pd.Series) -> bool:

@@ -12,15 +12,28 @@ and that package bundles everything a werkvorm of that layout needs. Today:
   (intervision).
 * ``compass``: themes with activities and a strength score each, drawn as a radar (inspiratiekompas).
 
-Each package has ``views.py`` (streamlit): ``participant(ws, step, who) -> bool`` (True: offer
-"klaar"), ``facilitator(ws, step, fac)``, ``screen(ws, step)`` and, for a layout of notes,
-``facilitator_notes(ws, step, fac)``, its notes as a table the cockpit redraws on its own.
-A package may also hold ``report.py`` (``pdf_section(builder, step)``, ``sheet(ctx, step)`` with
-``ctx.snap``), ``demo.py`` (``fill(demo, step)``) and ``schema.py`` (``KINDS``, ``CONFIG``), which the
-exports find through :func:`part`.
+* ``choices``: options per section, chosen by one choice or by spending points (professionaliseringsmenu,
+  huishoudelijk reglement, which condition first); its sums, report and demo data sit beside its views.
 
-A layout is a folder: the names are read from the file system, so this module and
-``canvas_models`` import no view code. An unknown layout raises a clear error.
+Each package bundles everything a werkvorm of that layout needs (:func:`get` hands it out):
+
+* ``views.py`` (streamlit): ``participant(ws, step, who) -> bool`` (True: offer "klaar"),
+  ``facilitator(ws, step, fac)``, ``screen(ws, step)`` and, for a layout of notes,
+  ``facilitator_notes(ws, step, fac)``, its notes as a table the cockpit redraws on its own (and
+  ``take_moves(fac)`` when those notes have a widget of their own that moves them, the wall's board).
+* ``report.py`` (no streamlit): ``pdf_section(b, step)`` draws the step in the follow-up PDF
+  (``b`` is the builder of :mod:`exports.pdf`: ``b.pdf``, ``b.snap``), ``sheet(ctx, step)`` its
+  Excel/CSV table (``ctx``: :class:`exports.tables.SheetContext`).
+* ``demo.py`` (no streamlit): ``fill(demo, step)`` adds the demo data of one step to the demo
+  workshop (:class:`exports.demo.Demo`).
+* ``schema.py`` (no imports): what the layout stores, which the werkvorm files and a backup are
+  validated with: ``KINDS``, the contribution kinds its fields may have, and ``CONFIG``, the step
+  settings it keeps (name -> type).
+
+A new werkvorm that reuses a layout is one YAML file; a new layout is a new package with these
+four modules. The names are read from the file system, and every part is imported when first
+asked for, so ``canvas_models`` and ``exports`` import no streamlit. An unknown layout raises a
+clear error.
 """
 
 from __future__ import annotations
@@ -38,22 +51,56 @@ NAMES: tuple[str, ...] = tuple(sorted(p.name for p in Path(__file__).parent.iter
                                       if (p / "__init__.py").is_file()))
 
 
+class LayoutError(KeyError):
+    """A layout name that is no package of ``layouts/``."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class Bundle:
+    """One layout's parts, each imported when first used (views import streamlit, the rest not)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def _part(self, part: str) -> ModuleType:
+        return import_module(f"layouts.{self.name}.{part}")
+
+    #: The phone, cockpit and screen views (streamlit).
+    views = property(lambda self: self._part("views"))
+    #: ``pdf_section(b, step)`` and ``sheet(ctx, step)``.
+    report = property(lambda self: self._part("report"))
+    #: ``fill(demo, step)``.
+    demo = property(lambda self: self._part("demo"))
+    #: ``KINDS`` and ``CONFIG``.
+    schema = property(lambda self: self._part("schema"))
+
+    def __repr__(self) -> str:
+        return f"<layout {self.name}>"
+
+
+_BUNDLES = {name: Bundle(name) for name in NAMES}
+
+
+def get(layout: str) -> Bundle:
+    """The bundle of ``layout``; a name that is no layout raises :class:`LayoutError`."""
+    try:
+        return _BUNDLES[layout]
+    except KeyError:
+        raise LayoutError(f"no layout '{layout}' (known: {', '.join(NAMES)})") from None
+
+
+def of(werkvorm_key: str) -> Bundle:
+    """The bundle of a werkvorm (by key); an unknown werkvorm raises ``canvas_models.WerkvormError``."""
+    import canvas_models
+
+    return get(canvas_models.get(werkvorm_key).layout)
+
+
 def module(layout: str) -> ModuleType:
     """The views of ``layout``."""
-    if layout not in NAMES:
-        raise KeyError(f"no layout '{layout}' (known: {', '.join(NAMES)})")
-    return import_module(f"layouts.{layout}.views")
-
-
-def part(layout: str, name: str) -> ModuleType | None:
-    """A layer of ``layout`` beside its views (``report``: PDF section and sheet, ``demo``: demo data), or
-    None when the layout has none (the exports then draw it themselves). Imports no streamlit."""
-    from importlib.util import find_spec
-
-    if layout not in NAMES:
-        return None
-    full = f"layouts.{layout}.{name}"
-    return import_module(full) if find_spec(full) is not None else None
+    return get(layout).views
 
 
 def screen(ws: Workshop, step: Step) -> None:
@@ -74,6 +121,15 @@ def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
     view = getattr(module(step.werkvorm.layout), "facilitator_notes", None)
     if view is not None:
         view(ws, step, fac)
+
+
+def take_moves(fac: Facilitator) -> None:
+    """Store what the layouts' own note widgets sent since the last run (the wall's sort board),
+    before the cockpit reads what to draw: the notes are then drawn with that move in them."""
+    for name in NAMES:
+        take = getattr(module(name), "take_moves", None)
+        if take is not None:
+            take(fac)
 
 
 def participant(ws: Workshop, step: Step, who: Participant) -> bool:

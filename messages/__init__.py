@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import string
 
-from messages import core, werkvormen, exports as _exports, partnership as _partnership, toolkit as _toolkit
+from messages import core, werkvormen, exports as _exports, partnership as _partnership, choices as _choices, \
+    toolkit as _toolkit
 
 CATALOGUE: dict[str, str] = {}
-for _part in (core.NL, werkvormen.NL, _exports.NL, _partnership.NL, _toolkit.NL):
+for _part in (core.NL, werkvormen.NL, _exports.NL, _partnership.NL, _choices.NL, _toolkit.NL):
     _dupes = CATALOGUE.keys() & _part.keys()
     if _dupes:  # pragma: no cover - guarded by tests
         raise RuntimeError(f"duplicate message keys: {sorted(_dupes)}")
@@ -43,15 +44,6 @@ def t(key: str, /, **params: object) -> str:
     """Return the Dutch text for ``key``, formatted with ``params`` (plural forms included)."""
     text = CATALOGUE[key]
     return _FORMATTER.vformat(text, (), params) if params else text
-
-
-def t_count(key: str, count: int, /, **params: object) -> str:
-    """``t`` for a text about ``count`` things: ``key + "_one"`` for one and ``key + "_none"`` for
-    none when the catalogue has them, else ``key`` (which gets ``count`` as a parameter)."""
-    for suffix, applies in (("_none", count == 0), ("_one", count == 1)):
-        if applies and key + suffix in CATALOGUE:
-            return t(key + suffix, count=count, **params)
-    return t(key, count=count, **params)
 
 
 def plural(key: str, count: int, /, **params: object) -> str:

@@ -52,7 +52,6 @@ NL: dict[str, str] = {
     "pdf.grow.recommendations": "Aanbevelingen",
     "pdf.grow.empty_stage": "In deze fase is niets genoteerd.",
     "pdf.followup.summary": "{count}, waarvan {confirmed} bevestigd door de begeleider.",
-    "pdf.followup.see_list": "De volledige actielijst staat verderop in dit verslag, onder 'Afspraken en acties'.",
     "pdf.followup.earlier": "Open acties van eerdere bijeenkomsten",
     "pdf.followup.from": "Uit workshop",
     "pdf.actions.title": "Afspraken en acties",

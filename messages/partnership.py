@@ -51,8 +51,7 @@ NL: dict[str, str] = {
     "partnership.new_workshop": "Nieuwe workshop in dit partnerschap",
     "partnership.new_workshop_intro": "De open afspraken van eerdere workshops komen terug in de follow-up plaat, om samen na te lopen.",
     "partnership.new_workshop_open_none": "Er staan nu geen open afspraken klaar om na te lopen.",
-    "partnership.new_workshop_open": "Er komen {count} open afspraken terug om na te lopen.",
-    "partnership.new_workshop_open_one": "Er komt 1 open afspraak terug om na te lopen.",
+    "partnership.new_workshop_open": "Er {count:p:komt|komen} {count} open {count:p:afspraak|afspraken} terug om na te lopen.",
     "partnership.attach_title": "Een bestaande workshop toevoegen",
     "partnership.attach_intro": "Heb je ook de begeleiderslink van een workshop? Plak hem hier om die workshop bewust aan dit partnerschap toe te voegen. Een gelijke naam alleen voegt niets samen.",
     "partnership.attach_link": "Begeleiderslink van de workshop",
@@ -73,6 +72,6 @@ NL: dict[str, str] = {
     "fac.back_to_partnership": "Terug naar het partnerschap",
     # backup refusals
     "import.reason.not_partnership_backup": "dit bestand is geen back-up van een partnerschap.",
-    "import.reason.too_many_workshops": "er staan {count} workshops in; maximaal {limit}.",
+    "import.reason.too_many_workshops": "er {count:p:staat|staan} {count} {count:p:workshop|workshops} in; maximaal {limit}.",
     "import.reason.in_workshop": "workshop {n}: {reason}",
 }

@@ -1,5 +1,9 @@
 """Shared fixtures: a store on SQLite and on PostgreSQL, and workshops to test with.
 
+Storage tests (the ``store``, ``db_url`` and ``workshop_factory`` fixtures) run on both
+databases. Page tests (``app_store``: the app's own store, for AppTest) run once, on SQLite:
+what a page shows does not depend on the database, and the store under it is tested on both.
+
 PostgreSQL comes from ``SAMENSPRAAK_TEST_PG_URL`` (``./test.sh`` starts a throwaway
 cluster and sets it). Without it the PostgreSQL tests FAIL, so that a missing
 database is never mistaken for a pass. Only ``SAMENSPRAAK_TEST_SQLITE_ONLY=1``
@@ -19,6 +23,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from workshop import db as D
+from workshop import settings
+from workshop import store as S
 from workshop.store import Store
 
 from helpers import Room
@@ -59,11 +65,34 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if not _sqlite_only():
+        return
+    # Under pytest-xdist the workers deselect, and this (controlling) process has no count.
     dropped = getattr(config, "_samenspraak_pg_deselected", None)
-    if dropped is not None:
-        terminalreporter.write_sep(
-            "!", f"{dropped} PostgreSQL tests deselected because {SQLITE_ONLY_ENV}=1; "
-                 "this run does NOT cover PostgreSQL", yellow=True, bold=True)
+    terminalreporter.write_sep(
+        "!", f"{'the' if dropped is None else dropped} PostgreSQL tests deselected because {SQLITE_ONLY_ENV}=1; "
+             "this run does NOT cover PostgreSQL", yellow=True, bold=True)
+
+
+# ------------------------------------------------------------------ settings
+@pytest.fixture(autouse=True)
+def _settings_of_the_environment() -> Iterator[None]:
+    """Every test starts and ends with the settings of its environment (workshop/settings.py
+    reads them once; a test changes one with the ``setting`` fixture)."""
+    settings.reload()
+    yield
+    settings.reload()  # after monkeypatch has put the environment back
+
+
+@pytest.fixture
+def setting(monkeypatch):
+    """``setting("SAMENSPRAAK_X", value)``: set a setting for this test (the environment, re-read)."""
+
+    def put(name: str, value: str) -> None:
+        monkeypatch.setenv(name, value)
+        settings.reload()
+
+    return put
 
 
 # ----------------------------------------------------------------- databases
@@ -156,6 +185,27 @@ def store(db_url) -> Iterator[Store]:
         yield Store(database)
     finally:
         database.dispose()
+
+
+@pytest.fixture
+def second_store(db_url) -> Iterator[Store]:
+    """A second, independent Store on the same database (another device / server process)."""
+    database = D.Database(db_url)
+    try:
+        yield Store(database)
+    finally:
+        database.dispose()
+
+
+@pytest.fixture
+def app_store(tmp_path, setting) -> Iterator[Store]:
+    """The app pointed at this test's private SQLite database, and its store (page tests)."""
+    setting("SAMENSPRAAK_DATABASE_URL", f"sqlite:///{tmp_path / 'samenspraak-app.db'}")
+    D.reset_instances()
+    S._stores.clear()
+    yield S.get_store()
+    D.reset_instances()
+    S._stores.clear()
 
 
 # ----------------------------------------------------------------- workshops

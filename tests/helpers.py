@@ -1,21 +1,23 @@
-"""Test helpers shared by the test modules (imported as ``helpers``)."""
+"""Test helpers shared by the test modules (imported as ``helpers``): the one :class:`Room`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import func, select
 
 from messages import CATALOGUE, t
 from workshop.errors import UserError
-from workshop.store import Facilitator, Participant, Step, Store, Workshop, new_key
+from workshop.store import Facilitator, Participant, PartnershipAccess, Step, Store, Workshop, new_key
 
 ORG_CYCLE = ("po", "vmbo", "mbo", "hbo", "bedrijfsleven", "gemeente", "overig")
 
 
 @dataclass
 class Room:
-    """A workshop under test, with its facilitator capability and participants."""
+    """A workshop under test, with its facilitator capability and participants; the pages of the
+    app on it (AppTest) for the page tests."""
 
     store: Store
     ws: Workshop
@@ -38,6 +40,18 @@ class Room:
         self.ws = self.store.workshop(self.ws.id)
         return self.ws
 
+    def go(self, werkvorm: str) -> Step:
+        """Make the first step of ``werkvorm`` the active one."""
+        step = self.step(werkvorm)
+        self.store.go_to_step(self.fac, step.position)
+        return step
+
+    def join_as(self, name: str, org_type: str) -> Participant:
+        """One participant with this name and organisation type."""
+        who = self.store.join(self.ws.code, name=name, org_type=org_type)
+        self.participants.append(who)
+        return who
+
     def join(self, n: int = 1, *, name: str = "Deelnemer", org_type: str | None = None) -> list[Participant]:
         joined = []
         for _ in range(n):
@@ -59,6 +73,32 @@ class Room:
         step = self.step(werkvorm)
         self.store.update_step(self.fac, step.id, voting_open=True, dots=dots, multi_dot=multi_dot)
         return self.store.step(step.id)
+
+    # The pages (AppTest): the store must be the app's (the ``app_store`` fixture).
+    def facilitator_page(self):
+        from apptest import open_page
+
+        return open_page("facilitator", room=self.ws.code, key=self.secret)
+
+    def screen(self):
+        from apptest import open_page
+
+        return open_page("screen", room=self.ws.code)
+
+    def phone(self, who: Participant):
+        """The participant page as a fresh browser opens it from the participant's link."""
+        from apptest import open_page
+
+        return open_page("join", room=self.ws.code, p=who.token)
+
+
+def make_app_room(store: Store, werkvormen=("praatplaat", "followup"), *, anonymous: bool = False,
+                  partnership: str = "STO Regio Test", title: str = "Werkatelier techniek",
+                  day: date = date(2026, 11, 26), member_of: PartnershipAccess | None = None) -> Room:
+    """A workshop for the page tests, made straight in the store."""
+    ws, secret = store.create_workshop(title=title, partnership=partnership, day=day, facilitator="Fenna",
+                                       werkvormen=list(werkvormen), anonymous=anonymous, member_of=member_of)
+    return Room(store, ws, secret, store.authorize(ws.code, secret))
 
 
 def count_rows(store: Store, table, **where) -> int:

@@ -227,8 +227,8 @@ def test_function_stage_matrix_counts_tags_and_gaps():
         note("not_a_stage", ["werven"]),
         score(1, "po", "goal", 3),                                          # not a note
     ]
-    m = A.function_stage_matrix(rows, GROW.sections)
-    assert m.functions == canvas_models.FUNCTIONS
+    m = A.function_stage_matrix(rows, GROW.sections, GROW.tags)
+    assert m.functions == GROW.tags == ("werven", "matchen", "opleiden", "begeleiden", "professionaliseren")
     assert m.stages == tuple(s.key for s in GROW.sections)
     assert m.count("werven", "goal") == 2 and m.count("opleiden", "goal") == 1
     assert m.count("matchen", "reality_so") == 1 and m.count("begeleiden", "options_so") == 0
@@ -243,7 +243,7 @@ def test_function_stage_matrix_counts_tags_and_gaps():
 
 def test_function_stage_matrix_by_group_and_empty():
     rows = [note("reality_so", ["werven"]), note("reality_or", ["werven", "matchen"]), note("way_forward")]
-    m = A.function_stage_matrix(rows, GROW.sections, by_group=True)
+    m = A.function_stage_matrix(rows, GROW.sections, GROW.tags, by_group=True)
     assert m.stages == ("Goal", "Reality", "Options", "Way forward")
     assert m.count("werven", "Reality") == 2 and m.count("matchen", "Reality") == 1
     assert m.untagged == (0, 0, 0, 1)
@@ -361,7 +361,7 @@ def test_praatplaat_chart_fallbacks():
 def test_heatmap_prints_every_count_and_outlines_gaps():
     rows = [note("goal", ["werven", "opleiden"]), note("goal"), note("options_so", ["werven"])] + \
         [note("reality_or", ["matchen"]) for _ in range(4)]
-    m = A.function_stage_matrix(rows, GROW.sections)
+    m = A.function_stage_matrix(rows, GROW.sections, GROW.tags)
     fig = charts.heatmap(m)
     (hm,) = fig.data
     assert hm.type == "heatmap"
@@ -424,7 +424,7 @@ def test_aggregates_over_store_rows(room, store):
     store.update_step(room.fac, grow.id, stage=1)
     room.note(vmbo, "Begeleiding loopt goed", werkvorm="grow", section="reality_so", tags=["begeleiden"])
     room.note(mbo, "Zonder tag", werkvorm="grow", section="reality_so")
-    m = A.function_stage_matrix(store.contributions(grow.id), grow.werkvorm.sections)
+    m = A.function_stage_matrix(store.contributions(grow.id), grow.werkvorm.sections, grow.werkvorm.tags)
     assert m.count("werven", "goal") == 1 and m.count("opleiden", "goal") == 1
     assert m.count("begeleiden", "reality_so") == 1 and m.untagged == (0, 1, 0, 0, 0, 0)
 

@@ -7,20 +7,19 @@ from html import unescape
 
 import pytest
 
-from apptest import labels, page_text
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from apptest import block, button, charts, html, labels, no_errors, page_text, select_notes, table_state
+from helpers import make_app_room
 from messages import t
 from ui.common import esc
 from ui.notetools import digest
-from werkvorm_helpers import select_notes, table_state, block, button, charts, html, no_errors
 from workshop import new_key
 
 
 @pytest.fixture
 def canvas_room(app_store):  # noqa: F811
     room = make_app_room(app_store, ("canvas",))
-    room.join("Anna", "mbo")
-    room.join("Bram", "bedrijfsleven")
+    room.join_as("Anna", "mbo")
+    room.join_as("Bram", "bedrijfsleven")
     return room
 
 
@@ -46,7 +45,7 @@ def test_screen_lays_out_the_nine_blocks_in_the_canvas_grid(canvas_room):
 def test_participant_adds_notes_to_a_block_and_the_screen_shows_them_there(canvas_room):
     room = canvas_room
     step = room.step("canvas")
-    anna = room.people[0]
+    anna = room.participants[0]
     phone = room.phone(anna)
     no_errors(phone)
     phone.selectbox(key=f"p{step.id}:section").select("middelen").run()
@@ -70,7 +69,7 @@ def test_participant_adds_notes_to_a_block_and_the_screen_shows_them_there(canva
 
 def test_facilitator_edits_moves_merges_and_hides_notes(canvas_room):
     room = canvas_room
-    anna, bram = room.people
+    anna, bram = room.participants
     step = room.step("canvas")
     a = note(room, anna, "partners", "Gemeente Enschede")
     b = note(room, bram, "partners", "De gemeente")
@@ -125,7 +124,7 @@ def open_round(room, *, dots: int, multi: bool, live: bool):
 
 def test_dot_round_with_budget_and_results_only_at_the_end(canvas_room):
     room = canvas_room
-    anna, bram = room.people
+    anna, bram = room.participants
     step = room.step("canvas")
     a = note(room, bram, "waardepropositie", "Leerlingen kiezen vaker techniek")
     b = note(room, bram, "doelgroepen", "Vmbo-leerlingen in de regio")
@@ -178,7 +177,7 @@ def test_dot_round_with_budget_and_results_only_at_the_end(canvas_room):
 
 def test_live_tally_and_several_dots_on_one_note(canvas_room):
     room = canvas_room
-    anna = room.people[0]
+    anna = room.participants[0]
     step = room.step("canvas")
     a = note(room, anna, "partners", "Bedrijven uit de regio")
     fac = open_round(room, dots=3, multi=True, live=True)
@@ -197,7 +196,7 @@ def test_live_tally_and_several_dots_on_one_note(canvas_room):
 
 def test_facilitator_clears_the_dots_for_a_new_round(canvas_room):
     room = canvas_room
-    anna = room.people[0]
+    anna = room.participants[0]
     step = room.step("canvas")
     a = note(room, anna, "partners", "Bedrijven")
     open_round(room, dots=1, multi=True, live=True)
@@ -212,10 +211,10 @@ def test_facilitator_clears_the_dots_for_a_new_round(canvas_room):
 
 def test_screen_and_phone_reach_no_facilitator_tool(canvas_room):
     room = canvas_room
-    note(room, room.people[0], "partners", "Bedrijven")
+    note(room, room.participants[0], "partners", "Bedrijven")
     tools = {t("notetool.pick"), t("notetool.save"), t("notetool.merge"), t("fac.hide"), t("dots.clear"),
              t("vote.open")}
-    for at in (room.screen(), room.phone(room.people[0])):
+    for at in (room.screen(), room.phone(room.participants[0])):
         no_errors(at)
         assert not (labels(at) & tools)
         assert room.secret not in page_text(at)

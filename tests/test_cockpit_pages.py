@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from apptest import open_page, page_text
-from fixtures_app import app_store  # noqa: F401 - fixture
+from apptest import join_as, make_room, open_page, page_text
 from messages import t
-from test_pages import join_as, make_room
 from workshop import new_key
 
 

@@ -7,17 +7,17 @@ import pytest
 
 import canvas_models
 from apptest import page_text, raw_html
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from helpers import make_app_room
 from messages import t
-from werkvorm_helpers import button, charts, no_errors
+from apptest import button, charts, no_errors
 from workshop import new_key
 
 
 @pytest.fixture
-def room(app_store):  # noqa: F811
+def room(app_store):
     room = make_app_room(app_store, ("kompas",))
-    room.join("Anna", "vmbo")
-    room.join("Bram", "bedrijfsleven")
+    room.join_as("Anna", "vmbo")
+    room.join_as("Bram", "bedrijfsleven")
     return room
 
 
@@ -41,7 +41,7 @@ def test_the_template_ships_six_placeholder_themes_and_a_region_theme():
 
 
 def test_phone_places_an_activity_and_rates_every_theme(room):
-    anna, _ = room.people
+    anna, _ = room.participants
     step = room.step("kompas")
     phone = room.phone(anna)
     no_errors(phone)
@@ -62,7 +62,7 @@ def test_phone_places_an_activity_and_rates_every_theme(room):
 
 
 def test_screen_shows_the_compass_with_values_and_gaps_stand_out(room):
-    anna, bram = room.people
+    anna, bram = room.participants
     activity(room, anna, "leerlijnen", "Doorstroomdag <b>vmbo-mbo</b>")
     activity(room, bram, "bedrijven", "Echte opdrachten")
     for who, score in ((anna, 4), (bram, 3)):
@@ -92,7 +92,7 @@ def test_screen_shows_the_compass_with_values_and_gaps_stand_out(room):
 
 
 def test_facilitator_sees_the_compass_as_a_table_and_the_activities(room):
-    anna, _ = room.people
+    anna, _ = room.participants
     activity(room, anna, "docenten", "Studiedag didactiek")
     strength(room, anna, "docenten", 5)
     fac = room.facilitator_page()
@@ -105,7 +105,7 @@ def test_facilitator_sees_the_compass_as_a_table_and_the_activities(room):
     assert t("compass.fac_hint") in page_text(fac)
 
 
-def test_new_workshop_offers_the_compass_and_the_three_intervision_methods(app_store):  # noqa: F811
+def test_new_workshop_offers_the_compass_and_the_three_intervision_methods(app_store):
     from apptest import open_page
 
     at = open_page("new")

@@ -10,9 +10,8 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from apptest import open_page, page_text
+from apptest import join_as, make_room, open_page, page_text
 from messages import t
-from test_pages import app_store, join_as, make_room  # noqa: F401 - fixtures
 
 
 def _fill(store, ws, secret=None):

@@ -25,12 +25,12 @@ import pytest
 from openpyxl import load_workbook
 
 import canvas_models
-import layouts
 from exports import backup, demo, pdf, tables
 from exports.snapshot import FORMAT_VERSION, snapshot
 from helpers import assert_dutch, count_rows
 from messages import t
 from workshop import db as D
+from workshop import settings
 from workshop.errors import UserError
 from workshop.store import normalise_code
 from workshop.text import Limits
@@ -276,15 +276,16 @@ def test_backup_with_a_byte_order_mark_is_read(store):
     assert backup.read_snapshot("\ufeff" + raw.decode("utf-8"))["workshop"]["title"] == ws.title
 
 
-def test_import_size_limit_is_a_setting(store, monkeypatch):
+def test_import_size_limit_is_a_setting(store, setting):
     ws, _ = demo.generate(store, 3, seed=2, fast=True)
     raw = backup.to_json(snapshot(store, ws.id))
-    monkeypatch.setenv("SAMENSPRAAK_IMPORT_MAX_BYTES", str(len(raw) - 1))
+    setting("SAMENSPRAAK_IMPORT_MAX_BYTES", str(len(raw) - 1))
     with pytest.raises(UserError, match="MB"):
         backup.restore(store, raw)
-    monkeypatch.setenv("SAMENSPRAAK_IMPORT_MAX_BYTES", str(len(raw)))
+    setting("SAMENSPRAAK_IMPORT_MAX_BYTES", str(len(raw)))
     assert backup.restore(store, raw)[0].title == ws.title
-    assert backup.DEFAULT_MAX_BYTES == 20 * 1024 * 1024
+    setting("SAMENSPRAAK_IMPORT_MAX_BYTES", "")
+    assert settings.get().import_max_bytes == 20 * 1024 * 1024
 
 
 def test_failing_restore_leaves_nothing_half_written(store, monkeypatch):
@@ -315,8 +316,11 @@ def test_restore_cleans_hostile_text(store):
     data["participants"][0]["name"] = "Bel\x07la"
     data["participants"][1]["name"] = "A\ud800B"  # a lone surrogate, as JSON can spell it
     data["steps"][0]["config"].update(chart="bar", sound=True, junk={"x": "y" * 1000})
+    data["steps"][1]["config"].update(chart="radar", sound="ja")  # the praatplaat: its layout keeps a chart
     ws, _ = backup.restore(store, json.dumps(data))
-    assert store.steps(ws.id)[0].config == {"chart": "bar", "sound": True}  # only what the app keeps
+    # only what the app keeps, each of its type: every step a sound, the scores layout its chart
+    assert store.steps(ws.id)[0].config == {"sound": True}
+    assert store.steps(ws.id)[1].config == {"chart": "radar"}
     snap = snapshot(store, ws.id)
     texts = {c["text"] for c in snap["contributions"]}
     assert "NUL en omgekeerd <script>x</script>" in texts
@@ -498,8 +502,11 @@ def test_excel_and_csv_round_trip(demo_snap):
         elif step["werkvorm"] == "followup":
             followup_sheet = sheet
             assert list(frame.columns)[:2] == ["Nr", "Wat"]
-        elif layouts.part(canvas_models.get(step["werkvorm"]).layout, "report") is not None:
-            continue  # a layout with a sheet of its own (tests/test_toolkit_exports.py)
+        elif canvas_models.get(step["werkvorm"]).layout == "choices":  # one row per counted choice
+            from layouts.choices.logic import counted
+            assert len(frame) == sum(1 for c in counted(rows) if c["kind"] == "choice" or c["score"])
+        elif canvas_models.get(step["werkvorm"]).layout in ("rounds", "compass"):
+            continue  # a sheet of their own, tested in tests/test_toolkit_exports.py
         else:
             notes = [c for c in rows if c["kind"] in ("note", "tagged_note")]
             assert len(frame) == len(notes)
@@ -610,7 +617,7 @@ def test_pdf_holds_every_note_remark_and_action(store):
     # Unicode made it through: Arabic, Chinese, emoji, accents.
     for sample in ("王小明", "فاطمة", "Zoë", "Łukasz", "🎓"):
         assert norm(sample) in text, sample
-    for fixed in (snap["workshop"]["title"], "12 maart 2026", "Afspraken en acties", "Over de gegevens",
+    for fixed in (snap["workshop"]["title"], "12 maart 2026", "3. Vervolgplaat", "Over de gegevens",
                   "Hier kijken we verschillend", "Functies per fase", "pagina 2 van"):
         assert norm(fixed) in text, fixed
     # progress runs from 0 to 1, never backwards
@@ -802,8 +809,12 @@ def test_cli_refuses_bad_input_with_a_dutch_message(tmp_path):
 
 
 def test_exports_import_no_streamlit():
+    """Not at import, and not when every layout's report, demo and schema have been used (a layout's
+    views are the only part that imports streamlit)."""
     code = ("import sys, exports.pdf, exports.tables, exports.backup, exports.demo, exports.snapshot, "
-            "exports.__main__, workshop.bulk; print('streamlit' in sys.modules)")
+            "exports.__main__, workshop.bulk, layouts; plan = exports.demo.plan(3); exports.pdf.build_pdf(plan); "
+            "exports.tables.to_xlsx(plan); [(b.report, b.demo, b.schema) for b in map(layouts.get, layouts.NAMES)]; "
+            "print('streamlit' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
@@ -861,3 +872,26 @@ def test_screen_and_pdf_share_colours_and_short_labels_and_the_pdf_keeps_remarks
     for remark in remarks:
         person = people[remark["participant_id"]]
         assert norm(f"{person['name']}, {ORG_SHORT[person['org_type']]}") not in text
+
+
+# ------------------------------------------------- issue 14: no orphan page, no pointer section
+def test_no_page_of_the_report_holds_only_a_few_overflow_lines():
+    """The demo of 8 (seed 1) used to end its praatplaat with a page of two remarks: a step's last
+    page that holds only a few lines is drawn a little tighter, so they come back onto the page before."""
+    data = pdf.build_pdf(backup.read_snapshot(backup.to_json(demo.plan(8, seed=1))))
+    pages = pypdf.PdfReader(io.BytesIO(data)).pages
+    for number, page in enumerate(pages[2:-1], start=3):  # after the summary and cover, before the last
+        lines = [line for line in (page.extract_text() or "").splitlines() if line.strip()]
+        assert len(lines) - 2 >= 4, (number, lines)  # without the running header and the footer
+
+
+def test_the_follow_up_step_shows_the_agreements_itself():
+    """The follow-up step's section held one line pointing to a list further on; now it holds the list
+    (and the report has no second copy of it)."""
+    snap = backup.read_snapshot(backup.to_json(demo.plan(6, seed=2)))
+    text = pdf_text(pdf.build_pdf(snap))
+    start, end = text.index(t("pdf.step_heading", n=3, title="Vervolgplaat")), text.index("Stap 4:")
+    section = norm(text[start:end])
+    for action in (a for a in snap["actions"] if not a["deleted"]):
+        assert norm(action["what"])[:20] in section, action["what"]
+    assert norm(t("pdf.actions.title")) not in norm(text[end:])  # no separate chapter repeating them

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from apptest import page_text, raw_html
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from helpers import make_app_room
 from messages import dutch_date, t
 from ui.common import esc
 from layouts.actions.views import status_label
@@ -30,20 +30,20 @@ def _table(at, key: str):
 def test_participant_proposes_an_action_from_the_phone(app_store):
     room = make_app_room(app_store)
     step = room.go("followup")
-    anna = room.join("Anna", "mbo")
+    anna = room.join_as("Anna", "mbo")
     phone = room.phone(anna)
     assert not phone.exception
-    assert phone.selectbox(key=f"fu:{step.id}:action:link").options == [
+    assert phone.selectbox(key=f"fu{step.id}:action:link").options == [
         t("followup.no_link"), "Ambitie", "Belangen", "Relatie", "Organisatie", "Proces"]
-    phone.text_area(key=f"fu:{step.id}:action:what").input("Stagebank voor techniek opzetten")
-    phone.text_input(key=f"fu:{step.id}:action:owner").input("Piet")
-    phone.text_input(key=f"fu:{step.id}:action:partner").input("ROC Midden")
-    phone.date_input(key=f"fu:{step.id}:action:due").set_value(date(2027, 3, 1))
-    phone.selectbox(key=f"fu:{step.id}:action:link").select("Belangen")
+    phone.text_area(key=f"fu{step.id}:action:what").input("Stagebank voor techniek opzetten")
+    phone.text_input(key=f"fu{step.id}:action:owner").input("Piet")
+    phone.text_input(key=f"fu{step.id}:action:partner").input("ROC Midden")
+    phone.date_input(key=f"fu{step.id}:action:due").set_value(date(2027, 3, 1))
+    phone.selectbox(key=f"fu{step.id}:action:link").select("Belangen")
     phone.button[0].click().run()
     assert not phone.exception
     assert phone.success[0].value == t("followup.sent")
-    assert phone.text_area(key=f"fu:{step.id}:action:what").value == ""  # ready for the next one
+    assert phone.text_area(key=f"fu{step.id}:action:what").value == ""  # ready for the next one
 
     action = _actions(app_store, room.ws.id)["Stagebank voor techniek opzetten"]
     assert (action["owner"], action["partner"], action["due"], action["link"]) == (
@@ -60,7 +60,7 @@ def test_participant_proposes_an_action_from_the_phone(app_store):
 def test_locked_follow_up_step_takes_no_proposals(app_store):
     room = make_app_room(app_store)
     step = room.go("followup")
-    anna = room.join("Anna", "mbo")
+    anna = room.join_as("Anna", "mbo")
     app_store.update_step(room.fac, step.id, locked=True)
     phone = room.phone(anna)
     assert t("participant.locked") in page_text(phone)
@@ -71,7 +71,7 @@ def test_locked_follow_up_step_takes_no_proposals(app_store):
 def test_table_edits_are_stored_at_once_and_survive_a_reload(app_store):
     room = make_app_room(app_store)
     step = room.go("followup")
-    anna = room.join("Anna", "mbo")
+    anna = room.join_as("Anna", "mbo")
     first = app_store.propose_action(anna, idem_key=new_key(), what="Stagebank opzetten")
     second = app_store.add_action(room.fac, what="Gastlessen plannen", owner="Jan")
     key = f"fu-actions-{step.id}"
@@ -124,7 +124,7 @@ def test_a_refused_edit_shows_a_dutch_message_and_changes_nothing(app_store):
 def test_facilitator_merges_proposals_and_confirms_them(app_store):
     room = make_app_room(app_store)
     step = room.go("followup")
-    anna, bas = room.join("Anna", "mbo"), room.join("Bas", "bedrijfsleven")
+    anna, bas = room.join_as("Anna", "mbo"), room.join_as("Bas", "bedrijfsleven")
     one = app_store.propose_action(anna, idem_key=new_key(), what="Stages regelen")
     two = app_store.propose_action(bas, idem_key=new_key(), what="Stageplekken regelen", owner="Bas",
                                    due="2027-02-01")
@@ -160,7 +160,7 @@ def test_facilitator_merges_proposals_and_confirms_them(app_store):
 def test_merge_needs_two_and_delete_removes(app_store):
     room = make_app_room(app_store)
     step = room.go("followup")
-    anna = room.join("Anna", "mbo")
+    anna = room.join_as("Anna", "mbo")
     spam = app_store.propose_action(anna, idem_key=new_key(), what="Niet serieus bedoeld")
     fac = room.facilitator_page()
     select = next(w for w in fac.multiselect if w.key and w.key.startswith(f"fu-sel-{step.id}-"))
@@ -213,7 +213,7 @@ def test_open_actions_of_an_earlier_workshop_come_back_for_review(app_store):
     open_id = app_store.add_action(first.fac, what="Stagebank opzetten", owner="Piet", due=date(2026, 6, 1))
     busy_id = app_store.add_action(first.fac, what="Gastlessen", status="bezig")
     app_store.add_action(first.fac, what="Al afgerond", status="klaar")
-    anna = first.join("Anna", "mbo")
+    anna = first.join_as("Anna", "mbo")
     app_store.propose_action(anna, idem_key=new_key(), what="Nooit bevestigd")
     other = make_app_room(app_store, ("followup",), member_of=app_store.open_partnership(west.id, west_secret))
     app_store.add_action(other.fac, what="Van een andere regio")

@@ -7,14 +7,15 @@ import re
 
 import pytest
 
-from apptest import open_page, page_text, raw_html
+from apptest import button, charts, html, no_errors, open_page, page_text, raw_html, select_notes, table_state
 from exports import backup
 from exports.snapshot import snapshot
-from canvas_models import FUNCTIONS
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+import canvas_models
+from helpers import make_app_room
 from messages import t
-from werkvorm_helpers import select_notes, table_state, button, charts, html, no_errors
 from workshop import new_key
+
+FUNCTIONS = canvas_models.get("grow").tags
 
 STAGES = ("goal", "reality_so", "reality_or", "options_so", "options_or", "way_forward")
 
@@ -22,8 +23,8 @@ STAGES = ("goal", "reality_so", "reality_or", "options_so", "options_or", "way_f
 @pytest.fixture
 def grow_room(app_store):  # noqa: F811
     room = make_app_room(app_store, ("grow",), partnership="Partnerschap Oost")
-    room.join("Anna", "po")
-    room.join("Bram", "hbo")
+    room.join_as("Anna", "po")
+    room.join_as("Bram", "hbo")
     return room
 
 
@@ -77,14 +78,14 @@ def test_facilitator_moves_stage_by_stage_and_the_script_stays_off_the_screen(gr
 
 def test_participant_answers_the_current_stage_with_functions_and_the_heatmap_shows_gaps(grow_room):
     room = grow_room
-    anna, bram = room.people
+    anna, bram = room.participants
     step = room.step("grow")
     phone = room.phone(anna)
     no_errors(phone)
     assert t("grow.stage_of", n=1, total=6) in page_text(phone)
     assert step.werkvorm.sections[0].prompts[0] in page_text(phone)
     phone.text_area(key=f"p{step.id}:goal:note").input("Meer zij-instromers opleiden")
-    phone.multiselect(key=f"p{step.id}:goal:note:tags").set_value(["werven", "opleiden"])
+    phone.pills(key=f"p{step.id}:goal:note:tags").set_value(["werven", "opleiden"])
     button(phone, t("participant.send")).click().run()
     no_errors(phone)
     (stored,) = room.store.contributions(step.id)
@@ -94,7 +95,7 @@ def test_participant_answers_the_current_stage_with_functions_and_the_heatmap_sh
     phone = room.phone(anna)  # the phone follows the stage
     assert t("grow.stage_of", n=2, total=6) in page_text(phone)
     phone.text_area(key=f"p{step.id}:reality_so:note").input("Begeleiding op school loopt goed")
-    phone.multiselect(key=f"p{step.id}:reality_so:note:tags").set_value(["begeleiden"])
+    phone.pills(key=f"p{step.id}:reality_so:note:tags").set_value(["begeleiden"])
     button(phone, t("participant.send")).click().run()
     note(room, bram, "reality_so", "Nog geen idee")  # without a function
 
@@ -114,7 +115,7 @@ def test_participant_answers_the_current_stage_with_functions_and_the_heatmap_sh
 
 def test_hidden_notes_leave_the_heatmap(grow_room):
     room = grow_room
-    anna = room.people[0]
+    anna = room.participants[0]
     a = note(room, anna, "goal", "Verborgen", tags=["matchen"])
     note(room, anna, "goal", "Zichtbaar", tags=["werven"])
     room.store.moderate(room.fac, a, hidden=True)
@@ -124,7 +125,7 @@ def test_hidden_notes_leave_the_heatmap(grow_room):
 
 def test_facilitator_edits_tags_of_an_answer(grow_room):
     room = grow_room
-    a = note(room, room.people[0], "goal", "Samen werven", tags=["werven"])
+    a = note(room, room.participants[0], "goal", "Samen werven", tags=["werven"])
     step = room.step("grow")
     fac = room.facilitator_page()
     select_notes(fac, step.id, [a])
@@ -137,7 +138,7 @@ def test_facilitator_edits_tags_of_an_answer(grow_room):
 
 def test_options_are_prioritised_with_dots(grow_room):
     room = grow_room
-    anna, bram = room.people
+    anna, bram = room.participants
     stage(room, 3)
     a = note(room, anna, "options_so", "Gezamenlijke opleidingsschool")
     stage(room, 4)
@@ -173,7 +174,7 @@ def test_options_are_prioritised_with_dots(grow_room):
 
 def test_way_forward_recommendation_becomes_one_action(grow_room):
     room = grow_room
-    anna = room.people[0]
+    anna = room.participants[0]
     stage(room, 5)
     rec = note(room, anna, "way_forward", "Stel een regionale stagecoördinator aan", tags=["begeleiden"])
     title = room.step("grow").werkvorm.section("way_forward").title
@@ -231,3 +232,36 @@ def test_restored_section_texts_are_cleaned_and_shown_inert(app_store):  # noqa:
     assert not [(v, _unescaped(v)) for v in mine if _unescaped(v)]
     assert HOSTILE_LINE in page_text(fac)  # the script line, as text
     assert "<b>dik</b>" not in raw_html(fac) and "![pixel]" not in "".join(shown)
+
+
+def test_translating_a_group_title_changes_no_behaviour():
+    """Dots on the options and "make it an action" follow ``role:``, never a title or group text:
+    GROW with every group and title in other words behaves the same, on the pages and in the PDF."""
+    import io
+    from types import SimpleNamespace
+
+    import pypdf
+
+    from exports import demo, pdf
+    from layouts.stages import views
+
+    grow = canvas_models.get("grow")
+    words = {"Goal": "Doel", "Reality": "Stand van zaken", "Options": "Opties", "Way forward": "Vervolg"}
+    translated = grow.with_sections([{**s.model_dump(), "group": words[s.group], "title": f"{words[s.group]} {i}"}
+                                     for i, s in enumerate(grow.sections)])
+    assert not {s.group for s in translated.sections} & set(words)
+    for wv in (grow, translated):
+        at_options = SimpleNamespace(werkvorm=wv, stage=3, voting_open=True)
+        assert views.voting_now(at_options)
+        assert [s.key for s in views.option_sections(at_options)] == ["options_so", "options_or"]
+        assert views.is_way_forward(at_options, wv.section("way_forward"))
+        assert not any(views.is_way_forward(at_options, s) for s in wv.sections if s.key != "way_forward")
+        assert not views.voting_now(SimpleNamespace(werkvorm=wv, stage=1, voting_open=True))
+
+    plan = demo.plan(3, seed=1)
+    step = next(s for s in plan["steps"] if s["werkvorm"] == "grow")
+    step["sections"] = canvas_models.section_dicts(translated)
+    pages = pypdf.PdfReader(io.BytesIO(pdf.build_pdf(plan))).pages
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+    assert f"Vervolg 5 — {t('pdf.grow.recommendations')}" in text
+    assert "Opties 3" in text and f"Opties 3 — {t('pdf.grow.recommendations')}" not in text

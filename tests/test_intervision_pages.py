@@ -7,9 +7,9 @@ import pytest
 
 import canvas_models
 from apptest import page_text, raw_html
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from helpers import make_app_room
 from messages import t
-from werkvorm_helpers import button, no_errors
+from apptest import button, no_errors
 from workshop import UserError, new_key
 
 METHODS = ("intervisie_incident", "intervisie_roddel", "intervisie_tienstappen")
@@ -18,10 +18,10 @@ NAMES = ("Annelies Vrijhof", "Bartholomeus Kwast", "Cornelia Zeewolde")
 
 
 @pytest.fixture
-def room(app_store):  # noqa: F811
+def room(app_store):
     room = make_app_room(app_store, ("intervisie_incident",))
     for name, org in zip(NAMES, ("vmbo", "mbo", "bedrijfsleven")):
-        room.join(name, org)
+        room.join_as(name, org)
     return room
 
 
@@ -39,7 +39,7 @@ def note(room, who, section, text):
 
 def choose_case(room):
     """Anna and Bram bring a case each; the group votes for Bram's."""
-    anna, bram, cor = room.people
+    anna, bram, cor = room.participants
     at_round(room, "casussen")
     note(room, anna, "casussen", "Een ouder die boos bleef")
     case = note(room, bram, "casussen", "Mijn team haakt af bij het nieuwe rooster")
@@ -76,11 +76,11 @@ def test_a_round_may_only_show_an_earlier_round():
 def test_the_chosen_case_is_the_most_dotted_and_its_author_is_the_case_giver(room):
     case = choose_case(room)
     chosen = room.store.chosen_case(room.step("intervisie_incident"))
-    assert chosen["id"] == case and chosen["participant_id"] == room.people[1].id
+    assert chosen["id"] == case and chosen["participant_id"] == room.participants[1].id
 
 
 def test_questions_stay_off_the_screen_until_the_reveal_and_no_name_is_ever_shown(room):
-    anna, bram, cor = room.people
+    anna, bram, cor = room.participants
     choose_case(room)
     step = at_round(room, "vragen")
     note(room, anna, "vragen", "Wanneer merkte je het voor het eerst?")
@@ -118,7 +118,7 @@ def test_questions_stay_off_the_screen_until_the_reveal_and_no_name_is_ever_show
 
 
 def test_advice_is_private_then_the_case_giver_marks_what_helps(room):
-    anna, bram, cor = room.people
+    anna, bram, cor = room.participants
     choose_case(room)
     step = at_round(room, "advies")
     helpful = note(room, anna, "advies", "Plan een gesprek met het team")
@@ -151,7 +151,7 @@ def test_advice_is_private_then_the_case_giver_marks_what_helps(room):
 
 
 def test_rounds_for_the_case_giver_alone(room):
-    anna, bram, cor = room.people
+    anna, bram, cor = room.participants
     choose_case(room)
     at_round(room, "afsluiting")
     assert room.phone(bram).text_area  # the case giver writes the next steps
@@ -165,7 +165,7 @@ def test_rounds_for_the_case_giver_alone(room):
 
 
 def test_phones_vote_on_the_cases_and_the_screen_shows_the_ranking(room):
-    anna, bram, cor = room.people
+    anna, bram, cor = room.participants
     at_round(room, "casussen")
     note(room, anna, "casussen", "Casus over roosters")
     note(room, bram, "casussen", "Casus over ouders")
@@ -182,7 +182,7 @@ def test_phones_vote_on_the_cases_and_the_screen_shows_the_ranking(room):
 
 
 def test_reveal_and_marks_in_the_store(room):
-    anna, bram, cor = room.people
+    anna, bram, cor = room.participants
     choose_case(room)
     step = room.step("intervisie_incident")
     room.store.update_step(room.fac, step.id, config={**step.config, "screen_focus": "results"})

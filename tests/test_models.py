@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 import canvas_models
+import layouts
 from canvas_models import FIELD_KINDS, LAYOUTS, REGISTRY, Werkvorm, WerkvormError, load_file, load_registry
 
 SHIPPED = sorted(p.stem for p in canvas_models.MODEL_DIR.glob("*.yaml"))
@@ -94,7 +95,12 @@ def test_every_field_kind_is_used_by_a_shipped_werkvorm():
 
 @pytest.mark.parametrize("kind", FIELD_KINDS)
 def test_every_field_kind_loads_in_a_synthetic_werkvorm(tmp_path, kind):
-    doc = minimal(fields=[{"key": "veld", "kind": kind, "label": f"Veld {kind}", "max_length": 123}])
+    layout = next(name for name in LAYOUTS if kind in layouts.get(name).schema.KINDS)
+    doc = minimal(layout=layout, fields=[{"key": "veld", "kind": kind, "label": f"Veld {kind}", "max_length": 123}],
+                  **({"tags": ["werven", "eigen_tag"]} if kind == "tagged_note" else {}))
+    if kind in ("choice", "points"):  # a werkvorm that collects choices has options in every section
+        for section in doc["sections"]:
+            section["options"] = [{"key": "ja", "label": "Ja"}, {"key": "nee", "label": "Nee"}]
     model = load_file(write(tmp_path, doc))
     assert model.field("veld").kind == kind
     assert model.field("veld").max_length == 123
@@ -192,3 +198,74 @@ def test_models_import_no_streamlit():
             "sys.exit(1 if any(m == 'streamlit' or m.startswith('streamlit.') for m in sys.modules) else 0)")
     root = Path(__file__).resolve().parent.parent
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
+
+
+# ------------------------------------------------- layouts' schemas, roles, tags
+def test_a_field_kind_the_layout_does_not_store_names_the_file_and_field(tmp_path):
+    doc = minimal(layout="scores", fields=[{"key": "note", "kind": "note", "label": "Briefje"}])
+    with pytest.raises(WerkvormError, match=r"probeer\.yaml: field 'fields\.0\.kind': layout 'scores' stores score, text"):
+        load_file(write(tmp_path, doc))
+
+
+def test_a_tagged_note_needs_a_tag_vocabulary(tmp_path):
+    doc = minimal(layout="stages", fields=[{"key": "note", "kind": "tagged_note", "label": "Antwoord"}])
+    with pytest.raises(WerkvormError, match=r"probeer\.yaml: field 'tags': a tagged_note field needs a tag vocabulary"):
+        load_file(write(tmp_path, doc))
+    with pytest.raises(WerkvormError, match=r"field 'tags'"):
+        load_file(write(tmp_path, {**doc, "tags": ["werven", "werven"]}))
+
+
+def test_an_unknown_role_is_refused(tmp_path):
+    doc = minimal(sections=[{"key": "een", "title": "Eén", "role": "opties"}])
+    with pytest.raises(WerkvormError, match=r"field 'sections\.0\.role'"):
+        load_file(write(tmp_path, doc))
+
+
+def test_grow_says_its_roles_and_tags_in_yaml():
+    grow = REGISTRY["grow"]
+    assert [s.key for s in grow.with_role("options")] == ["options_so", "options_or"]
+    assert [s.key for s in grow.with_role("recommendations")] == ["way_forward"]
+    assert grow.tags == ("werven", "matchen", "opleiden", "begeleiden", "professionaliseren")
+    assert all(not wv.tags for key, wv in REGISTRY.items() if key != "grow")
+
+
+def test_an_unknown_layout_raises_naming_it():
+    with pytest.raises(layouts.LayoutError, match="no layout 'kompas'"):
+        layouts.get("kompas")
+    assert layouts.get("stages").schema.KINDS == ("note", "tagged_note")
+
+
+def test_the_extra_folder_adds_werkvormen_and_may_not_replace_a_shipped_one(tmp_path):
+    write(tmp_path, minimal("intervisie", layout="stages"), "intervisie")
+    registry = load_registry(extra=tmp_path)
+    assert list(registry)[:5] == ["brainstorm", "praatplaat", "followup", "canvas", "grow"]
+    assert registry["intervisie"].layout == "stages"
+    write(tmp_path, minimal("grow", title="Eigen GROW"), "grow")
+    with pytest.raises(WerkvormError, match=r"grow\.yaml: field 'key': 'grow' is a shipped werkvorm"):
+        load_registry(extra=tmp_path)
+
+
+def test_the_extra_folder_setting_must_name_a_folder(setting, tmp_path):
+    setting(canvas_models.EXTRA_DIR_SETTING, str(tmp_path / "nergens"))
+    with pytest.raises(WerkvormError, match="SAMENSPRAAK_WERKVORM_DIR=.*not a folder"):
+        canvas_models.extra_dir()
+    setting(canvas_models.EXTRA_DIR_SETTING, str(tmp_path))
+    assert canvas_models.extra_dir() == tmp_path
+
+
+@pytest.mark.parametrize("name", layouts.NAMES)
+def test_every_layout_bundles_views_report_demo_and_schema(name):
+    """The contract of a layout package (layouts/__init__.py): a werkvorm of it needs nothing else."""
+    bundle = layouts.get(name)
+    assert bundle is layouts.get(name) and bundle.name == name
+    for part, functions in (("views", ("participant", "facilitator", "screen")), ("report", ("pdf_section", "sheet")),
+                            ("demo", ("fill",))):
+        module = getattr(bundle, part)
+        assert all(callable(getattr(module, f, None)) for f in functions), (name, part)
+    assert set(bundle.schema.KINDS) <= set(FIELD_KINDS) and bundle.schema.KINDS
+    assert all(isinstance(kind, type) for kind in bundle.schema.CONFIG.values())
+
+
+def test_the_five_shipped_werkvormen_use_five_layouts():
+    assert {key: REGISTRY[key].layout for key in ("brainstorm", "praatplaat", "followup", "canvas", "grow")} == {
+        "brainstorm": "wall", "praatplaat": "scores", "followup": "actions", "canvas": "grid", "grow": "stages"}

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.postgresql
 
 
 @pytest.fixture
-def own_pg(monkeypatch, pg_url):  # pg_url: fail loudly, like every PostgreSQL test, if PG is missing
+def own_pg(setting, pg_url):  # pg_url: fail loudly, like every PostgreSQL test, if PG is missing
     cluster = PgCluster(max_connections=60).start()
-    monkeypatch.setenv("SAMENSPRAAK_DATABASE_URL", cluster.url)
+    setting("SAMENSPRAAK_DATABASE_URL", cluster.url)
     D.reset_instances()
     S._stores.clear()
     try:

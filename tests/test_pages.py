@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 
-from apptest import labels, open_page, page_text, raw_html
+from apptest import join_as, labels, make_room, new_form, open_page, page_text, raw_html, select_notes
 from messages import CATALOGUE, t
-from fixtures_app import app_store  # noqa: F401 - fixture, re-exported for other page tests
-from werkvorm_helpers import select_notes
 from workshop import store as S
-
-
-def make_room(store, werkvormen=("brainstorm", "praatplaat"), anonymous=False):
-    ws, secret = store.create_workshop(title="Werkatelier techniek", partnership="STO Regio Test",
-                                       day=date(2026, 11, 26), facilitator="Fenna",
-                                       werkvormen=list(werkvormen), anonymous=anonymous)
-    return ws, secret
-
-
-def join_as(ws, name="Anna", org="mbo"):
-    at = open_page("join", room=ws.code)
-    at.text_input(key="join-name").input(name)
-    at.selectbox(key="join-org").select(org)
-    at.button[0].click().run()
-    assert not at.exception
-    return at
 
 
 FACILITATOR_LABELS = {v for k, v in CATALOGUE.items() if k.startswith(("fac.", "vote.open", "vote.close"))
@@ -112,18 +93,8 @@ def test_create_workshop_with_bad_input_keeps_what_was_typed(app_store):
     assert at.text_input(key="new-partnership").value == "STO Twente"
 
 
-def new_form(admin: str | None = None):
-    """/nieuw with a title and a partnership filled in (and the admin password, when given)."""
-    at = open_page("new")
-    at.text_input(key="new-title").input("Titel")
-    at.text_input(key="new-partnership").input("Regio")
-    if admin is not None:
-        at.text_input(key="new-admin").input(admin)
-    return at
-
-
-def test_admin_password_is_required_when_set(app_store, monkeypatch):
-    monkeypatch.setenv("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
+def test_admin_password_is_required_when_set(app_store, setting):
+    setting("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
     at = new_form("fout")
     at.button[0].click().run()
     assert at.error[0].value == t("error.admin_password")

@@ -8,8 +8,8 @@ import re
 from datetime import date, timedelta
 
 from apptest import labels, open_page, page_text
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
-from messages import t, t_count
+from helpers import make_app_room
+from messages import t
 
 SECRET_OWNER = "Jan Jansen"
 SECRET_WHAT = "Stagebank Twente opzetten"
@@ -145,7 +145,7 @@ def test_partnership_page_shows_workshops_and_agreements(app_store):
     jan = by_owner[by_owner[t("partnership.col.who")] == "Jan"].iloc[0]
     assert (jan[t("partnership.col.total")], jan[t("partnership.count_overdue")]) == (2, 1)
     assert t("partnership.nobody") in by_partner[t("partnership.col.partner")].tolist()
-    assert t_count("partnership.new_workshop_open", 2) in text
+    assert t("partnership.new_workshop_open", count=2) in text
 
 
 def test_partnership_page_without_the_right_link(app_store):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from apptest import labels, page_text, raw_html
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from helpers import make_app_room
 from messages import t
 from ui.common import esc
 from ui.kinds import UNKNOWN
@@ -14,9 +14,9 @@ SCORE_LABEL = "Jouw score (1 = zwak, 5 = sterk)"
 
 
 def _section_widgets(at, step_id: int, section: str):
-    score = at.segmented_control(key=f"pp:{step_id}:{section}:score")
-    goed = at.text_area(key=f"pp:{step_id}:{section}:goed")
-    beter = at.text_area(key=f"pp:{step_id}:{section}:beter")
+    score = at.segmented_control(key=f"pp{step_id}:{section}:score")
+    goed = at.text_area(key=f"pp{step_id}:{section}:goed")
+    beter = at.text_area(key=f"pp{step_id}:{section}:beter")
     return score, goed, beter
 
 
@@ -24,9 +24,18 @@ def _latest(store, step_id: int, who) -> dict[tuple[str, str], dict]:
     return {(a["section"], a["field"]): a for a in store.latest_answers(step_id, who.id)}
 
 
-def _save(at):
-    at.button[0].click().run()  # the form's submit button comes first on the phone
+def _shown(at, step_id: int) -> str:
+    """The aspect whose inputs the phone shows (one at a time)."""
+    (score,) = at.segmented_control
+    return score.key.split(":")[1]
+
+
+def _go(at, step, index: int):
+    """Tap the chip of aspect ``index`` (0-based), as a person jumps to another aspect."""
+    (chips,) = at.pills
+    chips.set_value(index).run()
     assert not at.exception
+    assert _shown(at, step.id) == step.werkvorm.sections[index].key
     return at
 
 
@@ -40,55 +49,84 @@ def _answer(store, who, step_id, section, score, goed="", beter="", key=None):
 
 
 # ------------------------------------------------------------------ participant
-def test_participant_answers_changes_back_and_sees_saved_answers(app_store):
+def test_participant_answers_one_aspect_at_a_time_and_each_is_kept(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "mbo")
+    sections = step.werkvorm.sections
+    anna = room.join_as("Anna", "mbo")
     phone = room.phone(anna)
-    # every input names its aspect, so screen readers can tell the five apart
-    assert [w.label for w in phone.segmented_control] == [f"{SCORE_LABEL} ({s.title})" for s in step.werkvorm.sections]
-    assert t("praat.private") in page_text(phone)
+    # one aspect at a time: its title is the heading, once; the labels are the questions alone
+    assert [w.label for w in phone.segmented_control] == [SCORE_LABEL]
+    assert [w.label for w in phone.text_area] == ["Wat gaat goed?", "Wat moet beter?"]
+    assert "(Ambitie)" not in page_text(phone)
+    assert "<h3" in raw_html(phone) and ">Ambitie</h3>" in raw_html(phone)
+    assert t("praat.aspect_of", n=1, total=5) in page_text(phone)
+    assert t("praat.private") in page_text(phone)  # what will be shown, said before anyone types
+    assert t("praat.progress", done=0, total=5) in page_text(phone)
+    assert t("praat.progress", done=0, total=5) == "0 van 5 aspecten ingevuld"
+    assert t("praat.save") not in labels(phone)  # no save button at the bottom of a long form
+
+    # a tap on a score is stored at once, and so is a remark
     score, goed, _ = _section_widgets(phone, step.id, "ambitie")
-    score.set_value(4)
-    goed.input("We willen allemaal meer techniekleerlingen")
-    _save(phone)
-    assert phone.success[0].value == t("praat.saved")
+    score.set_value(4).run()
+    assert _latest(app_store, step.id, anna)[("ambitie", "score")]["score"] == 4
     assert t("praat.progress", done=1, total=5) in page_text(phone)
+    _section_widgets(phone, step.id, "ambitie")[1].input("We willen allemaal meer techniekleerlingen").run()
     saved = _latest(app_store, step.id, anna)
-    assert saved[("ambitie", "score")]["score"] == 4
     assert saved[("ambitie", "goed")]["text"] == "We willen allemaal meer techniekleerlingen"
     assert ("belangen", "score") not in saved  # untouched aspects store nothing
 
+    # "Volgende": the next aspect; a remark typed there is stored when the phone moves on
+    phone.button(key=f"pp-next:{step.id}").click().run()
+    assert _shown(phone, step.id) == "belangen"
+    assert t("praat.aspect_of", n=2, total=5) in page_text(phone)
+    _section_widgets(phone, step.id, "belangen")[2].input("Lusten en lasten")
+    phone.button(key=f"pp-prev:{step.id}").click().run()
+    assert _latest(app_store, step.id, anna)[("belangen", "beter")]["text"] == "Lusten en lasten"
+    score, goed, beter = _section_widgets(phone, step.id, "ambitie")  # back: the answers are there
+    assert (score.value, goed.value, beter.value) == (4, "We willen allemaal meer techniekleerlingen", "")
+    # the chips say which aspects have answers; the one shown is the chosen chip
+    (chips,) = phone.pills
+    assert chips.value == 0
+    chips.set_value(None).run()  # a tap on the chip that is already chosen: it stays chosen, nothing moves
+    (chips,) = phone.pills
+    assert chips.value == 0 and _shown(phone, step.id) == "ambitie"
+    assert chips.options[:3] == ["✓ Ambitie", "✓ Belangen", "Relatie"]
+
     # change the score, then change it back: each change is stored, newest wins
-    _section_widgets(phone, step.id, "ambitie")[0].set_value(2)
-    _save(phone)
+    _section_widgets(phone, step.id, "ambitie")[0].set_value(2).run()
     assert _latest(app_store, step.id, anna)[("ambitie", "score")]["score"] == 2
-    _section_widgets(phone, step.id, "ambitie")[0].set_value(4)
-    _section_widgets(phone, step.id, "proces")[0].set_value(UNKNOWN)
-    _save(phone)
+    _section_widgets(phone, step.id, "ambitie")[0].set_value(4).run()
+    _go(phone, step, 4)
+    _section_widgets(phone, step.id, "proces")[0].set_value(UNKNOWN).run()
     saved = _latest(app_store, step.id, anna)
     assert saved[("ambitie", "score")]["score"] == 4
     assert saved[("proces", "score")]["score"] is None  # "weet ik niet"
     assert saved[("proces", "score")]["kind"] == "score"
+    assert t("praat.progress", done=3, total=5) in page_text(phone)
+    # the last aspect has no "Volgende" but a save button
+    assert t("praat.next") not in labels(phone) and t("praat.save") in labels(phone)
 
-    # a fresh browser on the same link shows the saved answers in the form
+    # a fresh browser on the same link shows the saved answers
     again = room.phone(anna)
     score, goed, beter = _section_widgets(again, step.id, "ambitie")
     assert score.value == 4
     assert goed.value == "We willen allemaal meer techniekleerlingen"
     assert beter.value == ""
-    assert _section_widgets(again, step.id, "proces")[0].value == UNKNOWN
-    assert _section_widgets(again, step.id, "relatie")[0].value is None
+    assert _section_widgets(_go(again, step, 4), step.id, "proces")[0].value == UNKNOWN
+    assert _section_widgets(_go(again, step, 2), step.id, "relatie")[0].value is None
+    assert len(sections) == 5
 
 
-def test_saving_twice_stores_one_row_per_change(app_store):
+def test_moving_on_twice_stores_one_row_per_change(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "po")
-    phone = room.phone(anna)
-    _section_widgets(phone, step.id, "relatie")[0].set_value(3)
-    _save(phone)
-    _save(phone)  # nothing changed: nothing new is stored
+    anna = room.join_as("Anna", "po")
+    phone = _go(room.phone(anna), step, 2)
+    _section_widgets(phone, step.id, "relatie")[0].set_value(3).run()
+    phone.button(key=f"pp-next:{step.id}").click().run()
+    phone.button(key=f"pp-prev:{step.id}").click().run()  # nothing changed: nothing new is stored
+    phone.button(key=f"pp-next:{step.id}").click().run()
     rows = [c for c in app_store.contributions(step.id, include_hidden=True) if c["participant_id"] == anna.id]
     assert [(r["section"], r["field"], r["score"]) for r in rows] == [("relatie", "score", 3)]
 
@@ -96,13 +134,12 @@ def test_saving_twice_stores_one_row_per_change(app_store):
 def test_locked_step_refuses_changes_and_shows_own_answers(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "vmbo")
-    phone = room.phone(anna)
-    _section_widgets(phone, step.id, "belangen")[1].input("Lusten en lasten eerlijk verdeeld")
-    _save(phone)
+    anna = room.join_as("Anna", "vmbo")
+    phone = _go(room.phone(anna), step, 1)
+    _section_widgets(phone, step.id, "belangen")[1].input("Lusten en lasten eerlijk verdeeld").run()
     _section_widgets(phone, step.id, "belangen")[1].input("Toch niet zo eerlijk")
     app_store.update_step(room.fac, step.id, locked=True)  # the facilitator locks while Anna types
-    _save(phone)
+    phone.button(key=f"pp-next:{step.id}").click().run()
     assert phone.error[0].value == t("error.locked")
     assert _latest(app_store, step.id, anna)[("belangen", "goed")]["text"] == "Lusten en lasten eerlijk verdeeld"
 
@@ -111,31 +148,31 @@ def test_locked_step_refuses_changes_and_shows_own_answers(app_store):
     assert t("praat.locked") in text
     assert "Lusten en lasten eerlijk verdeeld" in text  # her own answers, read only
     assert not locked.segmented_control and not locked.text_area
-    assert t("praat.save") not in labels(locked)
+    assert not ({t("praat.save"), t("praat.next"), t("praat.previous")} & labels(locked))
 
 
 def test_aspects_changed_while_the_form_is_open(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "hbo")
+    anna = room.join_as("Anna", "hbo")
     phone = room.phone(anna)
-    _section_widgets(phone, step.id, "proces")[0].set_value(5)
-    _section_widgets(phone, step.id, "ambitie")[1].input("Een helder doel")
+    _go(phone, step, 4)
+    _section_widgets(phone, step.id, "proces")[1].input("Een helder proces")
     sections = [{"key": s.key, "title": s.title} for s in step.werkvorm.sections if s.key != "proces"]
     app_store.set_sections(room.fac, step.id, sections)  # the facilitator removes "proces" meanwhile
-    _save(phone)
+    phone.button(key=f"pp-save:{step.id}").click().run()
     assert phone.success[0].value == t("praat.saved")
-    saved = _latest(app_store, step.id, anna)
-    assert set(saved) == {("ambitie", "goed")}
+    assert _latest(app_store, step.id, anna) == {}  # nothing for an aspect that is gone
     assert "Proces" not in page_text(phone)
+    assert _shown(phone, step.id) == "organisatie"  # the last aspect that is left
 
 
 # ----------------------------------------------------------------------- screen
 def test_screen_shows_nothing_of_the_answers_before_the_reveal(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna, bas = room.join("Anna", "mbo"), room.join("Bas", "bedrijfsleven")
-    room.join("Cas", "gemeente")
+    anna, bas = room.join_as("Anna", "mbo"), room.join_as("Bas", "bedrijfsleven")
+    room.join_as("Cas", "gemeente")
     _answer(app_store, anna, step.id, "ambitie", 1, goed="GeheimGoed", beter="GeheimBeter")
     _answer(app_store, bas, step.id, "ambitie", 5)
 
@@ -152,8 +189,8 @@ def test_screen_shows_nothing_of_the_answers_before_the_reveal(app_store):
 def test_reveal_shows_chart_divergence_and_remarks(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    people = [room.join("Anna", "mbo"), room.join("Bram", "mbo"), room.join("Bas", "bedrijfsleven"),
-              room.join("Gea", "gemeente")]
+    people = [room.join_as("Anna", "mbo"), room.join_as("Bram", "mbo"), room.join_as("Bas", "bedrijfsleven"),
+              room.join_as("Gea", "gemeente")]
     scores = {"ambitie": (1, 1, 5, 5), "belangen": (3, 3, 3, 4), "relatie": (4, 4, 4, 4)}
     for section, values in scores.items():
         for who, value in zip(people, values):
@@ -198,7 +235,7 @@ def test_reveal_shows_chart_divergence_and_remarks(app_store):
 def test_anonymous_workshop_hides_names_on_the_screen(app_store):
     room = make_app_room(app_store, anonymous=True)
     step = room.step("praatplaat")
-    zoe = room.join("Zoë Zichtbaar", "po")
+    zoe = room.join_as("Zoë Zichtbaar", "po")
     _answer(app_store, zoe, step.id, "proces", 3, beter="Afspraken beter vastleggen")
     app_store.update_step(room.fac, step.id, revealed=True)
     text = page_text(room.screen())
@@ -209,7 +246,7 @@ def test_anonymous_workshop_hides_names_on_the_screen(app_store):
 def test_focus_on_one_aspect_and_hidden_remark(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "mbo")
+    anna = room.join_as("Anna", "mbo")
     _answer(app_store, anna, step.id, "relatie", 4, goed="We kennen elkaar goed", beter="Ongepaste opmerking")
     _answer(app_store, anna, step.id, "ambitie", 2, goed="Alleen in het overzicht")
     app_store.update_step(room.fac, step.id, revealed=True)
@@ -233,8 +270,8 @@ def test_focus_on_one_aspect_and_hidden_remark(app_store):
 def test_facilitator_sees_counts_but_screen_stays_hidden(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "mbo")
-    room.join("Bas", "vmbo")
+    anna = room.join_as("Anna", "mbo")
+    room.join_as("Bas", "vmbo")
     _answer(app_store, anna, step.id, "ambitie", 2)
     fac = room.facilitator_page()
     assert not fac.exception
@@ -247,7 +284,7 @@ def test_facilitator_sees_counts_but_screen_stays_hidden(app_store):
 def test_facilitator_renames_removes_and_adds_aspects(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "mbo")
+    anna = room.join_as("Anna", "mbo")
     _answer(app_store, anna, step.id, "relatie", 4)
     fac = room.facilitator_page()
     version = next(w.key for w in fac.text_input if w.key and w.key.startswith(f"ppa:{step.id}:")).split(":")[2]
@@ -271,9 +308,10 @@ def test_facilitator_renames_removes_and_adds_aspects(app_store):
     # the renamed aspect keeps its answers; the phone shows the new list
     assert _latest(app_store, step.id, anna)[("relatie", "score")]["score"] == 4
     phone = room.phone(anna)
-    assert "Relatie en vertrouwen" in page_text(phone) and "Opbrengst" in page_text(phone)
-    assert "Proces" not in page_text(phone)
-    assert _section_widgets(phone, step.id, "relatie")[0].value == 4
+    (chips,) = phone.pills  # one chip per aspect
+    assert chips.options == [
+        "Ambitie", "Belangen", "✓ Relatie en vertrouwen", "Organisatie", "Opbrengst"]
+    assert _section_widgets(_go(phone, step, 2), step.id, "relatie")[0].value == 4
 
 
 def test_aspect_editor_errors_are_dutch_and_keep_what_was_typed(app_store):
@@ -316,7 +354,7 @@ def test_aspect_editor_errors_are_dutch_and_keep_what_was_typed(app_store):
 def test_answers_version_changes_with_every_change(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna = room.join("Anna", "mbo")
+    anna = room.join_as("Anna", "mbo")
     seen = {app_store.answers_version(step.id)}
     assert seen == {(0, 0, 0)}
     _answer(app_store, anna, step.id, "ambitie", 3, goed="Eerste")
@@ -334,7 +372,7 @@ def test_answers_version_changes_with_every_change(app_store):
 def test_revealed_screen_follows_new_answers_and_hidden_remarks(app_store):
     room = make_app_room(app_store)
     step = room.step("praatplaat")
-    anna, bas = room.join("Anna", "mbo"), room.join("Bas", "gemeente")
+    anna, bas = room.join_as("Anna", "mbo"), room.join_as("Bas", "gemeente")
     _answer(app_store, anna, step.id, "ambitie", 2, goed="Eerste opmerking")
     app_store.update_step(room.fac, step.id, revealed=True)
     first = room.screen()

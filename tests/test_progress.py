@@ -364,9 +364,16 @@ def test_counts_in_the_report_use_dutch_singulars():
     snap = backup.read_snapshot(backup.to_json(plan))
     text = norm(pdf_text(pdf.build_pdf(snap)))
     for phrase in ("1 briefje van 1 deelnemer, 5 clusters, 1 stip.", f"{note['text']} (1 stip)",
-                   "1 deelnemer vulde de praatplaat in", "1 afspraak, waarvan 1 bevestigd", "1 actie, op volgorde"):
+                   "1 deelnemer vulde de praatplaat in", "1 afspraak, waarvan 1 bevestigd"):
         assert norm(phrase) in text, phrase
     assert norm("1 briefjes") not in text and norm("1 stippen") not in text
+    # Without a follow-up step the actions get a chapter of their own, which counts them too.
+    plan["steps"] = [s for s in plan["steps"] if s["werkvorm"] != "followup"]
+    for i, step in enumerate(plan["steps"]):
+        step["position"] = i
+    plan["workshop"]["current_step"] = 0
+    text = norm(pdf_text(pdf.build_pdf(backup.read_snapshot(backup.to_json(plan)))))
+    assert norm("1 actie, op volgorde") in text
 
 
 def test_trend_chart_for_the_screen(history):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from streamlit.runtime import Runtime
 
-from fixtures_app import app_store, make_app_room  # noqa: F401 - app_store is a fixture
+from helpers import make_app_room
 from ui import push
 from ui.push import Follower
 
@@ -78,7 +78,7 @@ def test_follow_is_a_no_op_without_a_streamlit_server(app_store):
     push.follow(1, 1)
     push.forget()
     room = make_app_room(app_store, ("brainstorm",))
-    phone = room.phone(room.join("Pim", "mbo"))
+    phone = room.phone(room.join_as("Pim", "mbo"))
     assert phone.text_area, "the participant page was drawn"
     assert push._followers == before
 

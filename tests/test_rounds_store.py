@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from test_concurrency import run_threads, describe, second_store  # noqa: F401 - second_store is a fixture
+from test_concurrency import describe, run_threads
 from workshop import db as D
 from workshop import rounds
 from workshop.store import new_key
@@ -24,7 +24,7 @@ def setup(room):
     return store.step(step.id), giver, case, advice
 
 
-def test_a_mark_from_many_taps_on_two_devices_is_stored_once(workshop_factory, store, second_store):  # noqa: F811
+def test_a_mark_from_many_taps_on_two_devices_is_stored_once(workshop_factory, store, second_store):
     room = workshop_factory((METHOD,), participants=2)
     step, giver, case, advice = setup(room)
     assert store.chosen_case(step)["id"] == case  # the only case: chosen without a vote
@@ -41,7 +41,7 @@ def test_a_mark_from_many_taps_on_two_devices_is_stored_once(workshop_factory, s
     assert store.marks(step.id) == {advice}
 
 
-def test_reveals_of_two_rounds_at_once_are_both_kept(workshop_factory, store, second_store):  # noqa: F811
+def test_reveals_of_two_rounds_at_once_are_both_kept(workshop_factory, store, second_store):
     room = workshop_factory((METHOD,), participants=2)
     step, *_ = setup(room)
     private = [s.key for s in step.werkvorm.sections if s.private_until_reveal]

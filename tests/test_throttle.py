@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from apptest import open_page, page_text
+from apptest import make_room, new_form, open_page, page_text
 from messages import t
-from test_pages import app_store, make_room, new_form  # noqa: F401 - fixtures
 from exports.backup import to_json
 from exports.snapshot import snapshot
 from workshop.throttle import ADMIN_PASSWORD, Throttle
@@ -84,10 +83,10 @@ def test_a_joined_participant_is_never_slowed_down_by_guesses(app_store):
     assert "Wacht" in at.error[0].value
 
 
-def test_admin_password_guessing_is_slowed_down_and_logged(app_store, monkeypatch, caplog):
+def test_admin_password_guessing_is_slowed_down_and_logged(app_store, monkeypatch, setting, caplog):
     """/nieuw and the restore share one admin check: after five wrong passwords even the right
     one waits, on both paths, and every refusal is logged (without the password)."""
-    monkeypatch.setenv("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
+    setting("SAMENSPRAAK_ADMIN_PASSWORD", "geheim-123")
     monkeypatch.setattr(ADMIN_PASSWORD, "clock", Clock())  # time stands still: the wait cannot run out
     caplog.set_level(logging.WARNING, logger="workshop.store")
     at = new_form()

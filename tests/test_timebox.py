@@ -9,9 +9,8 @@ import re
 
 import pytest
 
-from apptest import open_page, page_text
+from apptest import join_as, make_room, open_page, page_text
 from messages import t
-from test_pages import app_store, join_as, make_room  # noqa: F401 - fixtures
 from workshop import UserError, timer
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)

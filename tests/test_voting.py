@@ -282,7 +282,7 @@ def test_merge_moves_dots_and_tags_and_can_be_undone(workshop_factory, store):
     assert store.vote_counts(step.id, "note") == {keep: 3}  # nobody lost a dot
     visible = store.contributions(step.id)
     assert [r.item["id"] for r in ranking(visible, store.vote_counts(step.id, "note"))] == [keep]
-    matrix = function_stage_matrix(visible, step.werkvorm.sections)
+    matrix = function_stage_matrix(visible, step.werkvorm.sections, step.werkvorm.tags)
     assert matrix.totals[3] == 1 and matrix.count("werven", "options_so") == 1
 
     store.moderate(room.fac, dup, merged_into=None, hidden=False)  # undo

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 import secrets
 from typing import Callable
@@ -14,7 +13,7 @@ import streamlit as st
 
 from messages import t
 from ui.streamlit_internals import script_run_ctx
-from workshop import UserError, get_store
+from workshop import UserError, get_store, settings
 
 # Characters that Markdown, LaTeX or Streamlit directives could interpret.
 _ENTITIES = {ch: f"&#{ord(ch)};" for ch in "[]()*_`~#$:|!{}\\<>&\"'=+-"}
@@ -22,6 +21,7 @@ _ESCAPE = str.maketrans({**_ENTITIES, "\n": "<br>"})
 
 
 def store():
+    """The process-wide store (cached in workshop.store.get_store: two dictionary look-ups)."""
     return get_store()
 
 
@@ -59,7 +59,7 @@ def html_block(body: str) -> None:
 
 def base_url() -> str:
     """Public address of the app, for join links and QR codes."""
-    configured = os.environ.get("SAMENSPRAAK_PUBLIC_URL", "").strip().rstrip("/")
+    configured = settings.get().public_url
     if configured:
         return configured
     try:
@@ -101,14 +101,6 @@ def client_keys() -> tuple[str, str]:
     except Exception:  # pragma: no cover - outside a session
         address = ""
     return f"s:{session}", (f"ip:{address}" if address else "")
-
-
-def env_seconds(name: str, default: float, low: float, high: float = float("inf")) -> float:
-    """A duration setting from the environment, kept within [low, high]; a bad value means the default."""
-    try:
-        return min(high, max(low, float(os.environ.get(name, str(default)))))
-    except ValueError:
-        return default
 
 
 def fragment_rerun() -> bool:
@@ -187,6 +179,33 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stMainM
 /* Phones: one column, large touch targets, no horizontal scroll. */
 html, body, .stApp { overflow-x:hidden; }
 .stButton button, .stFormSubmitButton button, .stDownloadButton button { min-height:48px; }
+/* Choices (scores, aspects, functions): a touch target of at least 48x48 px, and the chosen one
+   filled with a check mark, not a faint tint (a screen reader reads it from aria-checked/pressed). */
+[data-testid="stButtonGroup"] button { min-height:48px; min-width:48px; }
+/* a score row that wraps on a phone ("Weet ik niet" on a line of its own): separate buttons, each with all
+   its borders, rather than joined segments that lose their end borders where the row breaks */
+[data-testid="stButtonGroup"] [role="radiogroup"]:has(> button[data-variant^="segmented"]) { gap:6px; }
+[data-testid="stButtonGroup"] button[data-variant^="segmented"] { border:1px solid #8a8a8a !important;
+  border-radius:.5rem !important; margin:0 !important; }
+[data-testid="stButtonGroup"] button[data-selected="true"] {
+  background:#0b4f8a !important; border-color:#0b4f8a !important; color:#fff !important; font-weight:700; }
+[data-testid="stButtonGroup"] button[data-selected="true"] * { color:#fff !important; }
+[data-testid="stButtonGroup"] button[data-variant^="segmented"][data-selected="true"]::before {
+  content:"✓"; margin-right:.3rem; }
+[data-testid="stHeaderActionElements"] { display:none !important; }  /* heading anchors: 16 px, only for a mouse */
+/* On a phone (narrow, or a finger for a pointer) every other control is at least 48 px high (Streamlit draws
+   selects, dates and panel headers at 38-40 px, page links at 28 px), and a help icon beside a label gets a 44 px target
+   around its 16 px, without moving the label. The laptop's cockpit keeps its compact controls. */
+@media (max-width: 640px), (pointer: coarse) {
+  [data-testid="stSelectbox"] [role="group"], [data-testid="stMultiSelect"] [role="group"],
+  [data-testid="stDateInputField"], [data-testid="stTextInput"] [data-baseweb="input"] { min-height:48px; }
+  [data-testid="stSelectbox"] [role="group"] button, [data-testid="stDateInput"] button { min-width:44px; min-height:44px; }
+  [data-testid="stPageLink-NavLink"] { min-height:48px; display:flex; align-items:center; }
+  [data-testid="stExpander"] summary { min-height:48px; display:flex; align-items:center; }
+  [data-testid="stWidgetLabel"] button { min-width:44px; min-height:44px; margin:-14px -14px -14px -8px; }
+}
+.ss-pp-progress { font-weight:700; margin:0; }
+.ss-pp-of { color:#333; margin:0; font-size:.9rem; }
 @media (max-width: 640px) {
   .block-container { padding-left:.8rem; padding-right:.8rem; padding-top:1rem; }
   .stButton button, .stFormSubmitButton button { width:100%; }
@@ -230,6 +249,12 @@ STREAMLIT_TEXTS: list[tuple[str, str]] = [
     (r"^Show/hide columns$", "st.table_columns"),
     (r"^Download as CSV$", "st.table_csv"),
     (r"^Search$", "st.table_search"),
+    # a date field's parts, as a phone shows them (the placeholder letters) and reads them out
+    (r"^yyyy$", "st.year_letters"),
+    (r"^day, (.+)$", "st.day_of"),
+    (r"^month, (.+)$", "st.month_of"),
+    (r"^year, (.+)$", "st.year_of"),
+    (r"^Empty$", "st.empty"),
 ]
 
 _DUTCH_JS = r"""
@@ -247,7 +272,7 @@ _DUTCH_JS = r"""
     }
     return null;
   };
-  const ATTRS = ["aria-label", "title", "placeholder", "aria-description", "aria-roledescription"];
+  const ATTRS = ["aria-label", "title", "placeholder", "aria-description", "aria-roledescription", "aria-valuetext"];
   const fix = (el) => {
     if (el.nodeType === 3) {
       const nl = dutch(el.data);

@@ -101,7 +101,7 @@ def participant_download(ws: Workshop) -> None:
         export_button(ws, "summary", "dl.participant_pdf", scope="pdl")
 
 
-def _restore(required_password: str) -> None:
+def _restore() -> None:
     upload = st.session_state.get("restore-file")
     if upload is None:
         flash("restore", t("restore.no_file"))
@@ -109,7 +109,7 @@ def _restore(required_password: str) -> None:
     from exports.backup import restore
 
     def run():
-        store().check_admin(st.session_state.get("restore-admin"), required_password, client=client_keys())
+        store().check_admin(st.session_state.get("restore-admin") or "", client=client_keys())
         result.append(restore(store(), upload.getvalue()))
 
     result = []
@@ -118,10 +118,10 @@ def _restore(required_password: str) -> None:
         st.session_state["created"] = (ws.code, secret, ws.title)
 
 
-def restore_panel(required_password: str = "") -> None:
+def restore_panel() -> None:
     with st.expander(t("restore.title")):
         st.caption(t("restore.intro"))
         st.file_uploader(t("restore.file"), type=["json"], key="restore-file")
-        if required_password:
+        if store().needs_admin_password():
             st.text_input(t("new.admin_password"), type="password", key="restore-admin")
-        st.button(t("restore.go"), key="restore-go", on_click=_restore, args=(required_password,))
+        st.button(t("restore.go"), key="restore-go", on_click=_restore)

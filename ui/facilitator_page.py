@@ -28,12 +28,12 @@ import streamlit as st
 from messages import t
 from ui import step_controls as fv
 from ui import downloads, push, timebox
-from ui.common import env_seconds, esc, html_block, link, show_flash, store
+from ui.common import esc, html_block, link, show_flash, store
 from ui.participant_page import recover
-from workshop import Facilitator, NotAllowed, Step, StoreUnavailable, Workshop
+from workshop import Facilitator, NotAllowed, Step, StoreUnavailable, Workshop, settings
 
-TICK_SECONDS = env_seconds("SAMENSPRAAK_COCKPIT_TICK_SECONDS", 2.0, low=0.5, high=10.0)
-MODERATION_GAP = env_seconds("SAMENSPRAAK_COCKPIT_MODERATION_GAP_SECONDS", 8.0, low=0.0, high=60.0)
+TICK_SECONDS = settings.get().cockpit_tick_seconds
+MODERATION_GAP = settings.get().cockpit_moderation_gap_seconds
 
 #: Fragment keys of the live parts (each follows its own fingerprint, see ``_fingerprints``).
 CONTROLS, ROOM, MODERATION, NOTES, TICKER = "fr-controls", "fr-room", "fr-moderation", "fr-notes", "fr-ticker"
@@ -226,10 +226,15 @@ def ticker(fac: Facilitator) -> None:
         st.html(_REFRESH_JS % time.monotonic_ns(), unsafe_allow_javascript=True)
 
 
-def _part(key: str, fac: Facilitator, draw: Callable[[Workshop, list[Step], Step], None]) -> None:
+def _part(key: str, fac: Facilitator, draw: Callable[[Workshop, list[Step], Step], None],
+          before: Callable[[], None] | None = None) -> None:
     """Draw one live part from the workshop as it is now, and remember the fingerprint it drew
-    (read first: a change that slips in while drawing makes the part stale, never lost)."""
+    (read first: a change that slips in while drawing makes the part stale, never lost).
+    ``before`` stores what the part's own widgets sent, ahead of that reading (so a drop on the
+    sort board does not make the part it came from stale)."""
     try:
+        if before is not None:
+            before()
         fingerprint = _fingerprints(fac.workshop_id)[key]
         ws, steps, step = _context(fac)
         draw(ws, steps, step)
@@ -277,10 +282,11 @@ def moderation(fac: Facilitator) -> None:
 
 @st.fragment(key=NOTES)
 def notes(fac: Facilitator) -> None:
-    """The step's notes, one line each, with what can be done to them (its own part: notes
-    pouring in redraw this table only)."""
+    """The step's notes, one line each, with what can be done to them, and on the wall the board
+    to cluster them by dragging (its own part: notes pouring in redraw this part only)."""
     import layouts
-    _part(NOTES, fac, lambda ws, _steps, step: layouts.facilitator_notes(ws, step, fac))
+    _part(NOTES, fac, lambda ws, _steps, step: layouts.facilitator_notes(ws, step, fac),
+          before=lambda: layouts.take_moves(fac))
 
 
 # ------------------------------------------------------------------------------ static panels

@@ -95,6 +95,13 @@ def _own_count(step: Step, who: Participant) -> tuple[int, list[dict] | None]:
     return len(mine), mine
 
 
+def locked_notice(step: Step) -> None:
+    """The phone while input is closed. A send the lock refused said so already (its flash is used up
+    here, not shown later when input opens again); what was typed waits in the drafts."""
+    st.session_state.pop(f"_flash:p{step.id}", None)
+    st.info(t("participant.locked"))
+
+
 def note_form(ws: Workshop, step: Step, who: Participant) -> None:
     scope = f"p{step.id}"
     restore_drafts(scope)
@@ -106,7 +113,7 @@ def note_form(ws: Workshop, step: Step, who: Participant) -> None:
     with st.form(f"form:{prefix}", clear_on_submit=False, border=True):
         for spec in step.werkvorm.fields:
             if spec.kind in NOTE_KINDS:
-                kinds.render_input(spec, prefix)
+                kinds.render_input(spec, prefix, tags=step.werkvorm.tags)
         st.form_submit_button(t("participant.send"), type="primary", on_click=_send_note,
                               args=(who, step, section_key, prefix, scope), width="stretch")
     show_flash(scope)

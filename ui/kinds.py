@@ -1,9 +1,11 @@
-"""One input renderer and one screen renderer per field kind.
+"""One input renderer per field kind, and the note card the screens share.
 
 Input renderers draw the widget(s) of a field inside the caller's form, under
 a deterministic session-state key, and :func:`read_value` reads it back.
-Screen renderers draw a list of stored items of that kind as inert text.
 An unknown kind is a programming error and raises ``KeyError`` naming it.
+What a screen shows is drawn by the layout (``layouts/*/views.py``), which knows
+how the items belong together (clusters, blocks, aspects); there is no screen
+renderer per kind. :func:`note_card` is the one card every layout draws a note with.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from typing import Callable
 
 import streamlit as st
 
-from canvas_models import FIELD_KINDS, FUNCTIONS, FieldSpec
-from messages import ORG_TYPES, t
+from canvas_models import FIELD_KINDS, FieldSpec
+from messages import ORG_TYPES, function_label, t
 from workshop.text import Limits
-from ui.common import esc, html_block, md
+from ui import drafts
+from ui.common import esc, md
 
 #: "Weet ik niet" is a choice of its own; None means nothing chosen (yet).
 UNKNOWN = 0
@@ -39,15 +42,6 @@ def score_value(raw: int | None) -> tuple[bool, int | None]:
 
 
 # ----------------------------------------------------------------- inputs
-def field_label(spec: FieldSpec, context: str = "") -> str:
-    """The widget label; with ``context`` (e.g. the aspect) so that five "Wat gaat goed?"
-    boxes on one page stay apart for screen readers. Labels render Markdown and autolink
-    addresses, so the context (which a facilitator may have typed) goes through :func:`md`."""
-    if not context:
-        return spec.label
-    return f"{spec.label} ({md(context)})"
-
-
 def _prefill(key: str, value) -> None:
     """Show a saved answer, unless the person already has something in the field."""
     if key not in st.session_state and value is not None:
@@ -59,25 +53,33 @@ def _note_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
                  height=110)
 
 
-def _tagged_note_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
+def _tagged_note_input(spec: FieldSpec, prefix: str, current=None, *, tags=(), **extra) -> None:
+    """A note and the tags of the werkvorm's vocabulary (``tags``) it is about."""
     _note_input(spec, prefix)
-    st.multiselect(t("kind.tags"), FUNCTIONS, key=widget_key(prefix, spec, "tags"), placeholder=t("grow.tags_placeholder"))
+    # Pills, not a multiselect. Streamlit's multiselect is a combobox: a tap focuses its text field and
+    # opens its list, but the list closes when the page scrolls, and a phone scrolls the focused field
+    # into view for its keyboard, so the first tap seemed only to focus it. A pill is one tap, with no
+    # keyboard and no list (tests/e2e/test_e2e_phone.py).
+    st.pills(t("kind.tags"), list(tags), selection_mode="multi", format_func=function_label,
+             key=widget_key(prefix, spec, "tags"))
 
 
-def _score_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
+def _score_input(spec: FieldSpec, prefix: str, current=None, *, on_change=None, args=(), **extra) -> None:
+    """The score as one row of choices (a radio group for screen readers); ``on_change`` stores a tap at once.
+    The label is the field's own: the page shows one aspect at a time, under its heading."""
     key = widget_key(prefix, spec)
     if current is not None:
         _prefill(key, UNKNOWN if current.get("score") is None else current["score"])
-    st.segmented_control(field_label(spec, extra.get("context", "")), SCORE_OPTIONS, format_func=_score_label,
-                         key=key, width="stretch")
+    st.segmented_control(spec.label, SCORE_OPTIONS, format_func=_score_label, key=key, width="stretch",
+                         on_change=on_change, args=args)
 
 
-def _text_input(spec: FieldSpec, prefix: str, current=None, **extra) -> None:
+def _text_input(spec: FieldSpec, prefix: str, current=None, *, on_change=None, args=(), **extra) -> None:
     key = widget_key(prefix, spec)
     if current is not None:
         _prefill(key, current.get("text", ""))
-    st.text_area(field_label(spec, extra.get("context", "")), key=key, max_chars=spec.max_length,
-                 help=spec.help or None, height=90)
+    st.text_area(spec.label, key=key, max_chars=spec.max_length, help=spec.help or None, height=90,
+                 on_change=on_change, args=args)
 
 
 def _action_input(spec: FieldSpec, prefix: str, current=None, *, link_options: list[str] | None = None,
@@ -95,12 +97,46 @@ def _action_input(spec: FieldSpec, prefix: str, current=None, *, link_options: l
         st.selectbox(t("kind.action.link"), link_options, format_func=link_format or str, key=link_key)
 
 
+def _choice_input(spec: FieldSpec, prefix: str, current=None, *, options=(), context: str = "",
+                  on_change: Callable | None = None, args: tuple = (), **extra) -> None:
+    """One of the section's ``options`` (each with its explanation under it); ``current`` is the saved
+    choice (its ``text`` is the option key)."""
+    key = widget_key(prefix, spec)
+    keys = [o.key for o in options]
+    if current is not None and current.get("text") in keys:
+        _prefill(key, current["text"])
+    if st.session_state.get(key) not in keys:
+        st.session_state.pop(key, None)
+    labels = {o.key: md(o.label) for o in options}
+    # Several sections on one page (clauses): the section in the label keeps their groups apart for
+    # screen readers. A facilitator may have typed it, so it goes through md().
+    label = f"{spec.label} ({md(context)})" if context else spec.label
+    st.radio(label, keys, format_func=labels.get, index=None, key=key,
+             captions=[md(o.info) for o in options] if any(o.info for o in options) else None,
+             on_change=on_change, args=args)
+
+
+def _points_input(spec: FieldSpec, prefix: str, current=None, *, options=(), budget: int = 1, **extra) -> None:
+    """A number of points (0 to ``budget``) per option; ``current`` maps option key to saved points."""
+    saved = current.get("points", {}) if current else {}
+    for option in options:
+        key = widget_key(prefix, spec, option.key)
+        _prefill(key, min(budget, int(saved.get(option.key, 0))))
+        if (st.session_state.get(key) or 0) > budget:  # the facilitator lowered the budget meanwhile
+            st.session_state[key] = budget
+        st.number_input(t("choices.points_label", label=md(option.label)), min_value=0, max_value=budget, step=1,
+                        key=key, help=md(option.info) if option.info else None)
+
+
+#: Every kind has one (checked at import, below the note card).
 INPUT_RENDERERS: dict[str, Callable] = {
     "note": _note_input,
     "tagged_note": _tagged_note_input,
     "score": _score_input,
     "text": _text_input,
     "action": _action_input,
+    "choice": _choice_input,
+    "points": _points_input,
 }
 
 
@@ -120,19 +156,24 @@ def read_value(spec: FieldSpec, prefix: str):
         return {"text": state.get(widget_key(prefix, spec), ""), "tags": state.get(widget_key(prefix, spec, "tags"), [])}
     if spec.kind == "action":
         return {part: state.get(widget_key(prefix, spec, part)) for part in ("what", "owner", "partner", "due", "link")}
+    if spec.kind == "points":
+        prefix_key = widget_key(prefix, spec) + ":"
+        return {k[len(prefix_key):]: v for k, v in state.items() if isinstance(k, str) and k.startswith(prefix_key)}
     return state.get(widget_key(prefix, spec))
 
 
 def clear_value(spec: FieldSpec, prefix: str) -> None:
-    """Empty a note/action input after it was stored (only in callbacks)."""
+    """Empty a note/action input after it was stored (only in callbacks); the browser drops its drafts."""
     state = st.session_state
     if spec.kind in ("note", "tagged_note"):
         state[widget_key(prefix, spec)] = ""
+        drafts.forget(widget_key(prefix, spec))
         if spec.kind == "tagged_note":
             state[widget_key(prefix, spec, "tags")] = []
     elif spec.kind == "action":
         for part in ("what", "owner", "partner"):
             state[widget_key(prefix, spec, part)] = ""
+            drafts.forget(widget_key(prefix, spec, part))
         state[widget_key(prefix, spec, "due")] = None
 
 
@@ -152,56 +193,4 @@ def note_card(item: dict, *, anonymous: bool, votes: int | None = None, show_aut
             f'{tags}{author}</div>')
 
 
-def _note_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
-    if not items:
-        st.caption(t("kind.empty_wall"))
-        return
-    votes = votes or {}
-    html_block("".join(note_card(i, anonymous=anonymous, votes=votes.get(i["id"])) for i in items))
-
-
-def _score_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
-    scores = [i["score"] for i in items if i.get("score") is not None]
-    if not scores:
-        st.caption(t("kind.score.none"))
-        return
-    mean = sum(scores) / len(scores)
-    st.metric(spec.label, f"{mean:.1f}".replace(".", ","), help=None)
-
-
-def _text_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
-    texts = [i for i in items if (i.get("text") or "").strip()]
-    if texts:
-        html_block("".join(note_card(i, anonymous=anonymous, show_author=not anonymous) for i in texts))
-
-
-def _action_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
-    import pandas as pd
-    if not items:
-        st.caption(t("kind.empty_wall"))
-        return
-    frame = pd.DataFrame([{
-        t("kind.action.what"): i.get("what", ""), t("kind.action.owner"): i.get("owner", ""),
-        t("kind.action.partner"): i.get("partner", ""), t("kind.action.due"): i.get("due"),
-        "Status": i.get("status", ""),
-    } for i in items])
-    st.dataframe(frame, hide_index=True, width="stretch")
-
-
-SCREEN_RENDERERS: dict[str, Callable] = {
-    "note": _note_screen,
-    "tagged_note": _note_screen,
-    "score": _score_screen,
-    "text": _text_screen,
-    "action": _action_screen,
-}
-
-assert set(INPUT_RENDERERS) == set(FIELD_KINDS) == set(SCREEN_RENDERERS), "every kind needs both renderers"
-
-
-def render_screen(spec: FieldSpec, items: list[dict], *, anonymous: bool, votes: dict | None = None) -> None:
-    try:
-        renderer = SCREEN_RENDERERS[spec.kind]
-    except KeyError:
-        raise KeyError(f"no screen renderer for field kind '{spec.kind}'") from None
-    renderer(spec, items, anonymous=anonymous, votes=votes)
+assert set(INPUT_RENDERERS) == set(FIELD_KINDS), "every kind needs an input renderer"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import streamlit as st
@@ -18,10 +17,6 @@ SCOPE = "new"
 NONE, NEW = "none", "new"
 
 
-def admin_password() -> str:
-    return os.environ.get("SAMENSPRAAK_ADMIN_PASSWORD", "")
-
-
 def _create() -> None:
     """Create the workshop in the partnership chosen by its link (pasted, or opened in this
     session), in a new partnership, or in none. A typed name never puts it in one."""
@@ -29,8 +24,7 @@ def _create() -> None:
     result, made = [], []
     fields = dict(title=s.get("new-title", ""), partnership=s.get("new-partnership", ""),
                   facilitator=s.get("new-facilitator", ""), werkvormen=s.get("new-werkvormen") or [],
-                  admin_password=s.get("new-admin"), required_password=admin_password() or None,
-                  client=client_keys())
+                  admin_password=s.get("new-admin") or "", client=client_keys())
     choice = s.get("new-partnership-choice", NONE)
 
     def run() -> None:
@@ -40,8 +34,7 @@ def _create() -> None:
         elif choice == NEW:
             store().check_new_workshop(**fields)  # refuse a bad workshop before the partnership exists
             partnership, secret = store().create_partnership(
-                fields["partnership"], admin_password=fields["admin_password"],
-                required_password=fields["required_password"], client=fields["client"])
+                fields["partnership"], admin_password=fields["admin_password"], client=fields["client"])
             ps.remember(partnership.id, secret)
             made.append((partnership.id, secret, partnership.name))
             member_of = store().open_partnership(partnership.id, secret)
@@ -96,7 +89,7 @@ def detail_fields(prefix: str) -> None:
                    format_func=lambda k: registry[k].title, key=f"{prefix}-werkvormen",
                    help=t("new.werkvormen_help"))
     st.checkbox(t("new.anonymous"), key=f"{prefix}-anonymous")
-    if admin_password():
+    if store().needs_admin_password():
         st.text_input(t("new.admin_password"), type="password", key=f"{prefix}-admin")
 
 
@@ -121,5 +114,5 @@ def run() -> None:
         st.form_submit_button(t("new.submit"), type="primary", on_click=_create)
     show_flash(SCOPE)
     st.page_link("pages/partnerschap.py", label=t("new.partnership_page"))
-    downloads.restore_panel(admin_password())
+    downloads.restore_panel()
     show_flash("restore")

@@ -13,11 +13,11 @@ from typing import Callable, Mapping, Sequence
 
 import streamlit as st
 
-from canvas_models import FUNCTIONS
 from messages import t
 from ui import step_controls as fv
 from ui.common import guarded, store
 from workshop import Facilitator, Limits, Step, Workshop
+from workshop.aggregate import is_visible
 
 Note = Mapping[str, object]
 
@@ -31,9 +31,8 @@ def short(text: object, width: int = 70) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def is_live(note: Note) -> bool:
-    """Shown to the group: not hidden, not merged into another note."""
-    return not note.get("hidden") and note.get("merged_into") is None
+#: Shown to the group (the one rule of :func:`workshop.aggregate.is_visible`).
+is_live = is_visible
 
 
 # -------------------------------------------------------------- callbacks
@@ -46,7 +45,7 @@ def _save(fac: Facilitator, note: Note, keys: dict[str, str]) -> None:
     if "section" in keys and state.get(keys["section"], note["section"]) != note["section"]:
         values["section"] = state[keys["section"]]
     if "tags" in keys:
-        tags = [f for f in FUNCTIONS if f in (state.get(keys["tags"]) or [])]
+        tags = [f for f in keys["vocabulary"].split() if f in (state.get(keys["tags"]) or [])]
         if tags != list(note.get("tags") or []):
             values["tags"] = tags
     if not values:
@@ -205,7 +204,9 @@ def edit_form(fac: Facilitator, step: Step, note: Note, *, sections: bool = True
                          index=options.index(note["section"]) if note["section"] in options else 0)
         if tags:
             keys["tags"] = f"edit-tags-{chosen}-{digest(note.get('tags'))}"
-            st.multiselect(t("kind.tags"), list(FUNCTIONS), default=[x for x in note.get("tags") or []
-                                                                      if x in FUNCTIONS], key=keys["tags"],
+            vocabulary = list(step.werkvorm.tags)
+            keys["vocabulary"] = " ".join(vocabulary)
+            st.multiselect(t("kind.tags"), vocabulary, default=[x for x in note.get("tags") or []
+                                                               if x in vocabulary], key=keys["tags"],
                            placeholder=t("grow.tags_placeholder"))
         st.form_submit_button(t("notetool.save"), type="primary", on_click=_save, args=(fac, note, keys))

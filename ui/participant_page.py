@@ -9,17 +9,17 @@ import streamlit as st
 
 from messages import ORG_TYPES, t
 import layouts
-from ui import downloads, push, timebox
-from ui.common import client_keys, env_seconds, esc, flash, fragment_rerun, guarded, html_block, show_flash, store
+from ui import downloads, drafts, push, timebox
+from ui.common import client_keys, esc, flash, fragment_rerun, guarded, html_block, show_flash, store
 from ui.inputs import READY_KEY, readiness
 from workshop.throttle import JOIN_CODES
-from workshop import Participant, Step, StoreUnavailable, UserError, Workshop, normalise_code
+from workshop import Participant, Step, StoreUnavailable, UserError, Workshop, normalise_code, settings
 
 
 #: A phone's own check for a change it was not told about (ui/push.py tells it at once, and
 #: asks again when a push led to no redraw). Every check is a script run on the server: at
 #: 20 s, 400 idle phones made 20 runs a second, most of the server's idle CPU (bench/live.py).
-POLL_SECONDS = env_seconds("SAMENSPRAAK_PHONE_POLL_SECONDS", 120.0, low=1.0)
+POLL_SECONDS = settings.get().phone_poll_seconds
 #: How often a page retries while the database cannot be reached.
 RECOVER_SECONDS = 3.0
 
@@ -148,7 +148,9 @@ def _step_area(ws: Workshop, who: Participant, step: Step) -> bool:
         if version != ws.state_version:
             st.rerun(scope="app")  # the whole page knows how to show that
     try:
-        return layouts.participant(ws, step, who)
+        offer_ready = layouts.participant(ws, step, who)
+        drafts.keeper(who, step)
+        return offer_ready
     except StoreUnavailable:
         if not fragment_rerun():
             raise
@@ -160,12 +162,13 @@ def participant_page(ws: Workshop, who: Participant) -> None:
     steps = store().steps(ws.id)
     step = steps[min(position, len(steps) - 1)]
     greeting = t("join.welcome_anon") if ws.anonymous or not who.name else t("join.welcome", name=who.name)
-    html_block(f'<p class="ss-user" style="margin:0">{esc(greeting)} · {esc(ws.title)}</p>')
+    html_block(f'<p class="ss-user ss-greeting" style="margin:0">{esc(greeting)} · {esc(ws.title)}</p>')
     st.caption(t("participant.step", n=step.position + 1, total=len(steps)))
     html_block(f'<h2 class="ss-user" style="margin-top:0">{esc(step.werkvorm.title)}</h2>')
     timebox.phone_badge(step)
     show_flash("join")
     st.session_state.pop(READY_KEY, None)  # `who` is fresh from the database
+    drafts.install()
     if _step_area(ws, who, step):
         readiness(step, who)
     downloads.participant_download(ws)

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import streamlit as st
 
-from messages import dutch_date, t, t_count
+from messages import dutch_date, t
 from ui.common import client_keys, esc, flash, guarded, html_block, link, show_flash, store
 from workshop import NotAllowed, StoreUnavailable, UserError
 from workshop.store import ACTION_STATUSES, Partnership, PartnershipAccess
@@ -267,15 +267,13 @@ def apply_agreement_edits(access: PartnershipAccess) -> None:
 
 # ------------------------------------------------------- new workshop in it
 def _create_workshop(access: PartnershipAccess) -> None:
-    from ui.new_workshop import admin_password
-
     s = st.session_state
     result = []
     ok = guarded(f"{SCOPE}-new", lambda: result.append(store().create_workshop(
         title=s.get("ps-new-title", ""), partnership="", day=s.get("ps-new-date") or date.today(),
         facilitator=s.get("ps-new-facilitator", ""), werkvormen=s.get("ps-new-werkvormen") or [],
-        anonymous=bool(s.get("ps-new-anonymous")), admin_password=s.get("ps-new-admin"),
-        required_password=admin_password() or None, member_of=access, client=client_keys())))
+        anonymous=bool(s.get("ps-new-anonymous")), admin_password=s.get("ps-new-admin") or "",
+        member_of=access, client=client_keys())))
     if ok:
         ws, secret = result[0]
         s["ps-created"] = (ws.code, secret, ws.title)
@@ -291,7 +289,8 @@ def new_workshop_panel(access: PartnershipAccess, actions: list[dict]) -> None:
             return
         st.caption(t("partnership.new_workshop_intro"))
         still_open = sum(a["status"] != "klaar" for a in actions)
-        st.caption(t_count("partnership.new_workshop_open", still_open))
+        st.caption(t("partnership.new_workshop_open_none") if not still_open
+                   else t("partnership.new_workshop_open", count=still_open))
         with st.form("ps-new-form"):
             st.text_input(t("new.ws_title"), key="ps-new-title", max_chars=120)
             detail_fields("ps-new")
@@ -343,23 +342,17 @@ def backup_panel(access: PartnershipAccess) -> None:
 
 # ------------------------------------------------------ without a link: create
 def _create_partnership() -> None:
-    from ui.new_workshop import admin_password
-
     s = st.session_state
     result = []
     if guarded(f"{SCOPE}-create", lambda: result.append(store().create_partnership(
-            s.get("ps-name", ""), admin_password=s.get("ps-admin"), required_password=admin_password() or None,
-            client=client_keys()))):
+            s.get("ps-name", ""), admin_password=s.get("ps-admin") or "", client=client_keys()))):
         partnership, secret = result[0]
         remember(partnership.id, secret)
         s["ps-made"] = (partnership.id, secret, partnership.name)
 
 
 def _restore_partnership() -> None:
-    from ui.new_workshop import admin_password
-
     upload = st.session_state.get("ps-restore-file")
-    required = admin_password()
     if upload is None:
         flash(f"{SCOPE}-restore", t("restore.no_file"))
         return
@@ -367,7 +360,7 @@ def _restore_partnership() -> None:
     def run() -> None:
         from exports.partnership import restore
 
-        store().check_admin(st.session_state.get("ps-restore-admin"), required, client=client_keys())
+        store().check_admin(st.session_state.get("ps-restore-admin") or "", client=client_keys())
         partnership, secret = restore(store(), upload.getvalue())
         remember(partnership.id, secret)
         st.session_state["ps-made"] = (partnership.id, secret, partnership.name)
@@ -376,8 +369,6 @@ def _restore_partnership() -> None:
 
 
 def _create_page() -> None:
-    from ui.new_workshop import admin_password
-
     made = st.session_state.get("ps-made")
     if made is not None:
         show_link_once(*made)
@@ -389,14 +380,14 @@ def _create_page() -> None:
     st.caption(t("partnership.new_intro"))
     with st.form("ps-create-form"):
         st.text_input(t("partnership.name"), key="ps-name", max_chars=120)
-        if admin_password():
+        if store().needs_admin_password():
             st.text_input(t("new.admin_password"), type="password", key="ps-admin")
         st.form_submit_button(t("partnership.create"), type="primary", on_click=_create_partnership)
     show_flash(f"{SCOPE}-create")
     with st.expander(t("partnership.restore_title")):
         st.caption(t("partnership.restore_intro"))
         st.file_uploader(t("restore.file"), type=["json"], key="ps-restore-file")
-        if admin_password():
+        if store().needs_admin_password():
             st.text_input(t("new.admin_password"), type="password", key="ps-restore-admin")
         st.button(t("restore.go"), key="ps-restore-go", on_click=_restore_partnership)
     show_flash(f"{SCOPE}-restore")

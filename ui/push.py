@@ -33,15 +33,14 @@ from dataclasses import dataclass
 from typing import Hashable
 
 from ui import streamlit_internals as internals
-from ui.common import env_seconds
-from workshop import get_store
+from workshop import get_store, settings
 
 _LOG = logging.getLogger(__name__)
 
 
-INTERVAL = env_seconds("SAMENSPRAAK_PUSH_SECONDS", 0.1, low=0.05, high=5.0)
+INTERVAL = settings.get().push_seconds
 #: A screen is redrawn at most this often while its workshop keeps changing,
-SCREEN_GAP = env_seconds("SAMENSPRAAK_SCREEN_PUSH_GAP_SECONDS", 0.2, low=0.0, high=5.0)
+SCREEN_GAP = settings.get().screen_push_gap_seconds
 #: and it waits at least this many times as long as its last drawing took: a page that is
 #: slow to draw (the facilitator's, with a button under every note) or a busy machine takes
 #: a smaller share of the server that the submits need.

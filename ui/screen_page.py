@@ -9,12 +9,12 @@ import streamlit as st
 
 from messages import t
 from ui import push, screen_frame, timebox
-from ui.common import env_seconds, join_url, qr_svg, store
-from workshop import StoreUnavailable, timer
+from ui.common import join_url, qr_svg, store
+from workshop import StoreUnavailable, settings, timer
 
 #: The screen's own check, in case a push does not come (the watcher is gone). It used to be
 #: the only way and ran every second: a redraw of the whole wall, notes seen up to 1 s late.
-REFRESH_SECONDS = env_seconds("SAMENSPRAAK_SCREEN_POLL_SECONDS", 5.0, low=1.0)
+REFRESH_SECONDS = settings.get().screen_poll_seconds
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

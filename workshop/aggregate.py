@@ -27,7 +27,6 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Sequence
 
-from canvas_models import FUNCTIONS
 from messages import ORG_TYPES
 
 #: The org type used when a row has none (for example a removed participant).
@@ -52,7 +51,9 @@ def _section_pairs(sections: Iterable[Any]) -> list[tuple[str, str]]:
     return pairs
 
 
-def _visible(row: Mapping[str, Any]) -> bool:
+def is_visible(row: Mapping[str, Any]) -> bool:
+    """Is this note or answer shown to the group: not hidden, not merged into another, not deleted.
+    The one rule for the screen, the cockpit (``ui.notetools``), the PDF and the summary."""
     return not row.get("hidden") and row.get("merged_into") is None and not row.get("deleted")
 
 
@@ -131,7 +132,7 @@ def score_table(answers: Iterable[Mapping[str, Any]], sections: Iterable[Any], *
     scores: dict[str, dict[str, list[int]]] = {k: {} for k, _ in pairs}
     unknown: dict[str, dict[str, int]] = {k: {} for k, _ in pairs}
     for row in answers:
-        if not _visible(row) or row.get("section") not in scores:
+        if not is_visible(row) or row.get("section") not in scores:
             continue
         if field is not None:
             if row.get("field") != field:
@@ -249,7 +250,7 @@ def remarks_by_aspect(answers: Iterable[Mapping[str, Any]], anonymous: bool,
     text, so that one person's remarks cannot be linked by their position
     across fields and aspects. Otherwise they stay in submission order (row id).
     """
-    rows = sorted((r for r in answers if _visible(r) and r.get("field") in fields
+    rows = sorted((r for r in answers if is_visible(r) and r.get("field") in fields
                    and (r.get("text") or "").strip()), key=lambda r: r.get("id") or 0)
     if sections is None:
         seen: dict[str, str] = {}
@@ -304,7 +305,7 @@ class FunctionStageMatrix:
 
 
 def function_stage_matrix(contributions: Iterable[Mapping[str, Any]], sections: Iterable[Any],
-                          functions: Sequence[str] = FUNCTIONS, *,
+                          functions: Sequence[str], *,
                           by_group: bool = False) -> FunctionStageMatrix:
     """Count notes per function x stage (GROW's "where are the gaps" overview).
 
@@ -332,7 +333,7 @@ def function_stage_matrix(contributions: Iterable[Mapping[str, Any]], sections: 
     untagged = [0] * len(stages)
     totals = [0] * len(stages)
     for row in contributions:
-        if not _visible(row) or row.get("kind", "note") not in ("note", "tagged_note"):
+        if not is_visible(row) or row.get("kind", "note") not in ("note", "tagged_note"):
             continue
         col = column_of.get(row.get("section"))
         if col is None:
@@ -361,7 +362,7 @@ def ranking(items: Iterable[Mapping[str, Any]], vote_counts: Mapping[int, int]) 
     Items without votes get 0. Votes for ids not in ``items`` are ignored.
     Hidden and merged-away notes are left out.
     """
-    scored = sorted(((int(vote_counts.get(it["id"], 0)), it) for it in items if _visible(it)),
+    scored = sorted(((int(vote_counts.get(it["id"], 0)), it) for it in items if is_visible(it)),
                     key=lambda p: (-p[0], p[1]["id"]))
     out: list[Ranked] = []
     for i, (votes, item) in enumerate(scored):
@@ -419,7 +420,7 @@ def group_by_cluster(notes: Iterable[Mapping[str, Any]], clusters: Iterable[Mapp
     clusters = list(clusters)
     members: dict[int | None, list[Mapping[str, Any]]] = {c["id"]: [] for c in clusters}
     members[None] = []
-    for note in sorted((n for n in notes if _visible(n)), key=lambda n: n["id"]):
+    for note in sorted((n for n in notes if is_visible(n)), key=lambda n: n["id"]):
         cid = note.get("cluster_id")
         members[cid if cid in members else None].append(note)
 

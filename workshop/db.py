@@ -8,7 +8,6 @@ sequences are serialised instead of silently losing updates.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -35,6 +34,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection, Engine
+
+from workshop import settings
 
 SCHEMA_VERSION = 3
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "samenspraak.db"
@@ -67,7 +68,7 @@ workshops = Table(
     Column("anonymous", Boolean, nullable=False, default=False),
     Column("max_participants", Integer, nullable=False, default=250),
     Column("current_step", Integer, nullable=False, default=0),
-    #: Bumped by every facilitator state change; phones poll this one number.
+    #: Bumped by every facilitator state change; ui/push.py's watcher reads it and reruns the phones.
     Column("state_version", Integer, nullable=False, default=0),
     Column("show_join", Boolean, nullable=False, default=True),
     Column("participant_pdf", Boolean, nullable=False, default=False),
@@ -221,7 +222,7 @@ meta = Table(
 
 
 def database_url() -> str:
-    url = os.environ.get("SAMENSPRAAK_DATABASE_URL", "").strip()
+    url = settings.get().database_url
     if url:
         return url
     DEFAULT_PATH.parent.mkdir(parents=True, exist_ok=True)
@@ -366,6 +367,11 @@ def get_db(url: str | None = None) -> Database:
         if db is None:
             db = _instances[url] = Database(url)
         return db
+
+
+def current(url: str) -> Database | None:
+    """The process-wide database for ``url`` if there is one (no lock: a dictionary read)."""
+    return _instances.get(url)
 
 
 def reset_instances() -> None:

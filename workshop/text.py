@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 
+from workshop import settings
 from workshop.errors import UserError
-
-
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
 
 
 class Limits:
@@ -32,8 +25,8 @@ class Limits:
     SECTION_QUESTION = 600
     SECTION_GROUP = 80
     REVIEW_NOTE = 300
-    MAX_PARTICIPANTS = _env_int("SAMENSPRAAK_MAX_PARTICIPANTS", 250)
-    NOTES_PER_STEP = _env_int("SAMENSPRAAK_MAX_NOTES_PER_STEP", 30)
+    MAX_PARTICIPANTS = settings.get().max_participants
+    NOTES_PER_STEP = settings.get().max_notes_per_step
     ACTIONS_PER_PARTICIPANT = 20
 
 

@@ -30,7 +30,7 @@ import streamlit as st
 
 from messages import dutch_date, t
 from ui import kinds
-from ui.common import esc, flash, guarded, html_block, show_flash, store
+from ui.common import esc, flash, guarded, html_block, restore_drafts, show_flash, store
 from ui.inputs import content_key
 from workshop import ACTION_STATUSES, Facilitator, Participant, Step, Workshop, new_key
 from workshop.text import Limits
@@ -63,18 +63,22 @@ def status_label(status: str) -> str:
 
 
 def link_options(ws: Workshop) -> list[str]:
-    """What an action can belong to: the praatplaat aspects and the other werkvormen of this workshop."""
+    """What an action can belong to: the aspects of a werkvorm with scores (the praatplaat) and the
+    other werkvormen of this workshop (not the one holding the actions)."""
     options: list[str] = []
     for step in store().steps(ws.id):
         wv = step.werkvorm
-        if wv.layout == "actions":
+        if "action" in wv.kinds:
             continue
-        names = [s.title for s in wv.sections] if wv.layout == "scores" else [wv.title]
+        names = [s.title for s in wv.sections] if "score" in wv.kinds else [wv.title]
         for name in names:
             name = name[:Limits.ACTION_WHO]
             if name not in options:
                 options.append(name)
-    return options
+    from layouts.choices.links import leading_links  # the group's choice of what comes first leads
+
+    lead = [name[:Limits.ACTION_WHO] for name in leading_links(store(), ws.id)]
+    return lead + [name for name in options if name not in lead]
 
 
 def _link_format(value: str) -> str:
@@ -151,7 +155,8 @@ def _due_column(values: list):
 
 # -------------------------------------------------------------- participant
 def _prefix(step_id: int) -> str:
-    return f"fu:{step_id}"
+    """Widget keys start with the step's scope (``fu{id}:``): a send that fails keeps them as drafts of it."""
+    return f"fu{step_id}"
 
 
 def _action_spec(step: Step):
@@ -194,10 +199,11 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
     """Inputs of the active step; True when the phone should offer "klaar" below them."""
     scope = f"fu{step.id}"
     if step.locked:
-        show_flash(scope)
+        st.session_state.pop(f"_flash:{scope}", None)  # the refusal was said; not again when input reopens
         st.info(t("participant.locked"))
         _mine(ws, who)
         return False
+    restore_drafts(scope)  # what a send the lock refused did not store
     section = step.werkvorm.sections[0]
     if section.question:
         html_block(f'<p class="ss-user" style="font-size:1.1rem"><b>{esc(section.question)}</b></p>')

@@ -16,7 +16,7 @@ from ui import dots, kinds, notetools
 from ui import screen_frame
 from ui import step_controls as fv
 from ui.common import esc, html_block, md, show_flash, store
-from ui.inputs import NOTE_KINDS, note_form
+from ui.inputs import NOTE_KINDS, locked_notice, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 
 CANVAS_CSS = """
@@ -117,7 +117,7 @@ def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
 def participant(ws: Workshop, step: Step, who: Participant) -> bool:
     """Inputs of the active step; True when the phone should offer "klaar" below them."""
     if step.locked:
-        st.info(t("participant.locked"))
+        locked_notice(step)
         return False
     if step.voting_open:
         dots.participant_view(ws, step, who, dots.section_groups(step, step.werkvorm.sections))

@@ -27,9 +27,9 @@ import streamlit as st
 
 import canvas_models
 from messages import ORG_TYPES, t
-from ui import charts, kinds
+from ui import charts, drafts, kinds
 from ui import screen_frame
-from ui.common import esc, guarded, html_block, show_flash, store
+from ui.common import esc, guarded, html_block, md, restore_drafts, show_flash, store
 from ui.inputs import content_key
 from ui.screen_frame import hidden_count
 from workshop import Facilitator, Participant, Step, UserError, Workshop, aggregate
@@ -86,7 +86,9 @@ def score_field(step: Step):
 
 
 def _prefix(step_id: int, section: str) -> str:
-    return f"pp:{step_id}:{section}"
+    """Widget keys of the phone start with the step's scope (``pp{id}:``): a failed save keeps them as
+    drafts of that scope (:func:`ui.common.guarded`)."""
+    return f"pp{step_id}:{section}"
 
 
 def _widget_key(step_id: int, section: str, field: str) -> str:
@@ -132,8 +134,8 @@ def _screen_plot(fig, table, height_vh: float) -> None:
 
 
 # -------------------------------------------------------------- participant
-def _save_answers(who: Participant, step_id: int, seen: int) -> None:
-    """Store what changed, section by section (read in the form's callback)."""
+def _save_answers(who: Participant, step_id: int, seen: int) -> bool:
+    """Store what changed, section by section (read in a callback); False when it could not be stored."""
     scope = f"pp{step_id}"
     state = st.session_state
 
@@ -163,7 +165,12 @@ def _save_answers(who: Participant, step_id: int, seen: int) -> None:
                 key = content_key(who, step, "answer", section.key, sorted(values.items(), key=lambda kv: kv[0]), seen)
                 store().answer(who, step_id, section=section.key, values=values, idem_key=key)
 
-    guarded(scope, run, t("praat.saved"))
+    if not guarded(scope, run, t("praat.saved")):
+        return False
+    # what the boxes hold is stored now: the browser may drop their drafts
+    drafts.forget(*(k for k in state.keys() if isinstance(k, str) and k.startswith(f"{scope}:")
+                    and k.rsplit(":", 1)[-1] in {f.key for f in text_fields(store().step(step_id))}))
+    return True
 
 
 def _score_text(row: dict | None) -> str:
@@ -188,8 +195,39 @@ def _my_answers(step: Step, saved: dict) -> None:
     html_block("".join(parts))
 
 
+def _at_key(step_id: int) -> str:
+    return f"pp-at:{step_id}"
+
+
+#: How often this phone moved to another aspect: after a move the page shows the new aspect from its heading.
+_MOVED_KEY = "_pp_moved"
+_SCROLL_JS = """<script>/* move %d */ (() => { const h = document.querySelector('.ss-pp-aspect');
+if (h) h.scrollIntoView({block: 'start'}); })();</script>"""
+
+
+def _current(step: Step) -> int:
+    """The aspect this phone shows (0-based), kept within the aspects (the facilitator may remove one)."""
+    return max(0, min(int(st.session_state.get(_at_key(step.id), 0)), len(step.werkvorm.sections) - 1))
+
+
+def _move(who: Participant, step_id: int, seen: int, to: int | str) -> None:
+    """Store the open aspect, then show another one: ``to`` is an index, or the key of the chips
+    (a tap on the chip that is already chosen clears it: then nothing moves)."""
+    if isinstance(to, str):
+        chosen = st.session_state.get(to)
+        if chosen is None:  # the chip of the aspect shown stays chosen
+            st.session_state[to] = int(st.session_state.get(_at_key(step_id), 0))
+            return
+        to = int(chosen)
+    if _save_answers(who, step_id, seen):
+        st.session_state[_at_key(step_id)] = to
+        st.session_state[_MOVED_KEY] = st.session_state.get(_MOVED_KEY, 0) + 1
+
+
 def participant(ws: Workshop, step: Step, who: Participant) -> bool:
-    """Inputs of the active step; True when the phone should offer "klaar" below them."""
+    """One aspect at a time: its heading, its question, the score and the remarks. A tap on a score
+    and every remark (when the box is left) is stored at once, and so is the aspect when the phone
+    moves on; chips and "Vorige"/"Volgende" move between the aspects. True: offer "klaar" below."""
     scope = f"pp{step.id}"
     wv = step.werkvorm
     saved = _saved(step.id, who)
@@ -201,22 +239,38 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
                 _my_answers(step, saved)
         return False
     st.caption(t("praat.private"))
+    restore_drafts(scope)  # what a save that failed (a lock, the database away) did not store
     seen = max((row["id"] for row in saved.values()), default=0)
-    with st.form(f"pp-form-{step.id}", border=False):
-        for section in wv.sections:
-            with st.container(border=True):
-                prompts = "".join(f"<li>{esc(p)}</li>" for p in section.prompts)
-                html_block(f'<h3 class="ss-user" style="margin:0">{esc(section.title)}</h3>'
-                           + (f'<p class="ss-user" style="margin:.2rem 0">{esc(section.question)}</p>'
-                              if section.question else "")
-                           + (f'<ul class="ss-user" style="margin:0;color:#333">{prompts}</ul>' if prompts else ""))
-                for spec in answer_fields(step):
-                    kinds.render_input(spec, _prefix(step.id, section.key), saved.get((section.key, spec.key)),
-                                       context=section.title)
-        st.form_submit_button(t("praat.save"), type="primary", width="stretch", on_click=_save_answers,
-                              args=(who, step.id, seen))
+    total, at = len(wv.sections), _current(step)
+    done = _answered_sections(step, saved)
+    html_block(f'<p class="ss-pp-progress" role="status">{esc(t("praat.progress", done=done, total=total))}</p>')
+    answered = {s.key for s in wv.sections if any((s.key, f.key) in saved for f in answer_fields(step))}
+    chips = f"pp-chips:{step.id}:{at}"  # a new key per shown aspect: a chip always starts at the aspect shown
+    st.pills(t("praat.aspects"), list(range(total)), default=at, key=chips, on_change=_move,
+             args=(who, step.id, seen, chips), label_visibility="collapsed",
+             format_func=lambda i: ("✓ " if wv.sections[i].key in answered else "") + md(wv.sections[i].title))
+    section = wv.sections[at]
+    prompts = "".join(f"<li>{esc(p)}</li>" for p in section.prompts)
+    html_block(f'<p class="ss-pp-of">{esc(t("praat.aspect_of", n=at + 1, total=total))}</p>'
+               f'<h3 class="ss-user ss-pp-aspect" style="margin:0">{esc(section.title)}</h3>'
+               + (f'<p class="ss-user" style="margin:.2rem 0">{esc(section.question)}</p>' if section.question else "")
+               + (f'<ul class="ss-user" style="margin:0;color:#333">{prompts}</ul>' if prompts else ""))
+    moved = st.session_state.get(_MOVED_KEY)
+    if moved:  # the buttons were at the bottom: show the new aspect from its heading
+        st.html(_SCROLL_JS % moved, unsafe_allow_javascript=True)
+    for spec in answer_fields(step):
+        kinds.render_input(spec, _prefix(step.id, section.key), saved.get((section.key, spec.key)),
+                           on_change=_save_answers, args=(who, step.id, seen))
     show_flash(scope)
-    st.caption(t("praat.progress", done=_answered_sections(step, saved), total=len(wv.sections)))
+    back, forward = st.columns(2)
+    back.button(t("praat.previous"), key=f"pp-prev:{step.id}", on_click=_move, args=(who, step.id, seen, at - 1),
+                disabled=at == 0, width="stretch")
+    if at + 1 < total:
+        forward.button(t("praat.next"), key=f"pp-next:{step.id}", type="primary", on_click=_move,
+                       args=(who, step.id, seen, at + 1), width="stretch")
+    else:
+        forward.button(t("praat.save"), key=f"pp-save:{step.id}", type="primary", on_click=_save_answers,
+                       args=(who, step.id, seen), width="stretch")
     return True
 
 
@@ -373,7 +427,7 @@ def _counts(step: Step, table, answers: list[dict]) -> None:
     texts = {f.key for f in text_fields(step)}
     remarks: dict[str, int] = {}
     for row in answers:
-        if row["field"] in texts and (row.get("text") or "").strip() and not row.get("hidden"):
+        if row["field"] in texts and (row.get("text") or "").strip() and aggregate.is_visible(row):
             remarks[row["section"]] = remarks.get(row["section"], 0) + 1
     frame = pd.DataFrame([{
         t("praat.fac.col_aspect"): a.title,

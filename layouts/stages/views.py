@@ -1,12 +1,12 @@
-"""Views for the 'grow' layout: the GROW gesprekskaart.
+"""Views for the 'stages' layout (the GROW gesprekskaart).
 
 The facilitator moves stage by stage (``step.stage``; the radio and the
 facilitator-only script panel are in ``ui.step_controls`` (input_controls, script_panel), which
 only the facilitator page draws). Participants answer the current stage with
-notes tagged with the five functions. The screen shows the current stage's
-notes and a function x stage heatmap so gaps stand out. Options can be
-prioritised with dots; in Way forward a recommendation becomes an action of
-the follow-up list with one click.
+notes tagged from the werkvorm's ``tags:`` (GROW: the five functions). The screen shows the
+current stage's notes and a tag x stage heatmap so gaps stand out. Stages with ``role: options``
+can be prioritised with dots; in a stage with ``role: recommendations`` a note becomes an action
+of the follow-up list with one click. Behaviour follows the role, never a title or group text.
 
 The screen never draws ``Section.script``: that is for the facilitator only.
 """
@@ -24,15 +24,10 @@ from ui import charts, dots, kinds, notetools
 from ui import screen_frame
 from ui import step_controls as fv
 from ui.common import esc, html_block, md, show_flash, store
-from ui.inputs import NOTE_KINDS, note_form
+from ui.inputs import NOTE_KINDS, locked_notice, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop.aggregate import FunctionStageMatrix, function_stage_matrix
 
-#: Section groups (see grow.yaml) with a special role.
-OPTIONS = "Options"
-WAY_FORWARD = "Way forward"
-#: ``actions.source`` of actions made from a recommendation.
-SOURCE = "grow"
 
 GROW_CSS = """
 <style>
@@ -58,19 +53,18 @@ def current(step: Step) -> Section:
 
 
 def option_sections(step: Step) -> list[Section]:
-    return [s for s in step.werkvorm.sections if s.group == OPTIONS]
+    """The stages whose notes the group prioritises with dots (``role: options``)."""
+    return step.werkvorm.with_role("options")
 
 
 def is_way_forward(step: Step, section: Section) -> bool:
-    sections = step.werkvorm.sections
-    if any(s.group == WAY_FORWARD for s in sections):
-        return section.group == WAY_FORWARD
-    return section.key == sections[-1].key
+    """A stage whose notes can become actions (``role: recommendations``)."""
+    return section.role == "recommendations"
 
 
 def voting_now(step: Step) -> bool:
-    """Participants vote only while a round is open and the group is at an Options stage."""
-    return step.voting_open and current(step).group == OPTIONS
+    """Participants vote only while a round is open and the group is at an options stage."""
+    return step.voting_open and current(step).role == "options"
 
 
 def option_notes(step: Step, notes: list[dict]) -> list[dict]:
@@ -110,7 +104,7 @@ def _heatmap_alt(step: Step, matrix) -> str:
 
 
 def heatmap(step: Step, notes: list[dict], *, height: int = 520) -> None:
-    matrix = function_stage_matrix(notes, step.werkvorm.sections)
+    matrix = function_stage_matrix(notes, step.werkvorm.sections, step.werkvorm.tags)
     st.plotly_chart(heatmap_figure(matrix, height), theme=None, config=dots.CHART_CONFIG,
                     alt=_heatmap_alt(step, matrix)[:1000])
 
@@ -120,7 +114,7 @@ def screen(ws: Workshop, step: Step) -> None:
     section = current(step)
     notes = store().contributions(step.id, kinds=NOTE_KINDS)
     here = [n for n in notes if n["section"] == section.key]
-    options = section.group == OPTIONS
+    options = section.role == "options"
     votes = store().vote_counts(step.id, "note") if options and dots.shown(step) else {}
     made = store().note_actions(ws.id) if is_way_forward(step, section) else {}
     html_block(GROW_CSS)
@@ -152,7 +146,7 @@ def screen(ws: Workshop, step: Step) -> None:
             dots.screen_ranking(option_notes(step, notes), votes, label=label_with_stage(step),
                                 title=t("grow.ranking"), height_vh=CHART_VH)
         else:
-            matrix = function_stage_matrix(notes, step.werkvorm.sections)
+            matrix = function_stage_matrix(notes, step.werkvorm.sections, step.werkvorm.tags)
             fig = go.Figure(heatmap_figure(matrix, screen_frame.DESIGN_HEIGHT * CHART_VH // 100))
             # Columns by stage number (the chips above name them): six long stage names side by side collide.
             fig.update_xaxes(ticktext=[str(i) for i in range(1, len(matrix.stages) + 1)])
@@ -166,9 +160,9 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
     show_flash(fv.SCOPE)
     section = current(step)
     notes = store().contributions(step.id, kinds=NOTE_KINDS)
-    if section.group == OPTIONS:
+    if section.role == "options":
         screen_frame.focus_control(step, fac, [], results=True)
-    if section.group == OPTIONS:
+    if section.role == "options":
         dots.facilitator_panel(ws, step, fac, option_notes(step, notes), label=label_with_stage(step))
     elif step.voting_open:
         st.warning(t("grow.voting_elsewhere"))
@@ -187,13 +181,13 @@ def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
     notes = store().contributions(step.id, include_hidden=True, kinds=NOTE_KINDS)
     here = [n for n in notes if n["section"] == section.key]
     st.subheader(t("grow.fac_stage", title=md(section.title), count=sum(1 for n in here if notetools.is_live(n))))
-    votes = store().vote_counts(step.id, "note") if section.group == OPTIONS else {}
+    votes = store().vote_counts(step.id, "note") if section.role == "options" else {}
     forward = is_way_forward(step, section)
     if forward:
         st.caption(t("grow.action_hint"))
     notetools.notes_table(ws, step, fac, here, votes=votes, tags=True,
                           group=(t("kind.tags"), lambda n: ", ".join(function_label(f) for f in n.get("tags") or ())),
-                          action=(SOURCE, section.title) if forward else None,
+                          action=(step.werkvorm.key, section.title) if forward else None,
                           made=store().note_actions(ws.id) if forward else None)
 
 
@@ -201,7 +195,7 @@ def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
 def participant(ws: Workshop, step: Step, who: Participant) -> bool:
     """Inputs of the active step; True when the phone should offer "klaar" below them."""
     if step.locked:
-        st.info(t("participant.locked"))
+        locked_notice(step)
         return False
     section = current(step)
     if voting_now(step):

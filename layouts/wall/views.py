@@ -11,12 +11,12 @@ from __future__ import annotations
 import streamlit as st
 
 from messages import t
-from ui import dots, kinds, notetools
+from ui import dots, kinds, notetools, sortboard
 from ui import screen_frame
 from ui import step_controls as fv
 from ui.common import esc, guarded, html_block, show_flash, store
-from ui.inputs import NOTE_KINDS, note_form
-from workshop import Facilitator, Participant, Step, Workshop
+from ui.inputs import NOTE_KINDS, locked_notice, note_form
+from workshop import Facilitator, Participant, Step, UserError, Workshop
 from workshop.aggregate import ClusterGroup, group_by_cluster
 
 WALL_CSS = """
@@ -126,18 +126,22 @@ def _add_cluster(fac: Facilitator, step_id: int, key: str) -> None:
 
 
 def cluster_panel(step: Step, fac: Facilitator, clusters: list[dict], live: list[dict]) -> None:
-    """Add, rename and delete clusters (notes go into one from the notes table)."""
+    """Add, rename and delete clusters, one line each (notes go into one on the board or from the
+    notes table). A cluster's name field is labelled with its size for a screen reader; the board
+    shows the sizes."""
     with st.expander(t("wall.x_clusters", count=len(clusters)), expanded=True):
         with st.form(f"cluster-add-{step.id}", border=False):
             new_key = f"wall-newcl-{step.id}"
-            st.text_input(t("wall.new_cluster"), key=new_key, max_chars=60)
-            st.form_submit_button(t("wall.add_cluster"), on_click=_add_cluster, args=(fac, step.id, new_key))
+            cols = st.columns([3, 2], vertical_alignment="bottom")
+            cols[0].text_input(t("wall.new_cluster"), key=new_key, max_chars=60)
+            cols[1].form_submit_button(t("wall.add_cluster"), on_click=_add_cluster, args=(fac, step.id, new_key))
         for cluster in clusters:
             cid = cluster["id"]
             members = sum(1 for n in live if n["cluster_id"] == cid)
-            cols = st.columns([3, 1, 1], vertical_alignment="bottom")
+            cols = st.columns([3, 1, 1], vertical_alignment="center")
             key = f"clname-{cid}-{notetools.digest(cluster['name'])}"
-            cols[0].text_input(t("wall.x_name", count=members), value=cluster["name"], key=key, max_chars=60)
+            cols[0].text_input(t("wall.x_name", count=members), value=cluster["name"], key=key, max_chars=60,
+                               label_visibility="collapsed")
             cols[1].button(t("wall.x_rename"), key=f"clren-{cid}", on_click=_rename, args=(fac, cid, key))
             cols[2].button(t("wall.x_delete"), key=f"cldel-{cid}", on_click=_delete, args=(fac, cid),
                            help=t("wall.x_delete_help"))
@@ -157,14 +161,102 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
     cluster_panel(step, fac, clusters, live)
 
 
+# The sort board: drag a note onto a cluster (ui/sortboard), beside the table's own way (select
+# lines, then "Naar cluster"). Lanes: the notes not yet in a cluster, every cluster, "Nieuw cluster".
+BOARD_PREFIX = "cluster-board-"
+#: Lanes "not yet in a cluster" and "new cluster" (the clusters' lanes are their ids).
+REST_LANE, NEW_LANE = "none", "new"
+#: Height of one card on the board, and the board's limits (px).
+CARD_PX, BOARD_MIN_PX, BOARD_MAX_PX = 30, 190, 460
+
+
+def board_key(step: Step) -> str:
+    return f"{BOARD_PREFIX}{step.id}"
+
+
+def _new_cluster_name(names: list[str]) -> str:
+    n = len(names) + 1
+    while t("board.new_name", n=n) in names:
+        n += 1
+    return t("board.new_name", n=n)
+
+
+def apply_move(fac: Facilitator, step_id: int, move: sortboard.Move) -> None:
+    """Store one move of the board: the note into the cluster of the lane it was dropped on
+    (a new one for "Nieuw cluster", none for "Nog niet ingedeeld")."""
+    def run() -> None:
+        notes = store().contributions(step_id, include_hidden=True, kinds=NOTE_KINDS)
+        if not any(int(n["id"]) == move.item and notetools.is_live(n) for n in notes):
+            raise UserError("board.note_gone")
+        if move.to == REST_LANE:
+            target = None
+        elif move.to == NEW_LANE:
+            target = store().add_cluster(fac, step_id, _new_cluster_name(
+                [c["name"] for c in store().clusters(step_id)]))
+        elif move.to.isdigit():
+            target = int(move.to)
+        else:
+            raise UserError("wall.x_cluster_gone")
+        store().assign_cluster(fac, step_id, [move.item], target)
+    guarded(fv.SCOPE, run)
+
+
+def take_moves(fac: Facilitator) -> None:
+    """Store the moves the boards sent since the last run (the cockpit calls this before it
+    reads what to draw, so the board is drawn with its move stored)."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(BOARD_PREFIX)]:
+        move = sortboard.take_move(key)
+        step_id = key[len(BOARD_PREFIX):]
+        if move is not None and step_id.isdigit():
+            step = store().step(int(step_id))
+            if step is not None and step.workshop_id == fac.workshop_id:
+                apply_move(fac, step.id, move)
+
+
+def _board_height(lanes: list[sortboard.Lane]) -> int:
+    rest = max((len(lane.cards) for lane in lanes if lane.kind == "rest"), default=0)
+    others = [lane for lane in lanes if lane.kind != "rest"]
+    rows = [others[i:i + 2] for i in range(0, len(others), 2)]  # two lanes a row in a 1366 px cockpit
+    grid = sum(max(40 + CARD_PX * min(max(len(lane.cards), 1), 5.5) for lane in row) + 8 for row in rows)
+    return int(min(BOARD_MAX_PX, max(BOARD_MIN_PX, 40 + CARD_PX * rest, grid)))
+
+
+def cluster_board(ws: Workshop, step: Step, live: list[dict], clusters: list[dict],
+                  votes: dict[int, int]) -> None:
+    """The notes as one-line cards in lanes: not yet in a cluster, each cluster, a new cluster."""
+    def card(n: dict) -> sortboard.Card:
+        dots_ = votes.get(int(n["id"]), 0)
+        return sortboard.Card(int(n["id"]), " ".join(str(n["text"]).split()),
+                              f"{dots_} ●" if dots_ else "", t("wall.x_total", count=dots_) if dots_ else "")
+
+    def members(cid) -> list[sortboard.Card]:
+        return [card(n) for n in live if n["cluster_id"] == cid]
+
+    lanes = [sortboard.Lane(REST_LANE, t("wall.unclustered"), members(None), kind="rest",
+                            count=t("wall.x_note_count", count=len(members(None))))]
+    for c in clusters:
+        cards = members(c["id"])
+        lanes.append(sortboard.Lane(str(c["id"]), c["name"], cards, count=t("wall.x_note_count", count=len(cards))))
+    lanes.append(sortboard.Lane(NEW_LANE, t("wall.new_cluster"), kind="new", hint=t("board.new_hint")))
+    st.caption(t("board.help"))
+    sortboard.board(lanes, key=board_key(step), height=_board_height(lanes),
+                    texts={k: t(f"board.{k}") for k in sortboard.TEXT_KEYS})
+
+
 def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
-    """Every note on one line: its cluster, dots and state; select lines to hide, merge or put
-    them in a cluster."""
+    """The board to cluster the notes by dragging, then every note on one line: its cluster, dots
+    and state; select lines to hide, merge or put them in a cluster."""
+    take_moves(fac)  # (drawn outside the cockpit too: a move is stored before the notes are read)
     show_flash(fv.SCOPE)
     notes = store().contributions(step.id, include_hidden=True, kinds=NOTE_KINDS)
-    names = {c["id"]: c["name"] for c in store().clusters(step.id)}
-    st.subheader(t("wall.x_notes", count=sum(1 for n in notes if notetools.is_live(n))))
-    notetools.notes_table(ws, step, fac, notes, votes=store().vote_counts(step.id, "note"), clusters=names,
+    clusters = store().clusters(step.id)
+    names = {c["id"]: c["name"] for c in clusters}
+    live = [n for n in notes if notetools.is_live(n)]
+    st.subheader(t("wall.x_notes", count=len(live)))
+    votes = store().vote_counts(step.id, "note")
+    if live:
+        cluster_board(ws, step, live, clusters, votes)
+    notetools.notes_table(ws, step, fac, notes, votes=votes, clusters=names,
                           group=(t("notetool.col_cluster"),
                                  lambda n: names.get(n["cluster_id"], t("wall.unclustered"))), sections=False)
 
@@ -173,7 +265,7 @@ def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
 def participant(ws: Workshop, step: Step, who: Participant) -> bool:
     """Inputs of the active step; True when the phone should offer "klaar" below them."""
     if step.locked:
-        st.info(t("participant.locked"))
+        locked_notice(step)
         return False
     if step.voting_open:
         notes = store().contributions(step.id, kinds=NOTE_KINDS)

@@ -389,7 +389,11 @@ def wait_connected(page: Page, timeout_ms: int = LOAD_MS) -> None:
 
 
 def settled(page: Page, timeout_ms: int = ACT_MS) -> None:
-    """No script run in progress (after a widget change that reruns the page)."""
+    """No script run in progress (after a widget change that reruns the page).
+
+    Right after a click the run it asks for may not have started yet (the page says "running"
+    some 80 ms later on a busy machine), so this alone does not prove that the click's work is
+    done: wait for what the click shows (``expect``), as a person would."""
     expect(app_root(page)).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout_ms)
 
 

@@ -67,7 +67,7 @@ def test_axe_labels_and_contrast(app, new_context, timings):
 
     fac = open_tab(new_context, "facilitator", links.facilitator, **LAPTOP)
     fac.page.get_by_role("button", name=t("fac.next"), exact=True).click()
-    expect(phone.page.get_by_role("button", name=t("praat.save"), exact=True)).to_be_visible(timeout=15_000)
+    expect(phone.page.get_by_role("button", name=t("praat.next"), exact=True)).to_be_visible(timeout=15_000)
     _check(phone, "participant page (praatplaat, phone)", results, unsure)
     expect(screen.page.get_by_text(t("screen.hidden"))).to_be_visible()
     _check(screen, "screen (praatplaat waiting, 1920x1080)", results, unsure)

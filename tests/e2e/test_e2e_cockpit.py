@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from e2e.drive import button, choose, screenshot, settled, textbox
+from e2e.drive import axe, button, choose, format_violations, screenshot, settled, textbox
 from e2e.flows import create_in_db, open_facilitator, select_note_lines
 from e2e.test_e2e_chrome import ENGLISH, PAGE_TEXTS
 from messages import t
@@ -158,10 +158,6 @@ def test_automatic_lock_shows_in_the_cockpit_within_2_seconds(app, new_context):
     screenshot(page, "cockpit-after-automatic-lock.png")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known race, open in issue 14: since the merge with the push branch, a click on 'Verbergen' that comes while "
-    "the cockpit redraws for arriving notes is sometimes lost (about half of the runs here); the selection itself "
-    "survives (the button still counts the two lines)"))
 def test_selected_note_lines_stay_selected_while_notes_come_in(app, new_context):
     links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup"))
     store = _store(app)
@@ -177,7 +173,10 @@ def test_selected_note_lines_stay_selected_while_notes_come_in(app, new_context)
     expect(page.locator('td[role="gridcell"]', has_text="Nieuw idee 2").first).to_be_attached(timeout=8000)
     expect(button(page, t("notetool.hide_n", count=2))).to_be_enabled()  # the same two lines
     button(page, t("notetool.hide_n", count=2)).click()
-    settled(page)
+    # What the facilitator sees when the click has done its work: the two lines can be shown again.
+    # (Right after a click the page may not have started its run yet, so "no run in progress"
+    # alone proves nothing: that was this test's flake, not a lost click.)
+    expect(button(page, t("notetool.show_n", count=2))).to_be_enabled()
     hidden = {n["text"].split(":")[0] for n in store.contributions(step.id, include_hidden=True) if n["hidden"]}
     assert hidden == {"Idee 1", "Idee 3"}, hidden
 
@@ -209,3 +208,178 @@ def test_jump_moves_the_group_and_nothing_moves_it_back(app, new_context):
     page.wait_for_timeout(5000)  # a few ticks and refreshes
     assert store.workshop(ws.id).current_step == 1
     expect(page.get_by_text(t("fac.current", n=2, title=titles[1]))).to_be_visible()
+
+
+def _cluster_of(store: Store, step_id: int, text: str):
+    return next(n["cluster_id"] for n in store.contributions(step_id, include_hidden=True) if n["text"].startswith(text))
+
+
+def _stored_within(store: Store, step_id: int, text: str, cluster_id, seconds: float = 10.0) -> float:
+    """Seconds until the note's cluster is ``cluster_id`` in the store (polled every 10 ms)."""
+    start = time.monotonic()
+    while _cluster_of(store, step_id, text) != cluster_id:
+        assert time.monotonic() - start < seconds, f"{text!r} not in cluster {cluster_id} after {seconds} s"
+        time.sleep(0.01)
+    return time.monotonic() - start
+
+
+def _drag(page, source, target, steps: int = 12) -> None:
+    """Drag with the mouse as a person does: press, move in steps, release over the target."""
+    source.scroll_into_view_if_needed()
+    a, b = source.bounding_box(), target.bounding_box()
+    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(a["x"] + a["width"] / 2 + 8, a["y"] + a["height"] / 2 + 4, steps=3)
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + min(b["height"] / 2, 40), steps=steps)
+    page.mouse.up()
+
+
+def test_notes_are_clustered_by_dragging_them_on_the_board(app, new_context):
+    """150 notes on the board: a note dragged with the mouse onto a cluster is stored there (the
+    time from the drop to the store is measured), one dropped on "Nieuw cluster" gets a cluster
+    of its own, and the keyboard does the same (Space, arrows, Enter) with Dutch announcements."""
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup"))
+    store = _store(app)
+    _fill_room(store, links.code, notes=150)
+    ws = store.workshop_by_code(links.code)
+    fac_cap = store.authorize(links.code, links.secret)
+    step = store.steps(ws.id)[0]
+    bedrijven = store.add_cluster(fac_cap, step.id, "Bedrijven")
+    store.add_cluster(fac_cap, step.id, "Docenten")
+    fac = open_facilitator(new_context, links, **LAPTOP_1366)
+    page = fac.page
+    settled(page)
+    frame_el = page.locator('iframe[title="%s"]' % t("board.title"))
+    expect(frame_el).to_be_visible(timeout=15_000)  # the board names itself in Dutch
+    board = page.frame_locator('iframe[title="%s"]' % t("board.title"))
+    rest = board.locator('ul[data-lane="none"]')
+    expect(rest.locator("li.card")).to_have_count(150)
+    assert (frame_el.bounding_box() or {}).get("height", 999) <= 480  # 150 notes: one compact board
+    card_box = board.locator("li.card").first.bounding_box()
+    assert card_box and card_box["height"] <= 32, card_box  # one line per note
+
+    # The mouse: "Idee 7" onto "Bedrijven"
+    lane = board.locator(f'section.lane[data-lane="{bedrijven}"]')
+    _drag(page, rest.locator("li.card", has_text="Idee 7:"), lane)
+    dropped = time.monotonic()
+    took = _stored_within(store, step.id, "Idee 7:", bedrijven)
+    expect(lane.locator("li.card", has_text="Idee 7:")).to_be_visible()
+    expect(lane.locator("h3 .count")).to_have_text(t("wall.x_note_count", count=1))  # drawn again from the store
+    redrawn = time.monotonic() - dropped
+    print(f"board notes=150 drop_to_stored_s={took:.3f} drop_to_redrawn_s={redrawn:.3f}")
+    assert took < 2.0 and redrawn < 3.0, (took, redrawn)
+    expect(board.locator('[role="status"]')).to_have_text(
+        t("board.dropped").replace("{item}", "Idee 7: meer stageplekken en samen opleiden in de regio")
+        .replace("{lane}", "Bedrijven"))
+    expect(page.locator('td[role="gridcell"]', has_text="Bedrijven").first).to_be_attached()  # the table follows
+    # let go over the cluster's heading (not its list of cards): it counts as that cluster
+    _drag(page, rest.locator("li.card", has_text="Idee 20:"), lane.locator("h3"), steps=1)  # one quick move
+    _stored_within(store, step.id, "Idee 20:", bedrijven)
+    expect(lane.locator("h3 .count")).to_have_text(t("wall.x_note_count", count=2))
+
+    # "Nieuw cluster": the note gets a cluster of its own
+    _drag(page, rest.locator("li.card", has_text="Idee 12:"), board.locator('section.lane[data-lane="new"] .hint'))
+    deadline = time.monotonic() + 10
+    while _cluster_of(store, step.id, "Idee 12:") is None:
+        assert time.monotonic() < deadline, "no new cluster"
+        time.sleep(0.02)
+    made = {c["id"]: c["name"] for c in store.clusters(step.id)}
+    assert made[_cluster_of(store, step.id, "Idee 12:")] == t("board.new_name", n=3)
+    expect(board.locator("section.lane", has_text=t("board.new_name", n=3)).locator("li.card")).to_have_count(1)
+    screenshot(page, "cockpit-cluster-board.png")
+
+    # The keyboard: Tab to the board, Space picks "Idee 0" up, the arrows reach "Bedrijven", Enter puts it down
+    first = rest.locator("li.card").first
+    expect(first).to_contain_text("Idee 0:")
+    first.focus()
+    page.keyboard.press("Space")
+    expect(board.locator('[role="status"]')).to_contain_text(t("board.picked").split("{item}")[1].split("{lane}")[0].strip())
+    page.keyboard.press("ArrowRight")
+    expect(board.locator('[role="status"]')).to_have_text(t("board.over").replace("{lane}", "Bedrijven"))
+    page.keyboard.press("Enter")
+    _stored_within(store, step.id, "Idee 0:", bedrijven)
+    expect(lane.locator("li.card", has_text="Idee 0:")).to_be_visible()
+    # ... and Escape leaves a note where it was
+    rest.locator("li.card").first.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(500)
+    assert _cluster_of(store, step.id, "Idee 1:") is None
+    english = ENGLISH.findall(page.evaluate(PAGE_TEXTS))
+    assert not english, english
+    _all_in_view(page, "1366x768 with the board")
+    # The board's own frame passes the same accessibility rules as the pages (labels, contrast)
+    frame = next(f for f in page.frames if "/component/ui.sortboard.sortboard/" in f.url)
+    report = axe(frame)
+    assert report["violations"] == [], format_violations(report["violations"])
+    assert "color-contrast" in report["passes"], report["passes"]  # the check did look at the cards
+    assert frame.evaluate("() => document.documentElement.lang") == "nl"
+
+
+def test_a_note_is_clustered_by_touch(app, new_context):
+    """A finger on a touch screen: hold the card briefly, move it onto the cluster, lift."""
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup"))
+    store = _store(app)
+    _fill_room(store, links.code, notes=12)
+    ws = store.workshop_by_code(links.code)
+    step = store.steps(ws.id)[0]
+    cid = store.add_cluster(store.authorize(links.code, links.secret), step.id, "Bedrijven")
+    fac = open_facilitator(new_context, links, has_touch=True, **LAPTOP_1366)
+    page = fac.page
+    settled(page)
+    board = page.frame_locator('iframe[title="%s"]' % t("board.title"))
+    card = board.locator('ul[data-lane="none"] li.card', has_text="Idee 4:")
+    card.scroll_into_view_if_needed()
+    a = card.bounding_box()
+    b = board.locator(f'section.lane[data-lane="{cid}"]').bounding_box()
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    x, y = a["x"] + a["width"] / 2, a["y"] + a["height"] / 2
+    touch("touchStart", x, y)
+    page.wait_for_timeout(400)  # hold: a quick swipe scrolls the list instead
+    tx, ty = b["x"] + b["width"] / 2, b["y"] + min(b["height"] / 2, 40)
+    for i in range(1, 13):
+        touch("touchMove", x + (tx - x) * i / 12, y + (ty - y) * i / 12)
+        page.wait_for_timeout(20)
+    touch("touchEnd", tx, ty)
+    _stored_within(store, step.id, "Idee 4:", cid)
+    expect(board.locator(f'section.lane[data-lane="{cid}"] li.card', has_text="Idee 4:")).to_be_visible()
+
+
+def test_a_drag_survives_notes_coming_in(app, new_context):
+    """Notes that arrive while a card is held redraw the board only after the drop: the drag is
+    not broken off, the drop is stored, and the new notes show afterwards."""
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup"))
+    store = _store(app)
+    people = _fill_room(store, links.code, notes=6)
+    ws = store.workshop_by_code(links.code)
+    step = store.steps(ws.id)[0]
+    cid = store.add_cluster(store.authorize(links.code, links.secret), step.id, "Bedrijven")
+    fac = open_facilitator(new_context, links, **LAPTOP_1366)
+    page = fac.page
+    settled(page)
+    board = page.frame_locator('iframe[title="%s"]' % t("board.title"))
+    rest = board.locator('ul[data-lane="none"]')
+    expect(rest.locator("li.card")).to_have_count(6)
+    held = rest.locator("li.card", has_text="Idee 2:")
+    held.scroll_into_view_if_needed()
+    a = held.bounding_box()
+    b = board.locator(f'section.lane[data-lane="{cid}"]').bounding_box()
+    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(a["x"] + a["width"] / 2 + 10, a["y"] + a["height"] / 2 + 5, steps=3)
+    expect(board.locator("li.card.sortable-fallback")).to_have_count(1)  # the card is held (its moving copy)
+    for i in range(2):
+        store.add_note(people[i], step.id, section="ideeen", field="note", text=f"Laat binnen {i}", idem_key=new_key())
+    expect(page.locator('td[role="gridcell"]', has_text="Laat binnen 1").first).to_be_attached(timeout=8000)
+    expect(rest.locator("li.card", has_text="Laat binnen")).to_have_count(0)  # not while the card is held
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + min(b["height"] / 2, 40), steps=10)
+    page.mouse.up()
+    _stored_within(store, step.id, "Idee 2:", cid)
+    expect(rest.locator("li.card", has_text="Laat binnen")).to_have_count(2)  # and now they are there
+    expect(board.locator(f'section.lane[data-lane="{cid}"] li.card', has_text="Idee 2:")).to_be_visible()

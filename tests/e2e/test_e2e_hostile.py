@@ -72,6 +72,19 @@ def _in_notes_table(tab, texts: list[str]) -> None:
         assert any(c.startswith(start) for c in flat), f"{tab.name}: {start!r} is not in the notes table"
 
 
+def _on_board(tab, texts: list[str]) -> None:
+    """The sort board (its own frame) shows every text as the literal text of a card; nothing the
+    text describes was built and nothing ran there."""
+    frame = tab.page.frame_locator('iframe[title="%s"]' % t("board.title"))
+    cards = frame.locator("li.card .text")
+    expect(cards).to_have_count(len(texts))
+    shown = cards.evaluate_all("els => els.map(e => e.textContent)")
+    assert sorted(shown) == sorted(" ".join(x.split()) for x in texts), f"{tab.name}: the board changed a text"
+    board = frame.locator("#board")
+    assert board.locator("script, img, svg, a, b, i").count() == 0, f"{tab.name}: markup was built on the board"
+    assert board.evaluate(f"() => typeof {PWN}") == "undefined", f"{tab.name}: a script ran on the board"
+
+
 def _layout_holds(tab) -> None:
     no_horizontal_scroll(tab.page)
     sticking_out = elements_wider_than_viewport(tab.page)
@@ -95,6 +108,7 @@ def test_hostile_text(app, new_context, timings):
     _inert(screen, notes + [NAME])
     _inert(fac, [])  # nothing built, nothing ran
     _in_notes_table(fac, notes)
+    _on_board(fac, notes)
     _inert(phone, [NAME, TITLE])
     phone.page.get_by_text(t("participant.my_notes", count=len(notes) // 2)).click()
     # the list is drawn when it is opened
@@ -134,9 +148,10 @@ def test_hostile_text(app, new_context, timings):
 URL_ASPECT = "Stages zie https://evil.example/stage of www.evil.example en mail stage@evil.example"
 
 
-def test_an_address_in_an_aspect_name_stays_text_in_the_labels(app, new_context):
+def test_an_address_in_an_aspect_name_stays_text_on_the_phone(app, new_context):
     """Streamlit turns bare addresses in widget labels into links, even escaped ones; the aspect
-    name in the phone's input labels must stay plain text that reads the same."""
+    name on the phone (its chip, a widget label, and the heading of the aspect shown) must stay plain
+    text that reads the same."""
     links = create_in_db(app.db_url, app.url, werkvormen=("praatplaat",))
     database = D.Database(app.db_url)
     try:
@@ -149,14 +164,15 @@ def test_an_address_in_an_aspect_name_stays_text_in_the_labels(app, new_context)
         database.dispose()
     phone = join(new_context, "phone", links, person="Anna", phone=True)
     page = phone.page
-    labels = page.locator('[data-testid="stMain"] [data-testid="stWidgetLabel"]', has_text="evil")
-    expect(labels.first).to_be_visible()
-    assert labels.count() >= 2  # the score and the remark of that aspect
-    for text in labels.all_inner_texts():  # what is read and seen: the same address, nothing in between
+    main = page.locator('[data-testid="stMain"]')
+    chip = main.get_by_role("radiogroup", name=t("praat.aspects")).get_by_role("radio").first
+    heading = main.get_by_role("heading", level=3).first
+    expect(chip).to_be_visible()
+    expect(heading).to_be_visible()
+    for text in (chip.inner_text(), heading.inner_text()):  # read and seen: the same address, nothing between
         assert URL_ASPECT in text.replace("\u2060", ""), text
-    links_in_labels = page.locator('[data-testid="stMain"] [data-testid="stWidgetLabel"] a')
-    assert links_in_labels.count() == 0, links_in_labels.evaluate_all("els => els.map(e => e.outerHTML)")
-    assert page.locator('[data-testid="stMain"] a[href*="evil.example"]').count() == 0
+    assert main.locator('[data-testid="stButtonGroup"] a, h3 a').count() == 0
+    assert main.locator('a[href*="evil.example"]').count() == 0
     no_app_errors(phone)
 
 

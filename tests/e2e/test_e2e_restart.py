@@ -17,13 +17,12 @@ from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_no
 from messages import t
 from workshop import db as D
 from workshop.store import Store
-from ui.kinds import field_label
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PRAAT = canvas_models.get("praatplaat")
-# The first aspect's boxes: every praatplaat input names its aspect in its label.
-GOOD, BETTER = [field_label(f, PRAAT.sections[0].title) for f in PRAAT.fields if f.kind == "text"]
+# The boxes of the aspect the phone shows (the first one on a fresh page).
+GOOD, BETTER = [f.label for f in PRAAT.fields if f.kind == "text"]
 
 
 def _participants(db_url: str, code: str) -> list:
@@ -54,10 +53,10 @@ def test_restart_mid_workshop(app_factory, sqlite_url, new_context, timings):
     wait_step(anna, 2, 2)
     wait_step(bram, 2, 2)
     textbox(anna.page, GOOD).first.fill("Antwoord van Anna, opgeslagen")
-    anna.page.get_by_role("button", name=t("praat.save"), exact=True).click()
+    anna.page.get_by_role("button", name=t("praat.next"), exact=True).click()
     expect(anna.page.get_by_text(t("praat.saved"))).to_be_visible()
     expect(screen.page.get_by_text(t("screen.answered", count=1, total=2))).to_be_visible()
-    # Bram is typing when the server goes down; he has not pressed save
+    # Bram is typing when the server goes down; he has not left the box
     draft = "Bram typte dit tijdens de storing"
     textbox(bram.page, BETTER).first.fill(draft)
 
@@ -92,7 +91,7 @@ def test_restart_mid_workshop(app_factory, sqlite_url, new_context, timings):
     expect(textbox(anna.page, GOOD).first).to_have_value("Antwoord van Anna, opgeslagen", timeout=LOAD_MS)
     expect(screen.page.get_by_text(t("screen.answered", count=1, total=2))).to_be_visible(timeout=LOAD_MS)
     expect(textbox(bram.page, BETTER).first).to_have_value(draft)  # the draft survived the reconnect
-    bram.page.get_by_role("button", name=t("praat.save"), exact=True).click()
+    bram.page.get_by_role("button", name=t("praat.next"), exact=True).click()
     expect(bram.page.get_by_text(t("praat.saved"))).to_be_visible()
     expect(screen.page.get_by_text(t("screen.answered", count=2, total=2))).to_be_visible()
 

@@ -26,6 +26,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.drive import LOAD_MS, open_tab, screenshot
+from e2e.geometry import measure
 from exports.demo import generate
 from workshop import db as D
 from workshop.store import Store
@@ -34,7 +35,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SIZES = [(1920, 1080), (1280, 720)]
 
-GEOMETRY = """() => {
+GEOMETRY = measure(r"""
   const W = innerWidth, H = innerHeight, out = {outside: [], small: [], clipped: [], joinOver: [], crowded: []};
   const main = document.querySelector('[data-testid="stMain"]');
   out.scroll = [main.scrollHeight - main.clientHeight, document.scrollingElement.scrollWidth - W,
@@ -42,10 +43,6 @@ GEOMETRY = """() => {
   const minFont = 24 * H / 1080 - 0.5;
   const join = document.querySelector('.ss-join');
   const jr = join && join.getBoundingClientRect();
-  const visible = (el) => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
-                            return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
-  const ownText = (el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.data.trim());
-  const name = (el) => `${el.tagName}.${String(el.className.baseVal ?? el.className).slice(0, 40)} "${el.textContent.trim().slice(0, 40)}"`;
   for (const el of main.querySelectorAll('*')) {
     if (!visible(el)) continue;
     const r = el.getBoundingClientRect();
@@ -53,7 +50,7 @@ GEOMETRY = """() => {
     if (!ownText(el)) continue;
     const s = getComputedStyle(el);
     if (parseFloat(s.fontSize) < minFont) out.small.push(name(el) + ` ${s.fontSize}`);
-    if (s.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1 && !(el instanceof SVGElement)) out.clipped.push(name(el));
+    if (clippedText(el)) out.clipped.push(name(el));
     if (jr && !join.contains(el) && !el.contains(join) &&
         r.left < jr.right && r.right > jr.left && r.top < jr.bottom && r.bottom > jr.top) out.joinOver.push(name(el));
   }
@@ -78,7 +75,7 @@ GEOMETRY = """() => {
   out.cut = main.querySelectorAll('.ss-fit-item.ss-cut').length;
   out.more = [...main.querySelectorAll('.ss-more-auto')].map((m) => m.textContent);
   return out;
-}"""
+""")
 
 
 def _settle(page) -> None:
@@ -156,7 +153,8 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
         measured[f"lobby-{size[0]}"] = found
 
     markers = {"wall": ".ss-clusters", "scores": ".ss-pp-grid", "actions": ".ss-fu table",
-               "grid": ".ss-canvas", "stages": ".ss-grow-notes", "rounds": ".ss-rounds", "compass": ".ss-themes"}
+               "grid": ".ss-canvas", "stages": ".ss-grow-notes", "choices": ".ss-ch", "rounds": ".ss-rounds",
+               "compass": ".ss-themes"}
     for step in steps:
         store.go_to_step(fac, step.position)
         each_size(f"step{step.position + 1}-{step.werkvorm.key}", step.werkvorm.title, markers[step.werkvorm.layout])
@@ -189,9 +187,14 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
         store.update_step(fac, grow.id, stage=stage)
         each_size(f"grow-stage{stage + 1}", grow.werkvorm.title, f'.ss-stages li.ss-now:text-is("{stage + 1}. {section.title}")')
     store.update_step(fac, grow.id, config={**grow.config, "screen_focus": "results"})
-    options = next(i for i, s in enumerate(grow.werkvorm.sections) if s.group == "Options")
+    options = next(i for i, s in enumerate(grow.werkvorm.sections) if s.role == "options")
     store.update_step(fac, grow.id, stage=options)
     each_size("grow-results", grow.werkvorm.title, chart)
+
+    reglement = by_kind["reglement"]
+    store.go_to_step(fac, reglement.position)
+    store.update_step(fac, reglement.id, config={**reglement.config, "screen_focus": "verdeling"})
+    each_size("reglement-focus", reglement.werkvorm.title, chart)
 
     timings.update(states=len(measured), left_out={k: v["cut"] for k, v in measured.items() if v["cut"]})
     assert not problems, "screen states that do not fit:\n" + "\n".join(problems)

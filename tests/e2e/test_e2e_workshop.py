@@ -23,8 +23,7 @@ import canvas_models
 from e2e.drive import (ARTIFACTS, LAPTOP, LOAD_MS, Tab, button, choose, fill, goto, no_app_errors,
                        no_horizontal_scroll, now_ms, open_tab, screenshot, textbox)
 from e2e.flows import create_via_ui, join, next_step, open_screen, post_note, select_note_lines, wait_step
-from messages import t
-from ui.kinds import field_label
+from messages import function_label, t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -109,10 +108,9 @@ def brainstorm(room: Room) -> None:
 def praatplaat(room: Room) -> dict:
     """Private answers; the screen shows only a count until the reveal, then the chart."""
     anna, bram, chris = room.people
-    aspect = PRAAT.sections[0]
-    first = PRAAT.sections[0].title  # every praatplaat input names its aspect in its label
-    score_label = next(field_label(f, first) for f in PRAAT.fields if f.kind == "score")
-    good_label, better_label = [field_label(f, first) for f in PRAAT.fields if f.kind == "text"]
+    aspect = PRAAT.sections[0]  # the phone shows one aspect at a time, the first one first
+    score_label = next(f.label for f in PRAAT.fields if f.kind == "score")
+    good_label, better_label = [f.label for f in PRAAT.fields if f.kind == "text"]
     # letters and spaces only: the app escapes punctuation to HTML entities, and the wire check
     # below looks for the raw text in the websocket frames
     secrets = {anna: ("4", "Geheimzin Anna het doel is helder"), bram: ("2", "Geheimzin Bram bedrijven haken af"),
@@ -121,15 +119,19 @@ def praatplaat(room: Room) -> dict:
     room.screen.watch_wire(*(text for _, text in secrets.values()))  # or merely sent to the screen
     for i, (tab, (score, text)) in enumerate(secrets.items(), start=1):
         page = tab.page
-        page.get_by_role("radiogroup", name=score_label).first.get_by_role("radio", name=score, exact=True).click()
-        textbox(page, good_label).first.fill(text)
-        textbox(page, better_label).first.fill(f"Vaker samen om tafel ({i})")
         count = t("screen.answered", count=i, total=3)  # the screen counts the answer, and shows nothing more
         room.screen.watch(count)
+        expect(page.get_by_role("heading", name=aspect.title, exact=True)).to_be_visible()
         clicked = now_ms()
-        button(page, t("praat.save")).click()
-        expect(page.get_by_text(t("praat.saved"))).to_be_visible()
+        # a tap on the score is stored at once
+        page.get_by_role("radiogroup", name=score_label).get_by_role("radio", name=score, exact=True).click()
+        expect(page.get_by_text(t("praat.progress", done=1, total=len(PRAAT.sections)), exact=True)).to_be_visible()
         room.on_screen_within(count, clicked)
+        textbox(page, good_label).fill(text)
+        textbox(page, better_label).fill(f"Vaker samen om tafel ({i})")
+        button(page, t("praat.next")).click()  # the remarks are stored when the phone moves on
+        expect(page.get_by_text(t("praat.aspect_of", n=2, total=len(PRAAT.sections)), exact=True)).to_be_visible()
+        expect(page.get_by_text(t("praat.saved"))).to_be_visible()
     screen = room.screen
     expect(screen.page.get_by_text(t("screen.hidden"))).to_be_visible()
     assert screen.page.locator(CHART).count() == 0, "a chart is on the screen before the reveal"
@@ -140,7 +142,7 @@ def praatplaat(room: Room) -> dict:
         assert text not in screen.wire_seen, f"unrevealed answer {text!r} was sent to the screen's browser"
     # the phone's own page keeps its answer after a reload (stored, not only typed)
     chris.page.reload()
-    expect(textbox(chris.page, good_label).first).to_have_value(secrets[chris][1], timeout=LOAD_MS)
+    expect(textbox(chris.page, good_label)).to_have_value(secrets[chris][1], timeout=LOAD_MS)
 
     revealed = now_ms()
     button(room.fac.page, t("fac.reveal")).click()
@@ -227,9 +229,7 @@ def grow(room: Room) -> list[str]:
     anna, bram, chris = room.people
     answer_label = GROW.fields[0].label
     goal = "Samen meer zij-instromers opleiden"
-    chris.page.get_by_role("combobox", name=t("kind.tags")).click()
-    chris.page.get_by_role("option", name="opleiden", exact=True).click()
-    chris.page.keyboard.press("Escape")
+    chris.page.locator('[data-testid="stButtonGroup"] button', has_text=function_label("opleiden")).tap()  # one tap
     room.post(chris, goal, label=answer_label)
     expect(room.screen.page.locator(".ss-grow-notes .ss-note", has_text=goal).locator(".ss-tag")).to_have_text(
         "opleiden")

@@ -1,7 +1,5 @@
 """The store's part for the rounds layout (intervision): per-round reveals, the chosen case, the case
-giver's marks. A mixin of :class:`workshop.store.Store`; it uses only the store's shared helpers
-(``db``, ``_check``, ``_lock_row``, ``_read_step``, ``_bump``, ``_touch``, ``step``, ``contributions``,
-``vote_counts``), so it sits beside the other services of the store as they are. Imports no streamlit."""
+giver's marks. One service of :class:`workshop.store.Store`, over the shared helpers of ``core.py``. Imports no streamlit."""
 
 from __future__ import annotations
 
@@ -15,11 +13,13 @@ from workshop import db as D
 from workshop import rounds
 from workshop.errors import NotAllowed, UserError
 
+from workshop.store.core import Service
+
 if TYPE_CHECKING:
     from workshop.store import Facilitator, Participant, Step
 
 
-class RoundService:
+class RoundService(Service):
     """Reveals per round (``config["revealed"]``) and marks (votes with ``target_type`` "mark")."""
 
     def reveal_section(self, fac: Facilitator, step_id: int, section: str, revealed: bool = True) -> None:

@@ -1,0 +1,5 @@
+"""What a grid stores: notes per block. Read by canvas_models and the backup."""
+
+KINDS = ("note", "tagged_note")
+#: Step settings this layout keeps (beside the ones every step has: sections, sound).
+CONFIG: dict[str, type] = {}

@@ -1,0 +1,41 @@
+"""Demo data of stages (GROW): notes in every stage, tagged from the werkvorm's vocabulary, a round
+of dots on the notes of the options stages."""
+
+from __future__ import annotations
+
+import canvas_models
+
+GROW_TEXT = {
+    "goal": ("Alle studenten worden in de school opgeleid", "Samen het lerarentekort te lijf",
+             "Het beroep aantrekkelijker maken", "Eén loket voor zij-instromers"),
+    "reality_so": ("Goede ervaringen met opleidingsscholen", "Begeleiding verschilt per school",
+                   "Te weinig schoolopleiders", "Mooie samenwerking met de pabo"),
+    "reality_or": ("Nog niet alle besturen zijn aangesloten", "Werven gebeurt nog per school",
+                   "De rol van de gemeente is onduidelijk", "Matchen loopt via losse contacten"),
+    "options_so": ("Een gezamenlijke academie", "Opleiders uitwisselen tussen scholen",
+                   "Eén begeleidingsprogramma voor starters", "Samen professionaliseren op maat"),
+    "options_or": ("Het partnerschap trekt de functie opleiden", "Samen één wervingscampagne",
+                   "Een regionale matchingsdesk", "Data delen over tekorten"),
+    "way_forward": ("Start in september met een gezamenlijke wervingscampagne",
+                    "Leg de taakverdeling vast in een convenant", "Vraag de Onderwijsregio om een kwartiermaker",
+                    "Maak een plan voor 100% Samen Opleiden in 2030"),
+}
+
+
+def fill(demo, step: dict) -> None:
+    rng = demo.rng
+    werkvorm = canvas_models.get(step["werkvorm"])
+    spec = werkvorm.fields[0]
+    options = []
+    for sec in step["sections"]:
+        for person in demo.people:
+            if rng.random() < 0.62:
+                text = rng.choice(GROW_TEXT.get(sec["key"], ("Een antwoord",)))
+                if rng.random() < 0.6:
+                    text += f": {rng.choice(demo.subjects)}"
+                tags = rng.sample(werkvorm.tags, k=rng.choice((0, 1, 1, 2))) if werkvorm.tags else []
+                row = demo.note(step, person, sec["key"], text, kind=spec.kind, tags=tags, field=spec.key,
+                                limit=spec.max_length)
+                if sec.get("role") == "options":
+                    options.append(row)
+    demo.vote_round(step, options, 2)
