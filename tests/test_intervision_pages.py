@@ -209,7 +209,7 @@ def test_reveal_and_marks_in_the_store(room):
     assert room.store.vote_counts(step.id, "note")  # the case dots are untouched
 
 
-@pytest.mark.parametrize("flag, value", [("writers", "iedereen"), ("role", "options"), ("marks", "soms")])
+@pytest.mark.parametrize("flag, value", [("writers", "iedereen"), ("role", "casus"), ("marks", "soms")])
 def test_round_flags_are_a_fixed_vocabulary(flag, value):
     raw = canvas_models.get("intervisie_incident").model_dump()
     raw["sections"][0][flag] = value

@@ -64,13 +64,21 @@ def _tagged_note_input(spec: FieldSpec, prefix: str, current=None, *, tags=(), *
              key=widget_key(prefix, spec, "tags"))
 
 
-def _score_input(spec: FieldSpec, prefix: str, current=None, *, on_change=None, args=(), **extra) -> None:
-    """The score as one row of choices (a radio group for screen readers); ``on_change`` stores a tap at once.
-    The label is the field's own: the page shows one aspect at a time, under its heading."""
+def _label(spec: FieldSpec, context: str) -> str:
+    """The widget label: the field's own, or with ``context`` (the theme, the clause) where one page holds
+    the same field for several sections, so that screen readers keep them apart. The praatplaat passes no
+    context: it shows one aspect at a time, under its heading. A facilitator may have typed the context,
+    so it goes through md()."""
+    return f"{spec.label} ({md(context)})" if context else spec.label
+
+
+def _score_input(spec: FieldSpec, prefix: str, current=None, *, on_change=None, args=(), context: str = "",
+                 **extra) -> None:
+    """The score as one row of choices (a radio group for screen readers); ``on_change`` stores a tap at once."""
     key = widget_key(prefix, spec)
     if current is not None:
         _prefill(key, UNKNOWN if current.get("score") is None else current["score"])
-    st.segmented_control(spec.label, SCORE_OPTIONS, format_func=_score_label, key=key, width="stretch",
+    st.segmented_control(_label(spec, context), SCORE_OPTIONS, format_func=_score_label, key=key, width="stretch",
                          on_change=on_change, args=args)
 
 
@@ -108,10 +116,7 @@ def _choice_input(spec: FieldSpec, prefix: str, current=None, *, options=(), con
     if st.session_state.get(key) not in keys:
         st.session_state.pop(key, None)
     labels = {o.key: md(o.label) for o in options}
-    # Several sections on one page (clauses): the section in the label keeps their groups apart for
-    # screen readers. A facilitator may have typed it, so it goes through md().
-    label = f"{spec.label} ({md(context)})" if context else spec.label
-    st.radio(label, keys, format_func=labels.get, index=None, key=key,
+    st.radio(_label(spec, context), keys, format_func=labels.get, index=None, key=key,
              captions=[md(o.info) for o in options] if any(o.info for o in options) else None,
              on_change=on_change, args=args)
 

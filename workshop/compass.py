@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from workshop.aggregate import _visible, score_table
+from workshop.aggregate import is_visible, score_table
 
 #: A theme whose mean strength is at most this is weak (a gap), as is a theme without activities.
 WEAK = 2.5
@@ -51,7 +51,7 @@ def themes(sections: Iterable[Any], answers: Iterable[Mapping[str, Any]],
     the visible ``notes`` placed under it."""
     sections = list(sections)
     scores = {a.key: a for a in score_table(answers, sections)}
-    shown = [n for n in notes if _visible(n)]
+    shown = [n for n in notes if is_visible(n)]
     out = []
     for section in sections:
         key = _get(section, "key")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from workshop.aggregate import _visible
+from workshop.aggregate import is_visible
 
 #: ``votes.target_type`` of the case giver's "this helps" mark.
 MARK = "mark"
@@ -20,7 +20,7 @@ MARK = "mark"
 
 def live(notes: Iterable[dict]) -> list[dict]:
     """Notes as the screen and the report see them: not hidden, not merged into another."""
-    return [n for n in notes if _visible(n)]
+    return [n for n in notes if is_visible(n)]
 
 
 def case_sections(werkvorm) -> set[str]:

@@ -22,7 +22,7 @@ import streamlit as st
 
 from canvas_models import Section
 from layouts.stages.views import GROW_CSS, current
-from messages import t, t_count
+from messages import t
 from ui import dots, notetools
 from ui import screen_frame
 from ui import step_controls as fv
@@ -43,6 +43,11 @@ ROUNDS_CSS = GROW_CSS + """
 .ss-helps-mark { display:inline-block; margin-right:.8vh; font-weight:700; color:#1b6e20; }
 </style>
 """
+
+
+def _private_count(count: int) -> str:
+    """How many notes a private round holds ("Nog geen briefjes" for none)."""
+    return t("rounds.private_count", count=count) if count else t("rounds.private_count_none")
 
 
 #: How high the ranking of the cases is, in per cent of the screen (below the rounds, title and question).
@@ -102,7 +107,7 @@ def screen(ws: Workshop, step: Step) -> None:
         return
     if not rounds.revealed(step.config, shown):
         # Private until the reveal: the count only, never a word of the notes.
-        count = t_count("rounds.private_count", len(notes))
+        count = _private_count(len(notes))
         html_block(f'<div class="ss-screen ss-private" role="status"><p class="ss-count">{esc(count)}</p>'
                    f'<p class="ss-sub">{esc(t("rounds.private_wait"))}</p></div>')
         return
@@ -163,7 +168,7 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
                       args=(fac, step.id, position + 1))
     if shown.private_until_reveal and not rounds.revealed(step.config, shown):
         count = len(round_notes(step, shown))
-        st.info(t_count("rounds.private_count", count) + " " + t("rounds.fac_private"))
+        st.info(_private_count(count) + " " + t("rounds.fac_private"))
     case = chosen(step)
     if section.vote:
         screen_frame.focus_control(step, fac, [], results=True)
