@@ -24,7 +24,7 @@ from ui import charts, dots, kinds, notetools
 from ui import screen_frame
 from ui import step_controls as fv
 from ui.common import esc, html_block, show_flash, store
-from ui.inputs import NOTE_KINDS, note_form
+from ui.inputs import NOTE_KINDS, locked_notice, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop import compass
 
@@ -155,7 +155,7 @@ def facilitator_notes(ws: Workshop, step: Step, fac: Facilitator) -> None:
 def participant(ws: Workshop, step: Step, who: Participant) -> bool:
     """An activity under a theme, and the strength of every theme; True: offer "klaar"."""
     if step.locked:
-        st.info(t("participant.locked"))
+        locked_notice(step)
         return False
     st.caption(t("compass.participant_hint"))
     note_form(ws, step, who)

@@ -27,7 +27,7 @@ from ui import dots, notetools
 from ui import screen_frame
 from ui import step_controls as fv
 from ui.common import esc, guarded, html_block, md, show_flash, store
-from ui.inputs import NOTE_KINDS, note_form
+from ui.inputs import NOTE_KINDS, locked_notice, note_form
 from ui.kinds import note_card
 from workshop import Facilitator, Participant, Step, Workshop
 from workshop import rounds
@@ -220,7 +220,7 @@ def _marks_view(step: Step, who: Participant, shown: Section) -> None:
 def participant(ws: Workshop, step: Step, who: Participant) -> bool:
     """Inputs of the active round; True when the phone should offer "klaar" below them."""
     if step.locked:
-        st.info(t("participant.locked"))
+        locked_notice(step)
         return False
     wv = step.werkvorm
     section = current(step)
