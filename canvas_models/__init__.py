@@ -208,7 +208,8 @@ def load_registry(directory: Path = MODEL_DIR, extra: Path | None = None) -> dic
     return {k: models[k] for k in ordered}
 
 
-ORDER = ("brainstorm", "praatplaat", "followup", "canvas", "grow")
+ORDER = ("brainstorm", "praatplaat", "followup", "canvas", "grow",
+         "regio_visie", "regio_ideeen", "regio_plan", "regio_risicos", "regio_afspraken")
 
 REGISTRY: dict[str, Werkvorm] = load_registry(extra=extra_dir())
 

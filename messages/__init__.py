@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import string
 
-from messages import core, werkvormen, exports as _exports, partnership as _partnership
+from messages import core, werkvormen, exports as _exports, partnership as _partnership, regioplan as _regioplan
 
 CATALOGUE: dict[str, str] = {}
-for _part in (core.NL, werkvormen.NL, _exports.NL, _partnership.NL):
+for _part in (core.NL, werkvormen.NL, _exports.NL, _partnership.NL, _regioplan.NL):
     _dupes = CATALOGUE.keys() & _part.keys()
     if _dupes:  # pragma: no cover - guarded by tests
         raise RuntimeError(f"duplicate message keys: {sorted(_dupes)}")
