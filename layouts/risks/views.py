@@ -110,7 +110,7 @@ def facilitator_table(items: list[matrix.Risk]) -> pd.DataFrame:
     return pd.DataFrame([{
         t("risk.col.number"): r.number, t("risk.col.risk"): r.title,
         t("risk.col.likelihood"): matrix.number(r.likelihood), t("risk.col.impact"): matrix.number(r.impact),
-        t("risk.col.weight"): r.weight if r.weight is not None else "–",
+        t("risk.col.weight"): str(r.weight) if r.weight is not None else "–",
         t("risk.col.raters"): r.n, t("risk.col.measures"): len(r.measures),
     } for r in items])
 
