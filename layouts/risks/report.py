@@ -40,7 +40,7 @@ def sheet(ctx, step: dict):
     items = risks_of(ctx.snap, step)
     columns = [t("risk.col.number"), t("risk.col.risk"), t("risk.col.likelihood"), t("risk.col.impact"),
                t("risk.col.weight"), t("risk.col.level"), t("risk.col.raters"), t("risk.col.measures")]
-    rows = [dict(zip(columns, (r.number, r.title, None if r.likelihood is None else round(r.likelihood, 2),
-                               None if r.impact is None else round(r.impact, 2), r.weight,
+    # the means as Dutch text, as on the screen (a column of means would read 3.0 in a CSV file)
+    rows = [dict(zip(columns, (r.number, r.title, matrix.number(r.likelihood), matrix.number(r.impact), r.weight,
                                t("risk.level." + r.level), r.n, "\n".join(r.measures)))) for r in items]
     return frame(rows, columns)
