@@ -62,6 +62,7 @@ def test_matrix_places_a_risk_by_its_mean_likelihood_and_impact():
             _row(5, 3, "geld", "kans", "score", None),  # "weet ik niet" counts for neither mean
             _row(6, 1, "geld", "maatregel", "text", text="Reserve opnemen"),
             _row(7, 2, "geld", "maatregel", "text", text="Verborgen", hidden=True),
+            _row(9, 3, "geld", "maatregel", "text", text="reserve opnemen "),  # the same measure again
             _row(8, 2, "trekkers", "kans", "score", 1)]
     by_key = {r.key: r for r in matrix.risks(rows, wv.sections, wv.fields)}
     geld = by_key["geld"]

@@ -4,7 +4,7 @@ sheet and the regioplan document all place a risk the same way.
 
 A risk's place is the rounded mean of the likelihood scores (1-5) and of the impact scores (1-5)
 given to it ("weet ik niet" counts for neither); its weight is likelihood x impact (1-25). Measures
-are the visible, non-empty text answers to the risk, newest last.
+are the visible, non-empty text answers to the risk, newest last, each text once.
 """
 
 from __future__ import annotations
@@ -85,7 +85,9 @@ def risks(rows: Iterable[dict], sections: Iterable, fields: Iterable) -> list[Ri
             scores.setdefault((risk.key, row["field"]), []).append(int(row["score"]))
             raters.setdefault(risk.key, set()).add(row["participant_id"])
         elif row["kind"] == "text" and row["field"] in texts and (row.get("text") or "").strip():
-            risk.measures.append(row["text"].strip())
+            text = row["text"].strip()
+            if text.casefold() not in {m.casefold() for m in risk.measures}:  # the same measure twice: once
+                risk.measures.append(text)
     for risk in out.values():
         got_l, got_i = scores.get((risk.key, like)), scores.get((risk.key, impact))
         risk.likelihood = sum(got_l) / len(got_l) if got_l else None

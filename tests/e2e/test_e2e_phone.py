@@ -273,7 +273,7 @@ def test_every_phone_state_fits_360_px(app, new_context, room_for, timings):
             expect(field).to_contain_text("31")
             expect(field).to_contain_text("2026")
         room.lock(step.werkvorm_key)
-        expect(page.get_by_text(t("praat.locked") if step.werkvorm.layout == "scores" else t("participant.locked"),
+        expect(page.get_by_text(t("praat.locked") if step.werkvorm.layout in ("scores", "risks") else t("participant.locked"),
                                 exact=True)).to_be_visible(timeout=ACT_MS)
         fits(page, f"step{step.position + 1}-{step.werkvorm_key}-locked", problems)
         room.lock(step.werkvorm_key, False)
