@@ -8,6 +8,7 @@ and that package bundles everything a werkvorm of that layout needs. Today:
 * ``grid``: blocks on a grid, notes per block (Education Model Canvas).
 * ``stages``: sections the group goes through one at a time (GROW gesprekskaart).
 * ``actions``: proposals that become agreements, earlier agreements under review (follow-up plaat).
+* ``risks``: likelihood and impact per risk, a risk matrix, a measure per risk (regioplan).
 
 Each package bundles everything a werkvorm of that layout needs (:func:`get` hands it out):
 
