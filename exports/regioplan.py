@@ -16,8 +16,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from exports.minutes import _table, _text
-from exports.pdf import PRIMARY, action_headers, action_rows, action_table
+from exports.minutes import _table, _text, new_document
+from exports.pdf import action_headers, action_rows, action_table
 from exports.snapshot import live_actions, step_rows, vote_counts
 from messages import t
 from workshop.aggregate import is_visible
@@ -125,21 +125,8 @@ def risk_rows(sk: Skeleton) -> tuple[list[str], list[list[str]]]:
 # ---------------------------------------------------------------- Word
 def build_docx(snap: dict) -> bytes:
     """The regioplan skeleton of one workshop as .docx bytes."""
-    from docx import Document
-    from docx.shared import Pt, RGBColor
-
     sk = skeleton(snap)
-    doc = Document()
-    doc.core_properties.title = _text(t("regioplan.title"))
-    doc.core_properties.language = "nl-NL"
-    style = doc.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(10.5)
-    kicker = doc.add_paragraph()
-    run = kicker.add_run(t("regioplan.kicker"))
-    run.bold = True
-    run.font.color.rgb = RGBColor(*PRIMARY)
-    doc.add_heading(_text(t("regioplan.title") + (f": {sk.title}" if sk.title else "")), level=0)
+    doc = new_document(t("regioplan.title") + (f": {sk.title}" if sk.title else ""), t("regioplan.kicker"))
     doc.add_paragraph(t("regioplan.intro"))
 
     def bullets(items: list[str]) -> None:
