@@ -226,3 +226,36 @@ def test_risk_answers_outside_the_scale_are_refused(store):
     with pytest.raises(UserError):
         _rate(store, who, step.id, "geld", 6, 1)
     assert not store.latest_answers(step.id, who.id)
+
+
+def test_regioplan_download_only_for_a_workshop_with_regioplan_steps(app_store):
+    room = make_app_room(app_store, ("regio_visie", "regio_risicos"))
+    anna = room.join_as("Anna", "mbo")
+    _rate(app_store, anna, room.step("regio_risicos").id, "geld", 3, 3, "Reserve van tien procent")
+    fac = room.facilitator_page()
+    slot = f"dl:regioplan:{room.ws.id}"
+    fac.button(key=f"make-{slot}").click().run()
+    assert not fac.exception
+    text = _docx_text(fac.session_state[slot])
+    assert "Reserve van tien procent" in text and t("regioplan.open.no_vision") in text
+    from ui.downloads import file_name
+
+    assert file_name(room.ws, "regioplan").endswith("-regioplan.docx")
+    other = make_app_room(app_store, ("brainstorm",))
+    page = other.facilitator_page()
+    assert not page.exception
+    assert f"make-dl:regioplan:{other.ws.id}" not in {b.key for b in page.button}
+    assert f"make-dl:docx:{other.ws.id}" in {b.key for b in page.button}  # the other downloads are there
+
+
+def test_locked_risk_phone_shows_both_own_scores(app_store):
+    room = make_app_room(app_store, ("regio_risicos",))
+    step = room.step("regio_risicos")
+    anna = room.join_as("Anna", "mbo")
+    _rate(app_store, anna, step.id, "geld", 2, 5, "Reserve")
+    app_store.update_step(room.fac, step.id, locked=True)
+    phone = room.phone(anna)
+    assert not phone.exception
+    html = raw_html(phone)
+    assert t("praat.locked") in page_text(phone)
+    assert "<li><b>Kans:</b> 2</li>" in html and "<li><b>Impact:</b> 5</li>" in html

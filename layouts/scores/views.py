@@ -182,10 +182,10 @@ def _score_text(row: dict | None) -> str:
 def _my_answers(step: Step, saved: dict) -> None:
     """Read-only summary of the participant's own answers."""
     parts = []
-    score = score_field(step)
+    scores = [f for f in step.werkvorm.fields if f.kind == "score"]  # one (praatplaat) or more (risks)
     for section in step.werkvorm.sections:
         lines = []
-        if score is not None:
+        for score in scores:
             lines.append(f'<li><b>{esc(score.label)}:</b> {esc(_score_text(saved.get((section.key, score.key))))}</li>')
         for spec in text_fields(step):
             row = saved.get((section.key, spec.key))
