@@ -259,3 +259,16 @@ def test_locked_risk_phone_shows_both_own_scores(app_store):
     html = raw_html(phone)
     assert t("praat.locked") in page_text(phone)
     assert "<li><b>Kans:</b> 2</li>" in html and "<li><b>Impact:</b> 5</li>" in html
+
+
+def test_facilitator_settles_one_vision_sentence_by_merging_and_editing(store):
+    ws, fac = _regioplan_workshop(store)
+    step = next(s for s in store.steps(ws.id) if s.werkvorm_key == "regio_visie")
+    proposals = [n for n in store.contributions(step.id) if n["section"] == "visie"]
+    weak = next(n["id"] for n in proposals if n["text"] == "Techniek is overal")
+    # the facilitator keeps the sentence with fewer dots: the merged proposal's dots come along
+    store.merge_notes(fac, weak, [n["id"] for n in proposals])
+    store.moderate(fac, weak, text="In onze regio kiest elke leerling bewust, en met plezier, voor techniek")
+    sk = skeleton(snapshot(store, ws.id))
+    assert sk.vision == "In onze regio kiest elke leerling bewust, en met plezier, voor techniek"
+    assert t("regioplan.open.no_vision") not in sk.open_points
