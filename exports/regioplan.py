@@ -174,6 +174,7 @@ def pdf_chapter(b) -> None:
     """The skeleton as a chapter of the follow-up PDF (``b``: the builder of :mod:`exports.pdf`)."""
     pdf = b.pdf
     sk = skeleton(b.snap)
+    pdf.chapter = t("regioplan.title")  # the running head of its pages
     pdf.add_page()
     pdf.heading(t("regioplan.title"), 1)
     pdf.para(t("regioplan.intro"))

@@ -12,7 +12,7 @@ from docx import Document
 from pypdf import PdfReader
 
 import canvas_models
-from apptest import page_text, raw_html
+from apptest import new_form, page_text, raw_html
 from exports import backup
 from exports.pdf import build_pdf
 from exports.regioplan import build_docx, skeleton
@@ -272,3 +272,16 @@ def test_facilitator_settles_one_vision_sentence_by_merging_and_editing(store):
     sk = skeleton(snapshot(store, ws.id))
     assert sk.vision == "In onze regio kiest elke leerling bewust, en met plezier, voor techniek"
     assert t("regioplan.open.no_vision") not in sk.open_points
+
+
+def test_each_part_can_be_chosen_on_nieuw(app_store):
+    at = new_form()
+    offered = at.multiselect(key="new-werkvormen").options  # the titles, in registry order
+    titles = [canvas_models.get(k).title for k in REGIOPLAN]
+    assert [o for o in offered if o in titles] == titles
+    at.multiselect(key="new-werkvormen").set_value(list(REGIOPLAN))
+    at.button[0].click().run()
+    assert not at.exception and at.success[0].value == t("new.created")
+    code = next(c.value for c in at.code if "begeleider" in c.value).split("room=")[1].split("&")[0]
+    ws = app_store.workshop_by_code(code)
+    assert [s.werkvorm_key for s in app_store.steps(ws.id)] == list(REGIOPLAN)
