@@ -1,6 +1,12 @@
 """Messages of the risks layout and the regioplan document (Dutch)."""
 
 NL: dict[str, str] = {
+    "risks.phone.private": "Je inschattingen zijn privé tot de begeleider de risicomatrix toont. Dan tellen je scores "
+                           "mee in de gemiddelden en staan je maatregelen op het scherm en in het verslag, nooit met "
+                           "je naam.",
+    "risks.phone.progress": "{done} van {total} {total:p:risico|risico's} ingeschat",
+    "risks.phone.aspects": "Risico's",
+    "risks.phone.aspect_of": "Risico {n} van {total}",
     "risk.level.high": "hoog risico",
     "risk.level.medium": "middelgroot risico",
     "risk.level.low": "laag risico",

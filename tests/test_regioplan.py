@@ -88,6 +88,10 @@ def test_risk_phone_rates_likelihood_and_impact_and_proposes_a_measure(app_store
     assert [w.label for w in phone.segmented_control][:2] == ["Kans", "Impact"]
     assert [w.label for w in phone.text_area] == ["Maatregel"]
     assert "Te weinig trekkers" in raw_html(phone)
+    text = page_text(phone)  # in the words of risks, not of the praatplaat's aspects
+    assert t("risks.phone.aspect_of", n=1, total=4) == "Risico 1 van 4" and "Risico 1 van 4" in text
+    assert t("risks.phone.progress", done=0, total=4) in text and t("risks.phone.private") in text
+    assert t("praat.aspect_of", n=1, total=4) not in text
     phone.segmented_control(key=f"pp{step.id}:trekkers:kans").set_value(4).run()
     phone.segmented_control(key=f"pp{step.id}:trekkers:impact").set_value(5).run()
     phone.text_area(key=f"pp{step.id}:trekkers:maatregel").input("Vervanger per activiteit").run()

@@ -38,7 +38,7 @@ def test_risk_rated_on_a_phone_lands_in_the_matrix(app, new_context):
         page.get_by_role("radiogroup", name=IMPACT).get_by_role("radio", name="5", exact=True).tap()
         textbox(page, MEASURE).fill("Een vaste vervanger per trekker")
         button(page, t("praat.next")).tap()
-        expect(page.get_by_text(t("praat.aspect_of", n=2, total=len(RISKS.sections)), exact=True)).to_be_visible(
+        expect(page.get_by_text(t("risks.phone.aspect_of", n=2, total=len(RISKS.sections)), exact=True)).to_be_visible(
             timeout=ACT_MS)
         saved = {(a["section"], a["field"]): a for a in store.latest_answers(step.id)}
         assert (saved[(first.key, "kans")]["score"], saved[(first.key, "impact")]["score"]) == (4, 5)
