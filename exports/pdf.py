@@ -926,6 +926,8 @@ class _Builder:
         pdf.heading(t("pdf.cover.who"), 2)
         if self.anonymous:
             pdf.muted(t("pdf.cover.anonymous"))
+        elif any(getattr(canvas_models.REGISTRY.get(s.get("werkvorm", "")), "confidential", False) for s in steps):
+            pdf.muted(t("pdf.cover.confidential"))  # intervision: no names in the report
         else:
             names = [f"{p['name']} ({ORG_SHORT.get(p.get('org_type'), p.get('org_type') or '')})"
                      for p in self.people.values() if (p.get("name") or "").strip()]

@@ -510,7 +510,8 @@ def _aspect_key(step_id: int, version: str, i: object, part: str) -> str:
     return f"ppa:{step_id}:{version}:{i}:{part}"
 
 
-def _save_aspects(fac: Facilitator, step_id: int, version: str, originals: list[dict]) -> None:
+def _save_aspects(fac: Facilitator, step_id: int, version: str, originals: list[dict],
+                  words: str = "praat.aspects") -> None:
     state = st.session_state
     sections: list[dict] = []
     for i, orig in enumerate(originals):
@@ -529,40 +530,41 @@ def _save_aspects(fac: Facilitator, step_id: int, version: str, originals: list[
         if len(set(titles)) != len(titles):
             raise UserError("error.duplicate_sections")
         store().set_sections(fac, step_id, sections)
-    guarded(f"ppa{step_id}", run, t("praat.aspects.saved"))
+    guarded(f"ppa{step_id}", run, t(f"{words}.saved"))
 
 
-def _reset_aspects(fac: Facilitator, step_id: int, werkvorm_key: str) -> None:
+def _reset_aspects(fac: Facilitator, step_id: int, werkvorm_key: str, words: str = "praat.aspects") -> None:
     defaults = [s.model_dump() for s in canvas_models.get(werkvorm_key).sections]
-    guarded(f"ppa{step_id}", lambda: store().set_sections(fac, step_id, defaults), t("praat.aspects.saved"))
+    guarded(f"ppa{step_id}", lambda: store().set_sections(fac, step_id, defaults), t(f"{words}.saved"))
 
 
-def aspect_editor(step: Step, fac: Facilitator, *, has_answers: bool) -> None:
-    """Rename, reword, remove and add aspects of this workshop's praatplaat."""
+def aspect_editor(step: Step, fac: Facilitator, *, has_answers: bool, words: str = "praat.aspects") -> None:
+    """Rename, reword, remove and add aspects of this workshop's praatplaat (or, with other ``words``: the
+    prefix of its texts, the themes of another werkvorm with editable sections)."""
     scope = f"ppa{step.id}"
     version = _version(step)
     state = st.session_state
     originals = [{"key": s.key, "prompts": list(s.prompts)} for s in step.werkvorm.sections]
-    st.caption(t("praat.aspects.help"))
+    st.caption(t(f"{words}.help"))
     if has_answers:
-        st.warning(t("praat.aspects.has_answers"))
+        st.warning(t(f"{words}.has_answers"))
     with st.form(f"pp-aspects-{step.id}", border=False):
         for i, section in enumerate(step.werkvorm.sections):
             seeds = {"title": section.title, "question": section.question}
             for part, value in seeds.items():
                 state.setdefault(_aspect_key(step.id, version, i, part), value)
             cols = st.columns([2, 4, 1], vertical_alignment="bottom")
-            cols[0].text_input(t("praat.aspects.name", n=i + 1), key=_aspect_key(step.id, version, i, "title"),
+            cols[0].text_input(t(f"{words}.name", n=i + 1), key=_aspect_key(step.id, version, i, "title"),
                                max_chars=120)
-            cols[1].text_input(t("praat.aspects.question", n=i + 1),
+            cols[1].text_input(t(f"{words}.question", n=i + 1),
                                key=_aspect_key(step.id, version, i, "question"), max_chars=600)
-            cols[2].checkbox(t("praat.aspects.remove"), key=_aspect_key(step.id, version, i, "remove"))
+            cols[2].checkbox(t(f"{words}.remove"), key=_aspect_key(step.id, version, i, "remove"))
         cols = st.columns([2, 4, 1], vertical_alignment="bottom")
-        cols[0].text_input(t("praat.aspects.new"), key=_aspect_key(step.id, version, "new", "title"), max_chars=120)
-        cols[1].text_input(t("praat.aspects.new_question"), key=_aspect_key(step.id, version, "new", "question"),
+        cols[0].text_input(t(f"{words}.new"), key=_aspect_key(step.id, version, "new", "title"), max_chars=120)
+        cols[1].text_input(t(f"{words}.new_question"), key=_aspect_key(step.id, version, "new", "question"),
                            max_chars=600)
-        st.form_submit_button(t("praat.aspects.save"), type="primary", on_click=_save_aspects,
-                              args=(fac, step.id, version, originals))
+        st.form_submit_button(t(f"{words}.save"), type="primary", on_click=_save_aspects,
+                              args=(fac, step.id, version, originals, words))
     show_flash(scope)
-    st.button(t("praat.aspects.reset"), key=f"pp-aspects-reset-{step.id}", on_click=_reset_aspects,
-              args=(fac, step.id, step.werkvorm_key))
+    st.button(t(f"{words}.reset"), key=f"pp-aspects-reset-{step.id}", on_click=_reset_aspects,
+              args=(fac, step.id, step.werkvorm_key, words))

@@ -153,7 +153,8 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
         measured[f"lobby-{size[0]}"] = found
 
     markers = {"wall": ".ss-clusters", "scores": ".ss-pp-grid", "actions": ".ss-fu table",
-               "grid": ".ss-canvas", "stages": ".ss-grow-notes", "risks": ".ss-rk-m"}
+               "grid": ".ss-canvas", "stages": ".ss-grow-notes", "choices": ".ss-ch", "rounds": ".ss-rounds",
+               "compass": ".ss-themes", "risks": ".ss-rk-m"}
     for step in steps:
         store.go_to_step(fac, step.position)
         each_size(f"step{step.position + 1}-{step.werkvorm.key}", step.werkvorm.title, markers[step.werkvorm.layout])
@@ -189,6 +190,11 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
     options = next(i for i, s in enumerate(grow.werkvorm.sections) if s.role == "options")
     store.update_step(fac, grow.id, stage=options)
     each_size("grow-results", grow.werkvorm.title, chart)
+
+    reglement = by_kind["reglement"]
+    store.go_to_step(fac, reglement.position)
+    store.update_step(fac, reglement.id, config={**reglement.config, "screen_focus": "verdeling"})
+    each_size("reglement-focus", reglement.werkvorm.title, chart)
 
     timings.update(states=len(measured), left_out={k: v["cut"] for k, v in measured.items() if v["cut"]})
     assert not problems, "screen states that do not fit:\n" + "\n".join(problems)
