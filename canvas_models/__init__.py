@@ -299,7 +299,8 @@ def load_registry(directory: Path = MODEL_DIR, extra: Path | None = None) -> dic
 
 
 ORDER = ("brainstorm", "praatplaat", "followup", "canvas", "grow", "kompas",
-         "intervisie_incident", "intervisie_roddel", "intervisie_tienstappen")
+         "intervisie_incident", "intervisie_roddel", "intervisie_tienstappen",
+         "regio_visie", "regio_ideeen", "regio_plan", "regio_risicos", "regio_afspraken")
 #: What /nieuw selects by default: the core sequence (the rest of the toolkit is chosen on purpose).
 DEFAULT_SELECTION: tuple[str, ...] = ("brainstorm", "praatplaat", "followup", "canvas", "grow")
 

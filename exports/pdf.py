@@ -784,6 +784,9 @@ class _Builder:
         for i, step in enumerate(steps):
             self.progress((i + 1) / total, t("pdf.progress.step", n=i + 1, title=step.get("title", "")))
             self.step(i + 1, step)
+        from exports import regioplan  # the regioplan skeleton, when the workshop has its parts
+        if regioplan.has_regioplan(self.snap):
+            regioplan.pdf_chapter(self)
         self.progress((len(steps) + 1) / total, t("pdf.progress.actions"))
         self.actions(steps)
         self.data_note()

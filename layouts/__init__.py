@@ -11,9 +11,9 @@ and that package bundles everything a werkvorm of that layout needs. Today:
 * ``rounds``: timed rounds, each with general flags (role, private until revealed, who writes, marks)
   (intervision).
 * ``compass``: themes with activities and a strength score each, drawn as a radar (inspiratiekompas).
-
 * ``choices``: options per section, chosen by one choice or by spending points (professionaliseringsmenu,
   huishoudelijk reglement, which condition first); its sums, report and demo data sit beside its views.
+* ``risks``: likelihood and impact per risk, a risk matrix, a measure per risk (regioplan).
 
 Each package bundles everything a werkvorm of that layout needs (:func:`get` hands it out):
 

@@ -26,7 +26,7 @@ import pandas as pd
 import streamlit as st
 
 import canvas_models
-from messages import ORG_TYPES, t
+from messages import CATALOGUE, ORG_TYPES, t
 from ui import charts, drafts, kinds
 from ui import screen_frame
 from ui.common import esc, guarded, html_block, md, restore_drafts, show_flash, store
@@ -182,10 +182,10 @@ def _score_text(row: dict | None) -> str:
 def _my_answers(step: Step, saved: dict) -> None:
     """Read-only summary of the participant's own answers."""
     parts = []
-    score = score_field(step)
+    scores = [f for f in step.werkvorm.fields if f.kind == "score"]  # one (praatplaat) or more (risks)
     for section in step.werkvorm.sections:
         lines = []
-        if score is not None:
+        for score in scores:
             lines.append(f'<li><b>{esc(score.label)}:</b> {esc(_score_text(saved.get((section.key, score.key))))}</li>')
         for spec in text_fields(step):
             row = saved.get((section.key, spec.key))
@@ -193,6 +193,13 @@ def _my_answers(step: Step, saved: dict) -> None:
                 lines.append(f'<li><b>{esc(spec.label)}</b> {esc(row["text"])}</li>')
         parts.append(f'<div class="ss-user"><b>{esc(section.title)}</b><ul>{"".join(lines)}</ul></div>')
     html_block("".join(parts))
+
+
+def _phone_t(step: Step, key: str, **params) -> str:
+    """A phone text in the words of the step's layout: ``<layout>.phone.<key>`` when the messages have it
+    (the risks layout speaks of risks, not aspects), else the praatplaat's ``praat.<key>``."""
+    own = f"{step.werkvorm.layout}.phone.{key}"
+    return t(own if own in CATALOGUE else f"praat.{key}", **params)
 
 
 def _at_key(step_id: int) -> str:
@@ -238,20 +245,20 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
             with st.expander(t("praat.mine"), expanded=True):
                 _my_answers(step, saved)
         return False
-    st.caption(t("praat.private"))
+    st.caption(_phone_t(step, "private"))
     restore_drafts(scope)  # what a save that failed (a lock, the database away) did not store
     seen = max((row["id"] for row in saved.values()), default=0)
     total, at = len(wv.sections), _current(step)
     done = _answered_sections(step, saved)
-    html_block(f'<p class="ss-pp-progress" role="status">{esc(t("praat.progress", done=done, total=total))}</p>')
+    html_block(f'<p class="ss-pp-progress" role="status">{esc(_phone_t(step, "progress", done=done, total=total))}</p>')
     answered = {s.key for s in wv.sections if any((s.key, f.key) in saved for f in answer_fields(step))}
     chips = f"pp-chips:{step.id}:{at}"  # a new key per shown aspect: a chip always starts at the aspect shown
-    st.pills(t("praat.aspects"), list(range(total)), default=at, key=chips, on_change=_move,
+    st.pills(_phone_t(step, "aspects"), list(range(total)), default=at, key=chips, on_change=_move,
              args=(who, step.id, seen, chips), label_visibility="collapsed",
              format_func=lambda i: ("✓ " if wv.sections[i].key in answered else "") + md(wv.sections[i].title))
     section = wv.sections[at]
     prompts = "".join(f"<li>{esc(p)}</li>" for p in section.prompts)
-    html_block(f'<p class="ss-pp-of">{esc(t("praat.aspect_of", n=at + 1, total=total))}</p>'
+    html_block(f'<p class="ss-pp-of">{esc(_phone_t(step, "aspect_of", n=at + 1, total=total))}</p>'
                f'<h3 class="ss-user ss-pp-aspect" style="margin:0">{esc(section.title)}</h3>'
                + (f'<p class="ss-user" style="margin:.2rem 0">{esc(section.question)}</p>' if section.question else "")
                + (f'<ul class="ss-user" style="margin:0;color:#333">{prompts}</ul>' if prompts else ""))

@@ -32,7 +32,7 @@ FILLED = "rgb(11, 79, 138)"
 CONTENT_HEIGHT = "() => Math.ceil(document.querySelector('[data-testid=\"stMain\"]').scrollHeight)"  # the chosen score and chip: filled with the accent colour
 
 #: A layout's own words for a closed step on the phone (the rest say "participant.locked").
-LOCKED = {"scores": "praat.locked", "choices": "choices.locked"}
+LOCKED = {"scores": "praat.locked", "risks": "praat.locked", "choices": "choices.locked"}
 
 
 class Room:

@@ -154,7 +154,7 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
 
     markers = {"wall": ".ss-clusters", "scores": ".ss-pp-grid", "actions": ".ss-fu table",
                "grid": ".ss-canvas", "stages": ".ss-grow-notes", "choices": ".ss-ch", "rounds": ".ss-rounds",
-               "compass": ".ss-themes"}
+               "compass": ".ss-themes", "risks": ".ss-rk-m"}
     for step in steps:
         store.go_to_step(fac, step.position)
         each_size(f"step{step.position + 1}-{step.werkvorm.key}", step.werkvorm.title, markers[step.werkvorm.layout])

@@ -321,6 +321,7 @@ def test_full_workshop(app, new_context, timings):
     expect(screen.page.locator(".ss-count")).to_have_text(t("screen.participants", count=3))
     room = Room(fac, screen, people)
 
+    # the five first; the werkvormen after them (the regioplan's) have page and browser tests of their own
     assert WERKVORMEN[:5] == ["brainstorm", "praatplaat", "followup", "canvas", "grow"], WERKVORMEN
     brainstorm(room)
     room.next_step("praatplaat")
