@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 #: The fixed vocabulary of field kinds. Every kind has exactly one input renderer in ``ui/kinds.py``;
 #: each layout says which kinds it stores (``layouts/<name>/schema.py``).
-FieldKind = Literal["note", "tagged_note", "score", "text", "action"]
+FieldKind = Literal["note", "tagged_note", "score", "text", "action", "choice", "points"]
 FIELD_KINDS: tuple[str, ...] = FieldKind.__args__  # type: ignore[attr-defined]
 
 #: The general layouts a werkvorm can be drawn with: one package each in ``layouts/``.
@@ -26,9 +26,11 @@ LAYOUTS: tuple[str, ...] = LAYOUT_NAMES
 Layout = Literal[LAYOUT_NAMES]  # type: ignore[valid-type]
 
 #: What a section is for, beyond its display text: ``options`` (the group prioritises these with
-#: dots) and ``recommendations`` (a note here can become an action of the follow-up list).
+#: dots) and ``recommendations`` (a note here can become an action of the follow-up list); the rounds
+#: layout's ``cases`` (the most-dotted one is chosen), ``questions``, ``question`` (the case giver's
+#: (re)defined question), ``advice`` and ``next_steps``.
 #: Behaviour follows the role, never a title or ``group:`` text.
-Role = Literal["", "options", "recommendations"]
+Role = Literal["", "options", "recommendations", "cases", "questions", "question", "advice", "next_steps"]
 
 MODEL_DIR = Path(__file__).parent
 #: Setting: a folder with extra werkvorm files, loaded beside the shipped ones.
@@ -54,6 +56,22 @@ class FieldSpec(_Frozen):
     required: bool = False
 
 
+#: Most options one section (a clause, a menu) offers, and most points a participant spends on one.
+MAX_OPTIONS = 12
+MAX_POINTS = 50
+
+
+class Option(_Frozen):
+    """One thing to choose in a section of the ``choices`` layout (a clause's variant, a menu item)."""
+
+    key: str = Field(pattern=_KEY)
+    label: str = Field(min_length=1, max_length=80)
+    #: A short explanation, shown under the option on the phone (and beside it on the screen).
+    info: str = Field(default="", max_length=400)
+    #: The wording this option gives a draft document (the reglement's article text); optional.
+    text: str = Field(default="", max_length=1500)
+
+
 class Section(_Frozen):
     key: str = Field(pattern=_KEY)
     title: str = Field(min_length=1, max_length=120)
@@ -67,6 +85,34 @@ class Section(_Frozen):
     role: Role = ""
     #: Grid placement for the grid layout: (row, column, row span, column span).
     grid: tuple[int, int, int, int] | None = None
+    # -- round flags (the 'rounds' layout: sequential timed rounds; see layouts/rounds)
+    #: The screen shows nothing of this section's notes (only how many) until the facilitator reveals it.
+    private_until_reveal: bool = False
+    #: Who writes in this round: everyone, only the case giver, everyone but the case giver, or nobody
+    #: (a round of talk, with the timer and the script).
+    writers: Literal["all", "case_giver", "others", "none"] = "all"
+    #: Show the notes of this earlier section (by key) instead of this one's (a round that answers them).
+    shows: str = Field(default="", max_length=40)
+    #: The case giver marks which of the shown notes help (once they are visible).
+    marks: bool = False
+    #: The group dot-votes on this section's notes when the facilitator opens a round.
+    vote: bool = False
+    #: What to choose from in the ``choices`` layout.
+    options: tuple[Option, ...] = Field(default=(), max_length=MAX_OPTIONS)
+
+    @field_validator("options")
+    @classmethod
+    def _unique_options(cls, value: tuple[Option, ...]) -> tuple[Option, ...]:
+        keys = [o.key for o in value]
+        if len(keys) != len(set(keys)):
+            raise ValueError("option keys must be unique")
+        return value
+
+    def option(self, key: str) -> Option:
+        for option in self.options:
+            if option.key == key:
+                return option
+        raise KeyError(key)
 
 
 class Column(_Frozen):
@@ -89,9 +135,25 @@ class Werkvorm(_Frozen):
     editable_sections: bool = False
     clusters: bool = False
     votes: bool = False
+    #: Confidential (intervision): no names on the screen, in the cockpit or in any export, and the
+    #: report keeps only what the layout calls its outcome.
+    confidential: bool = False
     max_notes_per_participant: int = Field(default=30, ge=1, le=500)
     sections: tuple[Section, ...] = Field(min_length=1)
     fields: tuple[FieldSpec, ...] = Field(min_length=1)
+    # -- the ``choices`` layout (one field of kind ``choice`` or ``points``)
+    #: Points each participant spends per section (kind ``points``); the facilitator may change it per step.
+    points: int = Field(default=5, ge=1, le=MAX_POINTS)
+    #: How many of the best options become starting activities in the follow-up list (0: none).
+    top_n: int = Field(default=0, ge=0, le=MAX_OPTIONS)
+    #: Share of the votes (per cent) the most chosen option needs before a section counts as agreed.
+    consensus: int = Field(default=60, ge=1, le=100)
+    #: True when the winning option leads the choice of "what it belongs to" in the follow-up plaat.
+    feeds_links: bool = False
+    #: When set, the facilitator can download a draft document (.docx) with this title.
+    draft_title: str = Field(default="", max_length=120)
+    #: The draft's opening words (what it is, and that the template is our own adaptation).
+    draft_intro: str = Field(default="", max_length=1500)
     #: The tag vocabulary a ``tagged_note`` chooses from, in order (GROW: the five functions of the
     #: Onderwijsregio). Labels come from the messages (``messages.function_label``).
     tags: tuple[Annotated[str, Field(pattern=_KEY)], ...] = ()
@@ -129,6 +191,34 @@ class Werkvorm(_Frozen):
         if len(keys) != len(set(keys)):
             raise ValueError("field keys must be unique")
         return value
+
+    @field_validator("sections")
+    @classmethod
+    def _shows_earlier(cls, value: tuple[Section, ...]) -> tuple[Section, ...]:
+        seen: set[str] = set()
+        for section in value:
+            if section.shows and section.shows not in seen:
+                raise ValueError(f"section {section.key}: shows '{section.shows}' is not an earlier section")
+            seen.add(section.key)
+        return value
+
+    @model_validator(mode="after")
+    def _choices_layout(self) -> "Werkvorm":
+        """A werkvorm that collects choices (kind ``choice`` or ``points``: the choices layout) has one
+        such field, and options in every section."""
+        if self.choice_field is not None:
+            kinds = [f for f in self.fields if f.kind in ("choice", "points")]
+            if len(kinds) != 1:
+                raise ValueError("a choices werkvorm needs exactly one field of kind 'choice' or 'points'")
+            for section in self.sections:
+                if len(section.options) < 2:
+                    raise ValueError(f"section '{section.key}' needs at least two options")
+        return self
+
+    @property
+    def choice_field(self) -> FieldSpec | None:
+        """The field a ``choices`` werkvorm stores its choices in (kind ``choice`` or ``points``)."""
+        return next((f for f in self.fields if f.kind in ("choice", "points")), None)
 
     @model_validator(mode="after")
     def _fits_layout(self) -> "Werkvorm":
@@ -225,7 +315,11 @@ def load_registry(directory: Path = MODEL_DIR, extra: Path | None = None) -> dic
     return {k: models[k] for k in ordered}
 
 
-ORDER = ("brainstorm", "praatplaat", "followup", "canvas", "grow", "teams")
+ORDER = ("brainstorm", "praatplaat", "followup", "canvas", "grow", "kompas",
+         "intervisie_incident", "intervisie_roddel", "intervisie_tienstappen",
+         "regio_visie", "regio_ideeen", "regio_plan", "regio_risicos", "regio_afspraken", "teams")
+#: What /nieuw selects by default: the core sequence (the rest of the toolkit is chosen on purpose).
+DEFAULT_SELECTION: tuple[str, ...] = ("brainstorm", "praatplaat", "followup", "canvas", "grow")
 
 REGISTRY: dict[str, Werkvorm] = load_registry(extra=extra_dir())
 

@@ -107,7 +107,7 @@ class ContributionIn(_In):
     field: str = Field(max_length=40)
     kind: canvas_models.FieldKind
     text: str = ""
-    score: Optional[int] = Field(default=None, ge=1, le=5)
+    score: Optional[int] = Field(default=None, ge=0, le=canvas_models.MAX_POINTS)  # 1-5 for kind score
     tags: list[str] = Field(default_factory=list, max_length=20)
     cluster_id: Optional[int] = None
     merged_into: Optional[int] = None
@@ -119,7 +119,7 @@ class VoteIn(_In):
     id: int = _id()
     step_id: int
     participant_id: int
-    target_type: Literal["note", "cluster"]
+    target_type: Literal["note", "cluster", "mark"]  # mark: the case giver's "helps" (workshop.rounds)
     target_id: int
     created_at: Optional[datetime] = None
 
@@ -334,7 +334,11 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
              f"{where}.cluster_id")
         _ref(c.merged_into is None or (c.merged_into in notes_by_id and c.merged_into != c.id),
              f"{where}.merged_into")
-        _ref(c.kind == "score" or c.score is None, f"{where}.score")
+        _ref(c.kind in ("score", "points") or c.score is None, f"{where}.score")
+        _ref(c.kind != "score" or c.score is None or 1 <= c.score <= 5, f"{where}.score")
+        if c.kind in ("choice", "points"):
+            from layouts.choices.report import backup_row_ok
+            _ref(backup_row_ok(wv, c.section, c.kind, c.text, c.score), f"{where}.text")
         text = _clean(c.text, max(spec.max_length, Limits.TEXT), spec.label, multiline=True)
         contributions.append({
             "id": c.id, "step_id": c.step_id, "participant_id": c.participant_id, "section": c.section,
@@ -350,7 +354,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         where = f"votes.{v.id}"
         _ref(v.step_id in steps, f"{where}.step_id")
         _ref(v.participant_id in people, f"{where}.participant_id")
-        pool = notes_by_id if v.target_type == "note" else clusters_by_id
+        pool = clusters_by_id if v.target_type == "cluster" else notes_by_id
         _ref(v.target_id in pool, f"{where}.target_id")
         votes.append({"id": v.id, "step_id": v.step_id, "participant_id": v.participant_id,
                       "target_type": v.target_type, "target_id": v.target_id, "created_at": _utc(v.created_at)})
@@ -376,8 +380,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
 
     return {
         "workshop": workshop,
-        "steps": [{**s.model_dump(), "config": _step_config(s.config, werkvormen[s.id].layout)}
-                  for s in backup.steps],
+        "steps": [{**s.model_dump(), "config": _step_config(s.config, werkvormen[s.id])} for s in backup.steps],
         "participants": participants, "clusters": clusters, "contributions": contributions,
         "votes": votes, "actions": actions,
     }
@@ -395,16 +398,24 @@ def _tags(c, wv: canvas_models.Werkvorm, config: dict) -> list[str]:
 STEP_CONFIG: dict[str, type] = {"sound": bool}
 
 
-def _step_config(config: dict, layout: str) -> dict:
+def _step_config(config: dict, werkvorm: canvas_models.Werkvorm) -> dict:
     """Only what the app keeps in a step's settings, each of its own type (nothing else is stored):
-    the sections (cleaned above), the settings of every step and those of the step's layout."""
+    the sections (cleaned above), the settings of every step and those of the step's layout. A layout
+    whose settings need more than their type checked (an option that must exist) checks them itself
+    (``report.backup_config(config, werkvorm)``)."""
+    bundle = layouts.get(werkvorm.layout)
+    own = getattr(bundle.report, "backup_config", None)
     out: dict[str, Any] = {}
     if config.get("sections"):
         out["sections"] = config["sections"]  # cleaned above
-    for key, kind in {**STEP_CONFIG, **layouts.get(layout).schema.CONFIG}.items():
+    for key, kind in {**STEP_CONFIG, **({} if own else bundle.schema.CONFIG)}.items():
         value = config.get(key)
-        if isinstance(value, kind) and (kind is not int or not isinstance(value, bool)):
+        if kind is list and isinstance(value, list):  # keys (the rounds revealed so far)
+            out[key] = [k[:40] for k in value if isinstance(k, str)][:100]
+        elif isinstance(value, kind) and (kind is not int or not isinstance(value, bool)):
             out[key] = value[:20] if isinstance(value, str) else value
+    if own:
+        out.update(own(config, werkvorm))
     return out
 
 
@@ -422,7 +433,7 @@ def _live_limits(backup: BackupIn, werkvormen: dict, steps: dict[int, StepIn]) -
                          limit=limit)
     dots: dict[tuple[int, int, str], int] = {}
     for v in backup.votes:
-        if v.step_id in steps:
+        if v.step_id in steps and v.target_type != "mark":  # a mark is once per note, not from the dots
             key = (v.step_id, v.participant_id, v.target_type)
             dots[key] = dots.get(key, 0) + 1
     for (step_id, pid, _kind), count in dots.items():

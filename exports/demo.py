@@ -233,6 +233,8 @@ def _through_store(store, data: dict):
 
     note_ids: dict[int, int] = {}
     rows = sorted(data["contributions"], key=lambda r: r["id"])
+    #: A layout whose rows are no notes or answers replays them itself (``demo.replay``: the choices layout).
+    own_replay = {sid: getattr(layouts.of(step["werkvorm"]).demo, "replay", None) for sid, step in step_in.items()}
     # GROW is sequential: the facilitator moves stage by stage while people write.
     for sid, step in step_in.items():
         if canvas_models.get(step["werkvorm"]).sequential:
@@ -248,6 +250,8 @@ def _through_store(store, data: dict):
         step = step_in[row["step_id"]]
         sid = step_id[row["step_id"]]
         person = who[row["participant_id"]]
+        if own_replay[row["step_id"]] is not None:  # below, through its layout's own replay
+            continue
         if row["kind"] in ("note", "tagged_note"):
             wv = canvas_models.get(step["werkvorm"])
             if wv.sequential:
@@ -280,9 +284,15 @@ def _through_store(store, data: dict):
         if changes:
             store.moderate(fac, note_ids[row["id"]], **changes)
 
+    for sid_in, step in step_in.items():
+        if own_replay[sid_in] is not None:
+            own_replay[sid_in](store, fac, step_id[sid_in], step, [r for r in rows if r["step_id"] == sid_in], who,
+                               new_key)
+
     by_step: dict[int, list[dict]] = {}
     for v in sorted(data["votes"], key=lambda v: v["id"]):
-        by_step.setdefault(v["step_id"], []).append(v)
+        if v["target_type"] != "mark":  # the case giver's marks follow the reveal, below
+            by_step.setdefault(v["step_id"], []).append(v)
     for sid_in, votes in by_step.items():
         sid = step_id[sid_in]
         store.update_step(fac, sid, voting_open=True, dots=step_in[sid_in]["dots"])
@@ -291,6 +301,13 @@ def _through_store(store, data: dict):
                              target_id=note_ids[v["target_id"]] if v["target_type"] == "note"
                              else cluster_ids[v["target_id"]], idem_key=new_key())
         store.update_step(fac, sid, voting_open=False)
+
+    for sid_in, step in step_in.items():  # rounds revealed, then the case giver's marks (workshop.rounds)
+        for section in (step.get("config") or {}).get("revealed") or ():
+            store.reveal_section(fac, step_id[sid_in], section)
+    for v in sorted(data["votes"], key=lambda v: v["id"]):
+        if v["target_type"] == "mark":
+            store.mark_note(who[v["participant_id"]], step_id[v["step_id"]], note_ids[v["target_id"]])
 
     action_ids: dict[int, int] = {}
     for a in sorted(data["actions"], key=lambda a: a["id"]):

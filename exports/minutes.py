@@ -34,21 +34,26 @@ def _text(value) -> str:
     return _NOT_XML.sub("\ufffd", clean_text(value, MAX_TEXT))
 
 
-def build_docx(snap: dict, previous: dict | None = None) -> bytes:
-    """The minutes of one workshop as .docx bytes; ``previous`` adds what changed since then."""
-    summary = summarize(snap, previous)
+def new_document(title: str, kicker: str):
+    """A Dutch Word document in the house style: the kicker line in the primary colour, then ``title``
+    as its heading (also the document's title property). Shared with :mod:`exports.regioplan`."""
     doc = Document()
-    doc.core_properties.title = _text(summary.title)[:200]
+    doc.core_properties.title = _text(title)[:200]
     doc.core_properties.language = "nl-NL"
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(10.5)
-
-    kicker = doc.add_paragraph()
-    run = kicker.add_run(t("minutes.kicker"))
+    run = doc.add_paragraph().add_run(kicker)
     run.bold = True
     run.font.color.rgb = RGBColor(*PRIMARY)
-    doc.add_heading(_text(summary.title) or "-", level=0)
+    doc.add_heading(_text(title) or "-", level=0)
+    return doc
+
+
+def build_docx(snap: dict, previous: dict | None = None) -> bytes:
+    """The minutes of one workshop as .docx bytes; ``previous`` adds what changed since then."""
+    summary = summarize(snap, previous)
+    doc = new_document(summary.title, t("minutes.kicker"))
     doc.add_paragraph(_text(facts(summary)))
 
     doc.add_heading(t("minutes.summary"), level=1)

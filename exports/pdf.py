@@ -784,6 +784,9 @@ class _Builder:
         for i, step in enumerate(steps):
             self.progress((i + 1) / total, t("pdf.progress.step", n=i + 1, title=step.get("title", "")))
             self.step(i + 1, step)
+        from exports import regioplan  # the regioplan skeleton, when the workshop has its parts
+        if regioplan.has_regioplan(self.snap):
+            regioplan.pdf_chapter(self)
         self.progress((len(steps) + 1) / total, t("pdf.progress.actions"))
         self.actions(steps)
         self.data_note()
@@ -923,6 +926,8 @@ class _Builder:
         pdf.heading(t("pdf.cover.who"), 2)
         if self.anonymous:
             pdf.muted(t("pdf.cover.anonymous"))
+        elif any(getattr(canvas_models.REGISTRY.get(s.get("werkvorm", "")), "confidential", False) for s in steps):
+            pdf.muted(t("pdf.cover.confidential"))  # intervision: no names in the report
         else:
             names = [f"{p['name']} ({ORG_SHORT.get(p.get('org_type'), p.get('org_type') or '')})"
                      for p in self.people.values() if (p.get("name") or "").strip()]

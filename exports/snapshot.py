@@ -135,7 +135,7 @@ def snapshot(store, workshop_id: int, *, now: datetime | None = None) -> dict:
         if row["merged_into"] not in note_ids:
             row["merged_into"] = None
 
-    targets = {"note": note_ids, "cluster": cluster_ids}
+    targets = {"note": note_ids, "cluster": cluster_ids, "mark": note_ids}  # a mark is on a note (rounds)
     out["votes"] = [
         {"id": v["id"], "step_id": v["step_id"], "participant_id": v["participant_id"],
          "target_type": v["target_type"], "target_id": v["target_id"], "created_at": iso(v["created_at"])}

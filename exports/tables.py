@@ -168,7 +168,11 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
     cluster_name = {c["id"]: c["name"] for c in snap.get("clusters", [])}
     note_text = {c["id"]: c["text"] for c in snap.get("contributions", [])}
     rows = []
+    confidential = {s["id"] for s in steps if getattr(canvas_models.REGISTRY.get(s.get("werkvorm", "")),
+                                                          "confidential", False)}
     for v in snap.get("votes", []):
+        if v["step_id"] in confidential:  # intervision: who chose which case or advice stays in the room
+            continue
         is_note = v["target_type"] == "note"
         row = {col["step"]: step_no.get(v["step_id"]),
                col["target_type"]: t("table.target.note") if is_note else t("table.target.cluster"),

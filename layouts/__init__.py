@@ -8,6 +8,12 @@ and that package bundles everything a werkvorm of that layout needs. Today:
 * ``grid``: blocks on a grid, notes per block (Education Model Canvas).
 * ``stages``: sections the group goes through one at a time (GROW gesprekskaart).
 * ``actions``: proposals that become agreements, earlier agreements under review (follow-up plaat).
+* ``rounds``: timed rounds, each with general flags (role, private until revealed, who writes, marks)
+  (intervision).
+* ``compass``: themes with activities and a strength score each, drawn as a radar (inspiratiekompas).
+* ``choices``: options per section, chosen by one choice or by spending points (professionaliseringsmenu,
+  huishoudelijk reglement, which condition first); its sums, report and demo data sit beside its views.
+* ``risks``: likelihood and impact per risk, a risk matrix, a measure per risk (regioplan).
 * ``board``: rows x columns (teams x subregions), a state and notes per cell (programme teams).
 
 Each package bundles everything a werkvorm of that layout needs (:func:`get` hands it out):

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import string
 
-from messages import board as _board, core, werkvormen, exports as _exports, partnership as _partnership
+from messages import core, werkvormen, exports as _exports, partnership as _partnership, choices as _choices, \
+    toolkit as _toolkit, regioplan as _regioplan, board as _board
 
 CATALOGUE: dict[str, str] = {}
-for _part in (core.NL, werkvormen.NL, _exports.NL, _partnership.NL, _board.NL):
+for _part in (core.NL, werkvormen.NL, _exports.NL, _partnership.NL, _choices.NL, _toolkit.NL, _regioplan.NL,
+              _board.NL):
     _dupes = CATALOGUE.keys() & _part.keys()
     if _dupes:  # pragma: no cover - guarded by tests
         raise RuntimeError(f"duplicate message keys: {sorted(_dupes)}")

@@ -188,6 +188,16 @@ def store(db_url) -> Iterator[Store]:
 
 
 @pytest.fixture
+def second_store(db_url) -> Iterator[Store]:
+    """A second, independent Store on the same database (another device / server process)."""
+    database = D.Database(db_url)
+    try:
+        yield Store(database)
+    finally:
+        database.dispose()
+
+
+@pytest.fixture
 def app_store(tmp_path, setting) -> Iterator[Store]:
     """The app pointed at this test's private SQLite database, and its store (page tests)."""
     setting("SAMENSPRAAK_DATABASE_URL", f"sqlite:///{tmp_path / 'samenspraak-app.db'}")

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from helpers import count_rows
 from workshop import db as D
 from workshop.errors import UserError
-from workshop.store import Store, new_key
+from workshop.store import new_key
 
 JOIN_TIMEOUT = 240  # seconds for one batch of threads; a hang is a failure, not a stuck run
 
@@ -51,14 +51,6 @@ def run_threads(n: int, fn) -> tuple[list, list[BaseException]]:
 def describe(errors: list[BaseException]) -> str:
     kinds = Counter(f"{type(e).__name__}: {str(e)[:120]}" for e in errors)
     return "; ".join(f"{n}x {k}" for k, n in kinds.most_common(5))
-
-
-@pytest.fixture
-def second_store(db_url):
-    """A second, independent Store on the same database (another device / server process)."""
-    database = D.Database(db_url)
-    yield Store(database)
-    database.dispose()
 
 
 @pytest.mark.slow

@@ -24,8 +24,11 @@ def _render_script(werkvorm_key: str, field_key: str) -> None:
     wv = canvas_models.get(werkvorm_key)
     spec = wv.field(field_key)
     with st.form("f"):
-        kinds.render_input(spec, "t", {"score": 3, "text": "Bewaard <b>antwoord</b>"},
-                           link_options=["", "ambitie"], tags=wv.tags)
+        options = wv.sections[0].options  # (the choices layout's kinds choose among these)
+        saved = {"score": 3, "text": options[1].key if options else "Bewaard <b>antwoord</b>",
+                 "points": {options[0].key: 2} if options else {}}
+        kinds.render_input(spec, "t", saved, link_options=["", "ambitie"], options=options, budget=5,
+                           tags=wv.tags)
         st.form_submit_button("ok")
     items = [{"id": 1, "text": "<script>x()</script> [a](b)", "score": 4, "tags": ["werven"], "name": "Ann",
               "org_type": "mbo", "hidden": False, "what": "Actie", "owner": "Piet", "partner": "ROC",
@@ -68,6 +71,15 @@ def test_each_shipped_field_renders_input_and_screen(werkvorm, field, kind):
         assert at.session_state["read_back"] == 3  # the saved answer is shown
     elif kind == "text":
         assert at.text_area[0].value == "Bewaard <b>antwoord</b>"
+    elif kind == "choice":
+        options = canvas_models.get(werkvorm).sections[0].options
+        assert at.radio[0].options == [kinds.md(o.label) for o in options]
+        assert at.session_state["read_back"] == options[1].key  # the saved choice is shown
+        assert "&#60;script&#62;" in "".join(h.proto.body for h in at.get("html"))
+    elif kind == "points":
+        options = canvas_models.get(werkvorm).sections[0].options
+        assert [n.max for n in at.number_input] == [5] * len(options)
+        assert at.session_state["read_back"][options[0].key] == 2 and len(at.session_state["read_back"]) == len(options)
     elif kind == "action":
         assert [w.label for w in at.text_input][:2] == ["Wie trekt het?", "Welke partner?"]
         assert at.selectbox[0].options == ["", "ambitie"]

@@ -98,6 +98,9 @@ def test_every_field_kind_loads_in_a_synthetic_werkvorm(tmp_path, kind):
     layout = next(name for name in LAYOUTS if kind in layouts.get(name).schema.KINDS)
     doc = minimal(layout=layout, fields=[{"key": "veld", "kind": kind, "label": f"Veld {kind}", "max_length": 123}],
                   **({"tags": ["werven", "eigen_tag"]} if kind == "tagged_note" else {}))
+    if kind in ("choice", "points"):  # a werkvorm that collects choices has options in every section
+        for section in doc["sections"]:
+            section["options"] = [{"key": "ja", "label": "Ja"}, {"key": "nee", "label": "Nee"}]
     model = load_file(write(tmp_path, doc))
     assert model.field("veld").kind == kind
     assert model.field("veld").max_length == 123

@@ -194,7 +194,8 @@ html, body, .stApp { overflow-x:hidden; }
   content:"✓"; margin-right:.3rem; }
 [data-testid="stHeaderActionElements"] { display:none !important; }  /* heading anchors: 16 px, only for a mouse */
 /* On a phone (narrow, or a finger for a pointer) every other control is at least 48 px high (Streamlit draws
-   selects, dates and panel headers at 38-40 px, page links at 28 px), and a help icon beside a label gets a 44 px target
+   selects, dates and panel headers at 38-40 px, page links at 28 px, a radio option at 22 px, the steps of a number
+   field at 32x38 px), and a help icon beside a label gets a 44 px target
    around its 16 px, without moving the label. The laptop's cockpit keeps its compact controls. */
 @media (max-width: 640px), (pointer: coarse) {
   [data-testid="stSelectbox"] [role="group"], [data-testid="stMultiSelect"] [role="group"],
@@ -203,6 +204,9 @@ html, body, .stApp { overflow-x:hidden; }
   [data-testid="stPageLink-NavLink"] { min-height:48px; display:flex; align-items:center; }
   [data-testid="stExpander"] summary { min-height:48px; display:flex; align-items:center; }
   [data-testid="stWidgetLabel"] button { min-width:44px; min-height:44px; margin:-14px -14px -14px -8px; }
+  [data-testid="stRadio"] [role="radiogroup"] label { min-height:44px; display:flex; align-items:center; }
+  [data-testid="stNumberInput"] [data-baseweb="input"] { min-height:48px; }
+  [data-testid="stNumberInput"] button { min-width:44px; min-height:44px; }
 }
 .ss-pp-progress { font-weight:700; margin:0; }
 .ss-pp-of { color:#333; margin:0; font-size:.9rem; }

@@ -21,7 +21,7 @@ MIME = {
 
 
 #: What a format is called in the file name, for those that differ from their extension.
-KIND = {"summary": ("samenvatting", "pdf"), "docx": ("notulen", "docx")}
+KIND = {"summary": ("samenvatting", "pdf"), "docx": ("notulen", "docx"), "regioplan": ("regioplan", "docx")}
 
 
 def file_name(ws: Workshop, fmt: str) -> str:
@@ -61,6 +61,9 @@ def _build(ws: Workshop, fmt: str) -> bytes:
         if fmt == "docx":
             from exports.minutes import build_docx
             return build_docx(snap, previous=_previous(ws))
+        if fmt == "regioplan":
+            from exports import regioplan
+            return regioplan.build_docx(snap)
         if fmt == "xlsx":
             from exports.tables import to_xlsx
             return to_xlsx(snap)
@@ -91,6 +94,9 @@ def facilitator_panel(ws: Workshop) -> None:
         for col, (fmt, key) in zip(cols, files):
             with col:
                 export_button(ws, fmt, key)
+        from exports.regioplan import PARTS  # the regioplan skeleton, when the workshop has its parts
+        if any(s.werkvorm_key in PARTS for s in store().steps(ws.id)):
+            export_button(ws, "regioplan", "dl.regioplan")
 
 
 def participant_download(ws: Workshop) -> None:

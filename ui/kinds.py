@@ -19,7 +19,7 @@ from canvas_models import FIELD_KINDS, FieldSpec
 from messages import ORG_TYPES, function_label, t
 from workshop.text import Limits
 from ui import drafts
-from ui.common import esc
+from ui.common import esc, md
 
 #: "Weet ik niet" is a choice of its own; None means nothing chosen (yet).
 UNKNOWN = 0
@@ -64,16 +64,23 @@ def _tagged_note_input(spec: FieldSpec, prefix: str, current=None, *, tags=(), *
              key=widget_key(prefix, spec, "tags"))
 
 
-def _score_input(spec: FieldSpec, prefix: str, current=None, *, on_change=None, args=(), unknown: str = "",
-                 **extra) -> None:
+def _label(spec: FieldSpec, context: str) -> str:
+    """The widget label: the field's own, or with ``context`` (the theme, the clause) where one page holds
+    the same field for several sections, so that screen readers keep them apart. The praatplaat passes no
+    context: it shows one aspect at a time, under its heading. A facilitator may have typed the context,
+    so it goes through md()."""
+    return f"{spec.label} ({md(context)})" if context else spec.label
+
+
+def _score_input(spec: FieldSpec, prefix: str, current=None, *, on_change=None, args=(), context: str = "",
+                 unknown: str = "", **extra) -> None:
     """The score as one row of choices (a radio group for screen readers); ``on_change`` stores a tap at once.
-    The label is the field's own: the page shows one aspect at a time, under its heading. ``unknown``: the
-    label of the choice without a score, when not "weet ik niet" (the board: "n.v.t.")."""
+    ``unknown``: the label of the choice without a score, when not "weet ik niet" (the board: "n.v.t.")."""
     key = widget_key(prefix, spec)
     if current is not None:
         _prefill(key, UNKNOWN if current.get("score") is None else current["score"])
     label = (lambda v: unknown if v == UNKNOWN else str(v)) if unknown else _score_label
-    st.segmented_control(spec.label, SCORE_OPTIONS, format_func=label, key=key, width="stretch",
+    st.segmented_control(_label(spec, context), SCORE_OPTIONS, format_func=label, key=key, width="stretch",
                          on_change=on_change, args=args)
 
 
@@ -100,6 +107,34 @@ def _action_input(spec: FieldSpec, prefix: str, current=None, *, link_options: l
         st.selectbox(t("kind.action.link"), link_options, format_func=link_format or str, key=link_key)
 
 
+def _choice_input(spec: FieldSpec, prefix: str, current=None, *, options=(), context: str = "",
+                  on_change: Callable | None = None, args: tuple = (), **extra) -> None:
+    """One of the section's ``options`` (each with its explanation under it); ``current`` is the saved
+    choice (its ``text`` is the option key)."""
+    key = widget_key(prefix, spec)
+    keys = [o.key for o in options]
+    if current is not None and current.get("text") in keys:
+        _prefill(key, current["text"])
+    if st.session_state.get(key) not in keys:
+        st.session_state.pop(key, None)
+    labels = {o.key: md(o.label) for o in options}
+    st.radio(_label(spec, context), keys, format_func=labels.get, index=None, key=key,
+             captions=[md(o.info) for o in options] if any(o.info for o in options) else None,
+             on_change=on_change, args=args)
+
+
+def _points_input(spec: FieldSpec, prefix: str, current=None, *, options=(), budget: int = 1, **extra) -> None:
+    """A number of points (0 to ``budget``) per option; ``current`` maps option key to saved points."""
+    saved = current.get("points", {}) if current else {}
+    for option in options:
+        key = widget_key(prefix, spec, option.key)
+        _prefill(key, min(budget, int(saved.get(option.key, 0))))
+        if (st.session_state.get(key) or 0) > budget:  # the facilitator lowered the budget meanwhile
+            st.session_state[key] = budget
+        st.number_input(t("choices.points_label", label=md(option.label)), min_value=0, max_value=budget, step=1,
+                        key=key, help=md(option.info) if option.info else None)
+
+
 #: Every kind has one (checked at import, below the note card).
 INPUT_RENDERERS: dict[str, Callable] = {
     "note": _note_input,
@@ -107,6 +142,8 @@ INPUT_RENDERERS: dict[str, Callable] = {
     "score": _score_input,
     "text": _text_input,
     "action": _action_input,
+    "choice": _choice_input,
+    "points": _points_input,
 }
 
 
@@ -152,6 +189,9 @@ def read_value(spec: FieldSpec, prefix: str):
         return {"text": state.get(widget_key(prefix, spec), ""), "tags": state.get(widget_key(prefix, spec, "tags"), [])}
     if spec.kind == "action":
         return {part: state.get(widget_key(prefix, spec, part)) for part in ("what", "owner", "partner", "due", "link")}
+    if spec.kind == "points":
+        prefix_key = widget_key(prefix, spec) + ":"
+        return {k[len(prefix_key):]: v for k, v in state.items() if isinstance(k, str) and k.startswith(prefix_key)}
     return state.get(widget_key(prefix, spec))
 
 

@@ -85,7 +85,7 @@ def detail_fields(prefix: str) -> None:
     registry = canvas_models.REGISTRY
     st.date_input(t("new.date"), key=f"{prefix}-date", value=date.today(), format="DD-MM-YYYY")
     st.text_input(t("new.facilitator"), key=f"{prefix}-facilitator", max_chars=80)
-    st.multiselect(t("new.werkvormen"), list(registry), default=list(registry),
+    st.multiselect(t("new.werkvormen"), list(registry), default=list(canvas_models.DEFAULT_SELECTION),
                    format_func=lambda k: registry[k].title, key=f"{prefix}-werkvormen",
                    help=t("new.werkvormen_help"))
     st.checkbox(t("new.anonymous"), key=f"{prefix}-anonymous")

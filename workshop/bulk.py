@@ -269,7 +269,7 @@ def _write_rows(writer: _Writer, wid: int, data: dict[str, Any]) -> None:
                [{"row_id": note_ids[c["id"]], "target": note_ids[c["merged_into"]]}
                 for c in notes if c["merged_into"] is not None])
 
-    targets = {"note": note_ids, "cluster": cluster_ids}
+    targets = {"note": note_ids, "cluster": cluster_ids, "mark": note_ids}  # a mark is on a note (rounds)
     writer.insert(D.votes, [{
         "workshop_id": wid, "step_id": step_ids[v["step_id"]], "participant_id": person_ids[v["participant_id"]],
         "target_type": v["target_type"], "target_id": targets[v["target_type"]][v["target_id"]],

@@ -75,7 +75,10 @@ def link_options(ws: Workshop) -> list[str]:
             name = name[:Limits.ACTION_WHO]
             if name not in options:
                 options.append(name)
-    return options
+    from layouts.choices.links import leading_links  # the group's choice of what comes first leads
+
+    lead = [name[:Limits.ACTION_WHO] for name in leading_links(store(), ws.id)]
+    return lead + [name for name in options if name not in lead]
 
 
 def _link_format(value: str) -> str:

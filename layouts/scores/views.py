@@ -26,7 +26,7 @@ import pandas as pd
 import streamlit as st
 
 import canvas_models
-from messages import ORG_TYPES, t
+from messages import CATALOGUE, ORG_TYPES, t
 from ui import charts, drafts, kinds
 from ui import screen_frame
 from ui.common import esc, guarded, html_block, md, restore_drafts, show_flash, store
@@ -162,10 +162,10 @@ def _score_text(row: dict | None) -> str:
 def _my_answers(step: Step, saved: dict) -> None:
     """Read-only summary of the participant's own answers."""
     parts = []
-    score = score_field(step)
+    scores = [f for f in step.werkvorm.fields if f.kind == "score"]  # one (praatplaat) or more (risks)
     for section in step.werkvorm.sections:
         lines = []
-        if score is not None:
+        for score in scores:
             lines.append(f'<li><b>{esc(score.label)}:</b> {esc(_score_text(saved.get((section.key, score.key))))}</li>')
         for spec in text_fields(step):
             row = saved.get((section.key, spec.key))
@@ -173,6 +173,13 @@ def _my_answers(step: Step, saved: dict) -> None:
                 lines.append(f'<li><b>{esc(spec.label)}</b> {esc(row["text"])}</li>')
         parts.append(f'<div class="ss-user"><b>{esc(section.title)}</b><ul>{"".join(lines)}</ul></div>')
     html_block("".join(parts))
+
+
+def _phone_t(step: Step, key: str, **params) -> str:
+    """A phone text in the words of the step's layout: ``<layout>.phone.<key>`` when the messages have it
+    (the risks layout speaks of risks, not aspects), else the praatplaat's ``praat.<key>``."""
+    own = f"{step.werkvorm.layout}.phone.{key}"
+    return t(own if own in CATALOGUE else f"praat.{key}", **params)
 
 
 def _at_key(step_id: int) -> str:
@@ -218,20 +225,20 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
             with st.expander(t("praat.mine"), expanded=True):
                 _my_answers(step, saved)
         return False
-    st.caption(t("praat.private"))
+    st.caption(_phone_t(step, "private"))
     restore_drafts(scope)  # what a save that failed (a lock, the database away) did not store
     seen = max((row["id"] for row in saved.values()), default=0)
     total, at = len(wv.sections), _current(step)
     done = _answered_sections(step, saved)
-    html_block(f'<p class="ss-pp-progress" role="status">{esc(t("praat.progress", done=done, total=total))}</p>')
+    html_block(f'<p class="ss-pp-progress" role="status">{esc(_phone_t(step, "progress", done=done, total=total))}</p>')
     answered = {s.key for s in wv.sections if any((s.key, f.key) in saved for f in answer_fields(step))}
     chips = f"pp-chips:{step.id}:{at}"  # a new key per shown aspect: a chip always starts at the aspect shown
-    st.pills(t("praat.aspects"), list(range(total)), default=at, key=chips, on_change=_move,
+    st.pills(_phone_t(step, "aspects"), list(range(total)), default=at, key=chips, on_change=_move,
              args=(who, step.id, seen, chips), label_visibility="collapsed",
              format_func=lambda i: ("✓ " if wv.sections[i].key in answered else "") + md(wv.sections[i].title))
     section = wv.sections[at]
     prompts = "".join(f"<li>{esc(p)}</li>" for p in section.prompts)
-    html_block(f'<p class="ss-pp-of">{esc(t("praat.aspect_of", n=at + 1, total=total))}</p>'
+    html_block(f'<p class="ss-pp-of">{esc(_phone_t(step, "aspect_of", n=at + 1, total=total))}</p>'
                f'<h3 class="ss-user ss-pp-aspect" style="margin:0">{esc(section.title)}</h3>'
                + (f'<p class="ss-user" style="margin:.2rem 0">{esc(section.question)}</p>' if section.question else "")
                + (f'<ul class="ss-user" style="margin:0;color:#333">{prompts}</ul>' if prompts else ""))
@@ -483,7 +490,8 @@ def _aspect_key(step_id: int, version: str, i: object, part: str) -> str:
     return f"ppa:{step_id}:{version}:{i}:{part}"
 
 
-def _save_aspects(fac: Facilitator, step_id: int, version: str, originals: list[dict]) -> None:
+def _save_aspects(fac: Facilitator, step_id: int, version: str, originals: list[dict],
+                  words: str = "praat.aspects") -> None:
     state = st.session_state
     sections: list[dict] = []
     for i, orig in enumerate(originals):
@@ -502,40 +510,41 @@ def _save_aspects(fac: Facilitator, step_id: int, version: str, originals: list[
         if len(set(titles)) != len(titles):
             raise UserError("error.duplicate_sections")
         store().set_sections(fac, step_id, sections)
-    guarded(f"ppa{step_id}", run, t("praat.aspects.saved"))
+    guarded(f"ppa{step_id}", run, t(f"{words}.saved"))
 
 
-def _reset_aspects(fac: Facilitator, step_id: int, werkvorm_key: str) -> None:
+def _reset_aspects(fac: Facilitator, step_id: int, werkvorm_key: str, words: str = "praat.aspects") -> None:
     defaults = [s.model_dump() for s in canvas_models.get(werkvorm_key).sections]
-    guarded(f"ppa{step_id}", lambda: store().set_sections(fac, step_id, defaults), t("praat.aspects.saved"))
+    guarded(f"ppa{step_id}", lambda: store().set_sections(fac, step_id, defaults), t(f"{words}.saved"))
 
 
-def aspect_editor(step: Step, fac: Facilitator, *, has_answers: bool) -> None:
-    """Rename, reword, remove and add aspects of this workshop's praatplaat."""
+def aspect_editor(step: Step, fac: Facilitator, *, has_answers: bool, words: str = "praat.aspects") -> None:
+    """Rename, reword, remove and add aspects of this workshop's praatplaat (or, with other ``words``: the
+    prefix of its texts, the themes of another werkvorm with editable sections)."""
     scope = f"ppa{step.id}"
     version = _version(step)
     state = st.session_state
     originals = [{"key": s.key, "prompts": list(s.prompts)} for s in step.werkvorm.sections]
-    st.caption(t("praat.aspects.help"))
+    st.caption(t(f"{words}.help"))
     if has_answers:
-        st.warning(t("praat.aspects.has_answers"))
+        st.warning(t(f"{words}.has_answers"))
     with st.form(f"pp-aspects-{step.id}", border=False):
         for i, section in enumerate(step.werkvorm.sections):
             seeds = {"title": section.title, "question": section.question}
             for part, value in seeds.items():
                 state.setdefault(_aspect_key(step.id, version, i, part), value)
             cols = st.columns([2, 4, 1], vertical_alignment="bottom")
-            cols[0].text_input(t("praat.aspects.name", n=i + 1), key=_aspect_key(step.id, version, i, "title"),
+            cols[0].text_input(t(f"{words}.name", n=i + 1), key=_aspect_key(step.id, version, i, "title"),
                                max_chars=120)
-            cols[1].text_input(t("praat.aspects.question", n=i + 1),
+            cols[1].text_input(t(f"{words}.question", n=i + 1),
                                key=_aspect_key(step.id, version, i, "question"), max_chars=600)
-            cols[2].checkbox(t("praat.aspects.remove"), key=_aspect_key(step.id, version, i, "remove"))
+            cols[2].checkbox(t(f"{words}.remove"), key=_aspect_key(step.id, version, i, "remove"))
         cols = st.columns([2, 4, 1], vertical_alignment="bottom")
-        cols[0].text_input(t("praat.aspects.new"), key=_aspect_key(step.id, version, "new", "title"), max_chars=120)
-        cols[1].text_input(t("praat.aspects.new_question"), key=_aspect_key(step.id, version, "new", "question"),
+        cols[0].text_input(t(f"{words}.new"), key=_aspect_key(step.id, version, "new", "title"), max_chars=120)
+        cols[1].text_input(t(f"{words}.new_question"), key=_aspect_key(step.id, version, "new", "question"),
                            max_chars=600)
-        st.form_submit_button(t("praat.aspects.save"), type="primary", on_click=_save_aspects,
-                              args=(fac, step.id, version, originals))
+        st.form_submit_button(t(f"{words}.save"), type="primary", on_click=_save_aspects,
+                              args=(fac, step.id, version, originals, words))
     show_flash(scope)
-    st.button(t("praat.aspects.reset"), key=f"pp-aspects-reset-{step.id}", on_click=_reset_aspects,
-              args=(fac, step.id, step.werkvorm_key))
+    st.button(t(f"{words}.reset"), key=f"pp-aspects-reset-{step.id}", on_click=_reset_aspects,
+              args=(fac, step.id, step.werkvorm_key, words))

@@ -65,7 +65,7 @@ def create_in_db(db_url: str, base: str, *, title: str = "Werksessie techniek",
 
 
 def create_via_ui(tab: Tab, base: str, *, title: str, partnership: str, facilitator: str) -> Links:
-    """Fill in /nieuw (all werkvormen, in the default order) and read the links it shows."""
+    """Fill in /nieuw (the default selection of werkvormen, in its order) and read the links it shows."""
     page = tab.page
     fill(page, t("new.ws_title"), title)
     fill(page, t("new.partnership"), partnership)

@@ -31,6 +31,9 @@ FILLED = "rgb(11, 79, 138)"
 #: The height of the page's content (Streamlit scrolls its main area, not the document).
 CONTENT_HEIGHT = "() => Math.ceil(document.querySelector('[data-testid=\"stMain\"]').scrollHeight)"  # the chosen score and chip: filled with the accent colour
 
+#: A layout's own words for a closed step on the phone (the rest say "participant.locked").
+LOCKED = {"scores": "praat.locked", "risks": "praat.locked", "choices": "choices.locked"}
+
 
 class Room:
     """The workshop's store, as the facilitator steers it (the cockpit has its own tests)."""
@@ -273,7 +276,7 @@ def test_every_phone_state_fits_360_px(app, new_context, room_for, timings):
             expect(field).to_contain_text("31")
             expect(field).to_contain_text("2026")
         room.lock(step.werkvorm_key)
-        expect(page.get_by_text(t("praat.locked") if step.werkvorm.layout == "scores" else t("participant.locked"),
+        expect(page.get_by_text(t(LOCKED.get(step.werkvorm.layout, "participant.locked")),
                                 exact=True)).to_be_visible(timeout=ACT_MS)
         fits(page, f"step{step.position + 1}-{step.werkvorm_key}-locked", problems)
         room.lock(step.werkvorm_key, False)

@@ -89,8 +89,9 @@ def test_restart_mid_workshop(app_factory, sqlite_url, new_context, timings):
 
     # everything from before is still there
     expect(textbox(anna.page, GOOD).first).to_have_value("Antwoord van Anna, opgeslagen", timeout=LOAD_MS)
-    expect(screen.page.get_by_text(t("screen.answered", count=1, total=2))).to_be_visible(timeout=LOAD_MS)
     expect(textbox(bram.page, BETTER).first).to_have_value(draft)  # the draft survived the reconnect
+    # (the phone hands a box's surviving draft to the new server session as if it was left, which
+    # stores a praatplaat remark: Bram may count as answered now already, or after "Volgende")
     bram.page.get_by_role("button", name=t("praat.next"), exact=True).click()
     expect(bram.page.get_by_text(t("praat.saved"))).to_be_visible()
     expect(screen.page.get_by_text(t("screen.answered", count=2, total=2))).to_be_visible()

@@ -153,7 +153,9 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
         measured[f"lobby-{size[0]}"] = found
 
     markers = {"wall": ".ss-clusters", "scores": ".ss-pp-grid", "actions": ".ss-fu table",
-               "grid": ".ss-canvas", "stages": ".ss-grow-notes", "board": ".ss-bd-basis"}
+               "grid": ".ss-canvas", "stages": ".ss-grow-notes", "choices": ".ss-ch", "rounds": ".ss-rounds",
+               "compass": ".ss-themes", "risks": ".ss-rk-m",
+               "board": ".ss-bd-basis"}
     for step in steps:
         store.go_to_step(fac, step.position)
         each_size(f"step{step.position + 1}-{step.werkvorm.key}", step.werkvorm.title, markers[step.werkvorm.layout])
@@ -190,6 +192,10 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
     store.update_step(fac, grow.id, stage=options)
     each_size("grow-results", grow.werkvorm.title, chart)
 
+    reglement = by_kind["reglement"]
+    store.go_to_step(fac, reglement.position)
+    store.update_step(fac, reglement.id, config={**reglement.config, "screen_focus": "verdeling"})
+    each_size("reglement-focus", reglement.werkvorm.title, chart)
     teams = by_kind["teams"]  # the board with the notes of its fullest cell below the heatmap
     store.go_to_step(fac, teams.position)
     cell = max(((r["section"], r["tags"][0]) for r in store.latest_answers(teams.id) if r["tags"]),

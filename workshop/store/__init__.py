@@ -16,6 +16,8 @@ of this package (the capability a method needs is in its signature there):
     participants.py   joining, tokens, readiness
     contributions.py  notes and answers, moderation, merging
     votes.py          dots
+    rounds.py         per-round reveals, the chosen case, the case giver's marks (layouts/rounds)
+    choices.py        one choice or a spread of points per section, settled sections (layouts/choices)
     clusters.py       clusters of notes
     actions.py        the follow-up list and earlier agreements
 """
@@ -28,6 +30,7 @@ from workshop import db as D
 from workshop import settings
 from workshop.store.actions import REVIEW_FIELDS, ActionService
 from workshop.store.admin import AdminService
+from workshop.store.choices import ChoiceService, choice_budget, points_budget
 from workshop.store.clusters import ClusterService
 from workshop.store.contributions import ContributionService
 from workshop.store.core import (
@@ -47,19 +50,21 @@ from workshop.store.core import (
 )
 from workshop.store.participants import ParticipantService
 from workshop.store.partnerships import PartnershipService
+from workshop.store.rounds import RoundService
 from workshop.store.retention import RetentionDaemon, RetentionService
 from workshop.store.steps import SECTION_LINES, StepService, clean_section
 from workshop.store.votes import VoteService
 
 __all__ = [
     "ACTION_STATUSES", "CODE_ALPHABET", "CODE_LENGTH", "REVIEW_FIELDS", "SECTION_LINES", "Facilitator",
-    "Participant", "Partnership", "PartnershipAccess", "Step", "Store", "Workshop", "_hash", "clean_section",
-    "get_store", "new_key", "normalise_code", "now",
+    "Participant", "Partnership", "PartnershipAccess", "Step", "Store", "Workshop", "_hash", "choice_budget",
+    "clean_section", "get_store", "new_key", "normalise_code", "now", "points_budget",
 ]
 
 
 class Store(AdminService, PartnershipService, RetentionService, StepService, ParticipantService,
-            ContributionService, VoteService, ClusterService, ActionService):
+            ContributionService, VoteService, ClusterService, ActionService, ChoiceService,
+            RoundService):
     """Every read and write of one database (see the modules above for each part)."""
 
 

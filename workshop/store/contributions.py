@@ -80,7 +80,8 @@ class ContributionService(Service):
             spec = wv.field(field)
             if spec.kind not in ("note", "tagged_note"):
                 raise ValueError(f"field {field} is not a note")
-            wv.section(section)
+            if wv.section(section).writers == "none":  # a round of talk (layout rounds)
+                raise UserError("rounds.error.no_writing")
             if wv.sequential and wv.sections[min(step.stage, len(wv.sections) - 1)].key != section:
                 raise UserError("error.stage_moved")
             return (spec.kind, clean(text, limit=spec.max_length, label=spec.label, multiline=True),

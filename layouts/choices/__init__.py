@@ -1,0 +1,1 @@
+"""The 'choices' layout (see layouts/__init__.py)."""
