@@ -410,8 +410,10 @@ def _step_config(config: dict, werkvorm: canvas_models.Werkvorm) -> dict:
         out["sections"] = config["sections"]  # cleaned above
     for key, kind in {**STEP_CONFIG, **({} if own else bundle.schema.CONFIG)}.items():
         value = config.get(key)
-        if kind is list and isinstance(value, list):  # keys (the rounds revealed so far)
-            out[key] = [k[:40] for k in value if isinstance(k, str)][:100]
+        if kind is list and isinstance(value, list):  # keys (rounds revealed, a focus cell) or a board's columns
+            out[key] = [x[:120] if isinstance(x, str) else {k: v[:120] for k, v in x.items()} for x in value
+                        if isinstance(x, str) or (isinstance(x, dict) and all(isinstance(v, str) for v in x.values()))
+                        ][:100]
         elif isinstance(value, kind) and (kind is not int or not isinstance(value, bool)):
             out[key] = value[:20] if isinstance(value, str) else value
     if own:
