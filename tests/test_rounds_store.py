@@ -53,3 +53,23 @@ def test_reveals_of_two_rounds_at_once_are_both_kept(workshop_factory, store, se
     _, errors = run_threads(12, reveal)
     assert not errors, describe(errors)
     assert sorted(store.step(step.id).config["revealed"]) == sorted(private)
+
+
+def test_a_focus_and_reveals_at_once_all_stay(workshop_factory, store, second_store):
+    """The screen's focus is a step setting like the revealed rounds: set at the same moment, both stay
+    (Store.set_step_config reads and writes under the step's lock, as the reveal does)."""
+    room = workshop_factory((METHOD,), participants=2)
+    step, *_ = setup(room)
+    private = [s.key for s in step.werkvorm.sections if s.private_until_reveal]
+
+    def change(i: int) -> None:
+        if i % 2:
+            store.reveal_section(room.fac, step.id, private[i // 2 % len(private)])
+        else:
+            second_store.set_step_config(room.fac, step.id, screen_focus=private[0], sound=bool(i % 4))
+
+    _, errors = run_threads(12, change)
+    assert not errors, describe(errors)
+    config = store.step(step.id).config
+    assert sorted(config["revealed"]) == sorted({private[k % len(private)] for k in range(6)})
+    assert config["screen_focus"] == private[0] and "sound" in config

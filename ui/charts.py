@@ -17,12 +17,27 @@ import html
 import textwrap
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+import pandas  # noqa: F401 - see _warm() below
 import plotly.graph_objects as go
 
 from exports import palette
-
 from messages import ORG_SHORT, ORG_TYPES, function_label, number, t
 from workshop.aggregate import AspectScore, Divergence, FunctionStageMatrix, Ranked
+
+
+
+def _warm() -> None:
+    """Load plotly's trace and layout classes once, at import. plotly loads them lazily at first use, and
+    that loading is not thread-safe: two sessions drawing their first chart at the same moment got a
+    Scatter where a Heatmap was asked for ("Invalid property ... Scatter: 'colorscale'", a screen error in
+    the browser suite), and a half-imported pandas broke a figure in another session. A module import is
+    serialised by Python's import lock, so every session meets the classes loaded."""
+    go.Figure(data=[go.Bar(x=[1]), go.Heatmap(z=[[1]]), go.Scatter(x=[1]), go.Scatterpolar(r=[1]), go.Pie()],
+              layout=dict(shapes=[dict(type="rect")], annotations=[dict(text="")], polar=dict(),
+                          xaxis=dict(), yaxis=dict(), legend=dict())).to_plotly_json()
+
+
+_warm()
 
 FONT_FAMILY = "Source Sans Pro, Arial, Helvetica, sans-serif"
 FONT_SIZE = 26          #: base font (px on a 1080 px high screen); nothing is smaller than MIN_FONT

@@ -35,7 +35,18 @@ _JS = """
   const store = window.localStorage;
   D.configure = (cfg) => {
     D.prefix = cfg.prefix;
-    for (const k of cfg.forget) store.removeItem(cfg.prefix + k);
+    for (const k of cfg.forget) {
+      const el = document.querySelector('.st-key-' + k + ' textarea, .st-key-' + k + ' input');
+      const draft = store.getItem(cfg.prefix + k);
+      /* a box outside a form whose text was stored but then drawn empty (after a reconnect the new session
+         draws every box empty, and that drawing can land after the store): put the text back; the server
+         has it already, so leaving the box stores nothing new, and the next run forgets the draft */
+      if (el && draft && !el.value && !el.closest('[data-testid="stForm"]')) {
+        setTimeout(() => { if (el.isConnected && !el.value && el !== document.activeElement) put(el, draft); }, 300);
+        continue;
+      }
+      store.removeItem(cfg.prefix + k);
+    }
     D.scan();
   };
   const FIELDS = '[data-testid="stMain"] [data-testid="stTextArea"] textarea, [data-testid="stMain"] [data-testid="stTextInput"] input';

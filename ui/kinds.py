@@ -43,8 +43,10 @@ def score_value(raw: int | None) -> tuple[bool, int | None]:
 
 # ----------------------------------------------------------------- inputs
 def _prefill(key: str, value) -> None:
-    """Show a saved answer, unless the person already has something in the field."""
-    if key not in st.session_state and value is not None:
+    """Show a saved answer, unless the person already has something in the field. An empty field counts as
+    nothing: after a reconnect the new session first draws every box empty, and the phone's draft that it
+    then hands back is stored (ui/drafts.py) while that empty value is still the box's state."""
+    if value is not None and value != "" and st.session_state.get(key) in (None, ""):
         st.session_state[key] = value
 
 

@@ -241,10 +241,7 @@ def _set_focus(fac, step_id: int, key: str) -> None:
     from ui import step_controls as fv
     from ui.common import guarded
 
-    def run() -> None:
-        config = store().step(step_id).config or {}
-        store().update_step(fac, step_id, config={**config, "screen_focus": st.session_state[key]})
-    guarded(fv.SCOPE, run)
+    guarded(fv.SCOPE, lambda: store().set_step_config(fac, step_id, screen_focus=st.session_state[key]))
 
 
 def focus_control(step: Step, fac, parts: list[tuple[str, str]], *, results: bool) -> None:

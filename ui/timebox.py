@@ -35,8 +35,7 @@ def _set(fac: Facilitator, step_id: int, what: str, key: str, drawn: object) -> 
     if what == "autolock":
         guarded(SCOPE, lambda: store().update_step(fac, step_id, timer_auto_lock=bool(value)))
     elif what == "sound":
-        step = store().step(step_id)
-        guarded(SCOPE, lambda: store().update_step(fac, step_id, config={**step.config, "sound": bool(value)}))
+        guarded(SCOPE, lambda: store().set_step_config(fac, step_id, sound=bool(value)))
     elif what == "minutes":
         guarded(SCOPE, lambda: store().timer(fac, step_id, "reset", int(value or 0) * 60))
 

@@ -340,11 +340,8 @@ def screen(ws: Workshop, step: Step) -> None:
 # -------------------------------------------------------------- facilitator
 def _set_focus(fac: Facilitator, step_id: int, key: str) -> None:
     chosen = st.session_state[key]
-
-    def run() -> None:
-        config = store().step(step_id).config
-        store().update_step(fac, step_id, config={**config, "focus": list(chosen.split("\x1f")) if chosen else []})
-    guarded(f"bdf{step_id}", run)
+    guarded(f"bdf{step_id}", lambda: store().set_step_config(
+        fac, step_id, focus=list(chosen.split("\x1f")) if chosen else []))
 
 
 def _moderate(fac: Facilitator, step_id: int, answer_id: int, hidden: bool) -> None:

@@ -400,10 +400,7 @@ def _set_focus(fac: Facilitator, step_id: int, key: str) -> None:
 
 
 def _set_chart(fac: Facilitator, step_id: int, key: str) -> None:
-    def run() -> None:
-        config = store().step(step_id).config
-        store().update_step(fac, step_id, config={**config, "chart": st.session_state[key]})
-    guarded(f"ppf{step_id}", run)
+    guarded(f"ppf{step_id}", lambda: store().set_step_config(fac, step_id, chart=st.session_state[key]))
 
 
 def _moderate(fac: Facilitator, step_id: int, answer_id: int, hidden: bool) -> None:

@@ -3,12 +3,12 @@ settled sections (layouts/choices/)."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 import canvas_models
 from workshop import db as D
-from workshop.errors import NotAllowed, UserError
+from workshop.errors import UserError
 from workshop.store.core import Facilitator, Participant, Service, Step, now
 
 
@@ -58,20 +58,6 @@ class ChoiceService(Service):
                 self._touch(conn, who.workshop_id)
         except IntegrityError:
             return  # this exact spread was stored already
-
-    def _edit_config(self, fac: Facilitator, step_id: int, edit) -> dict:
-        """Change a step's settings under a lock (read, ``edit(step, config)`` in place, write)."""
-        self._check(fac)
-        with self.db.writing() as conn:
-            self._lock_row(conn, D.steps, step_id)
-            step = self._read_step(conn, step_id)
-            if step.workshop_id != fac.workshop_id:
-                raise NotAllowed("error.not_facilitator")
-            config = dict(step.config or {})
-            edit(step, config)
-            conn.execute(update(D.steps).where(D.steps.c.id == step_id).values(config=config))
-            self._bump(conn, fac.workshop_id)
-        return config
 
     def set_choice_settings(self, fac: Facilitator, step_id: int, *, points: int | None = None,
                             top_n: int | None = None) -> dict:

@@ -214,6 +214,20 @@ class Service:
         if not self.db.is_sqlite:
             conn.execute(select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True))
 
+    def _edit_config(self, fac: Facilitator, step_id: int, edit) -> dict:
+        """Change a step's settings under a lock (read, ``edit(step, config)`` in place, write)."""
+        self._check(fac)
+        with self.db.writing() as conn:
+            self._lock_row(conn, D.steps, step_id)
+            step = self._read_step(conn, step_id)
+            if step.workshop_id != fac.workshop_id:
+                raise NotAllowed("error.not_facilitator")
+            config = dict(step.config or {})
+            edit(step, config)
+            conn.execute(update(D.steps).where(D.steps.c.id == step_id).values(config=config))
+            self._bump(conn, fac.workshop_id)
+        return config
+
     def _bump(self, conn, workshop_id: int, **values) -> None:
         conn.execute(
             update(D.workshops).where(D.workshops.c.id == workshop_id)

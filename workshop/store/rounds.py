@@ -7,12 +7,11 @@ import secrets
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, delete, insert, select
 
 from workshop import db as D
 from workshop import rounds
 from workshop.errors import NotAllowed, UserError
-
 from workshop.store.core import Service
 
 if TYPE_CHECKING:
@@ -24,17 +23,11 @@ class RoundService(Service):
 
     def reveal_section(self, fac: Facilitator, step_id: int, section: str, revealed: bool = True) -> None:
         """Reveal (or hide again) one round's notes on the screen (``config["revealed"]``, workshop.rounds)."""
-        self._check(fac)
-        with self.db.writing() as conn:
-            self._lock_row(conn, D.steps, step_id)
-            step = self._read_step(conn, step_id)
-            if step.workshop_id != fac.workshop_id:
-                raise NotAllowed("error.not_facilitator")
+        def edit(step: Step, config: dict) -> None:
             step.werkvorm.section(section)
-            keys = [k for k in (step.config.get("revealed") or []) if k != section]
-            config = {**step.config, "revealed": keys + ([section] if revealed else [])}
-            conn.execute(update(D.steps).where(D.steps.c.id == step_id).values(config=config))
-            self._bump(conn, fac.workshop_id)
+            keys = [k for k in (config.get("revealed") or []) if k != section]
+            config["revealed"] = keys + ([section] if revealed else [])
+        self._edit_config(fac, step_id, edit)
 
     def chosen_case(self, step: Step) -> dict | None:
         """The case the group chose in a step of rounds (see workshop.rounds), with its author's id."""

@@ -153,6 +153,14 @@ class StepService(Service):
                     D.step_changes.c.workshop_id == workshop_id, D.step_changes.c.undone.is_(False))
             ).scalar_one() > 0
 
+    def set_step_config(self, fac: Facilitator, step_id: int, **values: Any) -> dict:
+        """Set some of a step's settings (``config``: the screen's focus, a chart, the timer's sound),
+        keeping the rest: read and written under the step's lock, so two changes at once (a focus and a
+        reveal) both stay."""
+        def edit(step: Step, config: dict) -> None:
+            config.update(values)
+        return self._edit_config(fac, step_id, edit)
+
     def update_step(self, fac: Facilitator, step_id: int, **values) -> None:
         """Set facilitator-controlled step flags (lock, reveal, stage, voting, timer)."""
         self._check(fac)
