@@ -177,24 +177,24 @@ def empty_db_url(backend, request, tmp_path) -> Iterator[str]:
         yield from fresh_pg_database(request.getfixturevalue("pg_admin"), request.getfixturevalue("pg_url"))
 
 
-@pytest.fixture
-def store(db_url) -> Iterator[Store]:
-    """A Store on a fresh database (not the process-wide singleton)."""
-    database = D.Database(db_url)
+def _own_store(url: str) -> Iterator[Store]:
+    database = D.Database(url)
     try:
         yield Store(database)
     finally:
         database.dispose()
+
+
+@pytest.fixture
+def store(db_url) -> Iterator[Store]:
+    """A Store on a fresh database (not the process-wide singleton)."""
+    yield from _own_store(db_url)
 
 
 @pytest.fixture
 def second_store(db_url) -> Iterator[Store]:
     """A second, independent Store on the same database (another device / server process)."""
-    database = D.Database(db_url)
-    try:
-        yield Store(database)
-    finally:
-        database.dispose()
+    yield from _own_store(db_url)
 
 
 @pytest.fixture
