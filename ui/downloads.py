@@ -107,27 +107,39 @@ def participant_download(ws: Workshop) -> None:
         export_button(ws, "summary", "dl.participant_pdf", scope="pdl")
 
 
-def _restore() -> None:
-    upload = st.session_state.get("restore-file")
+def restore_fields(prefix: str, on_click) -> None:
+    """A restore's inputs (keys ``{prefix}-file``, ``-admin``, ``-go``): the backup file, the admin password
+    when one is set, and the button."""
+    st.file_uploader(t("restore.file"), type=["json"], key=f"{prefix}-file")
+    if store().needs_admin_password():
+        st.text_input(t("new.admin_password"), type="password", key=f"{prefix}-admin")
+    st.button(t("restore.go"), key=f"{prefix}-go", on_click=on_click)
+
+
+def run_restore(prefix: str, scope: str, apply) -> bool:
+    """In the button's callback: the admin check (by the store, throttled per client), then ``apply(raw)``
+    with the uploaded bytes; a Dutch message in ``scope`` when there is no file or it fails."""
+    upload = st.session_state.get(f"{prefix}-file")
     if upload is None:
-        flash("restore", t("restore.no_file"))
-        return
+        flash(scope, t("restore.no_file"))
+        return False
+
+    def run() -> None:
+        store().check_admin(st.session_state.get(f"{prefix}-admin") or "", client=client_keys())
+        apply(upload.getvalue())
+    return guarded(scope, run)
+
+
+def _restore() -> None:
     from exports.backup import restore
 
-    def run():
-        store().check_admin(st.session_state.get("restore-admin") or "", client=client_keys())
-        result.append(restore(store(), upload.getvalue()))
-
-    result = []
-    if guarded("restore", run):
-        ws, secret = result[0]
+    def apply(raw: bytes) -> None:
+        ws, secret = restore(store(), raw)
         st.session_state["created"] = (ws.code, secret, ws.title)
+    run_restore("restore", "restore", apply)
 
 
 def restore_panel() -> None:
     with st.expander(t("restore.title")):
         st.caption(t("restore.intro"))
-        st.file_uploader(t("restore.file"), type=["json"], key="restore-file")
-        if store().needs_admin_password():
-            st.text_input(t("new.admin_password"), type="password", key="restore-admin")
-        st.button(t("restore.go"), key="restore-go", on_click=_restore)
+        restore_fields("restore", _restore)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from messages import t
 from ui import step_controls as fv
-from ui.common import guarded, store
+from ui.common import esc, guarded, html_block, store
 from workshop import Facilitator, Limits, Step, Workshop
 from workshop.aggregate import is_visible
 
@@ -210,3 +210,22 @@ def edit_form(fac: Facilitator, step: Step, note: Note, *, sections: bool = True
                                                                if x in vocabulary], key=keys["tags"],
                            placeholder=t("grow.tags_placeholder"))
         st.form_submit_button(t("notetool.save"), type="primary", on_click=_save, args=(fac, note, keys))
+
+
+def _hide_answer(fac: Facilitator, answer_id: int, hidden: bool, scope: str) -> None:
+    guarded(scope, lambda: store().moderate(fac, answer_id, hidden=hidden))
+
+
+def answer_line(ws: Workshop, fac: Facilitator, row: Mapping, where: Sequence[str], *, scope: str, key: str,
+                org: str = "") -> None:
+    """One typed answer in the cockpit (a praatplaat remark, a board cell's note): where it belongs, its
+    text, who wrote it (and their organisation type), and hide / show again."""
+    who = t("kind.anonymous") if ws.anonymous or not row.get("name") else row["name"]
+    cls = "ss-note ss-hidden" if row["hidden"] else "ss-note"
+    left, right = st.columns([5, 1])
+    with left:
+        html_block(f'<div class="{cls}"><span class="ss-meta">{" · ".join(esc(w) for w in where)}</span>'
+                   f'<span class="ss-user">{esc(row["text"])}</span>'
+                   f'<span class="ss-meta">{esc(who)}{" · " + esc(org) if org else ""}</span></div>')
+    label, hide = (t("fac.show"), False) if row["hidden"] else (t("fac.hide"), True)
+    right.button(label, key=key, on_click=_hide_answer, args=(fac, row["id"], hide, scope))

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from messages import dutch_date, t
+from ui import downloads
 from ui.common import client_keys, esc, flash, guarded, html_block, link, show_flash, store
 from workshop import NotAllowed, StoreUnavailable, UserError
 from workshop.store import ACTION_STATUSES, Partnership, PartnershipAccess
@@ -352,20 +353,13 @@ def _create_partnership() -> None:
 
 
 def _restore_partnership() -> None:
-    upload = st.session_state.get("ps-restore-file")
-    if upload is None:
-        flash(f"{SCOPE}-restore", t("restore.no_file"))
-        return
+    from exports.partnership import restore
 
-    def run() -> None:
-        from exports.partnership import restore
-
-        store().check_admin(st.session_state.get("ps-restore-admin") or "", client=client_keys())
-        partnership, secret = restore(store(), upload.getvalue())
+    def apply(raw: bytes) -> None:
+        partnership, secret = restore(store(), raw)
         remember(partnership.id, secret)
         st.session_state["ps-made"] = (partnership.id, secret, partnership.name)
-
-    guarded(f"{SCOPE}-restore", run)
+    downloads.run_restore("ps-restore", f"{SCOPE}-restore", apply)
 
 
 def _create_page() -> None:
@@ -386,8 +380,5 @@ def _create_page() -> None:
     show_flash(f"{SCOPE}-create")
     with st.expander(t("partnership.restore_title")):
         st.caption(t("partnership.restore_intro"))
-        st.file_uploader(t("restore.file"), type=["json"], key="ps-restore-file")
-        if store().needs_admin_password():
-            st.text_input(t("new.admin_password"), type="password", key="ps-restore-admin")
-        st.button(t("restore.go"), key="ps-restore-go", on_click=_restore_partnership)
+        downloads.restore_fields("ps-restore", _restore_partnership)
     show_flash(f"{SCOPE}-restore")

@@ -25,7 +25,7 @@ import streamlit as st
 import canvas_models
 from layouts.board.table import Cell, cells, column_of
 from messages import ORG_TYPES, t
-from ui import charts, drafts, kinds, screen_frame
+from ui import charts, drafts, kinds, notetools, screen_frame
 from ui.common import esc, guarded, html_block, md, restore_drafts, show_flash, store
 from ui.inputs import content_key
 from workshop import Facilitator, Participant, Step, UserError, Workshop
@@ -344,10 +344,6 @@ def _set_focus(fac: Facilitator, step_id: int, key: str) -> None:
         fac, step_id, focus=list(chosen.split("\x1f")) if chosen else []))
 
 
-def _moderate(fac: Facilitator, step_id: int, answer_id: int, hidden: bool) -> None:
-    guarded(f"bdf{step_id}", lambda: store().moderate(fac, answer_id, hidden=hidden))
-
-
 def _moderation(ws: Workshop, step: Step, fac: Facilitator, rows: list[dict]) -> None:
     sections = {s.key: s.title for s in step.werkvorm.sections}
     cols = {c.key: c.title for c in columns(step)}
@@ -358,15 +354,8 @@ def _moderation(ws: Workshop, step: Step, fac: Facilitator, rows: list[dict]) ->
         st.caption(t("board.no_notes"))
         return
     for row in notes:
-        who = t("kind.anonymous") if ws.anonymous or not row.get("name") else row["name"]
-        cls = "ss-note ss-hidden" if row["hidden"] else "ss-note"
-        left, right = st.columns([5, 1])
-        with left:
-            html_block(f'<div class="{cls}"><span class="ss-meta">{esc(sections[row["section"]])} · '
-                       f'{esc(cols[column_of(row)])} · {esc(labels[row["field"]])}</span>'
-                       f'<span class="ss-user">{esc(row["text"])}</span><span class="ss-meta">{esc(who)}</span></div>')
-        label, hide = (t("fac.show"), False) if row["hidden"] else (t("fac.hide"), True)
-        right.button(label, key=f"bd-mod-{row['id']}", on_click=_moderate, args=(fac, step.id, row["id"], hide))
+        notetools.answer_line(ws, fac, row, (sections[row["section"]], cols[column_of(row)], labels[row["field"]]),
+                              scope=f"bdf{step.id}", key=f"bd-mod-{row['id']}")
 
 
 def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:

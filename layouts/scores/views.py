@@ -27,7 +27,7 @@ import streamlit as st
 
 import canvas_models
 from messages import CATALOGUE, ORG_TYPES, t
-from ui import charts, drafts, kinds
+from ui import charts, drafts, kinds, notetools
 from ui import screen_frame
 from ui.common import esc, guarded, html_block, md, restore_drafts, show_flash, store
 from ui.inputs import content_key
@@ -403,10 +403,6 @@ def _set_chart(fac: Facilitator, step_id: int, key: str) -> None:
     guarded(f"ppf{step_id}", lambda: store().set_step_config(fac, step_id, chart=st.session_state[key]))
 
 
-def _moderate(fac: Facilitator, step_id: int, answer_id: int, hidden: bool) -> None:
-    guarded(f"ppf{step_id}", lambda: store().moderate(fac, answer_id, hidden=hidden))
-
-
 def _counts(step: Step, table, answers: list[dict]) -> None:
     texts = {f.key for f in text_fields(step)}
     remarks: dict[str, int] = {}
@@ -431,15 +427,8 @@ def _moderation(ws: Workshop, step: Step, fac: Facilitator, answers: list[dict])
         st.caption(t("praat.fac.no_remarks"))
         return
     for row in rows:
-        who = t("kind.anonymous") if ws.anonymous or not row.get("name") else row["name"]
-        cls = "ss-note ss-hidden" if row["hidden"] else "ss-note"
-        cols = st.columns([5, 1])
-        with cols[0]:
-            html_block(f'<div class="{cls}"><span class="ss-meta">{esc(titles[row["section"]])} · '
-                       f'{esc(labels[row["field"]])}</span><span class="ss-user">{esc(row["text"])}</span>'
-                       f'<span class="ss-meta">{esc(who)} · {esc(_group_label(row.get("org_type")))}</span></div>')
-        label, hide = (t("fac.show"), False) if row["hidden"] else (t("fac.hide"), True)
-        cols[1].button(label, key=f"pp-mod-{row['id']}", on_click=_moderate, args=(fac, step.id, row["id"], hide))
+        notetools.answer_line(ws, fac, row, (titles[row["section"]], labels[row["field"]]), scope=f"ppf{step.id}",
+                              key=f"pp-mod-{row['id']}", org=_group_label(row.get("org_type")))
 
 
 def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
