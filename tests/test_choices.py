@@ -167,6 +167,8 @@ def test_points_are_spread_within_the_budget(menu):
     step = _step(menu, "profmenu")
     store.allocate(anna, step.id, section="menu", points={"beurs": 3, "docentstage": 2}, idem_key="a1")
     assert count_rows(store, D.contributions, step_id=step.id) == 7  # one row per option
+    store.allocate(anna, step.id, section="menu", points={"beurs": 3, "docentstage": 2}, idem_key="a1")
+    assert count_rows(store, D.contributions, step_id=step.id) == 7  # a double tap: the spread once
     with pytest.raises(UserError) as err:
         store.allocate(bram, step.id, section="menu", points={"beurs": 4, "netwerk": 2}, idem_key="b1")
     assert str(err.value) == t("error.choices.over", total=6, budget=5, over=1)

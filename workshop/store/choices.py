@@ -4,7 +4,6 @@ settled sections (layouts/choices/)."""
 from __future__ import annotations
 
 from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
 
 import canvas_models
 from workshop import db as D
@@ -16,18 +15,16 @@ class ChoiceService(Service):
     def choose(self, who: Participant, step_id: int, *, section: str, option: str, idem_key: str) -> None:
         """One choice in a ``choices`` step whose field is of kind ``choice``: an appended row,
         the newest per participant and section counts (layouts/choices/logic.py)."""
-        try:
-            with self.db.writing() as conn:
-                step = self._open_step(who, step_id, conn)
-                spec = _choices_field(step, "choice")
-                _choices_option(step, section, option)
-                conn.execute(insert(D.contributions).values(
-                    workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id, section=section,
-                    field=spec.key, kind="choice", text=option, score=None, tags=[], idem_key=idem_key,
-                    created_at=now()))
-                self._touch(conn, who.workshop_id)
-        except IntegrityError:
-            return  # this exact choice was stored already
+        def write(conn) -> None:
+            step = self._open_step(who, step_id, conn)
+            spec = _choices_field(step, "choice")
+            _choices_option(step, section, option)
+            conn.execute(insert(D.contributions).values(
+                workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id, section=section,
+                field=spec.key, kind="choice", text=option, score=None, tags=[], idem_key=idem_key,
+                created_at=now()))
+            self._touch(conn, who.workshop_id)
+        self._insert_once(D.contributions, who.workshop_id, idem_key, write, found=lambda _: None)  # a repeat: once
 
     def allocate(self, who: Participant, step_id: int, *, section: str, points: dict[str, int],
                  idem_key: str) -> None:
@@ -39,25 +36,25 @@ class ChoiceService(Service):
         for value in points.values():
             if type(value) is not int or not 0 <= value <= canvas_models.MAX_POINTS:
                 raise UserError("error.choices.points")
-        try:
-            with self.db.writing() as conn:
-                self._lock_row(conn, D.participants, who.id)
-                step = self._open_step(who, step_id, conn)
-                spec = _choices_field(step, "points")
-                options = [o.key for o in _choices_section(step, section).options]
-                if set(points) - set(options):
-                    raise UserError("error.choices.gone")
-                budget, total = points_budget(step), sum(points.values())
-                if total > budget:
-                    raise UserError("error.choices.over", total=total, budget=budget, over=total - budget)
-                stamp = now()
-                conn.execute(insert(D.contributions), [dict(
-                    workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id, section=section,
-                    field=spec.key, kind="points", text=key, score=points.get(key, 0), tags=[],
-                    idem_key=f"{idem_key}:{i}", created_at=stamp) for i, key in enumerate(options)])
-                self._touch(conn, who.workshop_id)
-        except IntegrityError:
-            return  # this exact spread was stored already
+
+        def write(conn) -> None:
+            self._lock_row(conn, D.participants, who.id)
+            step = self._open_step(who, step_id, conn)
+            spec = _choices_field(step, "points")
+            options = [o.key for o in _choices_section(step, section).options]
+            if set(points) - set(options):
+                raise UserError("error.choices.gone")
+            budget, total = points_budget(step), sum(points.values())
+            if total > budget:
+                raise UserError("error.choices.over", total=total, budget=budget, over=total - budget)
+            stamp = now()
+            conn.execute(insert(D.contributions), [dict(
+                workshop_id=who.workshop_id, step_id=step_id, participant_id=who.id, section=section,
+                field=spec.key, kind="points", text=key, score=points.get(key, 0), tags=[],
+                idem_key=f"{idem_key}:{i}", created_at=stamp) for i, key in enumerate(options)])
+            self._touch(conn, who.workshop_id)
+        # a repeat of this spread: its first row (one per option, the first always there) is stored already
+        self._insert_once(D.contributions, who.workshop_id, f"{idem_key}:0", write, found=lambda _: None)
 
     def set_choice_settings(self, fac: Facilitator, step_id: int, *, points: int | None = None,
                             top_n: int | None = None) -> dict:
