@@ -422,15 +422,15 @@ def fill(page: Page | Locator, label: str, value: str) -> None:
     expect(box).to_have_value(value)
 
 
-def choose(page: Page, label: str, option: str, *, within: Page | Locator | None = None) -> None:
-    """Pick ``option`` in a Streamlit selectbox labelled ``label`` (optionally inside ``within``).
+def open_list(page: Page, label: str, option: str, *, within: Page | Locator | None = None) -> Locator:
+    """Open the list of the Streamlit selectbox labelled ``label`` until ``option`` shows; that option.
 
     The list opens with the selectbox's own "Open" button: a click in the text field of a
     selectbox that already has a value only focuses it.
     """
     combo = (within or page).get_by_role("combobox", name=label, exact=True)
     item = page.get_by_role("option", name=option, exact=True)
-    for attempt in range(3):  # the first press after a page load sometimes only focuses the box
+    for attempt in range(3):  # the first press after a page load or a redraw sometimes only focuses the box
         combo.locator("xpath=following-sibling::button[1]").click()
         try:
             expect(item).to_be_visible(timeout=1500)
@@ -438,8 +438,13 @@ def choose(page: Page, label: str, option: str, *, within: Page | Locator | None
         except AssertionError:
             if attempt == 2:
                 raise
-    item.click()
-    expect(combo).to_have_value(option)
+    return item
+
+
+def choose(page: Page, label: str, option: str, *, within: Page | Locator | None = None) -> None:
+    """Pick ``option`` in a Streamlit selectbox labelled ``label`` (optionally inside ``within``)."""
+    open_list(page, label, option, within=within).click()
+    expect((within or page).get_by_role("combobox", name=label, exact=True)).to_have_value(option)
 
 
 def no_app_errors(tab: Tab) -> None:

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 import canvas_models
-from e2e.drive import (ARTIFACTS, LAPTOP, LOAD_MS, Tab, button, choose, fill, goto, no_app_errors,
+from e2e.drive import (ARTIFACTS, LAPTOP, LOAD_MS, Tab, button, choose, fill, goto, no_app_errors, open_list,
                        no_horizontal_scroll, now_ms, open_tab, screenshot, textbox)
 from e2e.flows import create_via_ui, join, next_step, open_screen, post_note, select_note_lines, wait_step
 from messages import function_label, t
@@ -237,10 +237,7 @@ def grow(room: Room) -> list[str]:
     reality = GROW.sections[1]
     stage_label = t("grow.stage_of", n=2, total=len(GROW.sections))
     chris.watch(stage_label)
-    stage_box = room.fac.page.get_by_role("combobox", name=t("fac.stage"), exact=True)  # the cockpit's stage box
-    stage_box.locator("xpath=following-sibling::button[1]").click()
-    option = room.fac.page.get_by_role("option", name=reality.title, exact=True)
-    expect(option).to_be_visible()
+    option = open_list(room.fac.page, t("fac.stage"), reality.title)  # the cockpit's stage box
     clicked = now_ms()
     option.click()
     took = round(chris.wait_seen(stage_label, timeout_ms=PHONE_MS + 10000) - clicked)
