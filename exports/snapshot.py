@@ -9,7 +9,7 @@ Shape (``FORMAT_VERSION`` 1)::
 
     format, format_version, exported_at
     workshop:      title, partnership, date, facilitator, anonymous, ...
-    steps:         position, werkvorm, title, config, flags, sections (the effective list)
+    steps:         position, werkvorm, title, spec (the werkvorm it ran with), config, flags, sections
     participants:  id, name, org_type, ready_step            (never the private token)
     clusters:      id, step_id, name
     contributions: id, step_id, participant_id, section, field, kind, text, score, tags,
@@ -65,14 +65,14 @@ def _sections(step) -> list[dict]:
     try:
         werkvorm = step.werkvorm
     except Exception:  # noqa: BLE001 - a broken section config must not stop an export
-        from canvas_models import get
-        werkvorm = get(step.werkvorm_key)
+        from canvas_models.spec import stored
+        werkvorm = stored(step.werkvorm_key, step.spec)
     return section_dicts(werkvorm)
 
 
 def snapshot(store, workshop_id: int, *, now: datetime | None = None) -> dict:
     """Everything of one workshop, read through ``store``, as a JSON-ready dict."""
-    import canvas_models
+    from canvas_models.spec import stored
 
     ws = store.workshop(workshop_id)
     steps = store.steps(workshop_id)
@@ -98,8 +98,8 @@ def snapshot(store, workshop_id: int, *, now: datetime | None = None) -> dict:
     for step in steps:
         entry = {
             "id": step.id, "position": step.position, "werkvorm": step.werkvorm_key,
-            "title": canvas_models.get(step.werkvorm_key).title,
-            "config": step.config or {},
+            "title": stored(step.werkvorm_key, step.spec).title,
+            "spec": step.spec, "config": step.config or {},
         }
         entry.update({flag: getattr(step, flag) for flag in STEP_FLAGS})
         entry["sections"] = _sections(step)

@@ -236,7 +236,8 @@ def _write_rows(writer: _Writer, wid: int, data: dict[str, Any]) -> None:
     stamp = now()
     steps = sorted(data["steps"], key=lambda s: s["position"])
     step_ids = dict(zip((s["id"] for s in steps), writer.insert(D.steps, [{
-        "workshop_id": wid, "position": s["position"], "werkvorm": s["werkvorm"], "config": s["config"],
+        "workshop_id": wid, "position": s["position"], "werkvorm": s["werkvorm"], "spec": s.get("spec"),
+        "config": s["config"],
         "locked": s["locked"], "revealed": s["revealed"], "stage": s["stage"], "voting_open": s["voting_open"],
         "dots": s["dots"], "multi_dot": s["multi_dot"], "votes_live": s["votes_live"],
         "vote_target": s["vote_target"], "timer_seconds": s["timer_seconds"], "timer_end": None,

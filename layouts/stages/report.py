@@ -3,7 +3,7 @@ notes with their tags; recommendations marked) and the sheet (one row per note, 
 
 from __future__ import annotations
 
-import canvas_models
+from canvas_models.spec import of_step
 from exports.pdf import ACCENT, INK, PRIMARY, RULE, vote_suffix
 from exports.snapshot import step_rows, vote_counts
 from exports.tables import notes_sheet
@@ -13,7 +13,7 @@ from workshop.aggregate import function_stage_matrix, is_visible
 
 def pdf_section(b, step: dict) -> None:
     pdf = b.pdf
-    werkvorm = canvas_models.get(step["werkvorm"])
+    werkvorm = of_step(step)
     notes = [n for n in step_rows(b.snap, step["id"], kinds=("note", "tagged_note")) if is_visible(n)]
     votes = vote_counts(b.snap, step["id"], "note")
     sections = step.get("sections") or []
