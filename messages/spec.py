@@ -41,6 +41,9 @@ NL: dict[str, str] = {
     "template.key_taken": "Je hebt al een eigen werkvorm met de sleutel '{name}'. Kies een andere sleutel, of bewaar een nieuwe versie van die werkvorm.",
     "template.title_taken": "Je hebt al een programma dat '{title}' heet. Kies een andere naam.",
     "template.too_many": "Je kunt hoogstens {limit} sjablonen bewaren. Verwijder er eerst een.",
+    # owners of templates (ui/library_state.py)
+    "library.owner_partnership": "Partnerschap {name}",
+    "library.owner_workshop": "Workshop {title} ({code})",
     # files
     "spec.file_empty": "het bestand is leeg.",
     "spec.file_too_big": "het bestand is {size} kB; we lezen hoogstens {limit} kB.",
