@@ -21,5 +21,6 @@ pages = [
     st.Page("pages/begeleider.py", title=t("page.facilitator"), url_path="begeleider"),
     st.Page("pages/scherm.py", title=t("page.screen"), url_path="scherm"),
     st.Page("pages/partnerschap.py", title=t("page.partnership"), url_path="partnerschap"),
+    st.Page("pages/werkvorm.py", title=t("page.editor"), url_path="werkvorm"),
 ]
 st.navigation(pages, position="hidden").run()

@@ -19,6 +19,7 @@ PAGES = {
     "facilitator": "pages/begeleider.py",
     "screen": "pages/scherm.py",
     "partnership": "pages/partnerschap.py",
+    "editor": "pages/werkvorm.py",
 }
 
 

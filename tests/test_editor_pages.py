@@ -1,0 +1,226 @@
+"""AppTest of the werkvorm editor (`/werkvorm`, ui/editor.py): round trips, an own praatplaat, Dutch
+messages beside their field, files from outside."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from apptest import button, html, open_page, page_text
+from ui.common import esc
+from canvas_models import REGISTRY
+from canvas_models import spec as spec_of
+from messages import t
+from ui import editor
+
+
+def _owner(store):
+    partnership, secret = store.create_partnership("Regio Noord")
+    return partnership, secret, store.open_partnership(partnership.id, secret)
+
+
+def _editor(store, **params) -> tuple[AppTest, object]:
+    partnership, secret, access = _owner(store)
+    at = open_page("editor", p=str(partnership.id), key=secret, **params)
+    assert not at.exception, [e.value for e in at.exception]
+    return at, access
+
+
+def _widget(at: AppTest, path: str):
+    """The editor's widget for one place of the werkvorm (``sections.2.title``)."""
+    gen = at.session_state[editor.GEN]
+    key = f"ed{gen}:{path}"
+    for kind in ("text_input", "text_area", "checkbox", "selectbox"):
+        for widget in getattr(at, kind):
+            if widget.key == key:
+                return widget
+    raise AssertionError(f"no widget {key}")
+
+
+def _problem_html(at: AppTest) -> str:
+    return "\n".join(b for b in (el.proto.body for el in at.get("html")) if "<p class=\"ss-ed-problem\"" in b)
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_every_shipped_werkvorm_saved_unchanged_is_the_same(app_store, key):
+    at, access = _editor(app_store, van=key)
+    assert "key" not in at.query_params  # the secret left the address; the session holds it
+    assert at.session_state[editor.SPEC]["key"] == f"eigen_{key}"[:40].rstrip("_")
+    button(at, t("editor.save")).click().run()
+    assert not at.exception
+    assert at.success and at.success[0].value.startswith(t("editor.saved", title=REGISTRY[key].title, version=1)[:20])
+    (saved,) = app_store.templates(access)
+    result = spec_of.dump(saved.werkvorm)
+    assert result["key"] != key  # a copy: the shipped werkvorm is never overwritten
+    assert {**result, "key": key} == spec_of.dump(REGISTRY[key])
+
+
+def test_onze_eigen_praatplaat_with_six_aspects_is_stored_for_its_owner(app_store):
+    at, access = _editor(app_store, van="praatplaat")
+    _widget(at, "title").input("Onze eigen praatplaat").run()
+    button(at, t("editor.add_section")).click().run()
+    assert len(at.session_state[editor.SPEC]["sections"]) == 6
+    _widget(at, "sections.5.title").input("Leren").run()
+    _widget(at, "sections.5.key").input("leren").run()
+    _widget(at, "sections.5.question").input("Leren we van elkaar?").run()
+    _widget(at, "sections.5.prompts").input("Wat namen we over van een partner?\nWaar zien we dat terug?").run()
+    _widget(at, "sections.0.prompts").input("Waarom doen wij dit samen?").run()
+    # the new aspect goes first, by the keyboard's buttons
+    for _ in range(5):
+        gen = at.session_state[editor.GEN]
+        position = [s["key"] for s in at.session_state[editor.SPEC]["sections"]].index("leren")
+        at.button(key=f"ed{gen}:sections.{position}.up").click().run()
+    assert not at.exception
+    assert t("editor.valid") in page_text(at)
+    assert not _problem_html(at)
+    button(at, t("editor.save")).click().run()
+    (saved,) = app_store.templates(access)
+    werkvorm = saved.werkvorm
+    assert werkvorm.title == "Onze eigen praatplaat"
+    assert [s.key for s in werkvorm.sections] == ["leren", "ambitie", "belangen", "relatie", "organisatie", "proces"]
+    assert werkvorm.sections[0].prompts == ("Wat namen we over van een partner?", "Waar zien we dat terug?")
+    assert werkvorm.sections[1].prompts == ("Waarom doen wij dit samen?",)
+    # saved again: a new version of the same template
+    _widget(at, "summary").input("Ons eigen beeld van de samenwerking.").run()
+    button(at, t("editor.save_version")).click().run()
+    (saved,) = app_store.templates(access)
+    assert saved.version == 2 and saved.werkvorm.summary == "Ons eigen beeld van de samenwerking."
+    # the preview is a practice workshop holding exactly this werkvorm, with room for its own participant only
+    held = at.session_state[editor.PREVIEW]
+    ws = app_store.workshop_by_code(held["code"])
+    assert ws.max_participants == 1
+    (step,) = app_store.steps(ws.id)
+    assert spec_of.of_step({"werkvorm": step.werkvorm, "spec": step.spec}) == saved.werkvorm
+    assert f"room={held['code']}" in html(at)
+
+
+def test_an_invalid_edit_shows_the_dutch_message_beside_its_field_and_keeps_the_text(app_store):
+    at, access = _editor(app_store, vorm="scores")
+    _widget(at, "sections.0.key").input("Ambitie & meer").run()
+    _widget(at, "default_minutes").input("tien").run()
+    _widget(at, "title").input("   ").run()
+    assert _widget(at, "sections.0.key").value == "Ambitie & meer"  # what was typed is kept
+    assert _widget(at, "default_minutes").value == "tien"
+    assert at.session_state[editor.SPEC]["sections"][0]["key"] == "Ambitie & meer"
+    problems = _problem_html(at)
+    assert t("spec.key") in problems.replace("&#39;", "'") or "een sleutel heeft alleen kleine letters" in problems
+    assert "vul een geheel getal in" in problems
+    assert "vul dit in" in problems
+    # the summary names each problem with its place, in Dutch
+    text = page_text(at)
+    assert "onderdeel 1 › sleutel" in text and "standaardtijd (minuten)" in text
+    assert button(at, t("editor.save")).disabled
+    assert button(at, t("editor.add")).disabled
+    # a shipped werkvorm's key is refused beside the key field
+    _widget(at, "key").input("praatplaat").run()
+    assert "meegeleverde werkvorm" in _problem_html(at)
+    assert app_store.templates(access) == []
+
+
+def test_a_new_werkvorm_of_every_layout_starts_valid(app_store):
+    for layout in sorted({wv.layout for wv in REGISTRY.values()}):
+        at = open_page("editor", vorm=layout)
+        assert not at.exception, layout
+        werkvorm, problems = editor.check(at.session_state[editor.SPEC])
+        assert werkvorm is not None and not problems, (layout, [p.text for p in problems])
+        assert werkvorm.layout == layout and len(werkvorm.sections) == 1
+
+
+def test_choices_options_are_added_and_removed(app_store):
+    at = open_page("editor", vorm="choices")
+    gen = at.session_state[editor.GEN]
+    at.button(key=f"ed{gen}:sections.0.options.1.remove").click().run()
+    assert "geef dit onderdeel minstens twee keuzes" in _problem_html(at)
+    gen = at.session_state[editor.GEN]
+    at.button(key=f"ed{gen}:sections.0.options.add").click().run()
+    _widget(at, "sections.0.options.1.label").input("Samen beginnen").run()
+    werkvorm, problems = editor.check(at.session_state[editor.SPEC])
+    assert not problems and [o.label for o in werkvorm.sections[0].options] == ["Keuze 1", "Samen beginnen"]
+
+
+def test_add_to_the_new_workshop_puts_it_in_the_programme(app_store):
+    at = open_page("editor", vorm="wall")
+    _widget(at, "title").input("Onze muur").run()
+    button(at, t("editor.add")).click().run()
+    assert not at.exception
+    (item,) = at.session_state["_programme"]
+    assert item["spec"]["title"] == "Onze muur" and item["minutes"] == 10
+
+
+def test_without_an_owner_the_editor_explains_how_to_save(app_store):
+    at = open_page("editor", van="brainstorm")
+    assert t("editor.no_owner") in [i.value for i in at.info]
+    assert t("editor.save") not in [b.label for b in at.button]
+    assert [b.label for b in at.get("download_button")] == [t("editor.download")]
+
+
+def _import_page(data: bytes, layout: str = "wall") -> None:
+    """The editor with one file read in by its real handler (AppTest cannot drive st.file_uploader)."""
+    import streamlit as st
+
+    from ui import editor
+    from ui.common import page_setup
+
+    page_setup()
+    if editor.SPEC not in st.session_state:
+        editor.load(editor.starter(layout), ("layout", layout))
+        st.session_state["before"] = editor.json.loads(editor.json.dumps(st.session_state[editor.SPEC]))
+        st.session_state[editor.IMPORT_NOTE] = editor.read_file(data)
+    editor._draw()
+
+
+def _imported(data: bytes) -> AppTest:
+    at = AppTest.from_function(_import_page, args=(data,), default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+HOSTILE = {
+    "script": "key: eigen_x\ntitle: '<script>alert(1)</script> **vet** [klik](http://evil.example)'\n"
+              "summary: '<img src=x onerror=alert(1)>'\nlayout: wall\nsections:\n  - key: a\n    title: A\n"
+              "fields:\n  - key: note\n    kind: note\n    label: Briefje\n",
+    "aliases": "a: &a [1,2]\nb: [*a, *a]\n",
+    "not yaml": "key: [unclosed\n",
+    "a list": "- 1\n- 2\n",
+    "unknown field": "key: eigen_x\ntitle: X\nsummary: Y\nlayout: wall\nrun: rm -rf /\n"
+                     "sections: [{key: a, title: A}]\nfields: [{key: n, kind: note, label: L}]\n",
+    "wrong kind": "key: eigen_x\ntitle: X\nsummary: Y\nlayout: scores\nsections: [{key: a, title: A}]\n"
+                  "fields: [{key: n, kind: action, label: L}]\n",
+    "too big": "key: x\ntitle: " + "a" * 210_000 + "\n",
+    "binary": b"\xff\xfe\x00key: x".decode("latin-1"),
+}
+
+
+def test_hostile_files_are_refused_in_dutch_or_shown_as_text(app_store):
+    for name, body in HOSTILE.items():
+        data = body.encode("latin-1") if name == "binary" else body.encode("utf-8")
+        at = _imported(data)
+        kind, message, details = at.session_state[editor.IMPORT_NOTE]
+        shown = html(at)
+        if name == "script":
+            assert kind == "read", details
+            assert _widget(at, "title").value.startswith("<script>alert(1)</script> **vet**")
+            assert "<script>alert(1)" not in shown and "<img src=x" not in shown  # never as markup
+            assert "&#60;script&#62;alert&#40;1&#41;" in shown  # shown as text in the note about the file
+        else:
+            assert kind == "refused", name
+            assert message == t("editor.import_refused") and details, name
+            assert at.session_state[editor.SPEC] == at.session_state["before"], name  # nothing half-read
+            assert "ss-ed-import-refused" in shown and esc(t("editor.import_refused")) in shown
+    partnership, secret = app_store.create_partnership("Regio Zuid")
+    assert app_store.templates(app_store.open_partnership(partnership.id, secret)) == []
+
+
+def test_a_programme_file_is_refused_here_with_a_hint(app_store):
+    programme = yaml.safe_dump({"kind": "programme", "title": "Stuurgroep najaar",
+                                "steps": [{"werkvorm": "brainstorm", "minutes": 10}]})
+    at = _imported(programme.encode())
+    assert at.session_state[editor.IMPORT_NOTE] == ("refused", t("editor.import_programme"), [])
+    assert esc(t("editor.import_programme")) in html(at)
+
+
+def test_a_file_with_a_shipped_key_becomes_an_own_copy(app_store):
+    at = _imported(spec_of.to_yaml(REGISTRY["grow"]).encode())
+    assert at.session_state[editor.SPEC]["key"] == "eigen_grow"
+    assert {**at.session_state[editor.SPEC], "key": "grow"} == spec_of.dump(REGISTRY["grow"])
