@@ -49,6 +49,10 @@ IMPORT_SEEN = "ed:import-seen"
 IMPORT_NOTE = "ed:import-note"
 
 CSS = """<style>
+/* The side (saving, files, preview) stays in view while the form scrolls. */
+[data-testid="stColumn"]:has(.st-key-ed-side) { position:sticky; top:.4rem; align-self:flex-start;
+  max-height:calc(100vh - .8rem); overflow-y:auto; overflow-x:hidden; }
+.ss-ed-valid { color:#1a6b2a; margin:0; }
 .ss-ed-problem { color:#a00000; margin:-.4rem 0 .6rem 0; font-size:.9rem; }
 .ss-ed-phone { position:relative; width:100%; max-width:300px; aspect-ratio:360 / 740; overflow:hidden;
   border:2px solid #111; border-radius:14px; background:#fff; margin:0 auto; }
@@ -172,6 +176,7 @@ def load(spec: dict, origin: tuple) -> None:
     st.session_state[SPEC] = json.loads(json.dumps(spec))  # a private deep copy
     st.session_state[ORIGIN] = origin
     st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+    st.session_state["ed:open"] = 0 if origin[0] == "layout" else None
 
 
 def _restructure(change: Callable[[dict], None]) -> None:
@@ -351,7 +356,8 @@ def section_form(i: int, section: dict, problems: list, count: int) -> None:
     title = section.get("title") if isinstance(section.get("title"), str) else ""
     here = [p for p in problems if p.path[:2] == base]
     heading = ("⚠ " if here else "") + t("editor.section_heading", n=i + 1, title=title or "…")
-    with st.expander(md(heading), expanded=bool(here) or st.session_state.get("ed:open") == i):
+    with st.expander(md(heading), expanded=bool(here) or st.session_state.get("ed:open") == i,
+                     key=_wkey((*base, "box"))):
         moves = st.columns(3)
         name = title or t("editor.new_section", n=i + 1)
         moves[0].button(t("editor.up"), key=_wkey((*base, "up")), disabled=i == 0, on_click=_move, args=(i, -1),
@@ -362,33 +368,33 @@ def section_form(i: int, section: dict, problems: list, count: int) -> None:
                         args=("sections", i), help=t("editor.remove_label", title=name), width="stretch")
         left, right = st.columns([3, 2])
         with left:
-            text((*base, "title"), t("editor.f.s.title"), problems, limit=120)
+            text((*base, "title"), t("editor.f.s.title", n=i + 1), problems, limit=120)
         with right:
-            text((*base, "key"), t("editor.f.s.key"), problems, limit=40)
-        text((*base, "question"), t("editor.f.s.question"), problems, limit=600, optional=True, area=True)
-        lines((*base, "prompts"), t("editor.f.s.prompts"), problems, limit=6100)
-        lines((*base, "script"), t("editor.f.s.script"), problems, limit=6100)
+            text((*base, "key"), t("editor.f.s.key", n=i + 1), problems, limit=40)
+        text((*base, "question"), t("editor.f.s.question", n=i + 1), problems, limit=600, optional=True, area=True)
+        lines((*base, "prompts"), t("editor.f.s.prompts", n=i + 1), problems, limit=6100)
+        lines((*base, "script"), t("editor.f.s.script", n=i + 1), problems, limit=6100)
         left, right = st.columns(2)
         with left:
-            number((*base, "minutes"), t("editor.f.s.minutes"), problems, default=None)
+            number((*base, "minutes"), t("editor.f.s.minutes", n=i + 1), problems, default=None)
         with right:
             if layout in ("stages", "choices") or section.get("group"):
-                text((*base, "group"), t("editor.f.s.group"), problems, limit=80, optional=True)
+                text((*base, "group"), t("editor.f.s.group", n=i + 1), problems, limit=80, optional=True)
         if layout in ROLES or section.get("role"):
-            choose((*base, "role"), t("editor.f.s.role"), problems, ROLES.get(layout, ("",)),
+            choose((*base, "role"), t("editor.f.s.role", n=i + 1), problems, ROLES.get(layout, ("",)),
                    lambda v: t(f"editor.role.{v or 'none'}") if f"editor.role.{v or 'none'}" in CATALOGUE else v)
         if layout == "grid" or "grid" in section:
-            text((*base, "grid"), t("editor.f.s.grid"), problems, limit=40, help=t("editor.f.s.grid_help"),
+            text((*base, "grid"), t("editor.f.s.grid", n=i + 1), problems, limit=40, help=t("editor.f.s.grid_help"),
                  convert=_as_grid)
         if layout == "rounds":
-            choose((*base, "writers"), t("editor.f.s.writers"), problems, WRITERS,
+            choose((*base, "writers"), t("editor.f.s.writers", n=i + 1), problems, WRITERS,
                    lambda v: t(f"editor.writers.{v}") if f"editor.writers.{v}" in CATALOGUE else str(v), "all")
             earlier = tuple(str(s.get("key")) for s in _spec()["sections"][:i] if isinstance(s, dict))
-            choose((*base, "shows"), t("editor.f.s.shows"), problems, ("", *earlier),
+            choose((*base, "shows"), t("editor.f.s.shows", n=i + 1), problems, ("", *earlier),
                    lambda v: v or t("editor.shows_none"))
-            flag((*base, "private_until_reveal"), t("editor.f.s.private_until_reveal"), problems)
-            flag((*base, "marks"), t("editor.f.s.marks"), problems)
-            flag((*base, "vote"), t("editor.f.s.vote"), problems)
+            flag((*base, "private_until_reveal"), t("editor.f.s.private_until_reveal", n=i + 1), problems)
+            flag((*base, "marks"), t("editor.f.s.marks", n=i + 1), problems)
+            flag((*base, "vote"), t("editor.f.s.vote", n=i + 1), problems)
         if layout == "choices" or section.get("options"):
             options_form(i, section, problems)
 
@@ -402,16 +408,16 @@ def options_form(i: int, section: dict, problems: list) -> None:
         here = (*base, j)
         left, mid, right = st.columns([4, 3, 1], vertical_alignment="bottom")
         with left:
-            text((*here, "label"), t("editor.f.o.label") + f" {j + 1}", problems, limit=80)
+            text((*here, "label"), t("editor.f.o.label", s=i + 1, n=j + 1), problems, limit=80)
         with mid:
-            text((*here, "key"), t("editor.f.o.key"), problems, limit=40)
+            text((*here, "key"), t("editor.f.o.key", s=i + 1, n=j + 1), problems, limit=40)
         with right:
-            st.button("✕", key=_wkey((*here, "remove")), on_click=_remove, args=(base, j),
-                      help=t("editor.remove_option", n=j + 1), disabled=len(options) <= 1)
-        text((*here, "info"), t("editor.f.o.info"), problems, limit=400, optional=True)
+            st.button(t("editor.remove"), key=_wkey((*here, "remove")), on_click=_remove, args=(base, j),
+                      help=t("editor.remove_option", s=i + 1, n=j + 1), disabled=len(options) <= 1)
+        text((*here, "info"), t("editor.f.o.info", s=i + 1, n=j + 1), problems, limit=400, optional=True)
         if isinstance(option, dict) and (option.get("text") or _spec().get("draft_title")):
-            text((*here, "text"), t("editor.f.o.text"), problems, limit=1500, optional=True, area=True)
-    st.button(t("editor.add_option"), key=_wkey((*base, "add")), on_click=_add_option, args=(i,),
+            text((*here, "text"), t("editor.f.o.text", s=i + 1, n=j + 1), problems, limit=1500, optional=True, area=True)
+    st.button(t("editor.add_option", s=i + 1), key=_wkey((*base, "add")), on_click=_add_option, args=(i,),
               disabled=len(options) >= MAX_OPTIONS)
 
 
@@ -452,20 +458,20 @@ def fields_form(problems: list) -> None:
         kind = str(field.get("kind", ""))
         kind_label = t(f"editor.kind.{kind}") if f"editor.kind.{kind}" in CATALOGUE else kind
         heading = ("⚠ " if here else "") + t("editor.field_heading", label=field.get("label") or "…", kind=kind_label)
-        with st.expander(md(heading), expanded=bool(here)):
+        with st.expander(md(heading), expanded=bool(here), key=_wkey((*base, "box"))):
             left, right = st.columns([3, 2])
             with left:
-                text((*base, "label"), t("editor.f.f.label"), problems, limit=200)
+                text((*base, "label"), t("editor.f.f.label", n=i + 1), problems, limit=200)
             with right:
-                text((*base, "key"), t("editor.f.f.key"), problems, limit=40)
-            choose((*base, "kind"), t("editor.f.f.kind"), problems, kinds,
+                text((*base, "key"), t("editor.f.f.key", n=i + 1), problems, limit=40)
+            choose((*base, "kind"), t("editor.f.f.kind", n=i + 1), problems, kinds,
                    lambda v: t(f"editor.kind.{v}") if f"editor.kind.{v}" in CATALOGUE else str(v))
-            text((*base, "help"), t("editor.f.f.help"), problems, limit=500, optional=True)
+            text((*base, "help"), t("editor.f.f.help", n=i + 1), problems, limit=500, optional=True)
             left, right = st.columns(2)
             with left:
-                number((*base, "max_length"), t("editor.f.f.max_length"), problems, default=280)
+                number((*base, "max_length"), t("editor.f.f.max_length", n=i + 1), problems, default=280)
             with right:
-                flag((*base, "required"), t("editor.f.f.required"), problems)
+                flag((*base, "required"), t("editor.f.f.required", n=i + 1), problems)
             st.button(t("editor.remove"), key=_wkey((*base, "remove")), on_click=_remove, args=("fields", i),
                       disabled=len(fields) <= 1, help=t("editor.remove_label", title=field.get("label") or ""))
     st.button(t("editor.add_field"), key=_wkey(("fields", "add")), on_click=_add_field,
@@ -487,7 +493,7 @@ def columns_form(problems: list) -> None:
         with mid:
             text((*base, "key"), t("editor.f.c.key", n=i + 1), problems, limit=40)
         with right:
-            st.button("✕", key=_wkey((*base, "remove")), on_click=_remove, args=("columns", i),
+            st.button(t("editor.remove"), key=_wkey((*base, "remove")), on_click=_remove, args=("columns", i),
                       help=t("editor.remove_column", n=i + 1))
     st.button(t("editor.add_column"), key=_wkey(("columns", "add")), on_click=_add_column,
               disabled=len(columns) >= MAX_COLUMNS)
@@ -598,20 +604,26 @@ def actions(werkvorm: Werkvorm | None) -> None:
         label = t("editor.save_version") if held and held[0] == choice.key else t("editor.save")
         st.button(label, key="ed:save", type="primary", disabled=werkvorm is None, on_click=_save, args=(choice,),
                   width="stretch")
-    if st.button(t("editor.add"), key="ed:add", disabled=werkvorm is None, width="stretch"):
-        library_state.add_to_programme(werkvorm)
-        st.switch_page("pages/nieuw.py")
-    if werkvorm is not None:
-        st.download_button(t("editor.download"), spec_of.to_yaml(werkvorm), file_name=f"{werkvorm.key}.yaml",
-                           mime="application/x-yaml", key="ed:download", width="stretch")
-    else:
-        st.button(t("editor.download"), key="ed:download-off", disabled=True, width="stretch")
+    left, right = st.columns(2)
+    with left:
+        if st.button(t("editor.add"), key="ed:add", disabled=werkvorm is None, width="stretch",
+                     help=t("editor.add_help")):
+            library_state.add_to_programme(werkvorm)
+            st.switch_page("pages/nieuw.py")
+    with right:
+        if werkvorm is not None:
+            st.download_button(t("editor.download"), spec_of.to_yaml(werkvorm), file_name=f"{werkvorm.key}.yaml",
+                               mime="application/x-yaml", key="ed:download", width="stretch")
+        else:
+            st.button(t("editor.download"), key="ed:download-off", disabled=True, width="stretch")
+    if werkvorm is None:
         st.caption(t("editor.fix_first"))
-    import_file()
+    with st.expander(t("editor.import"), expanded=bool(st.session_state.get(IMPORT_NOTE))):
+        import_file()
 
 
 def import_file() -> None:
-    upload = st.file_uploader(t("editor.import"), type=["yaml", "yml"], key="ed:upload",
+    upload = st.file_uploader(t("editor.import_file"), type=["yaml", "yml"], key="ed:upload",
                               help=t("editor.import_help"))
     if upload is not None and st.session_state.get(IMPORT_SEEN) != upload.file_id:
         st.session_state[IMPORT_SEEN] = upload.file_id
@@ -821,7 +833,7 @@ def _draw() -> None:
         sections_form(problems)
         fields_form(problems)
         columns_form(problems)
-    with side:
+    with side, st.container(key="ed-side"):
         actions(werkvorm)
         preview(werkvorm)
 

@@ -1,0 +1,98 @@
+"""The werkvorm editor in a real browser: a new werkvorm made from a layout (three blocks on a grid,
+one moved up), saved as a template of a partnership opened with its link, its live preview showing
+the edited blocks on the phone and the screen, added to the new workshop; then a workshop runs it
+with two phones (360x740) and the projected screen shows the edited titles and the notes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.drive import ACT_MS, LAPTOP, LOAD_MS, button, fill, no_app_errors, open_tab, screenshot, settled, textbox
+from e2e.flows import join, links_for, open_screen, post_note
+from messages import t
+from workshop import db as D
+from workshop.store import Store
+
+pytestmark = [pytest.mark.browser]
+
+BLOCKS = [("Onze ambitie", "Waar willen we samen naartoe?"),
+          ("Wat we al doen", "Welke activiteit loopt al goed?"),
+          ("Wie ontbreekt", "Welke partner missen we nog?")]
+
+
+def _type(page, label: str, value: str) -> None:
+    """Type into a field and leave it (the editor stores a field when it is left)."""
+    fill(page, label, value)
+    textbox(page, label).press("Tab")
+    settled(page)
+
+
+def test_a_werkvorm_made_in_the_editor_runs_with_two_phones(app, new_context):
+    database = D.Database(app.db_url)
+    store = Store(database)
+    try:
+        partnership, secret = store.create_partnership("Regio Oost")
+        access = store.open_partnership(partnership.id, secret)
+        tab = open_tab(new_context, "editor", f"{app.url}/werkvorm?vorm=grid&p={partnership.id}&key={secret}",
+                       viewport={"width": 1280, "height": 720})
+        page = tab.page
+        expect(textbox(page, t("editor.f.title"))).to_be_visible(timeout=LOAD_MS)
+        expect(page).not_to_have_url(re.compile("key="))  # the secret left the address
+        _type(page, t("editor.f.title"), "Onze eigen plaat")
+        _type(page, t("editor.f.key"), "onze_plaat")
+        for n, (title, question) in enumerate(BLOCKS, start=1):
+            if n > 1:
+                button(page, t("editor.add_section")).click()
+            expect(textbox(page, t("editor.f.s.title", n=n))).to_be_visible(timeout=ACT_MS)
+            _type(page, t("editor.f.s.title", n=n), title)
+            _type(page, t("editor.f.s.question", n=n), question)
+        # an invalid key shows its Dutch message beside the field, and the typed text stays
+        _type(page, t("editor.f.s.key", n=3), "Wie ontbreekt?")
+        expect(page.locator(".ss-ed-problem").first).to_contain_text("kleine letters")
+        expect(textbox(page, t("editor.f.s.key", n=3))).to_have_value("Wie ontbreekt?")
+        _type(page, t("editor.f.s.key", n=3), "ontbreekt")
+        expect(page.get_by_text(t("editor.valid"))).to_be_visible()
+        # the third block moves up, with the keyboard
+        third = page.locator('[data-testid="stExpander"]').filter(has=textbox(page, t("editor.f.s.title", n=3)))
+        third.get_by_role("button", name=t("editor.up"), exact=True).focus()
+        page.keyboard.press("Enter")
+        expect(textbox(page, t("editor.f.s.title", n=2))).to_have_value("Wie ontbreekt", timeout=ACT_MS)
+        screenshot(page, "editor-1280x720.png")
+        no_app_errors(tab)
+
+        # the live preview: the real phone page and screen of a practice workshop
+        phone = page.frame_locator(".ss-ed-phone iframe")
+        expect(phone.get_by_text("Onze eigen plaat").first).to_be_visible(timeout=LOAD_MS)
+        page.get_by_role("tab", name=t("editor.preview_screen")).click()
+        screen_preview = page.frame_locator(".ss-ed-screen iframe")
+        for title, _ in BLOCKS:
+            expect(screen_preview.locator(f'[aria-label="{title}"]')).to_be_visible(timeout=LOAD_MS)
+
+        button(page, t("editor.save")).click()
+        expect(page.get_by_text(t("editor.saved", title="Onze eigen plaat", version=1))).to_be_visible()
+        button(page, t("editor.add")).click()
+        page.wait_for_url(re.compile(r"/nieuw"), timeout=ACT_MS)
+
+        (template,) = store.templates(access)
+        werkvorm = template.werkvorm
+        assert [s.title for s in werkvorm.sections] == ["Onze ambitie", "Wie ontbreekt", "Wat we al doen"]
+        ws, fac_secret = store.create_workshop(title="Werksessie Oost", partnership="", day=date(2026, 11, 27),
+                                               facilitator="Fatima", werkvormen=[werkvorm], member_of=access)
+    finally:
+        database.dispose()
+    links = links_for(app.url, ws.code, fac_secret)
+    screen = open_screen(new_context, links)
+    anna = join(new_context, "editor-anna", links, person="Anna", phone=True)
+    bram = join(new_context, "editor-bram", links, person="Bram", org="po", phone=True)
+    post_note(anna, "Samen een techniekroute", block=werkvorm.sections[0])
+    post_note(bram, "Het bedrijfsleven", block=werkvorm.sections[1])
+    for title, _ in BLOCKS:
+        expect(screen.page.locator(f'[aria-label="{title}"]')).to_be_visible(timeout=LOAD_MS)
+    for note in ("Samen een techniekroute", "Het bedrijfsleven"):
+        expect(screen.page.get_by_text(note).first).to_be_visible(timeout=LOAD_MS)
+    for other in (screen, anna, bram, tab):
+        no_app_errors(other)
