@@ -224,3 +224,74 @@ def test_a_file_with_a_shipped_key_becomes_an_own_copy(app_store):
     at = _imported(spec_of.to_yaml(REGISTRY["grow"]).encode())
     assert at.session_state[editor.SPEC]["key"] == "eigen_grow"
     assert {**at.session_state[editor.SPEC], "key": "grow"} == spec_of.dump(REGISTRY["grow"])
+
+
+def test_the_order_board_moves_a_section_once(app_store):
+    at = open_page("editor", van="praatplaat")
+    board = [c for c in at.get("component_instance") if c.proto.component_name == "ui.sortboard.sortboard"]
+    assert len(board) == 1
+    at.session_state[editor.ORDER_BOARD] = {"seq": "1", "item": 4, "to": "order", "index": 0}
+    at.run()
+    keys = [s["key"] for s in at.session_state[editor.SPEC]["sections"]]
+    assert keys == ["proces", "ambitie", "belangen", "relatie", "organisatie"]
+    at.run()  # the same move is taken once
+    assert [s["key"] for s in at.session_state[editor.SPEC]["sections"]] == keys
+    # a move that makes no sense changes nothing
+    for seq, value in enumerate(({"item": 9, "index": 0}, {"item": 1, "index": -1}, {"item": "<b>", "index": 1},
+                                 {"item": 1, "index": True}), start=2):
+        at.session_state[editor.ORDER_BOARD] = {"seq": str(seq), "to": "order", **value}
+        at.run()
+        assert not at.exception
+        assert [s["key"] for s in at.session_state[editor.SPEC]["sections"]] == keys
+
+
+def test_a_title_typed_and_a_section_removed_in_one_go_land_in_the_right_places(app_store):
+    """Streamlit runs the callbacks of one interaction in any order: the removal waits for the typing."""
+    at = open_page("editor", van="praatplaat")
+    gen = at.session_state[editor.GEN]
+    _widget(at, "sections.3.title").set_value("Organisatie en mandaat")
+    at.button(key=f"ed{gen}:sections.1.remove").click().run()
+    assert not at.exception
+    sections = at.session_state[editor.SPEC]["sections"]
+    assert [s["key"] for s in sections] == ["ambitie", "relatie", "organisatie", "proces"]
+    assert sections[2]["title"] == "Organisatie en mandaat"
+
+
+def test_a_facilitator_link_owns_a_template_that_opens_again_for_a_new_version(app_store):
+    from apptest import make_room
+
+    ws, secret = make_room(app_store)
+    at = open_page("editor", vorm="wall", room=ws.code, key=secret)
+    assert "key" not in at.query_params and "room" not in at.query_params
+    _widget(at, "title").input("Onze ideeënmuur").run()
+    _widget(at, "key").input("ideeenmuur").run()
+    button(at, t("editor.save")).click().run()
+    fac = app_store.authorize(ws.code, secret)
+    (saved,) = app_store.templates(fac)
+    # later in the same session: the template opens by its id, and saving makes version 2
+    at.query_params.clear()
+    at.query_params["sjabloon"] = str(saved.id)
+    at.run()
+    assert at.session_state[editor.ORIGIN] == ("template", "Onze ideeënmuur", 1)
+    _widget(at, "sections.0.question").input("Wat wil jij vandaag kwijt?").run()
+    button(at, t("editor.save_version")).click().run()
+    (again,) = app_store.templates(fac)
+    assert again.id == saved.id and again.version == 2
+    assert again.werkvorm.sections[0].question == "Wat wil jij vandaag kwijt?"
+
+
+def test_a_template_of_another_owner_or_an_unknown_start_is_refused_in_dutch(app_store):
+    partnership, secret, access = _owner(app_store)
+    theirs = app_store.save_werkvorm(access, from_shipped_copy("brainstorm"))
+    at = open_page("editor", sjabloon=str(theirs.id))  # this session opened no link
+    assert [w.value for w in at.warning] == [t("editor.template_unknown")]
+    assert editor.SPEC not in at.session_state
+    assert at.selectbox(key="ed:start-van") is not None  # the choice where to start instead
+    at = open_page("editor", van="bestaat_niet")
+    assert [w.value for w in at.warning] == [t("editor.unknown_shipped")]
+    at = open_page("editor", vorm="<b>muur</b>")
+    assert [w.value for w in at.warning] == [t("editor.unknown_layout")]
+
+
+def from_shipped_copy(key: str) -> dict:
+    return editor.from_shipped(key)

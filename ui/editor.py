@@ -34,6 +34,7 @@ from canvas_models import spec as spec_of
 from messages import CATALOGUE, function_label, t
 from ui import library_state
 from ui import partnership as ps
+from ui import sortboard
 from ui.common import esc, flash, html_block, link, md, show_flash, store
 from workshop import NotAllowed, StoreUnavailable, UserError
 from workshop.text import Limits, ascii_key
@@ -179,9 +180,21 @@ def load(spec: dict, origin: tuple) -> None:
     st.session_state["ed:open"] = 0 if origin[0] == "layout" else None
 
 
+PENDING = "ed:pending"
+
+
 def _restructure(change: Callable[[dict], None]) -> None:
-    change(_spec())
-    st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+    """A structural change (from a button's callback) waits until every callback of this run has
+    written its widget's place, by the places as they were drawn; :func:`_apply_pending` makes it."""
+    st.session_state.setdefault(PENDING, []).append(change)
+
+
+def _apply_pending() -> None:
+    changes = st.session_state.pop(PENDING, [])
+    for change in changes:
+        change(_spec())
+    if changes:
+        st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
 
 
 # value conversions: what a widget holds -> what the dict holds (None: take the key out)
@@ -230,8 +243,12 @@ def _as_self(value: Any) -> Any:
     return value
 
 
-def _written(path: tuple, convert: Callable[[Any], Any]) -> None:
-    value = convert(st.session_state[_wkey(path)])
+def _written(key: str, path: tuple, convert: Callable[[Any], Any]) -> None:
+    """A widget changed: write its place of the dict (``key``: the widget as drawn, whatever
+    generation another callback of the same run started)."""
+    if key not in st.session_state or _get(path[:-1]) is None:
+        return
+    value = convert(st.session_state[key])
     _put(path, value, drop=value is None)
 
 
@@ -258,7 +275,7 @@ def text(path: tuple, label: str, problems: list, *, limit: int, optional: bool 
         st.session_state[key] = _show_text(_get(path, ""))
     widget = st.text_area if area else st.text_input
     widget(label, key=key, max_chars=limit, help=help, on_change=_written,
-           args=(path, convert or (_as_optional_text if optional else _as_text)))
+           args=(key, path, convert or (_as_optional_text if optional else _as_text)))
     _problems_at(path, problems)
 
 
@@ -267,7 +284,7 @@ def lines(path: tuple, label: str, problems: list, *, limit: int) -> None:
     if key not in st.session_state:
         value = _get(path, [])
         st.session_state[key] = "\n".join(str(v) for v in value) if isinstance(value, list) else _show_text(value)
-    st.text_area(label, key=key, max_chars=limit, on_change=_written, args=(path, _as_lines), height=100)
+    st.text_area(label, key=key, max_chars=limit, on_change=_written, args=(key, path, _as_lines), height=100)
     _problems_at(path, problems)
 
 
@@ -276,7 +293,7 @@ def number(path: tuple, label: str, problems: list, *, default: int | None, help
     if key not in st.session_state:
         st.session_state[key] = _show_text(_get(path, default))
     st.text_input(label, key=key, max_chars=6, help=help, on_change=_written,
-                  args=(path, _as_int if default is not None else _as_optional_int))
+                  args=(key, path, _as_int if default is not None else _as_optional_int))
     _problems_at(path, problems)
 
 
@@ -284,7 +301,7 @@ def flag(path: tuple, label: str, problems: list) -> None:
     key = _wkey(path)
     if key not in st.session_state:
         st.session_state[key] = bool(_get(path, False))
-    st.checkbox(label, key=key, on_change=_written, args=(path, _as_self))
+    st.checkbox(label, key=key, on_change=_written, args=(key, path, _as_self))
     _problems_at(path, problems)
 
 
@@ -297,7 +314,7 @@ def choose(path: tuple, label: str, problems: list, choices: tuple, labels: Call
     if key not in st.session_state:
         st.session_state[key] = current
     st.selectbox(label, choices, key=key, format_func=lambda v: md(labels(v)), on_change=_written,
-                 args=(path, _as_self))
+                 args=(key, path, _as_self))
     _problems_at(path, problems)
 
 
@@ -428,6 +445,34 @@ def _problems_at_exact(path: tuple, problems: list) -> None:
         html_block("".join(f'<p class="ss-ed-problem">⚠ {esc(m)}</p>' for m in dict.fromkeys(found)))
 
 
+ORDER_BOARD = "ed:order"
+ORDER_TEXTS = ("title", "how", "card", "picked", "over", "back", "dropped", "cancelled", "position")
+
+
+def take_order_move() -> None:
+    """A section the order board moved (by drag and drop or the keyboard), before anything is drawn."""
+    move = sortboard.take_move(ORDER_BOARD)
+    sections = _get(("sections",))
+    if move is None or move.index is None or not isinstance(sections, list):
+        return
+    if 0 <= move.item < len(sections) and 0 <= move.index < len(sections) and move.item != move.index:
+        def change(spec: dict) -> None:
+            spec["sections"].insert(move.index, spec["sections"].pop(move.item))
+            st.session_state["ed:open"] = None
+        _restructure(change)
+        _apply_pending()
+
+
+def order_board(sections: list) -> None:
+    """The sections as one lane of cards to drag into their order (keyboard too)."""
+    cards = [sortboard.Card(i, f"{i + 1}. {s.get('title') if isinstance(s.get('title'), str) else ''}")
+             for i, s in enumerate(sections) if isinstance(s, dict)]
+    lane = sortboard.Lane("order", t("editor.order"), cards, kind="order")
+    texts = {name: t(f"editor.order.{name}") for name in ORDER_TEXTS}
+    sortboard.board([lane], key=ORDER_BOARD, texts=texts, height=min(36 + 32 * len(cards), 330), order=True)
+    st.caption(t("editor.order_help"))
+
+
 def sections_form(problems: list) -> None:
     st.subheader(t("editor.sections"))
     st.caption(t("editor.sections_help"))
@@ -436,6 +481,8 @@ def sections_form(problems: list) -> None:
         sections = []
         _put(("sections",), sections)
     _problems_at_exact(("sections",), problems)
+    if len(sections) > 1:
+        order_board(sections)
     for i, section in enumerate(sections):
         if isinstance(section, dict):
             section_form(i, section, problems, len(sections))
@@ -751,6 +798,11 @@ def _open_template(template_id: str) -> bool:
     return False
 
 
+#: The address's starting points: what is known, how the dict is made, the origin, the message if unknown.
+_STARTS = {"van": (REGISTRY, from_shipped, "shipped", "editor.unknown_shipped"),
+           "vorm": (LAYOUTS, starter, "layout", "editor.unknown_layout")}
+
+
 def _start(q) -> bool:
     """Load what the address asks for, once; False when there is nothing to edit yet."""
     wanted = next(((name, q.get(name)) for name in ("sjabloon", "van", "vorm") if q.get(name)), None)
@@ -758,18 +810,16 @@ def _start(q) -> bool:
         name, value = wanted
         if name == "sjabloon" and not _open_template(value):
             st.warning(t("editor.template_unknown"))
-            return SPEC in st.session_state
-        if name == "van":
-            if value not in REGISTRY:
-                st.warning(t("editor.unknown_shipped"))
+            if SPEC not in st.session_state:
                 return False
-            load(from_shipped(value), ("shipped", value))
-            st.session_state.pop(TEMPLATE, None)
-        if name == "vorm":
-            if value not in LAYOUTS:
-                st.warning(t("editor.unknown_layout"))
+            st.session_state[LOADED] = wanted
+            return True
+        if name in _STARTS:
+            known, make, origin, unknown = _STARTS[name]
+            if value not in known:
+                st.warning(t(unknown))
                 return False
-            load(starter(value), ("layout", value))
+            load(make(value), (origin, value))
             st.session_state.pop(TEMPLATE, None)
         st.session_state[LOADED] = wanted
     return SPEC in st.session_state
@@ -819,6 +869,8 @@ def run() -> None:
 
 
 def _draw() -> None:
+    _apply_pending()
+    take_order_move()
     werkvorm, problems = check(_spec())
     st.caption(md(_origin_line()))
     if problems:

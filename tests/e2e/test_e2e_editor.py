@@ -24,6 +24,17 @@ BLOCKS = [("Onze ambitie", "Waar willen we samen naartoe?"),
           ("Wie ontbreekt", "Welke partner missen we nog?")]
 
 
+def drag(page, source, target, *, steps: int = 12, below: bool = False) -> None:
+    """Drag with the mouse as a person does: press, move in steps, release over (or just below) the target."""
+    source.scroll_into_view_if_needed()
+    a, b = source.bounding_box(), target.bounding_box()
+    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(a["x"] + a["width"] / 2 + 8, a["y"] + a["height"] / 2 + 4, steps=3)
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + (b["height"] * 0.8 if below else b["height"] / 2), steps=steps)
+    page.mouse.up()
+
+
 def _type(page, label: str, value: str) -> None:
     """Type into a field and leave it (the editor stores a field when it is left)."""
     fill(page, label, value)
@@ -61,6 +72,23 @@ def test_a_werkvorm_made_in_the_editor_runs_with_two_phones(app, new_context):
         third.get_by_role("button", name=t("editor.up"), exact=True).focus()
         page.keyboard.press("Enter")
         expect(textbox(page, t("editor.f.s.title", n=2))).to_have_value("Wie ontbreekt", timeout=ACT_MS)
+        # the order board: the first block dragged below the last with the mouse ...
+        board = page.frame_locator('iframe[title="%s"]' % t("editor.order.title"))
+        expect(board.locator("li.card", has_text="2. Wie ontbreekt")).to_be_visible(timeout=ACT_MS)
+        settled(page)
+        drag(page, board.locator("li.card", has_text="1. Onze ambitie"), board.locator("li.card").nth(2), steps=8,
+             below=True)
+        expect(page.locator("summary", has_text="3. Onze ambitie")).to_be_visible(timeout=ACT_MS)
+        # ... and back to the top with the keyboard
+        card = board.locator("li.card", has_text="3. Onze ambitie")
+        expect(card).to_be_visible(timeout=ACT_MS)
+        card.focus()
+        page.keyboard.press("Space")
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("Enter")
+        expect(page.locator("summary", has_text="1. Onze ambitie")).to_be_visible(timeout=ACT_MS)
+        expect(page.locator("summary", has_text="2. Wie ontbreekt")).to_be_visible()
         screenshot(page, "editor-1280x720.png")
         no_app_errors(tab)
 

@@ -48,7 +48,7 @@ class Lane:
     title: str
     cards: Sequence[Card] = ()
     count: str = ""        # shown beside the title ("12 briefjes")
-    kind: str = "cluster"  # "rest" (the tall lane on the left), "cluster" or "new"
+    kind: str = "cluster"  # "rest" (the tall lane on the left), "cluster", "new" or "order" (order mode)
     hint: str = ""         # a line under the cards (the "new" lane's invitation)
 
 
@@ -56,6 +56,8 @@ class Lane:
 class Move:
     item: int
     to: str
+    #: In order mode: the card's new place in its lane (0 first); else None.
+    index: int | None = None
 
 
 def _handled_key(key: str) -> str:
@@ -73,11 +75,18 @@ def take_move(key: str) -> Move | None:
     st.session_state[_handled_key(key)] = seq
     if isinstance(item, bool) or not isinstance(item, int) or not isinstance(to, str) or len(to) > 40:
         return None
-    return Move(item, to)
+    index = value.get("index")
+    if index is not None and (isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < 1000):
+        return None
+    return Move(item, to, index)
 
 
-def board(lanes: Sequence[Lane], *, key: str, texts: Mapping[str, str], height: int) -> None:
-    """Draw the board (``height`` px for the lanes). Read moves with :func:`take_move` first."""
+def board(lanes: Sequence[Lane], *, key: str, texts: Mapping[str, str], height: int, order: bool = False) -> None:
+    """Draw the board (``height`` px for the lanes). Read moves with :func:`take_move` first.
+
+    ``order``: one lane (kind ``order``) whose cards change places; a move carries the new place
+    (``Move.index``), and ``texts["position"]`` ("plaats {n} van {count}") is what a screen reader
+    hears where it would hear a lane's title."""
     missing = [k for k in TEXT_KEYS if k not in texts]
     if missing:
         raise KeyError(f"sortboard texts missing: {missing}")
@@ -86,4 +95,5 @@ def board(lanes: Sequence[Lane], *, key: str, texts: Mapping[str, str], height: 
     data = [{"id": lane.id, "title": lane.title, "count": lane.count, "kind": lane.kind, "hint": lane.hint,
              "items": [[c.id, c.text, c.badge, c.badge_label] if c.badge else [c.id, c.text] for c in lane.cards]}
             for lane in lanes]
-    _component()(lanes=data, texts=dict(texts), height=int(height), key=key, default=None)
+    extra = {"order": True} if order else {}
+    _component()(lanes=data, texts=dict(texts), height=int(height), key=key, default=None, **extra)

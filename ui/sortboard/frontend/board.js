@@ -2,6 +2,9 @@
  * with the keyboard (Space or Enter picks a card up, the arrows choose a lane, Enter puts it
  * down, Escape stops). Every move goes to Streamlit as {seq, item, to}; a screen reader hears
  * each step in the texts Python passes (Dutch, from the messages module).
+ * In order mode (``order``: one lane, the werkvorm editor's sections) a card moves to another place
+ * in its own lane instead: dragged, or picked up and moved with the arrows; the move goes to
+ * Streamlit as {seq, item, to, index} and a screen reader hears the place ("plaats 2 van 5").
  *
  * Streamlit's custom-component protocol (v1) is spoken directly with postMessage: the page
  * sends "streamlit:render" with the arguments, the board answers with its height and values.
@@ -20,6 +23,7 @@
   let dragging = false;    // a mouse or touch drag is under way
   let grabbed = null;      // keyboard move: {card, from, target}
   let seq = 0;
+  let ordering = false;    // order mode: places within one lane
   const sortables = [];
 
   function post(type, extra) {
@@ -41,13 +45,17 @@
   }
   function laneEls() { return Array.from(board.querySelectorAll(".lane")); }
 
-  function send(card, toLane) {
+  function send(card, toLane, index) {
     seq += 1;
     drawn = "";  // the next drawing comes from the store, also when it refused the move
-    post("streamlit:setComponentValue", {
-      value: { seq: Date.now() + "-" + seq, item: Number(card.dataset.id), to: toLane.dataset.lane },
-      dataType: "json",
-    });
+    const value = { seq: Date.now() + "-" + seq, item: Number(card.dataset.id), to: toLane.dataset.lane };
+    if (typeof index === "number") value.index = index;
+    post("streamlit:setComponentValue", { value: value, dataType: "json" });
+  }
+  function indexOf(card) { return Array.from(card.parentElement.children).indexOf(card); }
+  function place(card) {  // "plaats 2 van 5", said in order mode where a lane's title would be
+    return (texts.position || "{n}/{count}").split("{n}").join(String(indexOf(card) + 1))
+      .split("{count}").join(String(card.parentElement.children.length));
   }
 
   // ------------------------------------------------------------------ drawing
@@ -105,28 +113,37 @@
     const focusId = focused ? focused.dataset.id : null;
     texts = args.texts || {};
     lanes = args.lanes || [];
+    ordering = !!args.order;
     how.textContent = texts.how || "";
     document.documentElement.lang = "nl";
     try { if (window.frameElement && texts.title) window.frameElement.title = texts.title; } catch (e) { /* other origin */ }
     sortables.splice(0).forEach((s) => s.destroy());
     board.textContent = "";
     board.style.setProperty("--board-h", (args.height || 400) + "px");
-    const rest = lanes.filter((l) => l.kind === "rest");
-    const others = lanes.filter((l) => l.kind !== "rest");
+    const rest = lanes.filter((l) => l.kind === "rest" || l.kind === "order");
+    const others = lanes.filter((l) => l.kind !== "rest" && l.kind !== "order");
     rest.forEach((l) => board.appendChild(makeLane(l)));
     const grid = document.createElement("div");
     grid.className = "lanes";
     grid.dataset.lane = "lanes";
     others.forEach((l) => grid.appendChild(makeLane(l)));
-    board.appendChild(grid);
+    if (others.length || !ordering) board.appendChild(grid);
     board.querySelectorAll("ul").forEach((list) => {
       sortables.push(new Sortable(list, {
-        group: "cards", sort: false, animation: 0, forceFallback: true, fallbackTolerance: 3,
-        delay: 150, delayOnTouchOnly: true, scroll: true, bubbleScroll: true,
+        group: ordering ? "order" : "cards", sort: ordering, animation: 0, forceFallback: true,
+        fallbackTolerance: 3, delay: 150, delayOnTouchOnly: true, scroll: true, bubbleScroll: true,
         onStart: () => { dragging = true; cancelGrab(false); },
         onEnd: (evt) => {
           dragging = false;
           const card = evt.item;
+          if (ordering) {
+            if (evt.oldIndex !== evt.newIndex) {
+              send(card, laneOf(card), evt.newIndex);
+              say("dropped", cardText(card), place(card));
+            }
+            later();
+            return;
+          }
           const from = laneOf(evt.from);
           let to = laneOf(evt.to);
           // The lane under the pointer when it lets go counts, its heading and hint too (SortableJS
@@ -179,12 +196,29 @@
     g.card.classList.remove("grabbed");
     g.card.removeAttribute("aria-pressed");
     mark(null);
-    if (tell) say("cancelled", cardText(g.card), laneTitle(g.from));
+    if (ordering && typeof g.start === "number" && indexOf(g.card) !== g.start) {  // back to its place
+      const list = g.card.parentElement;
+      list.removeChild(g.card);
+      list.insertBefore(g.card, list.children[g.start] || null);
+      g.card.focus();
+    }
+    if (tell) say("cancelled", cardText(g.card), ordering ? place(g.card) : laneTitle(g.from));
     later();
   }
   function drop() {
     const g = grabbed;
     if (!g) return;
+    if (ordering) {
+      if (indexOf(g.card) === g.start) { cancelGrab(true); return; }
+      grabbed = null;
+      g.card.classList.remove("grabbed");
+      g.card.removeAttribute("aria-pressed");
+      g.card.focus();
+      send(g.card, g.from, indexOf(g.card));
+      say("dropped", cardText(g.card), place(g.card));
+      later();
+      return;
+    }
     if (g.target === g.from) { cancelGrab(true); return; }
     grabbed = null;
     g.card.classList.remove("grabbed");
@@ -210,6 +244,20 @@
     const card = e.target.closest && e.target.closest("li.card");
     if (!card) return;
     const key = e.key;
+    if (grabbed && ordering) {
+      if (key === "ArrowUp" || key === "ArrowDown") {
+        e.preventDefault();
+        const list = card.parentElement;
+        // the neighbour moves, not the card: moving the focused card would take its focus away
+        const before = card.previousElementSibling, after = card.nextElementSibling;
+        if (key === "ArrowUp" && before) list.insertBefore(before, after);
+        else if (key === "ArrowDown" && after) list.insertBefore(after, card);
+        say(indexOf(card) === grabbed.start ? "back" : "over", cardText(card), place(card));
+      } else if (key === "Enter" || key === " ") { e.preventDefault(); drop(); }
+      else if (key === "Escape") { e.preventDefault(); cancelGrab(true); }
+      else if (key === "Tab") { cancelGrab(true); }
+      return;
+    }
     if (grabbed) {
       const all = laneEls();
       let i = all.indexOf(grabbed.target);
@@ -227,11 +275,11 @@
     }
     if (key === "Enter" || key === " ") {
       e.preventDefault();
-      grabbed = { card: card, from: laneOf(card), target: laneOf(card) };
+      grabbed = { card: card, from: laneOf(card), target: laneOf(card), start: indexOf(card) };
       card.classList.add("grabbed");
       card.setAttribute("aria-pressed", "true");
-      mark(grabbed.target);
-      say("picked", cardText(card), laneTitle(grabbed.from));
+      if (!ordering) mark(grabbed.target);
+      say("picked", cardText(card), ordering ? place(card) : laneTitle(grabbed.from));
     } else if (key === "ArrowDown" || key === "ArrowUp") {
       e.preventDefault();
       const next = key === "ArrowDown" ? card.nextElementSibling : card.previousElementSibling;
@@ -244,7 +292,7 @@
     const data = event.data || {};
     if (data.type !== "streamlit:render") return;
     const args = data.args || {};
-    const key = JSON.stringify([args.lanes, args.texts, args.height]);
+    const key = JSON.stringify([args.lanes, args.texts, args.height, !!args.order]);
     if (key === drawn) return;
     drawn = key;
     if (dragging || grabbed) { pending = args; return; }
