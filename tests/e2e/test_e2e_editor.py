@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from e2e.drive import ACT_MS, LAPTOP, LOAD_MS, button, fill, no_app_errors, open_tab, screenshot, settled, textbox
+from e2e.drive import (ACT_MS, LOAD_MS, axe, button, fill, format_violations, no_app_errors, open_tab, screenshot,
+                       settled, textbox)
 from e2e.flows import join, links_for, open_screen, post_note
 from messages import t
 from workshop import db as D
@@ -89,8 +90,16 @@ def test_a_werkvorm_made_in_the_editor_runs_with_two_phones(app, new_context):
         page.keyboard.press("Enter")
         expect(page.locator("summary", has_text="1. Onze ambitie")).to_be_visible(timeout=ACT_MS)
         expect(page.locator("summary", has_text="2. Wie ontbreekt")).to_be_visible()
+        page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+        screenshot(page, "editor-top-1280x720.png")
         screenshot(page, "editor-1280x720.png")
         no_app_errors(tab)
+        # the page and the order board's own frame pass the accessibility rules of the other pages
+        settled(page)
+        frame = next(f for f in page.frames if "/component/ui.sortboard.sortboard/" in f.url)
+        for where, report in (("page", axe(page)), ("order board", axe(frame))):
+            assert report["violations"] == [], where + ": " + format_violations(report["violations"])
+        assert frame.evaluate("() => document.documentElement.lang") == "nl"
 
         # the live preview: the real phone page and screen of a practice workshop
         phone = page.frame_locator(".ss-ed-phone iframe")
