@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from e2e.drive import (ACT_MS, LOAD_MS, axe, button, fill, format_violations, no_app_errors, open_tab, screenshot,
                        settled, textbox)
 from e2e.flows import join, links_for, open_screen, post_note
+from e2e.test_e2e_chrome import ENGLISH, PAGE_TEXTS
 from messages import t
 from workshop import db as D
 from workshop.store import Store
@@ -100,6 +101,11 @@ def test_a_werkvorm_made_in_the_editor_runs_with_two_phones(app, new_context):
         for where, report in (("page", axe(page)), ("order board", axe(frame))):
             assert report["violations"] == [], where + ": " + format_violations(report["violations"])
         assert frame.evaluate("() => document.documentElement.lang") == "nl"
+        page.get_by_text(t("editor.import"), exact=True).click()  # the file uploader speaks Dutch too
+        expect(page.get_by_text("Hoogstens 25MB per bestand")).to_be_visible()
+        english = ENGLISH.findall(page.evaluate(PAGE_TEXTS)) + re.findall(r"\bUpload\b|per file|file upload",
+                                                                            page.evaluate(PAGE_TEXTS))
+        assert not english, english
 
         # the live preview: the real phone page and screen of a practice workshop
         phone = page.frame_locator(".ss-ed-phone iframe")
