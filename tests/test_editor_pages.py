@@ -3,16 +3,23 @@ messages beside their field, files from outside."""
 
 from __future__ import annotations
 
+import io
+from datetime import date
+
+import pypdf
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
 from apptest import button, html, open_page, page_text
-from ui.common import esc
 from canvas_models import REGISTRY
 from canvas_models import spec as spec_of
+from exports import pdf
+from exports.snapshot import snapshot
 from messages import t
 from ui import editor
+from ui.common import esc
+from workshop.store import new_key
 
 
 def _owner(store):
@@ -102,6 +109,16 @@ def test_onze_eigen_praatplaat_with_six_aspects_is_stored_for_its_owner(app_stor
     (step,) = app_store.steps(ws.id)
     assert spec_of.of_step({"werkvorm": step.werkvorm, "spec": step.spec}) == saved.werkvorm
     assert f"room={held['code']}" in html(at)
+    # it runs in a workshop, the report shows it, and its file reads the same elsewhere
+    ws, _ = app_store.create_workshop(title="Stuurgroep", partnership="", day=date(2026, 11, 27), facilitator="",
+                                      werkvormen=[werkvorm], member_of=access)
+    (step,) = app_store.steps(ws.id)
+    who = app_store.join(ws.code, name="Anne", org_type="mbo")
+    app_store.answer(who, step.id, section="leren", values={"score": 4, "goed": "We leren veel"}, idem_key=new_key())
+    report = "".join(page.extract_text() for page in
+                     pypdf.PdfReader(io.BytesIO(pdf.build_pdf(snapshot(app_store, ws.id)))).pages)
+    assert "Onze eigen praatplaat" in report and "Leren" in report
+    assert spec_of.from_yaml(spec_of.to_yaml(saved.werkvorm)) == saved.werkvorm
 
 
 def test_an_invalid_edit_shows_the_dutch_message_beside_its_field_and_keeps_the_text(app_store):
