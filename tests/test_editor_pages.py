@@ -75,6 +75,7 @@ def test_every_shipped_werkvorm_saved_unchanged_is_the_same(app_store, key):
 def test_onze_eigen_praatplaat_with_six_aspects_is_stored_for_its_owner(app_store):
     at, access = _editor(app_store, van="praatplaat")
     _widget(at, "title").input("Onze eigen praatplaat").run()
+    assert _widget(at, "key").value == "onze_eigen_praatplaat"  # the suggested key follows the title
     button(at, t("editor.add_section")).click().run()
     assert len(at.session_state[editor.SPEC]["sections"]) == 6
     _widget(at, "sections.5.title").input("Leren").run()
@@ -93,7 +94,7 @@ def test_onze_eigen_praatplaat_with_six_aspects_is_stored_for_its_owner(app_stor
     button(at, t("editor.save")).click().run()
     (saved,) = app_store.templates(access)
     werkvorm = saved.werkvorm
-    assert werkvorm.title == "Onze eigen praatplaat"
+    assert werkvorm.title == "Onze eigen praatplaat" and werkvorm.key == "onze_eigen_praatplaat"
     assert [s.key for s in werkvorm.sections] == ["leren", "ambitie", "belangen", "relatie", "organisatie", "proces"]
     assert werkvorm.sections[0].prompts == ("Wat namen we over van een partner?", "Waar zien we dat terug?")
     assert werkvorm.sections[1].prompts == ("Waarom doen wij dit samen?",)
@@ -138,9 +139,11 @@ def test_an_invalid_edit_shows_the_dutch_message_beside_its_field_and_keeps_the_
     assert "onderdeel 1 › sleutel" in text and "standaardtijd (minuten)" in text
     assert button(at, t("editor.save")).disabled
     assert button(at, t("editor.add")).disabled
-    # a shipped werkvorm's key is refused beside the key field
+    # a shipped werkvorm's key is refused beside the key field, and a key of one's own stays
     _widget(at, "key").input("praatplaat").run()
     assert "meegeleverde werkvorm" in _problem_html(at)
+    _widget(at, "title").input("Praatplaat").run()
+    assert _widget(at, "key").value == "praatplaat"
     assert app_store.templates(access) == []
 
 
@@ -321,3 +324,14 @@ def test_a_template_of_another_owner_or_an_unknown_start_is_refused_in_dutch(app
 
 def from_shipped_copy(key: str) -> dict:
     return editor.from_shipped(key)
+
+
+def test_a_suggested_key_is_a_valid_key_and_never_a_shipped_one():
+    assert editor.key_from_title("Onze eigen praatplaat") == "onze_eigen_praatplaat"
+    assert editor.key_from_title("Brainstorm") == "eigen_brainstorm"
+    assert editor.key_from_title("2 rondes <b>snel</b> é") == "w2_rondes_b_snel_b_e"
+    assert editor.key_from_title("!!!") == "werkvorm"
+    assert len(editor.key_from_title("lang " * 30)) <= 40
+    for title in ("Brainstorm", "2 rondes", "x" * 200, "Ünïcødé"):
+        spec = {**editor.starter("wall"), "key": editor.key_from_title(title)}
+        assert editor.check(spec)[1] == [], title

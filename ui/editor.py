@@ -98,6 +98,14 @@ def suggest_key(text: str) -> str:
     return ("eigen_" + words)[:40].rstrip("_")
 
 
+def key_from_title(title: str) -> str:
+    """The key a title suggests ("Onze eigen praatplaat" -> ``onze_eigen_praatplaat``); never a shipped key."""
+    words = ascii_key(title).replace(" ", "_")[:40].rstrip("_") or "werkvorm"
+    if not words[0].isalpha():
+        words = ("w" + words)[:40]
+    return suggest_key(words) if words in REGISTRY else words
+
+
 def from_shipped(key: str) -> dict:
     """An own copy of a shipped werkvorm: the same file, with a key of its own."""
     return {**spec_of.dump(REGISTRY[key]), "key": suggest_key(key)}
@@ -178,9 +186,12 @@ def load(spec: dict, origin: tuple) -> None:
     st.session_state[ORIGIN] = origin
     st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
     st.session_state["ed:open"] = 0 if origin[0] == "layout" else None
+    # a suggested key follows the title until the person types a key of their own
+    st.session_state[AUTO_KEY] = st.session_state[SPEC].get("key") if origin[0] in ("shipped", "layout") else None
 
 
 PENDING = "ed:pending"
+AUTO_KEY = "ed:auto-key"
 
 
 def _restructure(change: Callable[[dict], None]) -> None:
@@ -250,6 +261,14 @@ def _written(key: str, path: tuple, convert: Callable[[Any], Any]) -> None:
         return
     value = convert(st.session_state[key])
     _put(path, value, drop=value is None)
+    auto = st.session_state.get(AUTO_KEY)
+    if path == ("key",):
+        st.session_state[AUTO_KEY] = None  # the person's own key: it stays
+    elif path == ("title",) and auto and _get(("key",)) == auto and isinstance(value, str) and value.strip():
+        suggested = key_from_title(value)
+        _put(("key",), suggested)
+        st.session_state[_wkey(("key",))] = suggested
+        st.session_state[AUTO_KEY] = suggested
 
 
 def _show_text(value: Any) -> str:
@@ -875,7 +894,7 @@ def _draw() -> None:
     st.caption(md(_origin_line()))
     if problems:
         items = "".join(f"<li>{esc(p.text)}</li>" for p in problems[:20])
-        html_block(f'<div class="ss-ed-summary" role="alert"><p><strong>'
+        html_block(f'<div class="ss-ed-summary" role="status"><p><strong>'
                    f'{esc(t("editor.problems", count=len(problems)))}</strong></p><ul>{items}</ul></div>')
     else:
         html_block(f'<p class="ss-ed-valid" role="status">✓ {esc(t("editor.valid"))}</p>')
