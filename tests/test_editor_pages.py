@@ -335,3 +335,23 @@ def test_a_suggested_key_is_a_valid_key_and_never_a_shipped_one():
     for title in ("Brainstorm", "2 rondes", "x" * 200, "Ünïcødé"):
         spec = {**editor.starter("wall"), "key": editor.key_from_title(title)}
         assert editor.check(spec)[1] == [], title
+
+
+def test_a_phone_and_a_screen_of_a_workshop_being_deleted_say_so(app_store):
+    """The editor deletes its previous practice workshop while its phone and screen frames may still
+    draw (retention does the same to an old workshop): between their reads the steps are gone."""
+    from sqlalchemy import delete
+
+    from apptest import make_room
+    from workshop import db as D
+
+    ws, _ = make_room(app_store)
+    who = app_store.join(ws.code, name="Anna", org_type="mbo")
+    with app_store.db.writing() as conn:
+        conn.execute(delete(D.steps).where(D.steps.c.workshop_id == ws.id))
+    phone = open_page("join", room=ws.code, p=who.token)
+    assert not phone.exception, [e.value for e in phone.exception]
+    assert [w.value for w in phone.warning] == [t("error.unknown_room")]
+    screen = open_page("screen", room=ws.code)
+    assert not screen.exception, [e.value for e in screen.exception]
+    assert t("screen.no_room") in [i.value for i in screen.info]

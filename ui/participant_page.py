@@ -160,6 +160,9 @@ def _step_area(ws: Workshop, who: Participant, step: Step) -> bool:
 def participant_page(ws: Workshop, who: Participant) -> None:
     version, position = ws.state_version, ws.current_step  # `ws` was read in this same run
     steps = store().steps(ws.id)
+    if not steps:  # the workshop was deleted a moment ago (retention, or the editor's practice workshop)
+        st.warning(t("error.unknown_room"))
+        return
     step = steps[min(position, len(steps) - 1)]
     greeting = t("join.welcome_anon") if ws.anonymous or not who.name else t("join.welcome", name=who.name)
     html_block(f'<p class="ss-user ss-greeting" style="margin:0">{esc(greeting)} · {esc(ws.title)}</p>')

@@ -33,6 +33,10 @@ def live(code: str) -> None:
         # Read before what it shows: a note stored meanwhile brings one more redraw, never none.
         push.follow(ws.id, push.key(store().versions([ws.id]).get(ws.id), True), content=True)
         steps = store().steps(ws.id)
+        if not steps:  # deleted a moment ago
+            push.forget()
+            st.info(t("screen.no_room"))
+            return
         step = store().enforce_timer(steps[min(ws.current_step, len(steps) - 1)])
         _wake_at_timer_end(step)
         ready, count = store().readiness(ws.id, step.position)
