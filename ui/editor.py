@@ -54,6 +54,10 @@ CSS = """<style>
 [data-testid="stColumn"]:has(.st-key-ed-side) { position:sticky; top:.4rem; align-self:flex-start;
   max-height:calc(100vh - .8rem); overflow-y:auto; overflow-x:hidden; }
 .ss-ed-valid { color:#1a6b2a; margin:0; }
+.ss-ed-summary { border-left:4px solid #a00000; padding:.2rem .8rem; margin-bottom:.4rem; }
+.ss-ed-summary ul, .ss-ed-import ul { margin:.2rem 0; }
+.ss-ed-import { border-left:4px solid #1a6b2a; padding:.2rem .8rem; overflow-wrap:anywhere; }
+.ss-ed-import-refused { border-left-color:#a00000; }
 .ss-ed-problem { color:#a00000; margin:-.4rem 0 .6rem 0; font-size:.9rem; }
 .ss-ed-phone { position:relative; width:100%; max-width:300px; aspect-ratio:360 / 740; overflow:hidden;
   border:2px solid #111; border-radius:14px; background:#fff; margin:0 auto; }
@@ -695,6 +699,8 @@ def import_file() -> None:
         st.session_state[IMPORT_SEEN] = upload.file_id
         st.session_state[IMPORT_NOTE] = read_file(upload.getvalue())
         st.rerun()
+    if upload is None and st.session_state.pop(IMPORT_SEEN, None) is not None:  # the file was taken away
+        st.session_state.pop(IMPORT_NOTE, None)
     note = st.session_state.get(IMPORT_NOTE)
     if note:
         kind, message, details = note

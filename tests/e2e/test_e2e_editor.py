@@ -139,3 +139,25 @@ def test_a_werkvorm_made_in_the_editor_runs_with_two_phones(app, new_context):
         expect(screen.page.get_by_text(note).first).to_be_visible(timeout=LOAD_MS)
     for other in (screen, anna, bram, tab):
         no_app_errors(other)
+
+
+def test_a_file_is_read_in_through_the_uploader_and_hostile_text_stays_text(app, new_context):
+    tab = open_tab(new_context, "editor-import", f"{app.url}/werkvorm?vorm=wall", viewport={"width": 1280, "height": 720})
+    page = tab.page
+    expect(textbox(page, t("editor.f.title"))).to_be_visible(timeout=LOAD_MS)
+    page.get_by_text(t("editor.import"), exact=True).click()
+    upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    upload.set_input_files(files=[{"name": "kapot.yaml", "mimeType": "application/x-yaml",
+                                   "buffer": b"a: &a [1, 2]\nb: [*a, *a]\n"}])
+    expect(page.get_by_text(t("editor.import_refused"))).to_be_visible(timeout=ACT_MS)
+    expect(page.locator(".ss-ed-import-refused")).to_contain_text("ankers of verwijzingen")
+    expect(textbox(page, t("editor.f.title"))).to_have_value(t("editor.new_title"))  # nothing read
+    hostile = ("key: eigen_x\ntitle: '<img src=x onerror=alert(1)> **vet**'\nsummary: Uitleg\nlayout: wall\n"
+               "sections: [{key: a, title: '<script>alert(2)</script>'}]\nfields: [{key: n, kind: note, label: L}]\n")
+    upload.set_input_files(files=[{"name": "x.yaml", "mimeType": "application/x-yaml", "buffer": hostile.encode()}])
+    expect(textbox(page, t("editor.f.title"))).to_have_value("<img src=x onerror=alert(1)> **vet**", timeout=ACT_MS)
+    expect(page.locator("summary", has_text="1. <script>alert(2)</script>")).to_be_visible()
+    phone = page.frame_locator(".ss-ed-phone iframe")
+    expect(phone.get_by_text("<img src=x onerror=alert(1)> **vet**").first).to_be_visible(timeout=LOAD_MS)
+    assert page.locator("img[src=x]").count() == 0
+    no_app_errors(tab)  # no dialog opened: no script ran
