@@ -18,7 +18,7 @@ from exports import pdf
 from exports.snapshot import snapshot
 from messages import t
 from ui import editor
-from ui.common import esc
+from ui.common import esc, md
 from workshop.store import new_key
 
 
@@ -355,3 +355,25 @@ def test_a_phone_and_a_screen_of_a_workshop_being_deleted_say_so(app_store):
     screen = open_page("screen", room=ws.code)
     assert not screen.exception, [e.value for e in screen.exception]
     assert t("screen.no_room") in [i.value for i in screen.info]
+
+
+def test_a_pasted_link_makes_its_owner_available_for_saving(app_store):
+    from apptest import make_room
+
+    partnership, secret = app_store.create_partnership("Regio West")
+    ws, fac_secret = make_room(app_store)
+    at = open_page("editor", vorm="wall")
+    for wrong in ("https://example.org/partnerschap?p=1&key=fout", "geen link <b>", f"/begeleider?room={ws.code}"):
+        at.text_input(key="ed:link").input(wrong)
+        button(at, t("editor.paste_open")).click().run()
+        assert t("editor.paste_wrong") in [e.value for e in at.error], wrong
+        assert t("editor.save") not in [b.label for b in at.button]
+    at.text_input(key="ed:link").input(f"http://localhost:8501/partnerschap?p={partnership.id}&key={secret}")
+    button(at, t("editor.paste_open")).click().run()
+    assert t("editor.save") in [b.label for b in at.button]
+    assert at.caption and any("Regio West" in c.value for c in at.caption)
+    # a second owner, by its facilitator link: now there is a choice
+    at.session_state["_facilitator_links"] = {ws.code: fac_secret}  # as the cockpit remembers it
+    at.run()
+    assert at.selectbox(key="ed:owner").options == [md(t("library.owner_partnership", name="Regio West")),
+                                                     md(t("library.owner_workshop", title=ws.title, code=ws.code))]

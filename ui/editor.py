@@ -637,6 +637,9 @@ def _owner_choice():
     choices = library_state.owners()
     if not choices:
         st.info(t("editor.no_owner"))
+        with st.form("ed:link-form", border=False):
+            st.text_input(t("editor.paste_link"), key="ed:link", max_chars=400, placeholder=t("editor.paste_hint"))
+            st.form_submit_button(t("editor.paste_open"), on_click=_open_pasted_link)
         return None
     keys = [c.key for c in choices]
     held = st.session_state.get(TEMPLATE)
@@ -648,6 +651,24 @@ def _owner_choice():
     else:
         st.caption(md(f"{t('editor.owner')}: {labels[keys[0]]}"))
     return next(c for c in choices if c.key == st.session_state["ed:owner"])
+
+
+def _open_pasted_link() -> None:
+    """A pasted facilitator or partnership link: remembered for this session as an owner."""
+    params = ps.link_params(st.session_state.get("ed:link"))
+    try:
+        if params.get("p") and params.get("key"):
+            ps.open_pasted(st.session_state.get("ed:link"))
+        elif params.get("room") and params.get("key"):
+            store().authorize(params["room"], params["key"])
+            library_state.remember_facilitator(params["room"], params["key"])
+        else:
+            flash(SCOPE, t("editor.paste_wrong"))
+            return
+    except (UserError, NotAllowed):
+        flash(SCOPE, t("editor.paste_wrong"))
+        return
+    st.session_state.pop("ed:link", None)
 
 
 def _save(choice) -> None:
