@@ -688,6 +688,11 @@ def _save(choice) -> None:
 
 def actions(werkvorm: Werkvorm | None) -> None:
     st.subheader(t("editor.actions"))
+    with st.container():  # one element, whatever it holds: the preview below keeps its place
+        _actions(werkvorm)
+
+
+def _actions(werkvorm: Werkvorm | None) -> None:
     show_flash(SCOPE)
     choice = _owner_choice()
     held = st.session_state.get(TEMPLATE)
@@ -789,11 +794,14 @@ def preview(werkvorm: Werkvorm | None) -> None:
     st.subheader(t("editor.preview"))
     st.caption(t("editor.preview_help"))
     held = preview_workshop(werkvorm) if werkvorm is not None else st.session_state.get(PREVIEW)
+    # The frames keep their place among the page's elements whatever else comes and goes (a message,
+    # a caption), so a redraw does not load them again.
+    note = st.empty()
     if not held:
-        st.info(t("editor.preview_none"))
+        note.info(t("editor.preview_none"))
         return
     if werkvorm is None:
-        st.caption(t("editor.preview_stale"))
+        note.caption(t("editor.preview_stale"))
     phone, screen = st.tabs([t("editor.preview_phone"), t("editor.preview_screen")])
     with phone:
         _frame("ss-ed-phone", f"ss-ed-phone-{held['code']}", link("", room=held["code"], p=held["token"]),

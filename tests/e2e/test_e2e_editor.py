@@ -67,6 +67,7 @@ def test_a_werkvorm_made_in_the_editor_runs_with_two_phones(app, new_context):
         _type(page, t("editor.f.s.key", n=3), "Wie ontbreekt?")
         expect(page.locator(".ss-ed-problem").first).to_contain_text("kleine letters")
         expect(textbox(page, t("editor.f.s.key", n=3))).to_have_value("Wie ontbreekt?")
+        screenshot(page, "editor-problem-1280x720.png")
         _type(page, t("editor.f.s.key", n=3), "ontbreekt")
         expect(page.get_by_text(t("editor.valid"))).to_be_visible()
         # the third block moves up, with the keyboard
@@ -161,3 +162,18 @@ def test_a_file_is_read_in_through_the_uploader_and_hostile_text_stays_text(app,
     expect(phone.get_by_text("<img src=x onerror=alert(1)> **vet**").first).to_be_visible(timeout=LOAD_MS)
     assert page.locator("img[src=x]").count() == 0
     no_app_errors(tab)  # no dialog opened: no script ran
+
+
+def test_the_preview_stays_loaded_while_the_werkvorm_is_invalid(app, new_context):
+    tab = open_tab(new_context, "editor-steady", f"{app.url}/werkvorm?vorm=wall", viewport={"width": 1280, "height": 720})
+    page = tab.page
+    phone = page.frame_locator(".ss-ed-phone iframe")
+    expect(phone.get_by_text(t("editor.new_title")).first).to_be_visible(timeout=LOAD_MS)
+    page.evaluate("() => { document.querySelector('.ss-ed-phone iframe').dataset.mark = 'first'; }")
+    _type(page, t("editor.f.title"), "")  # invalid: the last valid preview stays, not loaded again
+    expect(page.get_by_text(t("editor.preview_stale"))).to_be_visible(timeout=ACT_MS)
+    expect(page.locator(".ss-ed-problem").first).to_contain_text("vul dit in")
+    settled(page)
+    assert page.locator('.ss-ed-phone iframe[data-mark="first"]').count() == 1
+    expect(phone.get_by_text(t("editor.new_title")).first).to_be_visible()
+    no_app_errors(tab)
