@@ -108,7 +108,6 @@ NL: dict[str, str] = {
     "editor.order.position": "plaats {n} van {count}",
     # options
     "editor.options": "Keuzes",
-    "editor.option_heading": "Keuze {n}",
     "editor.f.o.label": "Onderdeel {s}, keuze {n}",
     "editor.f.o.key": "Sleutel van onderdeel {s}, keuze {n}",
     "editor.f.o.info": "Toelichting bij onderdeel {s}, keuze {n}",
@@ -173,5 +172,6 @@ NL: dict[str, str] = {
     "editor.preview_partnership": "Voorbeeld",
     "editor.preview_name": "Voorbeeld",
     "editor.preview_stale": "Het voorbeeld toont de laatste versie die klopte.",
+    "editor.preview_needs_link": "Het voorbeeld verschijnt zodra je de link van je workshop of partnerschap hebt geopend (zie hierboven).",
     "editor.preview_none": "Het voorbeeld verschijnt zodra de werkvorm klopt.",
 }

@@ -377,3 +377,16 @@ def test_a_pasted_link_makes_its_owner_available_for_saving(app_store):
     at.run()
     assert at.selectbox(key="ed:owner").options == [md(t("library.owner_partnership", name="Regio West")),
                                                      md(t("library.owner_workshop", title=ws.title, code=ws.code))]
+
+
+def test_with_an_admin_password_only_an_owner_makes_practice_workshops(app_store, setting):
+    from workshop import db as D
+
+    setting("SAMENSPRAAK_ADMIN_PASSWORD", "geheim")
+    at = open_page("editor", vorm="wall")
+    assert t("editor.preview_needs_link") in [i.value for i in at.info]
+    assert editor.PREVIEW not in at.session_state
+    with app_store.db.reading() as conn:
+        assert conn.execute(D.workshops.select()).first() is None
+    at, _ = _editor(app_store, vorm="wall")  # with a partnership's link
+    assert app_store.workshop_by_code(at.session_state[editor.PREVIEW]["code"]) is not None

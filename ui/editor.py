@@ -793,6 +793,10 @@ def preview_workshop(werkvorm: Werkvorm) -> dict | None:
 def preview(werkvorm: Werkvorm | None) -> None:
     st.subheader(t("editor.preview"))
     st.caption(t("editor.preview_help"))
+    if store().needs_admin_password() and not library_state.owners():
+        # where making a workshop asks for the admin password, only an owner's link makes practice ones
+        st.info(t("editor.preview_needs_link"))
+        return
     held = preview_workshop(werkvorm) if werkvorm is not None else st.session_state.get(PREVIEW)
     # The frames keep their place among the page's elements whatever else comes and goes (a message,
     # a caption), so a redraw does not load them again.
