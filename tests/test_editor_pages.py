@@ -158,6 +158,11 @@ def test_a_new_werkvorm_of_every_layout_starts_valid(app_store):
 
 def test_choices_options_are_added_and_removed(app_store):
     at = open_page("editor", vorm="choices")
+    # every input stops at the model's own limit
+    assert _widget(at, "title").proto.max_chars == 120
+    assert _widget(at, "sections.0.options.0.label").proto.max_chars == 80
+    assert _widget(at, "sections.0.options.0.info").proto.max_chars == 400
+    assert _widget(at, "sections.0.key").proto.max_chars == 40
     gen = at.session_state[editor.GEN]
     at.button(key=f"ed{gen}:sections.0.options.1.remove").click().run()
     assert "geef dit onderdeel minstens twee keuzes" in _problem_html(at)

@@ -29,7 +29,8 @@ from typing import Any, Callable
 import streamlit as st
 
 import layouts
-from canvas_models import LAYOUTS, MAX_COLUMNS, MAX_FIELDS, MAX_OPTIONS, MAX_SECTIONS, REGISTRY, Werkvorm
+from canvas_models import (LAYOUTS, LINE_LENGTH, MAX_COLUMNS, MAX_FIELDS, MAX_LINES, MAX_OPTIONS, MAX_SECTIONS,
+                           MAX_TAGS, REGISTRY, Column, FieldSpec, Option, Section, Werkvorm)
 from canvas_models import spec as spec_of
 from messages import CATALOGUE, function_label, t
 from ui import library_state
@@ -86,6 +87,19 @@ _FRAME = """
 })();
 </script>
 """
+
+#: The longest key (``canvas_models._KEY``), and the most text a box of lines (prompts, script) takes.
+KEY_LENGTH = 40
+LINES_LENGTH = MAX_LINES * (LINE_LENGTH + 1)
+
+
+def _max(model: type, name: str) -> int:
+    """The model's own limit of one text field (its ``max_length``), for the input's ``max_chars``."""
+    for rule in model.model_fields[name].metadata:
+        if getattr(rule, "max_length", None) is not None:
+            return rule.max_length
+    raise KeyError(f"{model.__name__}.{name} has no max_length")
+
 
 ROLES = {"stages": ("", "options", "recommendations"),
          "rounds": ("", "cases", "questions", "question", "advice", "next_steps")}
@@ -363,15 +377,15 @@ def general(problems: list) -> None:
     layout = spec.get("layout", "")
     kinds = layouts.get(layout).schema.KINDS if layout in LAYOUTS else ()
     st.subheader(t("editor.general"))
-    text(("title",), t("editor.f.title"), problems, limit=120)
+    text(("title",), t("editor.f.title"), problems, limit=_max(Werkvorm, "title"))
     left, right = st.columns([3, 1])
     with left:
-        text(("key",), t("editor.f.key"), problems, limit=40, help=t("editor.f.key_help"))
+        text(("key",), t("editor.f.key"), problems, limit=KEY_LENGTH, help=t("editor.f.key_help"))
     with right:
         number(("default_minutes",), t("editor.f.default_minutes"), problems, default=10)
-    text(("summary",), t("editor.f.summary"), problems, limit=600, area=True)
+    text(("summary",), t("editor.f.summary"), problems, limit=_max(Werkvorm, "summary"), area=True)
     if "tagged_note" in kinds or spec.get("tags"):
-        text(("tags",), t("editor.f.tags"), problems, limit=400, help=t("editor.f.tags_help"), convert=_as_keys)
+        text(("tags",), t("editor.f.tags"), problems, limit=MAX_TAGS * (KEY_LENGTH + 2), help=t("editor.f.tags_help"), convert=_as_keys)
         tags = spec.get("tags") or []
         if isinstance(tags, list) and tags:
             st.caption(md(", ".join(function_label(str(tag)) for tag in tags)))
@@ -386,8 +400,8 @@ def general(problems: list) -> None:
             number(("top_n",), t("editor.f.top_n"), problems, default=0)
             number(("consensus",), t("editor.f.consensus"), problems, default=60)
             flag(("feeds_links",), t("editor.f.feeds_links"), problems)
-            text(("draft_title",), t("editor.f.draft_title"), problems, limit=120, optional=True)
-            text(("draft_intro",), t("editor.f.draft_intro"), problems, limit=1500, optional=True, area=True)
+            text(("draft_title",), t("editor.f.draft_title"), problems, limit=_max(Werkvorm, "draft_title"), optional=True)
+            text(("draft_intro",), t("editor.f.draft_intro"), problems, limit=_max(Werkvorm, "draft_intro"), optional=True, area=True)
 
 
 def section_form(i: int, section: dict, problems: list, count: int) -> None:
@@ -408,23 +422,23 @@ def section_form(i: int, section: dict, problems: list, count: int) -> None:
                         args=("sections", i), help=t("editor.remove_label", title=name), width="stretch")
         left, right = st.columns([3, 2])
         with left:
-            text((*base, "title"), t("editor.f.s.title", n=i + 1), problems, limit=120)
+            text((*base, "title"), t("editor.f.s.title", n=i + 1), problems, limit=_max(Section, "title"))
         with right:
-            text((*base, "key"), t("editor.f.s.key", n=i + 1), problems, limit=40)
-        text((*base, "question"), t("editor.f.s.question", n=i + 1), problems, limit=600, optional=True, area=True)
-        lines((*base, "prompts"), t("editor.f.s.prompts", n=i + 1), problems, limit=6100)
-        lines((*base, "script"), t("editor.f.s.script", n=i + 1), problems, limit=6100)
+            text((*base, "key"), t("editor.f.s.key", n=i + 1), problems, limit=KEY_LENGTH)
+        text((*base, "question"), t("editor.f.s.question", n=i + 1), problems, limit=_max(Section, "question"), optional=True, area=True)
+        lines((*base, "prompts"), t("editor.f.s.prompts", n=i + 1), problems, limit=LINES_LENGTH)
+        lines((*base, "script"), t("editor.f.s.script", n=i + 1), problems, limit=LINES_LENGTH)
         left, right = st.columns(2)
         with left:
             number((*base, "minutes"), t("editor.f.s.minutes", n=i + 1), problems, default=None)
         with right:
             if layout in ("stages", "choices") or section.get("group"):
-                text((*base, "group"), t("editor.f.s.group", n=i + 1), problems, limit=80, optional=True)
+                text((*base, "group"), t("editor.f.s.group", n=i + 1), problems, limit=_max(Section, "group"), optional=True)
         if layout in ROLES or section.get("role"):
             choose((*base, "role"), t("editor.f.s.role", n=i + 1), problems, ROLES.get(layout, ("",)),
                    lambda v: t(f"editor.role.{v or 'none'}") if f"editor.role.{v or 'none'}" in CATALOGUE else v)
         if layout == "grid" or "grid" in section:
-            text((*base, "grid"), t("editor.f.s.grid", n=i + 1), problems, limit=40, help=t("editor.f.s.grid_help"),
+            text((*base, "grid"), t("editor.f.s.grid", n=i + 1), problems, limit=KEY_LENGTH, help=t("editor.f.s.grid_help"),
                  convert=_as_grid)
         if layout == "rounds":
             choose((*base, "writers"), t("editor.f.s.writers", n=i + 1), problems, WRITERS,
@@ -448,15 +462,16 @@ def options_form(i: int, section: dict, problems: list) -> None:
         here = (*base, j)
         left, mid, right = st.columns([4, 3, 1], vertical_alignment="bottom")
         with left:
-            text((*here, "label"), t("editor.f.o.label", s=i + 1, n=j + 1), problems, limit=80)
+            text((*here, "label"), t("editor.f.o.label", s=i + 1, n=j + 1), problems, limit=_max(Option, "label"))
         with mid:
-            text((*here, "key"), t("editor.f.o.key", s=i + 1, n=j + 1), problems, limit=40)
+            text((*here, "key"), t("editor.f.o.key", s=i + 1, n=j + 1), problems, limit=KEY_LENGTH)
         with right:
             st.button(t("editor.remove"), key=_wkey((*here, "remove")), on_click=_remove, args=(base, j),
                       help=t("editor.remove_option", s=i + 1, n=j + 1), disabled=len(options) <= 1)
-        text((*here, "info"), t("editor.f.o.info", s=i + 1, n=j + 1), problems, limit=400, optional=True)
+        text((*here, "info"), t("editor.f.o.info", s=i + 1, n=j + 1), problems, limit=_max(Option, "info"), optional=True)
         if isinstance(option, dict) and (option.get("text") or _spec().get("draft_title")):
-            text((*here, "text"), t("editor.f.o.text", s=i + 1, n=j + 1), problems, limit=1500, optional=True, area=True)
+            text((*here, "text"), t("editor.f.o.text", s=i + 1, n=j + 1), problems,
+                 limit=_max(Option, "text"), optional=True, area=True)
     st.button(t("editor.add_option", s=i + 1), key=_wkey((*base, "add")), on_click=_add_option, args=(i,),
               disabled=len(options) >= MAX_OPTIONS)
 
@@ -531,12 +546,12 @@ def fields_form(problems: list) -> None:
         with st.expander(md(heading), expanded=bool(here), key=_wkey((*base, "box"))):
             left, right = st.columns([3, 2])
             with left:
-                text((*base, "label"), t("editor.f.f.label", n=i + 1), problems, limit=200)
+                text((*base, "label"), t("editor.f.f.label", n=i + 1), problems, limit=_max(FieldSpec, "label"))
             with right:
-                text((*base, "key"), t("editor.f.f.key", n=i + 1), problems, limit=40)
+                text((*base, "key"), t("editor.f.f.key", n=i + 1), problems, limit=KEY_LENGTH)
             choose((*base, "kind"), t("editor.f.f.kind", n=i + 1), problems, kinds,
                    lambda v: t(f"editor.kind.{v}") if f"editor.kind.{v}" in CATALOGUE else str(v))
-            text((*base, "help"), t("editor.f.f.help", n=i + 1), problems, limit=500, optional=True)
+            text((*base, "help"), t("editor.f.f.help", n=i + 1), problems, limit=_max(FieldSpec, "help"), optional=True)
             left, right = st.columns(2)
             with left:
                 number((*base, "max_length"), t("editor.f.f.max_length", n=i + 1), problems, default=280)
@@ -559,9 +574,9 @@ def columns_form(problems: list) -> None:
         base = ("columns", i)
         left, mid, right = st.columns([4, 3, 1], vertical_alignment="bottom")
         with left:
-            text((*base, "title"), t("editor.f.c.title", n=i + 1), problems, limit=120)
+            text((*base, "title"), t("editor.f.c.title", n=i + 1), problems, limit=_max(Column, "title"))
         with mid:
-            text((*base, "key"), t("editor.f.c.key", n=i + 1), problems, limit=40)
+            text((*base, "key"), t("editor.f.c.key", n=i + 1), problems, limit=KEY_LENGTH)
         with right:
             st.button(t("editor.remove"), key=_wkey((*base, "remove")), on_click=_remove, args=("columns", i),
                       help=t("editor.remove_column", n=i + 1))
