@@ -180,6 +180,11 @@ def test_add_to_the_new_workshop_puts_it_in_the_programme(app_store):
     assert not at.exception
     (item,) = at.session_state["_programme"]
     assert item["spec"]["title"] == "Onze muur" and item["minutes"] == 10
+    # back to the editor for the next one: a fresh start
+    at.switch_page("pages/werkvorm.py")
+    at.query_params["vorm"] = "wall"
+    at.run()
+    assert at.session_state[editor.SPEC]["title"] == t("editor.new_title")
 
 
 def test_without_an_owner_the_editor_explains_how_to_save(app_store):

@@ -720,6 +720,7 @@ def _actions(werkvorm: Werkvorm | None) -> None:
         if st.button(t("editor.add"), key="ed:add", disabled=werkvorm is None, width="stretch",
                      help=t("editor.add_help")):
             library_state.add_to_programme(werkvorm)
+            st.session_state.pop(LOADED, None)  # a link to the editor from /nieuw starts afresh
             st.switch_page("pages/nieuw.py")
     with right:
         if werkvorm is not None:
