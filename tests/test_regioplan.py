@@ -12,7 +12,7 @@ from docx import Document
 from pypdf import PdfReader
 
 import canvas_models
-from apptest import new_form, page_text, raw_html
+from apptest import new_form, open_page, page_text, raw_html, set_programme
 from exports import backup
 from exports.pdf import build_pdf
 from exports.regioplan import build_docx, skeleton
@@ -280,11 +280,13 @@ def test_facilitator_settles_one_vision_sentence_by_merging_and_editing(store):
 
 
 def test_each_part_can_be_chosen_on_nieuw(app_store):
-    at = new_form()
-    offered = at.multiselect(key="new-werkvormen").options  # the titles, in registry order
+    at = open_page("new")
+    offered = at.selectbox(key="new-add").options  # the titles, in registry order
     titles = [canvas_models.get(k).title for k in REGIOPLAN]
     assert [o for o in offered if o in titles] == titles
-    at.multiselect(key="new-werkvormen").set_value(list(REGIOPLAN))
+    set_programme(at, list(REGIOPLAN))
+    at.text_input(key="new-title").input("Titel")
+    at.text_input(key="new-partnership").input("Regio")
     at.button[0].click().run()
     assert not at.exception and at.success[0].value == t("new.created")
     code = next(c.value for c in at.code if "begeleider" in c.value).split("room=")[1].split("&")[0]
