@@ -83,7 +83,7 @@ class SpecError(WerkvormError):
         return [p.message for p in self.problems if p.dotted == dotted]
 
 
-def _problem(path: tuple, key: str, **params: object) -> SpecError:
+def _problem(path: tuple, key: str, /, **params: object) -> SpecError:
     return SpecError([Problem(path, t(key, **params))])
 
 
