@@ -83,7 +83,7 @@ NL: dict[str, str] = {
     "lib.preview_screen": "Op het scherm",
     "lib.preview_sections": "{n} {n:p:onderdeel|onderdelen}",
     "lib.preview_field": "{label} ({kind}{limit}{required})",
-    "lib.preview_limit": ", hoogstens {n} tekens",
+    "lib.preview_limit": ", hoogstens {n} {n:p:teken|tekens}",
     "lib.preview_required": ", verplicht",
     "lib.preview_options": "Keuzes: {options}",
     "lib.preview_prompts": "Hulpvragen: {prompts}",
