@@ -31,7 +31,7 @@ def _entries(at) -> list[str]:
 
 def _programme(at, prefix: str = "new") -> list[tuple[str, int]]:
     """The programme as the page shows it: (step label, minutes)."""
-    labels = [b.body for b in at.get("html") if "ss-user" in b.proto.body and "min-width:14rem" in b.proto.body]
+    labels = [b.body for b in at.get("html") if "ss-user" in b.proto.body and "ss-step-title" in b.proto.body]
     minutes = [n.value for n in at.number_input if n.key and n.key.startswith(f"{prefix}-min-")]
     return list(zip([_text(b) for b in labels], minutes))
 

@@ -140,16 +140,16 @@ def programme_builder(prefix: str) -> list[tuple[Werkvorm, int]]:
     if not items:
         st.info(t("lib.programme_empty"))
     for i, (werkvorm, minutes) in enumerate(items):
-        with st.container(key=f"{prefix}-step-{i}", horizontal=True, vertical_alignment="center"):
-            html_block(f'<p class="ss-user" style="margin:0;min-width:14rem">{esc(_step_label(i + 1, werkvorm))}</p>')
+        with st.container(key=f"{prefix}-step-{i}", horizontal=True, vertical_alignment="center", wrap=False):
+            html_block(f'<p class="ss-user ss-step-title" style="margin:0">{esc(_step_label(i + 1, werkvorm))}</p>')
             st.number_input(t("lib.minutes", n=i + 1), min_value=1, max_value=spec_of.MAX_MINUTES, step=5,
                             value=minutes, key=f"{prefix}-min-{i}", on_change=_set_minutes, args=(prefix, i),
-                            label_visibility="collapsed", width=130)
-            st.button(t("lib.up_short"), icon=":material/arrow_upward:", key=f"{prefix}-up-{i}", help=t("lib.up", n=i + 1),
+                            label_visibility="collapsed", width=115)
+            st.button(t("lib.up_short"), icon=":material/arrow_upward:", key=f"{prefix}-up-{i}", type="tertiary", help=t("lib.up", n=i + 1),
                       disabled=i == 0, on_click=_move, args=(prefix, i, -1))
-            st.button(t("lib.down_short"), icon=":material/arrow_downward:", key=f"{prefix}-down-{i}", help=t("lib.down", n=i + 1),
+            st.button(t("lib.down_short"), icon=":material/arrow_downward:", key=f"{prefix}-down-{i}", type="tertiary", help=t("lib.down", n=i + 1),
                       disabled=i == len(items) - 1, on_click=_move, args=(prefix, i, 1))
-            st.button(t("lib.remove_short"), icon=":material/close:", key=f"{prefix}-remove-{i}", help=t("lib.remove", n=i + 1),
+            st.button(t("lib.remove_short"), icon=":material/close:", key=f"{prefix}-remove-{i}", type="tertiary", help=t("lib.remove", n=i + 1),
                       on_click=_remove, args=(prefix, i))
     total = sum(m for _, m in items)
     st.caption(t("lib.total", minutes=total, n=len(items)))
@@ -460,6 +460,7 @@ def _open_link() -> None:
                 raise
             raise UserError("lib.bad_link") from None
         flash("lib", t("lib.opened", owner=label), "success")
+        st.session_state["lib-tabs"] = t("lib.own")  # show what the link opened
 
     if guarded("lib", run):
         st.session_state["lib-link"] = ""
@@ -471,7 +472,8 @@ def library_panel(prefix: str) -> None:
     st.caption(t("lib.library_intro"))
     show_flash("lib")
     grouped = groups()
-    tabs = st.tabs([name for name, _ in grouped] + [t("lib.own")])
+    # tracked (a key, a rerun on change), so a redraw keeps the tab a person chose
+    tabs = st.tabs([name for name, _ in grouped] + [t("lib.own")], key="lib-tabs", on_change="rerun")
     for tab, (_, werkvormen) in zip(tabs, grouped):
         with tab:
             for werkvorm in werkvormen:

@@ -96,7 +96,7 @@ def run() -> None:
         return
     st.title(t("new.title"))
     st.caption(t("new.intro"))
-    details, plan = st.columns([5, 7], gap="large")
+    details, plan = st.columns([4, 8], gap="large")
     with plan:
         items = library.programme_builder("new")
         library.programme_files("new", items)
