@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 import canvas_models
 from canvas_models import Werkvorm
@@ -44,7 +45,10 @@ def editor_available() -> bool:
 def editor_link(label: str, **params: str) -> None:
     """A link to the werkvorm editor (nothing while the editor page is not installed)."""
     if editor_available():
-        st.page_link(EDITOR_PAGE, label=label, query_params=params)
+        try:
+            st.page_link(EDITOR_PAGE, label=label, query_params=params)
+        except StreamlitAPIException:  # the file is there but app.py does not list the page (yet)
+            pass
 
 
 # ------------------------------------------------------------------ the programme being built
@@ -268,7 +272,8 @@ def programme_files(prefix: str, items: list[tuple[Werkvorm, int]]) -> None:
     """Save the programme as a template, download it, import a file (in an expander)."""
     owners = lib.owners()
     labels = {o.key: o.label for o in owners}
-    with st.expander(t("lib.files")):
+    # tracked (a key, a rerun on change): it stays open when the programme above it grows or shrinks
+    with st.expander(t("lib.files"), key=f"{prefix}-files-box", on_change="rerun"):
         if owners:
             st.text_input(t("lib.save_title"), key=f"{prefix}-save-title", max_chars=120,
                           help=t("lib.save_title_help"))

@@ -82,3 +82,28 @@ def test_own_werkvorm_from_the_library_into_a_timed_programme(app, new_context):
     assert [(s.werkvorm_key, s.timer_seconds // 60) for s in steps] == [
         ("brainstorm", 10), ("praatplaat", 15), ("followup", 15), ("canvas", 20), ("eigen_praatplaat", 40)]
     assert [s.title for s in steps[-1].werkvorm.sections] == [f"Aspect {i + 1}" for i in range(6)]
+
+
+def _upload(page, name: str, data: bytes) -> None:
+    page.get_by_label(t("lib.import")).get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        files=[{"name": name, "mimeType": "application/yaml", "buffer": data}])
+    expect(page.get_by_text(name)).to_be_visible()
+    button(page, t("lib.import_go")).click()
+
+
+def test_import_refuses_a_hostile_file_in_dutch_and_takes_a_good_one(app, new_context):
+    tab = open_tab(new_context, "import", f"{app.url}/nieuw", **LAPTOP)
+    page = tab.page
+    page.get_by_text(t("lib.files"), exact=True).click()
+    _upload(page, "lol.yaml", b"a: &a ['lol','lol']\nb: [*a,*a]\n")
+    expect(page.get_by_text(t("lib.import_refused", reason=t("spec.file_aliases")))).to_be_visible()
+    expect(page.get_by_text(t("lib.step", n=5, title=REGISTRY["grow"].title))).to_be_visible()  # unchanged
+    expect(page.get_by_text(t("lib.total", minutes=120, n=5))).to_be_visible()
+
+    own = _own_werkvorm()
+    own["title"] = "<b>Onze</b> eigen praatplaat"
+    _upload(page, "eigen.yaml", S.to_yaml(S.parse(own)).encode("utf-8"))
+    expect(page.get_by_text(t("lib.step_own", n=6, title="<b>Onze</b> eigen praatplaat"))).to_be_visible()
+    expect(page.get_by_text(t("lib.import_werkvorm", title="<b>Onze</b> eigen praatplaat"))).to_be_visible()
+    expect(page.get_by_text(t("lib.total", minutes=135, n=6))).to_be_visible()
+    no_app_errors(tab)
