@@ -196,3 +196,15 @@ def test_the_partnership_page_lists_exports_and_deletes_its_templates(app_store)
     at.button(key=f"lib-del-yes-{slot}").click().run()
     assert app_store.templates(access) == []
     assert t("lib.ps_templates_none") in page_text(at)
+
+
+def test_the_cockpit_through_the_partnership_link_saves_for_the_partnership(app_store):
+    partnership, secret = app_store.create_partnership("Regio Twente")
+    access = app_store.open_partnership(partnership.id, secret)
+    room = make_app_room(app_store, ("brainstorm", "followup"), member_of=access, title="Binnen")
+    at = open_page("facilitator", room=room.ws.code, partnerschap=str(partnership.id), pkey=secret)
+    at.text_input(key="lib-cockpit-title").input("Regiosessie")
+    at.button(key="lib-cockpit-save").click().run()
+    assert not at.exception
+    assert [tpl.title for tpl in app_store.templates(access, "programme")] == ["Regiosessie"]
+    assert app_store.templates(room.fac) == []  # the workshop's own link was not used, so not its library

@@ -325,6 +325,10 @@ def _run(access: Access) -> None:
     ws = store().workshop(fac.workshop_id)
     if access.secret:  # its own link: this session may use the workshop's templates
         library_state.remember_facilitator(ws.code, access.secret)
+    elif access.partnership_secret and ws.partnership_id is not None:  # its partnership's link: the partnership's
+        from ui import partnership as ps
+
+        ps.remember(ws.partnership_id, access.partnership_secret)
     html_block(COCKPIT_CSS)
     st.html(_PRESS_JS, unsafe_allow_javascript=True)
     left, right = st.columns([5, 7], gap="medium")
