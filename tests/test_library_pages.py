@@ -8,7 +8,7 @@ import canvas_models
 from apptest import open_page, page_text, raw_html, set_programme
 from helpers import make_app_room
 from hostile import HOSTILE
-from messages import t
+from messages import dutch_date, t
 from test_templates import own_praatplaat
 from ui.common import md
 
@@ -190,6 +190,8 @@ def test_the_partnership_page_lists_exports_and_deletes_its_templates(app_store)
     assert not at.exception
     text = page_text(at)
     assert HOSTILE["script_tag"] in text and "Niet van het partnerschap" not in text
+    assert t("lib.ps_row", title=HOSTILE["script_tag"], kind=t("lib.kind_werkvorm"), version=1,
+             updated=dutch_date(hostile.updated_at)) in text
     assert "<script>alert" not in raw_html(at)  # shown as text
     slot = f"p:{partnership.id}-{hostile.id}"
     at.button(key=f"lib-del-ask-{slot}").click().run()
@@ -208,3 +210,18 @@ def test_the_cockpit_through_the_partnership_link_saves_for_the_partnership(app_
     assert not at.exception
     assert [tpl.title for tpl in app_store.templates(access, "programme")] == ["Regiosessie"]
     assert app_store.templates(room.fac) == []  # the workshop's own link was not used, so not its library
+
+
+def test_a_pasted_partnership_link_opens_the_partnerships_library(app_store):
+    partnership, secret = app_store.create_partnership("Regio Twente")
+    access = app_store.open_partnership(partnership.id, secret)
+    app_store.save_werkvorm(access, own_praatplaat("Praatplaat van de regio"))
+    at = open_page("new")
+    _paste(at, f"http://localhost:8501/partnerschap?p={partnership.id}&key=fout")
+    assert [e.value for e in at.error] == [t("lib.bad_link")]
+    _paste(at, f"http://localhost:8501/partnerschap?p={partnership.id}&key={secret}")
+    owner = t("library.owner_partnership", name="Regio Twente")
+    assert t("lib.opened", owner=owner) in [s.value for s in at.success]
+    assert "Praatplaat van de regio" in _entries(at)
+    # the partnership can be chosen for the new workshop too: this session opened it with its link
+    assert t("new.partnership_opened", name="Regio Twente") in at.selectbox(key="new-partnership-choice").options

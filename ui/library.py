@@ -27,7 +27,7 @@ from messages import dutch_date, t
 from ui import library_state as lib
 from ui import partnership as ps
 from ui.common import esc, flash, guarded, html_block, md, show_flash, store
-from workshop import UserError
+from workshop import NotAllowed, UserError
 from workshop.store import Facilitator
 
 #: The editor page another part of issue 18 adds; its links show only when it is there.
@@ -451,8 +451,8 @@ def _open_link() -> None:
     def run() -> None:
         try:
             if params.get("p") and params.get("key"):
-                ps.open_pasted(url)
-                label = t("library.owner_partnership", name=store().partnership(int(params["p"])).name)
+                access = ps.open_pasted(url)
+                label = t("library.owner_partnership", name=store().partnership(access.partnership_id).name)
             elif params.get("room") and params.get("key"):
                 fac: Facilitator = store().authorize(params["room"].upper(), params["key"])
                 ws = store().workshop(fac.workshop_id)
@@ -460,9 +460,9 @@ def _open_link() -> None:
                 label = t("library.owner_workshop", title=ws.title, code=ws.code)
             else:
                 raise UserError("lib.bad_link")
-        except UserError as err:
-            if err.key == "error.db_unavailable":
-                raise
+        except (NotAllowed, ValueError) as err:  # a wrong link, or an id that is no number
+            if isinstance(err, UserError) and not isinstance(err, NotAllowed):
+                raise  # a Dutch message of its own (slow down, the database is away)
             raise UserError("lib.bad_link") from None
         flash("lib", t("lib.opened", owner=label), "success")
         st.session_state["lib-tabs"] = t("lib.own")  # show what the link opened
