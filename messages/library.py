@@ -51,7 +51,6 @@ NL: dict[str, str] = {
     "lib.group.intervisie": "Intervisie",
     "lib.group.regioplan": "Regioplan",
     "lib.group.toolkit": "Toolkit",
-    "lib.group.extra": "Extra werkvormen van deze installatie",
     "lib.own": "Eigen werkvormen en programma's",
     "lib.own_of": "Van {owner}",
     "lib.own_none": "{owner} heeft nog geen eigen werkvormen of programma's.",
@@ -64,6 +63,7 @@ NL: dict[str, str] = {
     "lib.meta": "Vorm: {layout} · {minutes} {minutes:p:minuut|minuten} · {owner}",
     "lib.meta_programme": "Programma · {n} {n:p:stap|stappen} · {minutes} {minutes:p:minuut|minuten} · versie {version}",
     "lib.shipped": "meegeleverd",
+    "lib.programme_step": "{title} · {minutes} {minutes:p:minuut|minuten}",
     "lib.version": "versie {version}, bijgewerkt {updated}",
     "lib.add_one": "Aan programma toevoegen",
     "lib.edit_copy": "Kopie openen in de editor",
@@ -76,7 +76,6 @@ NL: dict[str, str] = {
     "lib.export_one": "Downloaden als YAML",
     "lib.new_from_layout": "Nieuwe werkvorm maken vanuit een vorm",
     "lib.new_layout": "Vorm",
-    "lib.new_go": "Open de editor",
     # the preview
     "lib.preview": "Zo ziet het eruit",
     "lib.preview_phone": "Op de telefoon",

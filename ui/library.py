@@ -439,7 +439,7 @@ def _own_entry(prefix: str, owner, template) -> None:
             st.caption(t("lib.meta_programme", n=len(programme.steps), minutes=programme.minutes,
                          version=template.version))
             html_block('<ol class="ss-user">' + "".join(
-                f"<li>{esc(wv.title)} · {esc(t('lib.total', minutes=m, n=1))}</li>" for wv, m in programme.steps)
+                f"<li>{esc(t('lib.programme_step', title=wv.title, minutes=m))}</li>" for wv, m in programme.steps)
                 + "</ol>")
         template_actions(owner, template, prefix=prefix)
 
