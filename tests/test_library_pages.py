@@ -225,3 +225,13 @@ def test_a_pasted_partnership_link_opens_the_partnerships_library(app_store):
     assert "Praatplaat van de regio" in _entries(at)
     # the partnership can be chosen for the new workshop too: this session opened it with its link
     assert t("new.partnership_opened", name="Regio Twente") in at.selectbox(key="new-partnership-choice").options
+
+
+def test_a_full_programme_refuses_one_more_step_in_dutch(app_store):
+    from canvas_models.spec import PROGRAMME_STEPS
+
+    at = set_programme(open_page("new"), ["brainstorm"] * PROGRAMME_STEPS)
+    assert len(_programme(at)) == PROGRAMME_STEPS
+    at.button(key="new-add-go").click().run()
+    assert [e.value for e in at.error] == [t("lib.too_many", limit=PROGRAMME_STEPS)]
+    assert len(_programme(at)) == PROGRAMME_STEPS
