@@ -36,9 +36,10 @@ COMPASS_CSS = """
 .ss-theme.ss-gap { border:.45vh dashed #a30000; background:#fff5f5; }
 .ss-theme > h2 { font-size:var(--ss-fs-body); line-height:1.15; margin:0 0 .3vh 0 !important; color:#0b4f8a; }
 .ss-theme .ss-strength { font-size:var(--ss-fs-min); font-weight:700; color:#111; margin:0 0 .3vh 0; }
-.ss-theme .ss-gapnote { font-size:var(--ss-fs-min); font-weight:700; color:#a30000; margin:0 0 .3vh 0; }
+.ss-theme .ss-gapnote { color:#a30000; }
 .ss-theme ul { margin:0 0 0 2vh; padding:0; }
-.ss-theme .ss-example { font-size:var(--ss-fs-min); font-style:italic; color:#333; margin:0; }
+.ss-theme .ss-example { font-size:var(--ss-fs-min); font-style:italic; color:#333; margin:0;
+  display:-webkit-box; -webkit-box-orient:vertical; -webkit-line-clamp:2; overflow:hidden; }
 .ss-theme li { font-size:var(--ss-fs-min); margin:0; line-height:1.25; }
 </style>
 """
@@ -66,7 +67,9 @@ def radar_figure(points: tuple[tuple[str, float | None, bool], ...], height: int
     gaps in red. ``points``: (title, mean, gap) per theme, so the figure is cached per distinct picture."""
     titles = [charts._wrap(title, 13) for title, _, _ in points]  # escaped, wrapped
     values = [mean or 0 for _, mean, _ in points]
-    labels = [charts.nl_number(mean) if mean is not None else "–" for _, mean, _ in points]
+    # A theme nobody rated sits at the centre without a value: several "–" there would lie on top of each
+    # other (the theme's block says "nog geen sterkte").
+    labels = [charts.nl_number(mean) if mean is not None else "" for _, mean, _ in points]
     colours = ["#a30000" if gap else "#0b4f8a" for _, _, gap in points]
     fig = go.Figure(go.Scatterpolar(
         r=values + values[:1], theta=titles + titles[:1], fill="toself", mode="lines+markers+text",
@@ -95,12 +98,14 @@ def themes_html(items: list[compass.Theme]) -> str:
     for theme in items:
         gap = gap_text(theme)
         acts = "".join(f'<li class="ss-user ss-fit-item">{esc(text)}</li>' for text in theme.activities)
+        # one line of facts: the strength, the number of activities (or, in red, that there is none yet)
+        # and why it is a gap; the example only while the theme has no activity, at most two lines of it
+        facts = [strength_text(theme)] + ([] if theme.empty else [t("compass.activities", count=len(theme.activities))])
         blocks.append(
             f'<section class="ss-theme{" ss-gap" if theme.gap else ""}" data-fit aria-label="{esc(theme.title)}">'
             f'<h2 class="ss-user">{esc(theme.title)}</h2>'
-            f'<p class="ss-strength">{esc(strength_text(theme))} · '
-            f'{esc(t("compass.activities", count=len(theme.activities)))}</p>'
-            + (f'<p class="ss-gapnote">{esc(gap)}</p>' if gap else "")
+            f'<p class="ss-strength">{esc(" · ".join(facts))}'
+            + (f' · <span class="ss-gapnote">{esc(gap)}</span>' if gap else "") + '</p>'
             + (f'<p class="ss-example ss-user">{esc(theme.example)}</p>' if theme.empty and theme.example else "")
             + f'<ul class="ss-more-slot">{acts}</ul></section>')
     rows = (len(items) + 1) // 2
