@@ -12,6 +12,17 @@ from workshop.aggregate import function_stage_matrix, is_visible
 
 
 def pdf_section(b, step: dict) -> None:
+    _section(b, step, full=True)
+
+
+def docx_section(w, step: dict) -> None:
+    """The step in the Word minutes (``w``: :class:`exports.minutes.WordBuilder`): each stage's notes with
+    their tags, without the PDF's drawn overview (the summary names the gaps)."""
+    _section(w, step, full=False)
+
+
+def _section(b, step: dict, *, full: bool) -> None:
+    """``full``: the tag x stage overview drawn first (the PDF)."""
     pdf = b.pdf
     werkvorm = canvas_models.get(step["werkvorm"])
     notes = [n for n in step_rows(b.snap, step["id"], kinds=("note", "tagged_note")) if is_visible(n)]
@@ -19,7 +30,7 @@ def pdf_section(b, step: dict) -> None:
     sections = step.get("sections") or []
     if not notes:
         pdf.muted(t("pdf.empty"))
-    if werkvorm.tags:
+    if full and werkvorm.tags:
         matrix = function_stage_matrix(notes, sections, werkvorm.tags, by_group=True)
         pdf.heading(t("pdf.grow.matrix"), 2)
         heatmap(b, matrix)
