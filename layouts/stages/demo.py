@@ -39,3 +39,7 @@ def fill(demo, step: dict) -> None:
                 if sec.get("role") == "options":
                     options.append(row)
     demo.vote_round(step, options, 2)
+    settle = werkvorm.settle_section  # the facilitator settles the shared sentence (the regioplan's vision)
+    proposals = [r for r in options if settle is not None and r["section"] == settle.key]
+    if proposals:
+        step["config"]["outcome"] = proposals[0]["text"]

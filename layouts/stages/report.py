@@ -43,6 +43,9 @@ def _section(b, step: dict, *, full: bool) -> None:
         pdf.heading(title, 2)
         if sec.get("question"):
             pdf.muted(sec["question"], 8)
+        settled = outcome(step.get("config")) if werkvorm.settle_section and werkvorm.settle_section.key == sec["key"] else ""
+        if settled:
+            pdf.para(t("stages.outcome.report", text=settled), style="B")
         if not items:
             pdf.muted(t("pdf.grow.empty_stage"), 8)
         for note in items:
@@ -50,6 +53,28 @@ def _section(b, step: dict, *, full: bool) -> None:
             suffix = f"  [{', '.join(tags)}]" if tags else ""
             pdf.para(note["text"] + suffix + vote_suffix(votes.get(note["id"], 0)),
                      bullet="→" if recommend else "•", indent=2, gap=0.5)
+
+
+def outcome(config: dict | None) -> str:
+    """The shared text the facilitator settled (the ``settle`` section's) in a step's settings, or ""
+    while it is open."""
+    value = (config or {}).get("outcome")
+    return value if isinstance(value, str) else ""
+
+
+def backup_config(config: dict, wv: canvas_models.Werkvorm) -> dict:
+    """What a backup keeps of a stages step's settings: the settled text, cleaned as if typed and held
+    to its limit, for a werkvorm that has a section to settle (nothing else is stored)."""
+    from workshop.errors import UserError
+    from workshop.text import Limits, clean
+
+    value = config.get("outcome")
+    if wv.settle_section is None or not isinstance(value, str):
+        return {}
+    try:
+        return {"outcome": clean(value, limit=Limits.OUTCOME, label="outcome", required=False)}
+    except UserError:  # too long: no phone or cockpit could have stored it
+        return {}
 
 
 def heatmap(b, matrix) -> None:
