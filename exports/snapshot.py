@@ -170,6 +170,15 @@ def participants_by_id(snap: dict) -> dict[int, dict]:
     return {p["id"]: p for p in snap.get("participants", [])}
 
 
+def confidential_steps(snap: dict) -> set[int]:
+    """The ids of the steps of a confidential werkvorm (intervision): a workshop with one lists no
+    participant's name in any report or table, and keeps only the step's outcome."""
+    import canvas_models
+
+    return {s["id"] for s in snap.get("steps", [])
+            if getattr(canvas_models.REGISTRY.get(s.get("werkvorm", "")), "confidential", False)}
+
+
 def step_rows(snap: dict, step_id: int, *, kinds: tuple[str, ...] = (), answers: str = "latest") -> list[dict]:
     """Contributions of a step joined with author name and org type (as the Store gives them).
 

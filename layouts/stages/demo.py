@@ -19,6 +19,13 @@ GROW_TEXT = {
     "way_forward": ("Start in september met een gezamenlijke wervingscampagne",
                     "Leg de taakverdeling vast in een convenant", "Vraag de Onderwijsregio om een kwartiermaker",
                     "Maak een plan voor 100% Samen Opleiden in 2030"),
+    # the regioplan's vision (regio_visie): context, then proposals for the one shared sentence
+    "cijfers": ("Minder leerlingen in het vmbo over vijf jaar", "Veel vacatures in de installatietechniek",
+                "Weinig meisjes kiezen techniek"),
+    "kansen": ("Bedrijven willen meedoen", "Technieklokalen staan deels leeg", "Docenten gaan met pensioen"),
+    "visie": ("In onze regio kiest elke leerling bewust voor techniek",
+              "Samen zorgen we voor techniekonderwijs dat past bij het werk in de regio",
+              "Elke school en elk bedrijf in de regio werkt mee aan goed techniekonderwijs"),
 }
 
 
