@@ -272,3 +272,16 @@ def test_the_board_is_no_praatplaat_in_the_summary_and_the_trend(store):
     snap = snapshot(store, ws.id)
     assert progress.praat_table(snap) is None
     assert not summary.summarize(snap).has_praatplaat
+
+
+def test_facilitator_hides_a_cell_note_through_the_shared_answer_lines(app_store):
+    room, step = _room(app_store)
+    room.go("teams")
+    (a,) = room.join(1)
+    _cell(app_store, a, step.id, OTHER, OOST, 3, succesfactor="Ongepaste opmerking")
+    cockpit = room.facilitator_page()
+    row = next(r for r in app_store.latest_answers(step.id) if r["text"] == "Ongepaste opmerking")
+    assert "Ongepaste opmerking" in page_text(cockpit)
+    cockpit.button(key=f"bd-mod-{row['id']}").click().run()
+    assert not cockpit.exception
+    assert next(r for r in app_store.latest_answers(step.id) if r["id"] == row["id"])["hidden"]

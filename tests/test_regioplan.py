@@ -375,3 +375,18 @@ def test_cockpit_settles_the_vision_from_a_proposal_and_the_screen_shows_it(app_
     assert app_store.step(step.id).config["outcome"] == "" and t("stages.outcome.cleared") in page_text(fac)
     assert fac.text_area(key=f"fac:outcome-{step.id}").value == ""
     assert 'class="ss-outcome"' not in raw_html(room.screen())
+
+
+def test_risk_cockpit_hides_a_measure_through_the_shared_answer_lines(app_store):
+    room = make_app_room(app_store, ("regio_risicos",))
+    step = room.step("regio_risicos")
+    anna = room.join_as("Anna", "mbo")
+    _rate(app_store, anna, step.id, "geld", 3, 4, "Ongepaste maatregel")
+    _rate(app_store, anna, step.id, "bedrijven", 2, 2)  # no measure: no line
+    fac = room.facilitator_page()
+    row = next(a for a in app_store.latest_answers(step.id) if a["text"] == "Ongepaste maatregel")
+    assert [b.key for b in fac.button if b.key and b.key.startswith("pp-mod-")] == [f"pp-mod-{row['id']}"]
+    fac.button(key=f"pp-mod-{row['id']}").click().run()
+    assert not fac.exception
+    assert next(a for a in app_store.latest_answers(step.id) if a["id"] == row["id"])["hidden"]
+    assert "Ongepaste maatregel" not in _docx_text(build_docx(snapshot(app_store, room.ws.id)))

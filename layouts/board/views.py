@@ -348,14 +348,11 @@ def _moderation(ws: Workshop, step: Step, fac: Facilitator, rows: list[dict]) ->
     sections = {s.key: s.title for s in step.werkvorm.sections}
     cols = {c.key: c.title for c in columns(step)}
     labels = {f.key: f.label for f in text_fields(step)}
-    notes = [r for r in rows if r["field"] in labels and (r.get("text") or "").strip()
-             and r["section"] in sections and column_of(r) in cols]
-    if not notes:
-        st.caption(t("board.no_notes"))
-        return
-    for row in notes:
-        notetools.answer_line(ws, fac, row, (sections[row["section"]], cols[column_of(row)], labels[row["field"]]),
-                              scope=f"bdf{step.id}", key=f"bd-mod-{row['id']}")
+    notetools.answer_lines(
+        ws, fac, rows,
+        lambda r: (sections[r["section"]], cols[column_of(r)], labels[r["field"]])
+        if r["field"] in labels and r["section"] in sections and column_of(r) in cols else None,
+        scope=f"bdf{step.id}", key="bd-mod", empty=t("board.no_notes"))
 
 
 def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:

@@ -419,16 +419,17 @@ def _counts(step: Step, table, answers: list[dict]) -> None:
     st.dataframe(frame, hide_index=True, width="stretch")
 
 
-def _moderation(ws: Workshop, step: Step, fac: Facilitator, answers: list[dict]) -> None:
+def remark_lines(ws: Workshop, step: Step, fac: Facilitator, answers: list[dict]) -> None:
+    """The typed answers of a step of aspects (the praatplaat's remarks, the risks' measures), one line
+    each with its aspect, field and organisation type, to hide or show again."""
     titles = {s.key: s.title for s in step.werkvorm.sections}
     labels = {f.key: f.label for f in text_fields(step)}
-    rows = [a for a in answers if a["field"] in labels and (a.get("text") or "").strip() and a["section"] in titles]
-    if not rows:
-        st.caption(t("praat.fac.no_remarks"))
-        return
-    for row in rows:
-        notetools.answer_line(ws, fac, row, (titles[row["section"]], labels[row["field"]]), scope=f"ppf{step.id}",
-                              key=f"pp-mod-{row['id']}", org=_group_label(row.get("org_type")))
+    notetools.answer_lines(
+        ws, fac, answers,
+        lambda row: (titles[row["section"]], labels[row["field"]])
+        if row["field"] in labels and row["section"] in titles else None,
+        scope=f"ppf{step.id}", key="pp-mod", empty=t("praat.fac.no_remarks"),
+        org=lambda row: _group_label(row.get("org_type")))
 
 
 def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
@@ -461,7 +462,7 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
         note = t("praat.fac.differs", aspects=", ".join(marked)) if marked else t("praat.screen.calm")
         html_block(f'<p class="ss-user">{esc(note)}</p>')  # aspect names are user text: never Markdown
     with st.expander(t("praat.fac.remarks"), expanded=False):
-        _moderation(ws, step, fac, rows)
+        remark_lines(ws, step, fac, rows)
     with st.expander(t("praat.aspects.title"), expanded=False):
         aspect_editor(step, fac, has_answers=bool(rows))
 
