@@ -18,7 +18,7 @@ import functools
 import plotly.graph_objects as go
 import streamlit as st
 
-from layouts.scores.views import _prefix, _save_answers, _saved, answer_fields, aspect_editor
+from layouts.scores.views import answer_fields, answer_prefix, aspect_editor, save_answers, saved_answers
 from messages import t
 from ui import charts, dots, kinds, notetools
 from ui import screen_frame
@@ -65,7 +65,7 @@ gap_text = compass.gap_text
 def radar_figure(points: tuple[tuple[str, float | None, bool], ...], height: int) -> go.Figure:
     """The compass: mean strength per theme on a 0-5 radar, each value written beside its point and
     gaps in red. ``points``: (title, mean, gap) per theme, so the figure is cached per distinct picture."""
-    titles = [charts._wrap(title, 13) for title, _, _ in points]  # escaped, wrapped
+    titles = [charts.wrap_label(title, 13) for title, _, _ in points]  # escaped, wrapped
     values = [mean or 0 for _, mean, _ in points]
     # A theme nobody rated sits at the centre without a value: several "–" there would lie on top of each
     # other (the theme's block says "nog geen sterkte").
@@ -164,16 +164,16 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
         return False
     st.caption(t("compass.participant_hint"))
     note_form(ws, step, who)
-    saved = _saved(step.id, who)
+    saved = saved_answers(step.id, who)
     seen = max((row["id"] for row in saved.values()), default=0)
     st.subheader(t("compass.rate_title"))
     with st.form(f"pp-form-{step.id}", border=True):
         for section in step.werkvorm.sections:
             html_block(f'<p class="ss-user" style="margin:.4rem 0 0 0"><b>{esc(section.title)}</b></p>')
             for spec in answer_fields(step):
-                kinds.render_input(spec, _prefix(step.id, section.key), saved.get((section.key, spec.key)),
+                kinds.render_input(spec, answer_prefix(step.id, section.key), saved.get((section.key, spec.key)),
                                    context=section.title)
-        st.form_submit_button(t("compass.rate_save"), type="primary", width="stretch", on_click=_save_answers,
+        st.form_submit_button(t("compass.rate_save"), type="primary", width="stretch", on_click=save_answers,
                               args=(who, step.id, seen))
     show_flash(f"pp{step.id}")
     return True
