@@ -1,7 +1,8 @@
 """The inspiratiekompas (layout 'compass') played in real Chromium: two phones (360x740, touch) place
 activities under themes and rate the strength of themes; the projected screen at 1920x1080 and 1280x720
 shows the radar with the group's means written on it and the themes with their activities, gaps marked, and
-fits the viewport (measured as in test_e2e_screen_fit); the facilitator's session controls stay in view."""
+fits the viewport (measured as in test_e2e_screen_fit); the facilitator's session controls stay in view;
+axe-core finds no missing label and no low contrast on the screen and a phone."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 import canvas_models
-from e2e.drive import ACT_MS, LOAD_MS, button, no_app_errors
+from e2e.drive import ACT_MS, LOAD_MS, axe, button, format_violations, no_app_errors, settled
 from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_note
 from e2e.test_e2e_cockpit import LAPTOP_1366, _all_in_view
 from e2e.test_e2e_screen_fit import SIZES, _check
@@ -78,6 +79,11 @@ def test_a_compass_with_two_phones_on_a_screen_that_fits(app, new_context, timin
         assert values == ["1,5", "3,5", "4,5"], values
         _check(page, "kompas", size, problems)
     assert not problems, "compass screen states that do not fit:\n" + "\n".join(problems)
+    # labels and contrast (axe-core, as tests/e2e/test_e2e_a11y.py) on the screen and a phone
+    for tab in (screens[SIZES[0]], anna):
+        settled(tab.page)
+        found = axe(tab.page)["violations"]
+        assert not found, f"axe-core on {tab.name}:\n{format_violations(found)}"
 
     # the facilitator's cockpit: the session controls in view without scrolling, the compass as a table
     fac = open_facilitator(new_context, links, **LAPTOP_1366)
