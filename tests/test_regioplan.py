@@ -12,7 +12,7 @@ from docx import Document
 from pypdf import PdfReader
 
 import canvas_models
-from apptest import new_form, page_text, raw_html
+from apptest import charts, new_form, page_text, raw_html
 from exports import backup
 from exports.pdf import build_pdf
 from exports.regioplan import build_docx, skeleton
@@ -370,6 +370,7 @@ def test_cockpit_settles_the_vision_from_a_proposal_and_the_screen_shows_it(app_
     screen = room.screen()
     assert not screen.exception
     assert f'<span class="ss-user">{esc("Techniek is *overal* in onze regio")}</span>' in raw_html(screen)
+    assert not charts(screen)  # no functions (tags) to map and no dot round yet: the proposals alone
     # (a sentence too long: the box stops at 300 characters, the store refuses more; tested above)
     fac.button(key=f"outcome-clear-{step.id}").click().run()
     assert app_store.step(step.id).config["outcome"] == "" and t("stages.outcome.cleared") in page_text(fac)

@@ -4,7 +4,8 @@ The facilitator moves stage by stage (``step.stage``; the radio and the
 facilitator-only script panel are in ``ui.step_controls`` (input_controls, script_panel), which
 only the facilitator page draws). Participants answer the current stage with
 notes tagged from the werkvorm's ``tags:`` (GROW: the five functions). The screen shows the
-current stage's notes and a tag x stage heatmap so gaps stand out. Stages with ``role: options``
+current stage's notes and a tag x stage heatmap so gaps stand out (a werkvorm without ``tags:``: the notes
+alone, or beside the ranking of a dot round). Stages with ``role: options``
 can be prioritised with dots; in a stage with ``role: recommendations`` a note becomes an action
 of the follow-up list with one click. Behaviour follows the role, never a title or group text.
 
@@ -140,21 +141,25 @@ def screen(ws: Workshop, step: Step) -> None:
         dots.screen_ranking(option_notes(step, notes), votes, label=label_with_stage(step), title=t("grow.ranking"),
                             height_vh=CHART_VH + 8)
         return
+    prompts = "".join(f'<li>{esc(p)}</li>' for p in section.prompts)
+    if votes:
+        here.sort(key=lambda n: (-votes.get(n["id"], 0), n["id"]))
+    cards = []
+    for note in here:
+        card = kinds.note_card(note, anonymous=ws.anonymous, votes=votes.get(note["id"]))
+        if note["id"] in made and card.endswith("</div>"):
+            card = card[:-6] + f'<span class="ss-actionmark">{esc(t("grow.is_action"))}</span></div>'
+        cards.append(card)
+    empty = f'<p class="ss-sub">{esc(t("kind.empty_wall"))}</p>' if not here else ""
+    notes_html = ('<div class="ss-screen ss-grow-notes" data-fit data-fill>'
+                  + (f'<ul class="ss-prompts ss-user">{prompts}</ul>' if prompts else "")
+                  + empty + "".join(cards) + "</div>")
+    if not (options and votes) and not step.werkvorm.tags:
+        html_block(notes_html)  # no ranking yet and no functions to map (the regioplan's vision): notes only
+        return
     left, right = st.columns([2, 3], gap="large")
     with left:
-        prompts = "".join(f'<li>{esc(p)}</li>' for p in section.prompts)
-        if votes:
-            here.sort(key=lambda n: (-votes.get(n["id"], 0), n["id"]))
-        cards = []
-        for note in here:
-            card = kinds.note_card(note, anonymous=ws.anonymous, votes=votes.get(note["id"]))
-            if note["id"] in made and card.endswith("</div>"):
-                card = card[:-6] + f'<span class="ss-actionmark">{esc(t("grow.is_action"))}</span></div>'
-            cards.append(card)
-        empty = f'<p class="ss-sub">{esc(t("kind.empty_wall"))}</p>' if not here else ""
-        html_block('<div class="ss-screen ss-grow-notes" data-fit data-fill>'
-                   + (f'<ul class="ss-prompts ss-user">{prompts}</ul>' if prompts else "")
-                   + empty + "".join(cards) + "</div>")
+        html_block(notes_html)
     with right:
         if options and votes:  # while prioritising, the ranking says more than the overview
             dots.screen_ranking(option_notes(step, notes), votes, label=label_with_stage(step),
