@@ -153,7 +153,7 @@ def _clean_tree(value: Any, path: tuple = (), name: str = "") -> Any:
         out = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise _problem(path, "spec.bad_key", key=str(key)[:40])
+                raise _problem(path, "spec.bad_key", name=str(key)[:40])
             out[key] = _clean_tree(item, (*path, key), key)
         return out
     if isinstance(value, (list, tuple)):
@@ -217,7 +217,7 @@ def parse_programme(raw: object) -> Programme:
         given = step.get("werkvorm")
         if isinstance(given, str):
             if given not in REGISTRY:
-                raise _problem(("steps", i, "werkvorm"), "spec.unknown_werkvorm", key=given[:40])
+                raise _problem(("steps", i, "werkvorm"), "spec.unknown_werkvorm", name=given[:40])
             werkvorm = REGISTRY[given]
         else:
             try:

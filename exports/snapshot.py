@@ -17,6 +17,7 @@ Shape (``FORMAT_VERSION`` 1)::
     votes:         id, step_id, participant_id, target_type, target_id, created_at
     actions:       id, what, owner, partner, due, status, link, confirmed, proposed_by, ...
     earlier_actions: open actions of earlier workshops of the partnership (read only)
+    templates:     the facilitator's own werkvormen and programmes (kind, body in the file format)
 
 Dates are ISO strings. ``latest`` marks, for score and text answers (which are
 appended and where the newest row per person/aspect/field wins), the row that
@@ -94,6 +95,8 @@ def snapshot(store, workshop_id: int, *, now: datetime | None = None) -> dict:
         "votes": [],
         "actions": [],
         "earlier_actions": [],
+        # the facilitator's own werkvormen and programmes (the template library), in the file format
+        "templates": [{"kind": tpl.kind, "body": tpl.body} for tpl in store.templates_of_workshop(workshop_id)],
     }
     for step in steps:
         entry = {

@@ -30,10 +30,10 @@ NL: dict[str, str] = {
     "spec.layout_kind": "deze vorm bewaart {kinds}, niet '{kind}'.",
     "spec.tags_needed": "een invulveld met labels (tagged_note) heeft een lijst labels nodig.",
     "spec.too_deep": "het bestand is te diep genest.",
-    "spec.bad_key": "'{key}' is geen geldige veldnaam.",
+    "spec.bad_key": "'{name}' is geen geldige veldnaam.",
     "spec.not_werkvorm": "dit is geen werkvorm.",
     "spec.not_programme": "dit is geen programma.",
-    "spec.unknown_werkvorm": "de werkvorm '{key}' kennen we niet.",
+    "spec.unknown_werkvorm": "de werkvorm '{name}' kennen we niet.",
     "spec.step_minutes": "Geef elke stap van 1 tot en met {high} minuten.",
     "spec.too_many_steps": "Een programma heeft hoogstens {limit} stappen.",
     # the template library (workshop/store/templates.py)
