@@ -307,18 +307,29 @@ _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 512
 
 
-def stored(key: str, spec: dict | None) -> Werkvorm:
-    """The werkvorm a step runs with: its own stored copy (``steps.spec``), else the shipped one by key
-    (a step made before copies were stored). A copy was checked when it was stored; read again it is
-    validated once per process (a small cache keyed by its text)."""
+def spec_text(spec: dict) -> str:
+    """A werkvorm file dict as the JSON text a step stores (``steps.spec``)."""
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+
+
+def spec_dict(spec: str | dict | None) -> dict | None:
+    """A step's stored werkvorm as a dict (for a snapshot), from its text."""
+    return json.loads(spec) if isinstance(spec, str) else spec
+
+
+def stored(key: str, spec: str | dict | None) -> Werkvorm:
+    """The werkvorm a step runs with: its own stored copy (``steps.spec``, JSON text or its dict), else
+    the shipped one by key (a step made before copies were stored). A copy was checked when it was
+    stored; read again it is validated once per process: the text is the key of a small cache, so the
+    pages, which read their steps on every rerun, neither decode nor validate it again."""
     if not spec:
         return get(key)
-    text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    text = spec if isinstance(spec, str) else spec_text(spec)
     hit = _CACHE.get(text)
     if hit is not None:
         return hit
     try:
-        werkvorm = Werkvorm.model_validate(spec)
+        werkvorm = Werkvorm.model_validate(json.loads(text))
     except ValidationError as exc:
         raise SpecError(problems_of(exc)) from None
     with _CACHE_LOCK:

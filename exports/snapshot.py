@@ -73,7 +73,7 @@ def _sections(step) -> list[dict]:
 
 def snapshot(store, workshop_id: int, *, now: datetime | None = None) -> dict:
     """Everything of one workshop, read through ``store``, as a JSON-ready dict."""
-    from canvas_models.spec import stored
+    from canvas_models.spec import spec_dict, stored
 
     ws = store.workshop(workshop_id)
     steps = store.steps(workshop_id)
@@ -102,7 +102,7 @@ def snapshot(store, workshop_id: int, *, now: datetime | None = None) -> dict:
         entry = {
             "id": step.id, "position": step.position, "werkvorm": step.werkvorm_key,
             "title": stored(step.werkvorm_key, step.spec).title,
-            "spec": step.spec, "config": step.config or {},
+            "spec": spec_dict(step.spec), "config": step.config or {},
         }
         entry.update({flag: getattr(step, flag) for flag in STEP_FLAGS})
         entry["sections"] = _sections(step)

@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from canvas_models.spec import spec_text
 from workshop import db as D
 from workshop.store import CODE_ALPHABET, CODE_LENGTH, Partnership, Store, Workshop, _hash, new_key, now
 
@@ -250,7 +251,7 @@ def _write_rows(writer: _Writer, wid: int, data: dict[str, Any]) -> None:
     stamp = now()
     steps = sorted(data["steps"], key=lambda s: s["position"])
     step_ids = dict(zip((s["id"] for s in steps), writer.insert(D.steps, [{
-        "workshop_id": wid, "position": s["position"], "werkvorm": s["werkvorm"], "spec": s.get("spec"),
+        "workshop_id": wid, "position": s["position"], "werkvorm": s["werkvorm"], "spec": spec_text(s["spec"]) if s.get("spec") else None,
         "config": s["config"],
         "locked": s["locked"], "revealed": s["revealed"], "stage": s["stage"], "voting_open": s["voting_open"],
         "dots": s["dots"], "multi_dot": s["multi_dot"], "votes_live": s["votes_live"],
