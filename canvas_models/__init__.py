@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 import yaml
 from layouts import NAMES as LAYOUT_NAMES
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 #: The fixed vocabulary of field kinds. Every kind has exactly one input renderer in ``ui/kinds.py``;
 #: each layout says which kinds it stores (``layouts/<name>/schema.py``).
@@ -43,6 +44,12 @@ class WerkvormError(ValueError):
     """A werkvorm file is invalid; the message names the file and the field."""
 
 
+def _unique(keys: list[str], what: str) -> None:
+    """Refuse a list whose keys repeat (``what``: section, field, option, column, tag)."""
+    if len(keys) != len(set(keys)):
+        raise PydanticCustomError("unique_keys", "{what} keys must be unique", {"what": what})
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -59,6 +66,15 @@ class FieldSpec(_Frozen):
 #: Most options one section (a clause, a menu) offers, and most points a participant spends on one.
 MAX_OPTIONS = 12
 MAX_POINTS = 50
+#: Most prompts or script lines of one section, and the longest line.
+MAX_LINES = 10
+LINE_LENGTH = 600
+#: Most sections (aspects, blocks, stages, clauses, rows) and fields of one werkvorm; most tags and columns.
+MAX_SECTIONS = 40
+MAX_FIELDS = 12
+MAX_TAGS = 12
+MAX_COLUMNS = 12
+_Line = Annotated[str, Field(min_length=1, max_length=LINE_LENGTH)]
 
 
 class Option(_Frozen):
@@ -76,9 +92,9 @@ class Section(_Frozen):
     key: str = Field(pattern=_KEY)
     title: str = Field(min_length=1, max_length=120)
     question: str = Field(default="", max_length=600)
-    prompts: tuple[str, ...] = ()
+    prompts: tuple[_Line, ...] = Field(default=(), max_length=MAX_LINES)
     #: Facilitator-only script: questions to ask and hints. Never on the screen.
-    script: tuple[str, ...] = ()
+    script: tuple[_Line, ...] = Field(default=(), max_length=MAX_LINES)
     minutes: int | None = Field(default=None, ge=1, le=240)
     #: Display text only: sections with the same group share a column in overviews (GROW's heatmap).
     group: str = Field(default="", max_length=80)
@@ -107,9 +123,7 @@ class Section(_Frozen):
     @field_validator("options")
     @classmethod
     def _unique_options(cls, value: tuple[Option, ...]) -> tuple[Option, ...]:
-        keys = [o.key for o in value]
-        if len(keys) != len(set(keys)):
-            raise ValueError("option keys must be unique")
+        _unique([o.key for o in value], "option")
         return value
 
     def option(self, key: str) -> Option:
@@ -143,8 +157,8 @@ class Werkvorm(_Frozen):
     #: report keeps only what the layout calls its outcome.
     confidential: bool = False
     max_notes_per_participant: int = Field(default=30, ge=1, le=500)
-    sections: tuple[Section, ...] = Field(min_length=1)
-    fields: tuple[FieldSpec, ...] = Field(min_length=1)
+    sections: tuple[Section, ...] = Field(min_length=1, max_length=MAX_SECTIONS)
+    fields: tuple[FieldSpec, ...] = Field(min_length=1, max_length=MAX_FIELDS)
     # -- the ``choices`` layout (one field of kind ``choice`` or ``points``)
     #: Points each participant spends per section (kind ``points``); the facilitator may change it per step.
     points: int = Field(default=5, ge=1, le=MAX_POINTS)
@@ -160,40 +174,33 @@ class Werkvorm(_Frozen):
     draft_intro: str = Field(default="", max_length=1500)
     #: The tag vocabulary a ``tagged_note`` chooses from, in order (GROW: the five functions of the
     #: Onderwijsregio). Labels come from the messages (``messages.function_label``).
-    tags: tuple[Annotated[str, Field(pattern=_KEY)], ...] = ()
+    tags: tuple[Annotated[str, Field(pattern=_KEY)], ...] = Field(default=(), max_length=MAX_TAGS)
     #: A board's second axis (layout ``board``: the sections are its rows); a facilitator may change
     #: them per workshop (step setting ``columns``, see :func:`columns_of`).
-    columns: tuple[Column, ...] = ()
+    columns: tuple[Column, ...] = Field(default=(), max_length=MAX_COLUMNS)
 
     @field_validator("tags")
     @classmethod
     def _unique_tags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if len(value) != len(set(value)):
-            raise ValueError("tags must be unique")
+        _unique(list(value), "tag")
         return value
 
     @field_validator("sections")
     @classmethod
     def _unique_sections(cls, value: tuple[Section, ...]) -> tuple[Section, ...]:
-        keys = [s.key for s in value]
-        if len(keys) != len(set(keys)):
-            raise ValueError("section keys must be unique")
+        _unique([s.key for s in value], "section")
         return value
 
     @field_validator("columns")
     @classmethod
     def _unique_columns(cls, value: tuple[Column, ...]) -> tuple[Column, ...]:
-        keys = [c.key for c in value]
-        if len(keys) != len(set(keys)):
-            raise ValueError("column keys must be unique")
+        _unique([c.key for c in value], "column")
         return value
 
     @field_validator("fields")
     @classmethod
     def _unique_fields(cls, value: tuple[FieldSpec, ...]) -> tuple[FieldSpec, ...]:
-        keys = [f.key for f in value]
-        if len(keys) != len(set(keys)):
-            raise ValueError("field keys must be unique")
+        _unique([f.key for f in value], "field")
         return value
 
     @field_validator("sections")
@@ -202,7 +209,8 @@ class Werkvorm(_Frozen):
         seen: set[str] = set()
         for section in value:
             if section.shows and section.shows not in seen:
-                raise ValueError(f"section {section.key}: shows '{section.shows}' is not an earlier section")
+                raise PydanticCustomError("shows_earlier", "section {section}: shows '{shows}' is not an earlier section",
+                                          {"section": section.key, "shows": section.shows})
             seen.add(section.key)
         return value
 
@@ -225,10 +233,13 @@ class Werkvorm(_Frozen):
         if self.choice_field is not None:
             kinds = [f for f in self.fields if f.kind in ("choice", "points")]
             if len(kinds) != 1:
-                raise ValueError("a choices werkvorm needs exactly one field of kind 'choice' or 'points'")
-            for section in self.sections:
+                raise PydanticCustomError(
+                    "one_choice_field", "{where}: a choices werkvorm needs exactly one field of kind 'choice' or 'points'",
+                    {"where": "fields"})
+            for i, section in enumerate(self.sections):
                 if len(section.options) < 2:
-                    raise ValueError(f"section '{section.key}' needs at least two options")
+                    raise PydanticCustomError("two_options", "{where}: section '{section}' needs at least two options",
+                                              {"where": f"sections.{i}.options", "section": section.key})
         return self
 
     @property
@@ -248,10 +259,12 @@ class Werkvorm(_Frozen):
             raise ValueError(f"layout: layout '{self.layout}' has no schema.py (see layouts/__init__.py)") from None
         for i, spec in enumerate(self.fields):
             if spec.kind not in kinds:
-                raise ValueError(f"fields.{i}.kind: layout '{self.layout}' stores {', '.join(kinds)}, "
-                                 f"not '{spec.kind}'")
+                raise PydanticCustomError("layout_kind", "{where}: layout '{layout}' stores {kinds}, not '{kind}'",
+                                          {"where": f"fields.{i}.kind", "layout": self.layout,
+                                           "kinds": ", ".join(kinds), "kind": spec.kind})
         if any(f.kind == "tagged_note" for f in self.fields) and not self.tags:
-            raise ValueError("tags: a tagged_note field needs a tag vocabulary")
+            raise PydanticCustomError("tags_needed", "{where}: a tagged_note field needs a tag vocabulary",
+                                      {"where": "tags"})
         return self
 
     @property

@@ -27,6 +27,8 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 import canvas_models
+from canvas_models import spec as spec_of
+from canvas_models.spec import of_step
 import layouts
 from exports.snapshot import FORMAT, FORMAT_VERSION
 from messages import ORG_TYPES, t
@@ -73,6 +75,9 @@ class StepIn(_In):
     id: int = _id()
     position: int = Field(ge=0, le=1000)
     werkvorm: str = Field(max_length=40)
+    #: The werkvorm the step ran with, whole (a backup made before copies were stored has none:
+    #: then the shipped werkvorm of its key).
+    spec: Optional[dict] = None
     config: dict = Field(default_factory=dict)
     locked: bool = False
     revealed: bool = False
@@ -272,7 +277,17 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         raise refuse("import.reason.duplicate", what="stappositie", id="")
     werkvormen: dict[int, canvas_models.Werkvorm] = {}
     for step in backup.steps:
-        if step.werkvorm not in canvas_models.REGISTRY:
+        if step.spec is not None:  # checked as an imported werkvorm file: every text cleaned, every limit
+            try:
+                own = spec_of.parse(step.spec)
+            except spec_of.SpecError as err:
+                raise refuse("import.reason.spec", n=step.position + 1, reason=err.problems[0].text) from None
+            if own.key != step.werkvorm:
+                raise refuse("import.reason.field", where=f"steps.{step.id}.spec.key")
+            step.spec = spec_of.dump(own)
+        elif step.werkvorm in canvas_models.REGISTRY:
+            step.spec = spec_of.dump(canvas_models.REGISTRY[step.werkvorm])
+        else:
             raise refuse("import.reason.werkvorm", name=step.werkvorm[:40])
         sections = step.config.get("sections")
         if sections:  # every text that reaches a page is cleaned as if it were typed here
@@ -293,7 +308,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
             except UserError as err:
                 raise UserError("error.import", reason=str(err)) from None
         try:
-            werkvormen[step.id] = wv = canvas_models.get(step.werkvorm).with_sections(sections)
+            werkvormen[step.id] = wv = spec_of.stored(step.werkvorm, step.spec).with_sections(sections)
             if columns:
                 wv.model_validate({**wv.model_dump(), "columns": step.config["columns"]})
         except (ValidationError, ValueError, TypeError, AttributeError):
@@ -382,7 +397,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         "workshop": workshop,
         "steps": [{**s.model_dump(), "config": _step_config(s.config, werkvormen[s.id])} for s in backup.steps],
         "participants": participants, "clusters": clusters, "contributions": contributions,
-        "votes": votes, "actions": actions,
+        "votes": votes, "actions": actions, "templates": load_templates(data.get("templates", [])),
     }
 
 
@@ -465,6 +480,34 @@ def _ref(ok: bool, where: str) -> None:
         raise refuse("import.reason.reference", where=where[:120])
 
 
+def load_templates(given: Any) -> list[Any]:
+    """A template library in a backup (a workshop's or a partnership's), each template checked as an
+    imported file: the werkvormen and programmes, in order. A backup made before libraries has none."""
+    from workshop.store.templates import MAX_TEMPLATES, describe
+
+    if not isinstance(given, list) or not all(isinstance(x, dict) for x in given):
+        raise refuse("import.reason.field", where="templates")
+    if len(given) > MAX_TEMPLATES:
+        raise refuse("import.reason.too_many_templates", count=len(given), limit=MAX_TEMPLATES)
+    out, seen = [], set()
+    for n, item in enumerate(given, start=1):
+        kind = item.get("kind")
+        if kind not in ("werkvorm", "programme"):
+            raise refuse("import.reason.field", where=f"templates.{n - 1}.kind")
+        try:
+            checked = spec_of.parse(item.get("body")) if kind == "werkvorm" else \
+                spec_of.parse_programme(item.get("body"))
+        except spec_of.SpecError as err:
+            raise refuse("import.reason.in_template", n=n, reason=err.problems[0].text) from None
+        kind, key, title, _body = describe(checked)
+        name = (kind, key if kind == "werkvorm" else title.casefold())
+        if name in seen:
+            raise refuse("import.reason.duplicate", what="sjabloon", id=key)
+        seen.add(name)
+        out.append(checked)
+    return out
+
+
 def restore(store, raw: bytes | str | dict, *, max_bytes: int | None = None):
     """Restore a backup as a NEW workshop; returns ``(workshop, facilitator_secret)``.
 
@@ -491,11 +534,10 @@ def snapshot_from_rows(data: dict, rows: dict) -> dict:
     """Rebuild a snapshot from validated rows (keeps ``latest`` as computed from order)."""
     from exports.snapshot import iso
 
-    werkvorm_titles = {k: w.title for k, w in canvas_models.REGISTRY.items()}
     steps = []
     for s in sorted(rows["steps"], key=lambda s: s["position"]):
-        wv = canvas_models.get(s["werkvorm"]).with_sections(s["config"].get("sections"))
-        steps.append({**s, "title": werkvorm_titles[s["werkvorm"]], "sections": canvas_models.section_dicts(wv)})
+        wv = of_step(s).with_sections(s["config"].get("sections"))
+        steps.append({**s, "title": of_step(s).title, "sections": canvas_models.section_dicts(wv)})
     latest: dict[tuple, int] = {}
     for c in sorted(rows["contributions"], key=lambda c: c["id"]):
         if c["kind"] in ("score", "text"):

@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import canvas_models
+from canvas_models.spec import dump, of_step
 import layouts
 from exports.snapshot import FORMAT, FORMAT_VERSION
 from workshop.store import new_key
@@ -158,7 +159,7 @@ def plan(n_participants: int, seed: int = 1, *, anonymous: bool = False,
     for pos, key in enumerate(keys):
         wv = canvas_models.get(key)
         steps.append({
-            "id": pos + 1, "position": pos, "werkvorm": key, "title": wv.title, "config": {},
+            "id": pos + 1, "position": pos, "werkvorm": key, "title": wv.title, "spec": dump(wv), "config": {},
             "locked": False, "revealed": wv.hidden_until_reveal, "stage": len(wv.sections) - 1 if wv.sequential else 0,
             "voting_open": False, "dots": 3, "multi_dot": True, "votes_live": True, "vote_target": "note",
             "timer_seconds": wv.default_minutes * 60, "timer_auto_lock": False,
@@ -181,7 +182,7 @@ def plan(n_participants: int, seed: int = 1, *, anonymous: bool = False,
 
     demo = Demo(rng, tick, start, anonymous, steps, people, hostile)
     for step in steps:
-        layouts.of(step["werkvorm"]).demo.fill(demo, step)
+        layouts.of(step).demo.fill(demo, step)
     contributions, clusters, votes, actions = demo.contributions, demo.clusters, demo.votes, demo.actions
 
     for person in people:
@@ -234,10 +235,10 @@ def _through_store(store, data: dict):
     note_ids: dict[int, int] = {}
     rows = sorted(data["contributions"], key=lambda r: r["id"])
     #: A layout whose rows are no notes or answers replays them itself (``demo.replay``: the choices layout).
-    own_replay = {sid: getattr(layouts.of(step["werkvorm"]).demo, "replay", None) for sid, step in step_in.items()}
+    own_replay = {sid: getattr(layouts.of(step).demo, "replay", None) for sid, step in step_in.items()}
     # GROW is sequential: the facilitator moves stage by stage while people write.
     for sid, step in step_in.items():
-        if canvas_models.get(step["werkvorm"]).sequential:
+        if of_step(step).sequential:
             store.update_step(fac, step_id[sid], stage=0)
     stage_now: dict[int, int] = {}
     answered: set[tuple] = set()
@@ -253,7 +254,7 @@ def _through_store(store, data: dict):
         if own_replay[row["step_id"]] is not None:  # below, through its layout's own replay
             continue
         if row["kind"] in ("note", "tagged_note"):
-            wv = canvas_models.get(step["werkvorm"])
+            wv = of_step(step)
             if wv.sequential:
                 index = [s.key for s in wv.sections].index(row["section"])
                 if stage_now.get(sid) != index:

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Sequence
 from docx import Document
 from docx.shared import Pt, RGBColor
 
-import canvas_models
+from canvas_models.spec import of_step
 import layouts
 from exports.pdf import MUTED, PRIMARY, action_headers, action_rows, clean_text, earlier_headers, earlier_rows
 from exports.snapshot import live_actions
@@ -76,10 +76,10 @@ def build_docx(snap: dict, previous: dict | None = None) -> bytes:
     writer = WordBuilder(doc, snap)
     for n, step in enumerate(steps, start=1):
         doc.add_heading(_text(t("pdf.step_heading", n=n, title=step.get("title", ""))), level=1)
-        layouts.of(step.get("werkvorm")).report.docx_section(writer, step)
+        layouts.of(step).report.docx_section(writer, step)
 
     # the agreements get a chapter of their own, unless a step holds them (its section shows them)
-    if not any("action" in canvas_models.get(s.get("werkvorm")).kinds for s in steps):
+    if not any("action" in of_step(s).kinds for s in steps):
         doc.add_heading(t("minutes.actions"), level=1)
         actions = live_actions(snap)
         if not actions:

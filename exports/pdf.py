@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from fpdf import FPDF
 
-import canvas_models
+from canvas_models.spec import of_step
 import layouts
 from exports.snapshot import confidential_steps, live_actions, parse_date, participants_by_id
 from exports import palette
@@ -959,12 +959,11 @@ class _Builder:
         pdf.chapter = t("pdf.step_heading", n=n, title=step.get("title", ""))
         pdf.add_page()
         pdf.heading(pdf.chapter, 1)
-        key = step.get("werkvorm")
-        summary = canvas_models.get(key).summary
+        summary = of_step(step).summary
         if summary:
             pdf.muted(summary)
             pdf.y += 2
-        draw = layouts.of(key).report.pdf_section
+        draw = layouts.of(step).report.pdf_section
         mark, first = pdf.checkpoint(), pdf.page
         draw(self, step)
         if pdf.page == first or pdf.y - pdf.TOP >= self.ORPHAN:
@@ -985,7 +984,7 @@ class _Builder:
     # --------------------------------------------------------------- actions
     def actions(self, steps: list[dict]) -> None:
         """The agreements as a chapter of their own, unless a step holds them (its section shows them)."""
-        if any("action" in canvas_models.get(s.get("werkvorm")).kinds for s in steps):
+        if any("action" in of_step(s).kinds for s in steps):
             return
         pdf = self.pdf
         pdf.chapter = t("pdf.actions.title")

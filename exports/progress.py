@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Callable, Iterable, Sequence
 
-import canvas_models
+from canvas_models.spec import of_step
 from exports.snapshot import parse_date, step_rows
 from messages import ORG_TYPES, dutch_date, number, plural, signed_number, t
 
@@ -66,9 +66,9 @@ def in_date_order(snaps: Iterable[dict]) -> list[dict]:
 
 
 # -------------------------------------------------------------------- trend
-def _scored(werkvorm: str) -> bool:
-    """Does this werkvorm collect scores per aspect (the praatplaat)? A board's scores are per cell."""
-    return canvas_models.get(werkvorm).layout == "scores"
+def _scored(step: dict) -> bool:
+    """Does this step collect scores per aspect (the praatplaat)? A board's scores are per cell."""
+    return of_step(step).layout == "scores"
 
 
 def praat_table(snap: dict):
@@ -79,7 +79,7 @@ def praat_table(snap: dict):
     sections: dict[str, dict] = {}
     found = False
     for step in sorted(snap.get("steps", []), key=lambda s: s.get("position", 0)):
-        if not _scored(step.get("werkvorm", "")):
+        if not _scored(step):
             continue
         found = True
         answers += step_rows(snap, step["id"], kinds=("score", "text"))

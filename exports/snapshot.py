@@ -9,7 +9,7 @@ Shape (``FORMAT_VERSION`` 1)::
 
     format, format_version, exported_at
     workshop:      title, partnership, date, facilitator, anonymous, ...
-    steps:         position, werkvorm, title, config, flags, sections (the effective list)
+    steps:         position, werkvorm, title, spec (the werkvorm it ran with), config, flags, sections
     participants:  id, name, org_type, ready_step            (never the private token)
     clusters:      id, step_id, name
     contributions: id, step_id, participant_id, section, field, kind, text, score, tags,
@@ -17,6 +17,7 @@ Shape (``FORMAT_VERSION`` 1)::
     votes:         id, step_id, participant_id, target_type, target_id, created_at
     actions:       id, what, owner, partner, due, status, link, confirmed, proposed_by, ...
     earlier_actions: open actions of earlier workshops of the partnership (read only)
+    templates:     the facilitator's own werkvormen and programmes (kind, body in the file format)
 
 Dates are ISO strings. ``latest`` marks, for score and text answers (which are
 appended and where the newest row per person/aspect/field wins), the row that
@@ -65,14 +66,14 @@ def _sections(step) -> list[dict]:
     try:
         werkvorm = step.werkvorm
     except Exception:  # noqa: BLE001 - a broken section config must not stop an export
-        from canvas_models import get
-        werkvorm = get(step.werkvorm_key)
+        from canvas_models.spec import stored
+        werkvorm = stored(step.werkvorm_key, step.spec)
     return section_dicts(werkvorm)
 
 
 def snapshot(store, workshop_id: int, *, now: datetime | None = None) -> dict:
     """Everything of one workshop, read through ``store``, as a JSON-ready dict."""
-    import canvas_models
+    from canvas_models.spec import spec_dict, stored
 
     ws = store.workshop(workshop_id)
     steps = store.steps(workshop_id)
@@ -94,12 +95,14 @@ def snapshot(store, workshop_id: int, *, now: datetime | None = None) -> dict:
         "votes": [],
         "actions": [],
         "earlier_actions": [],
+        # the facilitator's own werkvormen and programmes (the template library), in the file format
+        "templates": [{"kind": tpl.kind, "body": tpl.body} for tpl in store.templates_of_workshop(workshop_id)],
     }
     for step in steps:
         entry = {
             "id": step.id, "position": step.position, "werkvorm": step.werkvorm_key,
-            "title": canvas_models.get(step.werkvorm_key).title,
-            "config": step.config or {},
+            "title": stored(step.werkvorm_key, step.spec).title,
+            "spec": spec_dict(step.spec), "config": step.config or {},
         }
         entry.update({flag: getattr(step, flag) for flag in STEP_FLAGS})
         entry["sections"] = _sections(step)
@@ -173,10 +176,9 @@ def participants_by_id(snap: dict) -> dict[int, dict]:
 def confidential_steps(snap: dict) -> set[int]:
     """The ids of the steps of a confidential werkvorm (intervision): a workshop with one lists no
     participant's name in any report or table, and keeps only the step's outcome."""
-    import canvas_models
+    from canvas_models.spec import of_step
 
-    return {s["id"] for s in snap.get("steps", [])
-            if getattr(canvas_models.REGISTRY.get(s.get("werkvorm", "")), "confidential", False)}
+    return {s["id"] for s in snap.get("steps", []) if of_step(s).confidential}
 
 
 def step_rows(snap: dict, step_id: int, *, kinds: tuple[str, ...] = (), answers: str = "latest") -> list[dict]:

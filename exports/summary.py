@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import canvas_models
+from canvas_models.spec import of_step
 from exports.progress import Agreement, Change, agreement, praat_table, praat_trend
 from exports.snapshot import live_actions, parse_date, step_rows, vote_counts
 from messages import ORG_TYPES, dutch_date, function_label, number, plural, t
@@ -75,7 +75,7 @@ class Summary:
 def _steps(snap: dict, wanted) -> list[dict]:
     """The steps whose werkvorm is ``wanted`` (a test on the werkvorm's flags), in order."""
     return [step for step in sorted(snap.get("steps", []), key=lambda s: s.get("position", 0))
-            if wanted(canvas_models.get(step.get("werkvorm", "")))]
+            if wanted(of_step(step))]
 
 
 def _clustered_steps(snap: dict) -> list[dict]:
@@ -142,7 +142,7 @@ def _gaps(snap: dict) -> list[Gap]:
     for step in steps:
         notes += step_rows(snap, step["id"], kinds=("note", "tagged_note"))
         sections += [s for s in step.get("sections") or [] if s["key"] not in {x["key"] for x in sections}]
-        vocabulary += [tag for tag in canvas_models.get(step["werkvorm"]).tags if tag not in vocabulary]
+        vocabulary += [tag for tag in of_step(step).tags if tag not in vocabulary]
     matrix = function_stage_matrix(notes, sections, vocabulary, by_group=True)
     empty, partial = [], []
     for i, function in enumerate(matrix.functions):

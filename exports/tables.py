@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-import canvas_models
+from canvas_models.spec import of_step
 import layouts
 from exports.snapshot import confidential_steps, parse_date, participants_by_id, step_rows, vote_counts
 from messages import ORG_TYPES, t
@@ -154,14 +154,14 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
 
     # -- the workshop's actions: in the sheet of a step that holds them when there is one, else their own
     actions = _actions(snap, col, number, anonymous)
-    holds_actions = any("action" in canvas_models.get(s.get("werkvorm")).kinds for s in steps)
+    holds_actions = any("action" in of_step(s).kinds for s in steps)
 
     # -- one sheet per step, drawn by its layout
     ctx = SheetContext(snap, col, number, anonymous, actions)
     for n, step in enumerate(steps, start=1):
         key = step.get("werkvorm")
         name = _sheet_name(t("table.sheet.step", n=n, title=step.get("title", key)), taken)
-        out[name] = layouts.of(key).report.sheet(ctx, step)
+        out[name] = layouts.of(step).report.sheet(ctx, step)
     note_numbers = ctx.note_numbers
 
     if not holds_actions:
@@ -213,7 +213,7 @@ def notes_sheet(ctx: SheetContext, step: dict) -> pd.DataFrame:
     """One row per note (hidden and merged ones too, marked): its block or stage, text, cluster when
     the werkvorm clusters (or has clusters), tags when it has a tag vocabulary (or tagged notes)."""
     col, snap = ctx.col, ctx.snap
-    werkvorm = canvas_models.get(step["werkvorm"])
+    werkvorm = of_step(step)
     titles = ctx.titles(step)
     note_numbers = ctx.note_numbers
     rows = []

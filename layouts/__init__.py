@@ -94,11 +94,12 @@ def get(layout: str) -> Bundle:
         raise LayoutError(f"no layout '{layout}' (known: {', '.join(NAMES)})") from None
 
 
-def of(werkvorm_key: str) -> Bundle:
-    """The bundle of a werkvorm (by key); an unknown werkvorm raises ``canvas_models.WerkvormError``."""
-    import canvas_models
+def of(step: dict) -> Bundle:
+    """The bundle of a step as a snapshot holds it (its own copy of its werkvorm, else the shipped
+    one of its key); an unknown werkvorm raises ``canvas_models.WerkvormError``."""
+    from canvas_models.spec import of_step
 
-    return get(canvas_models.get(werkvorm_key).layout)
+    return get(of_step(step).layout)
 
 
 def module(layout: str) -> ModuleType:

@@ -202,6 +202,7 @@ NL: dict[str, str] = {
     "import.reason.reference": "'{where}' verwijst naar iets dat niet in de back-up staat.",
     "import.reason.duplicate": "de back-up bevat twee keer {what} {id}.",
     "import.reason.werkvorm": "de werkvorm '{name}' kennen we niet.",
+    "import.reason.spec": "de werkvorm van stap {n} klopt niet: {reason}",
     # ---- command line (exports/__main__.py)
     "cli.description": "Maak een PDF-verslag, een Excel- of CSV-export van een Samenspraak-back-up (JSON), zonder server. Of maak een voorbeeldworkshop met --demo.",
     "cli.backup": "de back-up van een workshop (JSON); bij --voortgang de back-ups van alle workshops van het partnerschap",

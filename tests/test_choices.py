@@ -79,7 +79,7 @@ def test_a_valid_choices_file_loads(tmp_path):
 
 
 @pytest.mark.parametrize("change,where", [
-    (lambda d: d["sections"][0].update(options=[{"key": "a", "label": "A"}]), "(top)"),
+    (lambda d: d["sections"][0].update(options=[{"key": "a", "label": "A"}]), "sections.0.options"),
     (lambda d: d["sections"][0].update(options=[{"key": "a", "label": "A"}, {"key": "a", "label": "B"}]),
      "sections.0.options"),
     (lambda d: d["sections"][0]["options"][0].update(label=""), "sections.0.options.0.label"),
@@ -89,7 +89,7 @@ def test_a_valid_choices_file_loads(tmp_path):
      "sections.0.options"),
     (lambda d: d.update(fields=[{"key": "note", "kind": "note", "label": "Briefje"}]), "fields.0.kind"),
     (lambda d: d.update(fields=[{"key": "a", "kind": "choice", "label": "A"},
-                                {"key": "b", "kind": "points", "label": "B"}]), "(top)"),
+                                {"key": "b", "kind": "points", "label": "B"}]), "fields"),
     (lambda d: d.update(points=0), "points"),
     (lambda d: d.update(points=51), "points"),
     (lambda d: d.update(top_n=13), "top_n"),

@@ -11,7 +11,7 @@ import pytest
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-import canvas_models
+from canvas_models.spec import of_step
 import layouts
 from exports import backup, demo, minutes
 from exports.snapshot import live_actions, step_rows
@@ -106,9 +106,9 @@ def test_every_layout_writes_a_minutes_section():
 def test_minutes_have_every_werkvorm_with_its_content(snap):
     lines = body_lines(minutes.build_docx(snap))
     parts = sections(snap, lines)
-    assert {canvas_models.get(s["werkvorm"]).layout for s in snap["steps"]} == set(layouts.NAMES)  # all of them
+    assert {of_step(s).layout for s in snap["steps"]} == set(layouts.NAMES)  # all of them
     for step in snap["steps"]:
-        layout = canvas_models.get(step["werkvorm"]).layout
+        layout = of_step(step).layout
         piece = minutes._text(CONTENT[layout](snap, step))
         for line in piece.split("\n"):
             assert line in parts[step["werkvorm"]], (step["werkvorm"], line)
@@ -135,7 +135,7 @@ def test_minutes_keep_an_intervision_confidential(snap):
 
 
 def test_minutes_without_a_follow_up_step_list_the_agreements_in_a_chapter(snap):
-    lean = {**snap, "steps": [s for s in snap["steps"] if "action" not in canvas_models.get(s["werkvorm"]).kinds]}
+    lean = {**snap, "steps": [s for s in snap["steps"] if "action" not in of_step(s).kinds]}
     assert len(lean["steps"]) < len(snap["steps"])
     lines = body_lines(minutes.build_docx(lean))
     at = lines.index(t("minutes.actions"))

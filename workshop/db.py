@@ -31,13 +31,15 @@ from sqlalchemy import (
     create_engine,
     event,
     inspect,
+    select,
     text,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine
 
 from workshop import settings
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "samenspraak.db"
 
 metadata = MetaData()
@@ -82,6 +84,12 @@ steps = Table(
     Column("workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
     Column("position", Integer, nullable=False),
     Column("werkvorm", String(40), nullable=False),
+    #: The werkvorm this step runs with, whole, as JSON text (schema version 4): a later edit of a
+    #: template or of a shipped file never changes a past workshop. Kept as text, not JSON: the pages
+    #: read steps on every rerun, and the text is the key of the parsed werkvorm in a per-process cache
+    #: (canvas_models.spec.stored). Empty only in a database made before version 4 that named a
+    #: werkvorm this release no longer ships.
+    Column("spec", Text, nullable=True),
     Column("config", JSON, nullable=False, default=dict),
     Column("locked", Boolean, nullable=False, default=False),
     Column("revealed", Boolean, nullable=False, default=False),
@@ -201,6 +209,24 @@ actions = Table(
     UniqueConstraint("workshop_id", "idem_key"),
 )
 
+#: A facilitator's own werkvormen and programmes (schema version 4). Each belongs to one owner: the
+#: workshop whose facilitator link made it, or a partnership (its link); shipped werkvormen are files
+#: and are never stored here. ``body`` holds the file format of canvas_models/spec.py.
+templates = Table(
+    "templates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),  # "werkvorm" or "programme"
+    Column("key", String(40), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("owner_workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("owner_partnership_id", ForeignKey("partnerships.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 # What the projected screen and the facilitator's live views show changes with every note, vote,
 # tap and moderation, without the workshop's state_version moving (that one reruns every phone).
 # One counter per workshop, raised in the same transaction as the change: ui/push.py's watcher
@@ -285,6 +311,8 @@ def _upgrade(conn, version: int) -> None:
                 index.create(conn, checkfirst=True)
     if version < 3:
         _upgrade_partnerships(conn)
+    if version < 4:
+        _upgrade_step_copies(conn)
     conn.execute(meta.update().where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
 
 
@@ -309,6 +337,21 @@ def _upgrade_partnerships(conn) -> None:
             # SQLite drops a column only when no index uses it; PostgreSQL drops the index with it.
             conn.execute(text(f"DROP INDEX IF EXISTS ix_{table}_partnership_key"))
             conn.execute(text(f"ALTER TABLE {table} DROP COLUMN partnership_key"))
+
+
+def _upgrade_step_copies(conn) -> None:
+    """Schema 4: every step keeps its own copy of its werkvorm. A step made before gets the copy of
+    the werkvorm it ran with until now: the shipped one of its key (``create_all`` made ``templates``)."""
+    from canvas_models import REGISTRY
+    from canvas_models.spec import dump, spec_text
+
+    if "spec" not in {c["name"] for c in inspect(conn).get_columns("steps")}:
+        conn.execute(text("ALTER TABLE steps ADD COLUMN spec TEXT"))
+    keys = conn.execute(select(steps.c.werkvorm).where(steps.c.spec.is_(None)).distinct()).scalars().all()
+    for key in keys:
+        if key in REGISTRY:
+            conn.execute(update(steps).where(steps.c.werkvorm == key, steps.c.spec.is_(None))
+                         .values(spec=spec_text(dump(REGISTRY[key]))))
 
 
 def _unavailable(ctx):

@@ -41,13 +41,10 @@ _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
-def clean(value: object, *, limit: int, label: str, required: bool = True, multiline: bool = False) -> str:
-    """Normalise user text or raise :class:`UserError` with a Dutch message.
-
-    NUL and control characters are removed, bidi overrides dropped, Unicode
-    normalised to NFC. Too long is refused (never silently cut), so the
-    person can shorten their own text.
-    """
+def normalise(value: object, *, multiline: bool = False) -> str:
+    """``value`` as text the way :func:`clean` keeps it, without a limit: NFC, no control characters or
+    bidi overrides, whitespace collapsed (but newlines when ``multiline``), stripped; "" when nothing
+    visible is left (only spaces or zero-width characters)."""
     text = "" if value is None else str(value)
     text = unicodedata.normalize("NFC", text).translate(_BIDI_CONTROLS)
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
@@ -55,7 +52,18 @@ def clean(value: object, *, limit: int, label: str, required: bool = True, multi
         text = " ".join(text.split())
     text = text.strip()
     visible = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Zs", "Cc"))
-    if not visible.strip():
+    return text if visible.strip() else ""
+
+
+def clean(value: object, *, limit: int, label: str, required: bool = True, multiline: bool = False) -> str:
+    """Normalise user text or raise :class:`UserError` with a Dutch message.
+
+    NUL and control characters are removed, bidi overrides dropped, Unicode
+    normalised to NFC. Too long is refused (never silently cut), so the
+    person can shorten their own text.
+    """
+    text = normalise(value, multiline=multiline)
+    if not text:
         if required:
             raise UserError("error.empty", label=label)
         return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import canvas_models
+from canvas_models.spec import of_step
 from exports.demo import FIRST, clean_text, pick_weighted
 
 ACTION_VERBS = ("Plan een overleg over", "Maak een voorstel voor", "Inventariseer", "Organiseer een bijeenkomst over",
@@ -24,7 +24,7 @@ def fill(demo, step: dict) -> None:
     today = date.fromisoformat(demo.start.date().isoformat())
     subjects = demo.subjects
     # What an action can belong to: the aspects of a werkvorm with scores (as on the phone).
-    aspects = [s["title"] for other in demo.steps if "score" in canvas_models.get(other["werkvorm"]).kinds
+    aspects = [s["title"] for other in demo.steps if "score" in of_step(other).kinds
                for s in other["sections"]]
     first = len(actions)
     for person in people:

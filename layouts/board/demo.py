@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import canvas_models
+from canvas_models.spec import of_step
 from exports.demo import clean_text
 
 #: Notes per text field, in the werkvorm's order (opbrengst, succesfactor, kan beter).
@@ -27,7 +28,7 @@ def _row(demo, step: dict, person: dict, section: str, column: str, spec, value,
 
 def fill(demo, step: dict) -> None:
     rng = demo.rng
-    wv = canvas_models.get(step["werkvorm"])
+    wv = of_step(step)
     columns = canvas_models.columns_of(wv, step.get("config"))
     texts = [f for f in wv.fields if f.kind == "text"]
     pool = {f.key: TEXTS[min(i, len(TEXTS) - 1)] for i, f in enumerate(texts)}

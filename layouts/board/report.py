@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import canvas_models
+from canvas_models.spec import of_step
 from exports.snapshot import step_rows
 from exports.tables import frame, org_name, yes
 from layouts.board.table import Cell, cells, column_of
@@ -15,7 +16,7 @@ from messages import ORG_SHORT, number as _num, plural, t
 
 
 def _parts(step: dict) -> tuple[list[dict], tuple, list]:
-    wv = canvas_models.get(step["werkvorm"])
+    wv = of_step(step)
     return (step.get("sections") or [], canvas_models.columns_of(wv, step.get("config")),
             [f for f in wv.fields if f.kind == "text"])
 

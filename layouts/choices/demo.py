@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Callable
 
-import canvas_models
+from canvas_models.spec import of_step
 from layouts.choices import logic
 from messages import t
 
@@ -29,7 +29,7 @@ def fill(demo, step: dict) -> None:
     contributions, actions = demo.contributions, demo.actions
     today = demo.start.date()
     owners = ([p["name"] for p in people if p["name"]] if not demo.anonymous else []) or list(ROLES)
-    wv = canvas_models.get(step["werkvorm"])
+    wv = of_step(step)
     spec = wv.choice_field
     budget = wv.points
 

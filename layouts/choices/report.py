@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, Mapping
 
 import canvas_models
+from canvas_models.spec import of_step
 from layouts.choices import logic
 from messages import dutch_date, t
 from workshop.store import choice_budget
@@ -18,7 +19,7 @@ from workshop.store import choice_budget
 
 # ------------------------------------------------------------------ shared
 def werkvorm(step: Mapping) -> canvas_models.Werkvorm:
-    return canvas_models.get(step["werkvorm"])
+    return of_step(step)
 
 
 def step_results(snap: Mapping, step: Mapping) -> list[logic.SectionResult]:

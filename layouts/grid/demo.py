@@ -3,7 +3,7 @@ a few hostile strings, a round of dots."""
 
 from __future__ import annotations
 
-import canvas_models
+from canvas_models.spec import of_step
 
 CANVAS_TEXT = {
     "partners": ("ROC en vmbo-scholen", "Lokale installatiebedrijven", "Gemeente en provincie", "Pabo's in de regio"),
@@ -21,7 +21,7 @@ CANVAS_TEXT = {
 
 def fill(demo, step: dict) -> None:
     rng, people = demo.rng, demo.people
-    spec = canvas_models.get(step["werkvorm"]).fields[0]
+    spec = of_step(step).fields[0]
     notes = []
     for person in people:
         for _ in range(rng.randint(3, 5)):

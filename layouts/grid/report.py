@@ -3,7 +3,7 @@ then each block's notes by dots) and the sheet (one row per note)."""
 
 from __future__ import annotations
 
-import canvas_models
+from canvas_models.spec import of_step
 from exports.pdf import PRIMARY, INK, SHADE, vote_suffix
 from exports.snapshot import step_rows, vote_counts
 from exports.tables import notes_sheet
@@ -49,7 +49,7 @@ def _section(b, step: dict, *, full: bool) -> None:
 def grid(b, step: dict, sections: list[dict], per: dict, votes: dict) -> None:
     """The blocks in their familiar grid (``grid:`` of each section), each with its counts (vector boxes)."""
     pdf = b.pdf
-    model = {s.key: s for s in canvas_models.get(step["werkvorm"]).sections}
+    model = {s.key: s for s in of_step(step).sections}
     placed = [(s, model[s["key"]].grid) for s in sections if s["key"] in model and model[s["key"]].grid]
     if not placed:
         return

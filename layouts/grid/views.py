@@ -15,7 +15,7 @@ from messages import t
 from ui import dots, kinds, notetools
 from ui import screen_frame
 from ui import step_controls as fv
-from ui.common import esc, html_block, md, show_flash, store
+from ui.common import esc, html_block, show_flash, store
 from ui.inputs import NOTE_KINDS, locked_notice, note_form
 from workshop import Facilitator, Participant, Step, Workshop
 

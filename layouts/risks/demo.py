@@ -3,7 +3,7 @@ measure, one changes their mind (the newest counts), a few measures are hostile 
 
 from __future__ import annotations
 
-import canvas_models
+from canvas_models.spec import of_step
 from exports.demo import clean_text
 from layouts.scores.demo import answer_row
 
@@ -17,7 +17,7 @@ MEASURES = ("Per activiteit een vaste trekker en een vervanger aanwijzen.",
 
 def fill(demo, step: dict) -> None:
     rng, people = demo.rng, demo.people
-    fields = canvas_models.get(step["werkvorm"]).fields
+    fields = of_step(step).fields
     for r, sec in enumerate(step["sections"]):
         base_like, base_impact = 1.5 + (r * 1.3) % 3.5, 2 + (r * 0.9) % 3
         for person in people:

@@ -3,7 +3,7 @@ likelihood, impact and measures) and the sheet (one row per risk)."""
 
 from __future__ import annotations
 
-import canvas_models
+from canvas_models.spec import of_step
 from exports.snapshot import step_rows
 from exports.tables import frame
 from layouts.risks import matrix
@@ -13,7 +13,7 @@ from messages import plural, t
 def risks_of(snap: dict, step: dict) -> list[matrix.Risk]:
     """The risks of a snapshot's step, placed as on the screen."""
     rows = step_rows(snap, step["id"], kinds=("score", "text"))
-    return matrix.risks(rows, step.get("sections") or [], canvas_models.get(step["werkvorm"]).fields)
+    return matrix.risks(rows, step.get("sections") or [], of_step(step).fields)
 
 
 def measures_text(risk: matrix.Risk) -> str:

@@ -3,7 +3,7 @@ questions and advice (revealed), marks and next steps. Imports no streamlit."""
 
 from __future__ import annotations
 
-import canvas_models
+from canvas_models.spec import of_step
 
 CASES = (
     "Mijn team haakt af bij het nieuwe rooster voor de techniekdagen",
@@ -43,7 +43,7 @@ def fill(demo, step: dict) -> None:
     rng, people, note, votes, tick = demo.rng, demo.people, demo.note, demo.votes, demo.tick
     if len(people) < 2:
         return
-    sections = canvas_models.get(step["werkvorm"]).sections
+    sections = of_step(step).sections
     submitters = people[:min(3, len(people))]
     cases = [note(step, p, s.key, CASES[i % len(CASES)]) for s in sections if s.role == "cases"
              for i, p in enumerate(submitters)]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-import canvas_models
+from canvas_models.spec import of_step
 from exports.snapshot import step_rows, vote_counts
 from messages import t
 from workshop import rounds
@@ -24,7 +24,7 @@ class Outcome:
 
 
 def outcome(snap: dict, step: dict) -> Outcome:
-    werkvorm = canvas_models.get(step["werkvorm"])
+    werkvorm = of_step(step)
     notes = rounds.live(step_rows(snap, step["id"], kinds=("note", "tagged_note")))
     marked = vote_counts(snap, step["id"], rounds.MARK)
 

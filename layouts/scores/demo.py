@@ -3,7 +3,7 @@ say "weet ik niet") and writes some remarks; a few change their mind later (the 
 
 from __future__ import annotations
 
-import canvas_models
+from canvas_models.spec import of_step
 from exports.demo import clean_text
 
 #: Remarks for the werkvorm's first and second text field (praatplaat: goed, beter).
@@ -31,7 +31,7 @@ def answer_row(demo, step: dict, person: dict, section: str, spec, value, stamp:
 
 def fill(demo, step: dict) -> None:
     rng, people = demo.rng, demo.people
-    fields = canvas_models.get(step["werkvorm"]).fields
+    fields = of_step(step).fields
     texts = [f for f in fields if f.kind == "text"]
     pool = {f.key: TEXTS[min(i, len(TEXTS) - 1)] for i, f in enumerate(texts)}
     changed = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import canvas_models
+from canvas_models.spec import of_step
 from exports.pdf import INK, MUTED, ORG_COLOURS, OVERALL_COLOUR, RULE, legend
 from exports.snapshot import step_rows
 from exports.tables import frame, org_name, yes
@@ -15,7 +15,7 @@ from workshop.aggregate import divergence, is_visible, remarks_by_aspect, score_
 
 
 def _text_fields(step: dict) -> list:
-    return [f for f in canvas_models.get(step["werkvorm"]).fields if f.kind == "text"]
+    return [f for f in of_step(step).fields if f.kind == "text"]
 
 
 def pdf_section(b, step: dict) -> None:

@@ -26,6 +26,7 @@ import pandas as pd
 import streamlit as st
 
 import canvas_models
+from canvas_models import spec as spec_of
 from messages import CATALOGUE, ORG_TYPES, t
 from ui import charts, drafts, kinds, notetools
 from ui import screen_frame
@@ -500,8 +501,10 @@ def _save_aspects(fac: Facilitator, step_id: int, version: str, originals: list[
     guarded(f"ppa{step_id}", run, t(f"{words}.saved"))
 
 
-def _reset_aspects(fac: Facilitator, step_id: int, werkvorm_key: str, words: str = "praat.aspects") -> None:
-    defaults = [s.model_dump() for s in canvas_models.get(werkvorm_key).sections]
+def _reset_aspects(fac: Facilitator, step_id: int, werkvorm: canvas_models.Werkvorm,
+                   words: str = "praat.aspects") -> None:
+    """Back to the sections of the werkvorm as the workshop was made with it (its own copy)."""
+    defaults = [s.model_dump() for s in werkvorm.sections]
     guarded(f"ppa{step_id}", lambda: store().set_sections(fac, step_id, defaults), t(f"{words}.saved"))
 
 
@@ -534,4 +537,4 @@ def aspect_editor(step: Step, fac: Facilitator, *, has_answers: bool, words: str
                               args=(fac, step.id, version, originals, words))
     show_flash(scope)
     st.button(t(f"{words}.reset"), key=f"pp-aspects-reset-{step.id}", on_click=_reset_aspects,
-              args=(fac, step.id, step.werkvorm_key, words))
+              args=(fac, step.id, spec_of.stored(step.werkvorm_key, step.spec), words))

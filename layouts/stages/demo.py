@@ -3,7 +3,7 @@ of dots on the notes of the options stages."""
 
 from __future__ import annotations
 
-import canvas_models
+from canvas_models.spec import of_step
 
 GROW_TEXT = {
     "goal": ("Alle studenten worden in de school opgeleid", "Samen het lerarentekort te lijf",
@@ -31,7 +31,7 @@ GROW_TEXT = {
 
 def fill(demo, step: dict) -> None:
     rng = demo.rng
-    werkvorm = canvas_models.get(step["werkvorm"])
+    werkvorm = of_step(step)
     spec = werkvorm.fields[0]
     options = []
     for sec in step["sections"]:

@@ -3,7 +3,8 @@ notes with their tags; recommendations marked) and the sheet (one row per note, 
 
 from __future__ import annotations
 
-import canvas_models
+from canvas_models import Werkvorm
+from canvas_models.spec import of_step
 from exports.pdf import ACCENT, INK, PRIMARY, RULE, vote_suffix
 from exports.snapshot import step_rows, vote_counts
 from exports.tables import notes_sheet
@@ -24,7 +25,7 @@ def docx_section(w, step: dict) -> None:
 def _section(b, step: dict, *, full: bool) -> None:
     """``full``: the tag x stage overview drawn first (the PDF)."""
     pdf = b.pdf
-    werkvorm = canvas_models.get(step["werkvorm"])
+    werkvorm = of_step(step)
     notes = [n for n in step_rows(b.snap, step["id"], kinds=("note", "tagged_note")) if is_visible(n)]
     votes = vote_counts(b.snap, step["id"], "note")
     sections = step.get("sections") or []
@@ -62,7 +63,7 @@ def outcome(config: dict | None) -> str:
     return value if isinstance(value, str) else ""
 
 
-def backup_config(config: dict, wv: canvas_models.Werkvorm) -> dict:
+def backup_config(config: dict, wv: Werkvorm) -> dict:
     """What a backup keeps of a stages step's settings: the settled text, cleaned as if typed and held
     to its limit, for a werkvorm that has a section to settle (nothing else is stored)."""
     from workshop.errors import UserError

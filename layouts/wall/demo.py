@@ -3,7 +3,7 @@ some hostile strings, one hidden and one merged note, a round of dots."""
 
 from __future__ import annotations
 
-import canvas_models
+from canvas_models.spec import of_step
 from exports.demo import SUBJECTS
 from workshop.aggregate import is_visible
 
@@ -16,7 +16,7 @@ CLOSERS = ("?", " in de regio.", " met de bedrijven.", " vóór de zomer.", " �
 
 def fill(demo, step: dict) -> None:
     rng, people = demo.rng, demo.people
-    spec = canvas_models.get(step["werkvorm"]).fields[0]
+    spec = of_step(step).fields[0]
     section = step["sections"][0]["key"]
     for name in SUBJECTS:
         demo.clusters.append({"id": len(demo.clusters) + 1, "step_id": step["id"], "name": name})

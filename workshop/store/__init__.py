@@ -20,6 +20,7 @@ of this package (the capability a method needs is in its signature there):
     choices.py        one choice or a spread of points per section, settled sections (layouts/choices)
     clusters.py       clusters of notes
     actions.py        the follow-up list and earlier agreements
+    templates.py      the template library: own werkvormen and programmes of a facilitator or partnership
 """
 
 from __future__ import annotations
@@ -53,18 +54,19 @@ from workshop.store.partnerships import PartnershipService
 from workshop.store.rounds import RoundService
 from workshop.store.retention import RetentionDaemon, RetentionService
 from workshop.store.steps import SECTION_LINES, StepService, clean_section
+from workshop.store.templates import Template, TemplateService
 from workshop.store.votes import VoteService
 
 __all__ = [
     "ACTION_STATUSES", "CODE_ALPHABET", "CODE_LENGTH", "REVIEW_FIELDS", "SECTION_LINES", "Facilitator",
     "Participant", "Partnership", "PartnershipAccess", "Step", "Store", "Workshop", "_hash", "choice_budget",
-    "clean_section", "get_store", "new_key", "normalise_code", "now", "points_budget",
+    "clean_section", "get_store", "new_key", "normalise_code", "now", "points_budget", "Template",
 ]
 
 
 class Store(AdminService, PartnershipService, RetentionService, StepService, ParticipantService,
             ContributionService, VoteService, ClusterService, ActionService, ChoiceService,
-            RoundService):
+            RoundService, TemplateService):
     """Every read and write of one database (see the modules above for each part)."""
 
 

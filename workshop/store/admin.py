@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 import canvas_models
+from canvas_models import spec as spec_of
 from messages import t
 from workshop import db as D
 from workshop import settings
@@ -37,7 +38,8 @@ class AdminService(Service):
         partnership: str,
         day: date,
         facilitator: str,
-        werkvormen: Iterable[str],
+        werkvormen: Iterable[str | canvas_models.Werkvorm],
+        minutes: Iterable[int | None] | None = None,
         anonymous: bool = False,
         max_participants: int | None = None,
         admin_password: str | None = None,
@@ -45,6 +47,11 @@ class AdminService(Service):
         member_of: PartnershipAccess | None = None,
     ) -> tuple[Workshop, str]:
         """Create a workshop; returns it with the facilitator secret (shown once).
+
+        ``werkvormen`` is the programme in order: shipped werkvormen by key, or whole werkvormen (an
+        own one from the editor or the template library); ``minutes`` the timebox of each (None: the
+        werkvorm's default). Every step stores its own copy of its werkvorm, so a later edit of a
+        template never changes this workshop.
 
         With ``member_of`` (proof of the partnership's link) the workshop belongs to that
         partnership and carries its name; without it, it belongs to none, whatever name is typed.
@@ -55,6 +62,12 @@ class AdminService(Service):
             admin_password=admin_password, member_of=member_of, client=client)
         title, partnership, facilitator, keys = (
             fields["title"], fields["partnership"], fields["facilitator"], fields["werkvormen"])
+        times = list(minutes) if minutes is not None else [None] * len(keys)
+        if len(times) != len(keys):
+            raise ValueError("one timebox per werkvorm")
+        for timebox in times:
+            if timebox is not None and not 1 <= int(timebox) <= spec_of.MAX_MINUTES:
+                raise UserError("spec.step_minutes", high=spec_of.MAX_MINUTES)
         partnership_id = member_of.partnership_id if member_of is not None else None
         cap = min(max_participants or Limits.MAX_PARTICIPANTS, Limits.MAX_PARTICIPANTS)
         secret = secrets.token_urlsafe(24)
@@ -71,10 +84,10 @@ class AdminService(Service):
                             show_join=True, participant_pdf=False, created_at=created,
                         ).returning(D.workshops.c.id)
                     ).scalar_one()
-                    for pos, key in enumerate(keys):
+                    for pos, (werkvorm, timebox) in enumerate(zip(keys, times)):
                         conn.execute(insert(D.steps).values(
-                            workshop_id=wid, position=pos, werkvorm=key, config={},
-                            timer_seconds=canvas_models.get(key).default_minutes * 60,
+                            workshop_id=wid, position=pos, werkvorm=werkvorm.key, spec=spec_of.spec_text(spec_of.dump(werkvorm)),
+                            config={}, timer_seconds=(timebox or werkvorm.default_minutes) * 60,
                         ))
                 break
             except IntegrityError:
@@ -128,11 +141,11 @@ class AdminService(Service):
         else:
             partnership = clean(partnership, limit=Limits.PARTNERSHIP, label=t("field.partnership"))
         facilitator = clean(facilitator, limit=Limits.FACILITATOR, label=t("field.facilitator"), required=False)
-        keys = list(werkvormen)
+        keys = [item if isinstance(item, canvas_models.Werkvorm) else canvas_models.get(item) for item in werkvormen]
         if not keys:
             raise UserError("error.no_werkvormen")
-        for key in keys:
-            canvas_models.get(key)
+        if len(keys) > spec_of.PROGRAMME_STEPS:
+            raise UserError("spec.too_many_steps", limit=spec_of.PROGRAMME_STEPS)
         return {"title": title, "partnership": partnership, "facilitator": facilitator, "werkvormen": keys}
 
     def workshop(self, workshop_id: int) -> Workshop:

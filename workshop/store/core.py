@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 import canvas_models
+from canvas_models import spec as spec_of
 from workshop import db as D
 from workshop.errors import NotAllowed, UserError
 
@@ -102,10 +103,14 @@ class Step:
     timer_end: datetime | None
     timer_paused_left: int | None
     timer_auto_lock: bool
+    #: The werkvorm this step runs with, whole, as JSON text (``canvas_models.spec.stored``); None only
+    #: for a step of a database made before copies were stored whose werkvorm is no longer shipped.
+    spec: str | None = None
 
     @property
     def werkvorm(self) -> canvas_models.Werkvorm:
-        return canvas_models.get(self.werkvorm_key).with_sections(self.config.get("sections"))
+        """The werkvorm as this step runs it: its own copy, with the sections its facilitator chose."""
+        return spec_of.stored(self.werkvorm_key, self.spec).with_sections(self.config.get("sections"))
 
     @property
     def hidden_until_reveal(self) -> bool:

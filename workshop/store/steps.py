@@ -10,6 +10,7 @@ from typing import Any, Iterable
 from sqlalchemy import case, func, insert, or_, select, update
 
 import canvas_models
+from canvas_models import spec as spec_of
 from messages import t
 from workshop import db as D
 from workshop import timer
@@ -38,7 +39,7 @@ def _versions_query(count: int):
 
 
 #: Most prompts or script lines one section keeps.
-SECTION_LINES = 10
+SECTION_LINES = canvas_models.MAX_LINES
 
 
 def clean_section(section: dict) -> dict:
@@ -234,7 +235,7 @@ class StepService(Service):
             raise UserError("error.no_sections")
         if len({c["key"] for c in cleaned}) != len(cleaned):
             raise UserError("error.duplicate_sections")
-        canvas_models.get(step.werkvorm_key).with_sections(cleaned)  # validates
+        spec_of.stored(step.werkvorm_key, step.spec).with_sections(cleaned)  # validates
         self.update_step(fac, step_id, config={**step.config, "sections": cleaned})
 
     def set_columns(self, fac: Facilitator, step_id: int, columns: list[dict]) -> None:
@@ -262,7 +263,7 @@ class StepService(Service):
             step = self._read_step(conn, step_id)
             if step.workshop_id != fac.workshop_id:
                 raise NotAllowed("error.not_facilitator")
-            wv = canvas_models.get(step.werkvorm_key)
+            wv = spec_of.stored(step.werkvorm_key, step.spec)
             wv.model_validate({**wv.model_dump(), "columns": cleaned})  # validates
             conn.execute(update(D.steps).where(D.steps.c.id == step_id).values(
                 config={**step.config, "columns": cleaned}))

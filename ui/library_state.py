@@ -1,0 +1,76 @@
+"""What the template library's pages share in one browser session (issue 18).
+
+* The owners this session opened with their private link: the partnerships (``ui.partnership``)
+  and the workshops whose facilitator link was opened here. Only these reach templates; a typed
+  name never does.
+* The programme being built for a new workshop on ``/nieuw``: an ordered list of werkvormen with
+  minutes. The editor (``/werkvorm``) adds to it; ``/nieuw`` shows, reorders and creates from it.
+
+Streamlit keeps ``st.session_state`` across ``st.switch_page`` and ``st.page_link`` in one tab, so
+the pages hand these over without putting a secret in another address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+import canvas_models
+from canvas_models import spec as spec_of
+from messages import t
+from ui import partnership as ps
+from ui.common import store
+from workshop import NotAllowed, UserError
+from workshop.store import Facilitator, PartnershipAccess
+
+#: session_state: {join code: facilitator secret} of the workshops whose link this session opened.
+FACILITATORS = "_facilitator_links"
+#: session_state: the programme being built: a list of {"spec": werkvorm file dict, "minutes": int}.
+PROGRAMME = "_programme"
+
+
+@dataclass(frozen=True)
+class OwnerChoice:
+    """One owner of templates this session may use: a label for a select box and the capability."""
+
+    key: str  # "f:CODE" or "p:ID": stable within the session, for widget keys
+    label: str
+    owner: Facilitator | PartnershipAccess
+
+
+def remember_facilitator(code: str, secret: str) -> None:
+    """The facilitator page (or the editor) opened this workshop with its link."""
+    st.session_state.setdefault(FACILITATORS, {})[code] = secret
+
+
+def owners() -> list[OwnerChoice]:
+    """Every owner this session opened with a link that still holds: partnerships first."""
+    out = [OwnerChoice(f"p:{p.id}", t("library.owner_partnership", name=p.name), access) for p, access in ps.opened()]
+    for code, secret in list(st.session_state.get(FACILITATORS, {}).items()):
+        try:
+            fac = store().authorize(code, secret)
+        except (NotAllowed, UserError):
+            st.session_state[FACILITATORS].pop(code, None)
+            continue
+        out.append(OwnerChoice(f"f:{code}", t("library.owner_workshop", title=store().workshop(fac.workshop_id).title,
+                                                code=code), fac))
+    return out
+
+
+# ------------------------------------------------------------------ the programme being built
+def programme() -> list[tuple[canvas_models.Werkvorm, int]]:
+    """The programme on ``/nieuw``: (werkvorm, minutes) in order."""
+    out = []
+    for item in st.session_state.get(PROGRAMME, []):
+        out.append((spec_of.stored(item["spec"]["key"], item["spec"]), int(item["minutes"])))
+    return out
+
+
+def set_programme(items: list[tuple[canvas_models.Werkvorm, int]]) -> None:
+    st.session_state[PROGRAMME] = [{"spec": spec_of.dump(wv), "minutes": int(minutes)} for wv, minutes in items]
+
+
+def add_to_programme(werkvorm: canvas_models.Werkvorm, minutes: int | None = None) -> None:
+    """Put a werkvorm at the end of the programme (its default time unless given)."""
+    set_programme([*programme(), (werkvorm, minutes or werkvorm.default_minutes)])
