@@ -218,7 +218,7 @@ class Werkvorm(_Frozen):
     @classmethod
     def _one_settled(cls, value: tuple[Section, ...]) -> tuple[Section, ...]:
         if sum(1 for s in value if s.settle) > 1:
-            raise ValueError("at most one section may be settled (settle: true)")
+            raise PydanticCustomError("one_settled", "at most one section may be settled (settle: true)")
         return value
 
     @property

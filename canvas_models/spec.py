@@ -115,6 +115,7 @@ _MESSAGES = {
     "two_options": ("spec.two_options", {}),
     "layout_kind": ("spec.layout_kind", {"kind": "kind", "kinds": "kinds"}),
     "tags_needed": ("spec.tags_needed", {}),
+    "one_settled": ("spec.one_settled", {}),
 }
 
 

@@ -28,6 +28,7 @@ NL: dict[str, str] = {
     "spec.one_choice_field": "een keuzewerkvorm heeft precies één invulveld van de soort 'choice' of 'points'.",
     "spec.two_options": "geef dit onderdeel minstens twee keuzes.",
     "spec.layout_kind": "deze vorm bewaart {kinds}, niet '{kind}'.",
+    "spec.one_settled": "hoogstens één onderdeel heeft een gedeelde zin die de begeleider vaststelt.",
     "spec.tags_needed": "een invulveld met labels (tagged_note) heeft een lijst labels nodig.",
     "spec.too_deep": "het bestand is te diep genest.",
     "spec.bad_key": "'{name}' is geen geldige veldnaam.",
@@ -95,6 +96,10 @@ NL: dict[str, str] = {
     "spec.name.max_notes_per_participant": "briefjes per deelnemer",
     "spec.name.writers": "wie schrijft",
     "spec.name.shows": "toont",
+    "spec.name.settle": "gedeelde zin vaststellen",
+    "spec.name.marks": "inbrenger markeert",
+    "spec.name.vote": "stippenronde",
+    "spec.name.private_until_reveal": "verborgen tot onthullen",
     "spec.name.steps": "stappen",
     "spec.name.werkvorm": "werkvorm",
 }
