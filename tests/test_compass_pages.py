@@ -77,7 +77,7 @@ def test_screen_shows_the_compass_with_values_and_gaps_stand_out(room):
     # themes in order: leerlijnen, faciliteiten, docenten, bedrijven, ...
     assert trace["r"][0] == 3.5 and trace["r"][3] == 2.0
     assert trace["text"][0] == "3,5" and trace["text"][3] == "2,0"  # the values are written on the compass
-    assert trace["text"][1] == "–"  # a theme nobody rated yet
+    assert trace["text"][1] == ""  # a theme nobody rated yet: no value (all such sit at the centre)
     assert radar["layout"]["polar"]["radialaxis"]["range"] == [0, 5]
     body = raw_html(screen)
     assert "<b>vmbo-mbo</b>" not in body  # typed text stays text (escaped)
@@ -140,6 +140,6 @@ def test_an_empty_compass_draws_every_theme_as_a_gap(room):
     screen = room.screen()
     no_errors(screen)
     (radar,) = [c for c in charts(screen) if c["data"][0]["type"] == "scatterpolar"]
-    assert radar["data"][0]["text"][:7] == ["–"] * 7
+    assert radar["data"][0]["text"][:7] == [""] * 7  # no pile of "–" at the centre
     assert raw_html(screen).count('class="ss-theme ss-gap"') == 7
     assert not screen.text_area and not screen.button  # the screen has no controls
