@@ -235,3 +235,12 @@ def test_a_full_programme_refuses_one_more_step_in_dutch(app_store):
     at.button(key="new-add-go").click().run()
     assert [e.value for e in at.error] == [t("lib.too_many", limit=PROGRAMME_STEPS)]
     assert len(_programme(at)) == PROGRAMME_STEPS
+
+
+def test_every_layout_has_its_words_in_the_library():
+    """The library names each layout and says what its screen shows: a new layout needs both texts."""
+    import layouts
+    from messages import CATALOGUE
+
+    for name in layouts.NAMES:
+        assert f"lib.layout.{name}" in CATALOGUE and f"lib.screen.{name}" in CATALOGUE, name

@@ -15,10 +15,8 @@ Only a link opened in this browser session reaches an owner's templates; a typed
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 import canvas_models
 from canvas_models import Werkvorm
@@ -32,23 +30,14 @@ from workshop.store import Facilitator
 
 #: The editor page another part of issue 18 adds; its links show only when it is there.
 EDITOR_PAGE = "pages/werkvorm.py"
-_EDITOR = Path(__file__).resolve().parent.parent / EDITOR_PAGE
 YAML_MIME = "application/yaml"
 #: How many sections a preview shows before "and N more".
 PREVIEW_SECTIONS = 8
 
 
-def editor_available() -> bool:
-    return _EDITOR.exists()
-
-
 def editor_link(label: str, **params: str) -> None:
-    """A link to the werkvorm editor (nothing while the editor page is not installed)."""
-    if editor_available():
-        try:
-            st.page_link(EDITOR_PAGE, label=label, query_params=params)
-        except StreamlitAPIException:  # the file is there but app.py does not list the page (yet)
-            pass
+    """A link to the werkvorm editor (``/werkvorm``)."""
+    st.page_link(EDITOR_PAGE, label=label, query_params=params)
 
 
 # ------------------------------------------------------------------ the programme being built
@@ -323,7 +312,7 @@ def preview_html(werkvorm: Werkvorm) -> str:
         fields.append("<li>" + esc(t("lib.preview_field", label=field.label, kind=t(f"lib.kind.{field.kind}"),
                                        limit=limit, required=t("lib.preview_required") if field.required else ""))
                       + "</li>")
-    screen = [t(f"lib.screen.{werkvorm.layout}") if f"lib.screen.{werkvorm.layout}" in _catalogue() else ""]
+    screen = [t(f"lib.screen.{werkvorm.layout}")]
     for flag in ("sequential", "hidden_until_reveal", "confidential"):
         if getattr(werkvorm, flag):
             screen.append(t({"sequential": "lib.preview_sequential", "hidden_until_reveal": "lib.preview_hidden",
@@ -337,15 +326,9 @@ def preview_html(werkvorm: Werkvorm) -> str:
         + "".join(f"<p>{esc(line)}</p>" for line in screen if line) + "</div></div>")
 
 
-def _catalogue():
-    from messages import CATALOGUE
-
-    return CATALOGUE
-
-
 def layout_name(werkvorm: Werkvorm) -> str:
-    key = f"lib.layout.{werkvorm.layout}"
-    return t(key) if key in _catalogue() else werkvorm.layout
+    """The layout in words ("muur met briefjes"); every layout has its message."""
+    return t(f"lib.layout.{werkvorm.layout}")
 
 
 # ------------------------------------------------------------------ the library
@@ -497,13 +480,10 @@ def library_panel(prefix: str) -> None:
         with st.container(horizontal=True, vertical_alignment="bottom"):
             st.text_input(t("lib.open_link"), key="lib-link", type="password", help=t("lib.open_link_help"))
             st.button(t("lib.open_go"), key="lib-open", on_click=_open_link)
-        if editor_available():
-            layouts = list(canvas_models.LAYOUT_NAMES) if hasattr(canvas_models, "LAYOUT_NAMES") else []
-            if layouts:
-                with st.container(horizontal=True, vertical_alignment="bottom"):
-                    st.selectbox(t("lib.new_layout"), layouts, key="lib-new-layout",
-                                 format_func=lambda k: t(f"lib.layout.{k}") if f"lib.layout.{k}" in _catalogue() else k)
-                    editor_link(t("lib.new_from_layout"), vorm=st.session_state.get("lib-new-layout") or layouts[0])
+        layouts = list(canvas_models.LAYOUTS)
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            st.selectbox(t("lib.new_layout"), layouts, key="lib-new-layout", format_func=lambda k: t(f"lib.layout.{k}"))
+            editor_link(t("lib.new_from_layout"), vorm=st.session_state.get("lib-new-layout") or layouts[0])
 
 
 # ------------------------------------------------------------------ cockpit and partnership page
