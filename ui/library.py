@@ -41,14 +41,6 @@ def editor_link(label: str, **params: str) -> None:
 
 
 # ------------------------------------------------------------------ the programme being built
-def ensure_programme() -> None:
-    """A new session starts from the default programme (the core sequence, default times)."""
-    if lib.PROGRAMME not in st.session_state:
-        registry = canvas_models.REGISTRY
-        lib.set_programme([(registry[k], registry[k].default_minutes)
-                           for k in canvas_models.DEFAULT_SELECTION if k in registry])
-
-
 def _changed(prefix: str) -> None:
     """After a step moved, went or came: the minute fields take their values afresh."""
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{prefix}-min-")]:
@@ -126,7 +118,6 @@ def _step_label(n: int, werkvorm: Werkvorm) -> str:
 
 def programme_builder(prefix: str) -> list[tuple[Werkvorm, int]]:
     """The programme with its controls (outside any form); returns it as it stands."""
-    ensure_programme()
     items = lib.programme()
     st.subheader(t("lib.programme"))
     st.caption(t("lib.programme_intro"))
