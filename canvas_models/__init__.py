@@ -115,6 +115,10 @@ class Section(_Frozen):
     vote: bool = False
     #: What to choose from in the ``choices`` layout.
     options: tuple[Option, ...] = Field(default=(), max_length=MAX_OPTIONS)
+    #: The facilitator settles one shared text for this section (typed, or taken from its notes): the
+    #: step's ``outcome`` setting, on the screen and in the reports (the regioplan's vision sentence).
+    #: At most one section of a werkvorm (layout ``stages``).
+    settle: bool = False
 
     @field_validator("options")
     @classmethod
@@ -209,6 +213,18 @@ class Werkvorm(_Frozen):
                                           {"section": section.key, "shows": section.shows})
             seen.add(section.key)
         return value
+
+    @field_validator("sections")
+    @classmethod
+    def _one_settled(cls, value: tuple[Section, ...]) -> tuple[Section, ...]:
+        if sum(1 for s in value if s.settle) > 1:
+            raise PydanticCustomError("one_settled", "at most one section may be settled (settle: true)")
+        return value
+
+    @property
+    def settle_section(self) -> Section | None:
+        """The section whose shared text the facilitator settles (``settle: true``), if any."""
+        return next((s for s in self.sections if s.settle), None)
 
     @model_validator(mode="after")
     def _choices_layout(self) -> "Werkvorm":

@@ -83,7 +83,7 @@ class SpecError(WerkvormError):
         return [p.message for p in self.problems if p.dotted == dotted]
 
 
-def _problem(path: tuple, key: str, **params: object) -> SpecError:
+def _problem(path: tuple, key: str, /, **params: object) -> SpecError:
     return SpecError([Problem(path, t(key, **params))])
 
 
@@ -115,6 +115,7 @@ _MESSAGES = {
     "two_options": ("spec.two_options", {}),
     "layout_kind": ("spec.layout_kind", {"kind": "kind", "kinds": "kinds"}),
     "tags_needed": ("spec.tags_needed", {}),
+    "one_settled": ("spec.one_settled", {}),
 }
 
 
@@ -153,7 +154,7 @@ def _clean_tree(value: Any, path: tuple = (), name: str = "") -> Any:
         out = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise _problem(path, "spec.bad_key", key=str(key)[:40])
+                raise _problem(path, "spec.bad_key", name=str(key)[:40])
             out[key] = _clean_tree(item, (*path, key), key)
         return out
     if isinstance(value, (list, tuple)):
@@ -217,7 +218,7 @@ def parse_programme(raw: object) -> Programme:
         given = step.get("werkvorm")
         if isinstance(given, str):
             if given not in REGISTRY:
-                raise _problem(("steps", i, "werkvorm"), "spec.unknown_werkvorm", key=given[:40])
+                raise _problem(("steps", i, "werkvorm"), "spec.unknown_werkvorm", name=given[:40])
             werkvorm = REGISTRY[given]
         else:
             try:
@@ -307,18 +308,29 @@ _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 512
 
 
-def stored(key: str, spec: dict | None) -> Werkvorm:
-    """The werkvorm a step runs with: its own stored copy (``steps.spec``), else the shipped one by key
-    (a step made before copies were stored). A copy was checked when it was stored; read again it is
-    validated once per process (a small cache keyed by its text)."""
+def spec_text(spec: dict) -> str:
+    """A werkvorm file dict as the JSON text a step stores (``steps.spec``)."""
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+
+
+def spec_dict(spec: str | dict | None) -> dict | None:
+    """A step's stored werkvorm as a dict (for a snapshot), from its text."""
+    return json.loads(spec) if isinstance(spec, str) else spec
+
+
+def stored(key: str, spec: str | dict | None) -> Werkvorm:
+    """The werkvorm a step runs with: its own stored copy (``steps.spec``, JSON text or its dict), else
+    the shipped one by key (a step made before copies were stored). A copy was checked when it was
+    stored; read again it is validated once per process: the text is the key of a small cache, so the
+    pages, which read their steps on every rerun, neither decode nor validate it again."""
     if not spec:
         return get(key)
-    text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    text = spec if isinstance(spec, str) else spec_text(spec)
     hit = _CACHE.get(text)
     if hit is not None:
         return hit
     try:
-        werkvorm = Werkvorm.model_validate(spec)
+        werkvorm = Werkvorm.model_validate(json.loads(text))
     except ValidationError as exc:
         raise SpecError(problems_of(exc)) from None
     with _CACHE_LOCK:

@@ -397,7 +397,7 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
         "workshop": workshop,
         "steps": [{**s.model_dump(), "config": _step_config(s.config, werkvormen[s.id])} for s in backup.steps],
         "participants": participants, "clusters": clusters, "contributions": contributions,
-        "votes": votes, "actions": actions,
+        "votes": votes, "actions": actions, "templates": load_templates(data.get("templates", [])),
     }
 
 
@@ -478,6 +478,34 @@ def _utc(value: datetime | None) -> datetime | None:
 def _ref(ok: bool, where: str) -> None:
     if not ok:
         raise refuse("import.reason.reference", where=where[:120])
+
+
+def load_templates(given: Any) -> list[Any]:
+    """A template library in a backup (a workshop's or a partnership's), each template checked as an
+    imported file: the werkvormen and programmes, in order. A backup made before libraries has none."""
+    from workshop.store.templates import MAX_TEMPLATES, describe
+
+    if not isinstance(given, list) or not all(isinstance(x, dict) for x in given):
+        raise refuse("import.reason.field", where="templates")
+    if len(given) > MAX_TEMPLATES:
+        raise refuse("import.reason.too_many_templates", count=len(given), limit=MAX_TEMPLATES)
+    out, seen = [], set()
+    for n, item in enumerate(given, start=1):
+        kind = item.get("kind")
+        if kind not in ("werkvorm", "programme"):
+            raise refuse("import.reason.field", where=f"templates.{n - 1}.kind")
+        try:
+            checked = spec_of.parse(item.get("body")) if kind == "werkvorm" else \
+                spec_of.parse_programme(item.get("body"))
+        except spec_of.SpecError as err:
+            raise refuse("import.reason.in_template", n=n, reason=err.problems[0].text) from None
+        kind, key, title, _body = describe(checked)
+        name = (kind, key if kind == "werkvorm" else title.casefold())
+        if name in seen:
+            raise refuse("import.reason.duplicate", what="sjabloon", id=key)
+        seen.add(name)
+        out.append(checked)
+    return out
 
 
 def restore(store, raw: bytes | str | dict, *, max_bytes: int | None = None):

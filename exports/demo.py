@@ -306,6 +306,8 @@ def _through_store(store, data: dict):
     for sid_in, step in step_in.items():  # rounds revealed, then the case giver's marks (workshop.rounds)
         for section in (step.get("config") or {}).get("revealed") or ():
             store.reveal_section(fac, step_id[sid_in], section)
+        if (step.get("config") or {}).get("outcome"):  # a settled sentence (the regioplan's vision)
+            store.set_outcome(fac, step_id[sid_in], step["config"]["outcome"])
     for v in sorted(data["votes"], key=lambda v: v["id"]):
         if v["target_type"] == "mark":
             store.mark_note(who[v["participant_id"]], step_id[v["step_id"]], note_ids[v["target_id"]])

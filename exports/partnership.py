@@ -1,4 +1,4 @@
-"""A partnership as one JSON backup: its name and every workshop, and its restore.
+"""A partnership as one JSON backup: its name, every workshop and its templates, and its restore.
 
 Built on the workshop backup: each workshop in the file is a workshop snapshot
 (:func:`exports.snapshot.snapshot`) and is validated by :func:`exports.backup.load`,
@@ -40,6 +40,8 @@ def snapshot(store, access, *, now: datetime | None = None) -> dict:
         "exported_at": iso(now or datetime.now(timezone.utc)),
         "partnership": {"name": partnership.name, "created_at": iso(partnership.created_at)},
         "workshops": workshops,
+        # the partnership's own werkvormen and programmes (the template library), in the file format
+        "templates": [{"kind": tpl.kind, "body": tpl.body} for tpl in store.templates(access)],
     }
 
 
@@ -76,7 +78,8 @@ def load(raw: bytes | str | dict, *, max_bytes: int | None = None) -> dict:
             reason = err.params.get("reason", str(err)) if err.key == "error.import" else str(err)
             raise backup.refuse("import.reason.in_workshop", n=n, reason=reason) from None
     rows.sort(key=lambda r: r["workshop"]["date"])  # stable: same-day workshops keep their order
-    return {"partnership": {"name": name}, "workshops": rows}
+    return {"partnership": {"name": name}, "workshops": rows,
+            "templates": backup.load_templates(data.get("templates", []))}
 
 
 def restore(store, raw: bytes | str | dict, *, max_bytes: int | None = None):
@@ -89,4 +92,4 @@ def restore(store, raw: bytes | str | dict, *, max_bytes: int | None = None):
     from workshop.bulk import insert_partnership
 
     loaded = load(raw, max_bytes=max_bytes)
-    return insert_partnership(store, loaded["partnership"], loaded["workshops"])
+    return insert_partnership(store, loaded["partnership"], loaded["workshops"], loaded["templates"])

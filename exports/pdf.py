@@ -37,7 +37,7 @@ from fpdf import FPDF
 
 from canvas_models.spec import of_step
 import layouts
-from exports.snapshot import live_actions, parse_date, participants_by_id
+from exports.snapshot import confidential_steps, live_actions, parse_date, participants_by_id
 from exports import palette
 from messages import ORG_SHORT, ORG_TYPES, dutch_date, number as _num, plural, t
 from workshop import settings
@@ -926,7 +926,7 @@ class _Builder:
         pdf.heading(t("pdf.cover.who"), 2)
         if self.anonymous:
             pdf.muted(t("pdf.cover.anonymous"))
-        elif any(getattr(of_step(s), "confidential", False) for s in steps):
+        elif confidential_steps(self.snap):
             pdf.muted(t("pdf.cover.confidential"))  # intervision: no names in the report
         else:
             names = [f"{p['name']} ({ORG_SHORT.get(p.get('org_type'), p.get('org_type') or '')})"

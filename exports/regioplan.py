@@ -2,7 +2,8 @@
 document to edit (python-docx) and as a chapter of the follow-up PDF.
 
 The four parts are werkvormen of one workshop (``PARTS``): the vision (context questions and the
-shared sentence: the proposal with the most dots in the section whose role is ``options``), the
+shared sentence: the one the facilitator settled, else the proposal with the most dots in the section
+whose role is ``options``), the
 improvement ideas (the brainstorm wall, by dots), the plan of approach (the workshop's activities,
 and the risks with likelihood, impact and measures) and the agreement (roles and budget lines,
 blocks of a grid). :func:`skeleton` reads a snapshot (:mod:`exports.snapshot`) into a
@@ -60,6 +61,7 @@ def _ranked(snap: dict, step: dict, section: str | None = None) -> list[tuple[st
 
 def skeleton(snap: dict) -> Skeleton:
     from layouts.risks.report import risks_of
+    from layouts.stages.report import outcome
 
     out = Skeleton(title=str((snap.get("workshop") or {}).get("title") or ""))
     steps = sorted(snap.get("steps", []), key=lambda s: s.get("position", 0))
@@ -70,6 +72,7 @@ def skeleton(snap: dict) -> Skeleton:
         out.parts.add(part)
         sections = step.get("sections") or []
         if part == "vision":
+            out.vision = out.vision or outcome(step.get("config"))  # the sentence the facilitator settled, else the most dotted
             for s in sections:
                 ranked = _ranked(snap, step, s["key"])
                 if s.get("role") == "options":

@@ -17,6 +17,7 @@ Shape (``FORMAT_VERSION`` 1)::
     votes:         id, step_id, participant_id, target_type, target_id, created_at
     actions:       id, what, owner, partner, due, status, link, confirmed, proposed_by, ...
     earlier_actions: open actions of earlier workshops of the partnership (read only)
+    templates:     the facilitator's own werkvormen and programmes (kind, body in the file format)
 
 Dates are ISO strings. ``latest`` marks, for score and text answers (which are
 appended and where the newest row per person/aspect/field wins), the row that
@@ -72,7 +73,7 @@ def _sections(step) -> list[dict]:
 
 def snapshot(store, workshop_id: int, *, now: datetime | None = None) -> dict:
     """Everything of one workshop, read through ``store``, as a JSON-ready dict."""
-    from canvas_models.spec import stored
+    from canvas_models.spec import spec_dict, stored
 
     ws = store.workshop(workshop_id)
     steps = store.steps(workshop_id)
@@ -94,12 +95,14 @@ def snapshot(store, workshop_id: int, *, now: datetime | None = None) -> dict:
         "votes": [],
         "actions": [],
         "earlier_actions": [],
+        # the facilitator's own werkvormen and programmes (the template library), in the file format
+        "templates": [{"kind": tpl.kind, "body": tpl.body} for tpl in store.templates_of_workshop(workshop_id)],
     }
     for step in steps:
         entry = {
             "id": step.id, "position": step.position, "werkvorm": step.werkvorm_key,
             "title": stored(step.werkvorm_key, step.spec).title,
-            "spec": step.spec, "config": step.config or {},
+            "spec": spec_dict(step.spec), "config": step.config or {},
         }
         entry.update({flag: getattr(step, flag) for flag in STEP_FLAGS})
         entry["sections"] = _sections(step)
@@ -168,6 +171,14 @@ def snapshot(store, workshop_id: int, *, now: datetime | None = None) -> dict:
 # ------------------------------------------------------------ reading helpers
 def participants_by_id(snap: dict) -> dict[int, dict]:
     return {p["id"]: p for p in snap.get("participants", [])}
+
+
+def confidential_steps(snap: dict) -> set[int]:
+    """The ids of the steps of a confidential werkvorm (intervision): a workshop with one lists no
+    participant's name in any report or table, and keeps only the step's outcome."""
+    from canvas_models.spec import of_step
+
+    return {s["id"] for s in snap.get("steps", []) if of_step(s).confidential}
 
 
 def step_rows(snap: dict, step_id: int, *, kinds: tuple[str, ...] = (), answers: str = "latest") -> list[dict]:

@@ -1,8 +1,9 @@
 """The workshop as tables: Excel (one sheet per werkvorm step, plus participants, actions, votes)
 and a zip of CSV files with the same tables. Imports no streamlit.
 
-* Anonymous workshops: no names anywhere, and no participant numbers on notes,
-  answers and votes (so rows cannot be linked to one person).
+* Anonymous workshops, and workshops with a confidential step (intervision): no names
+  anywhere, and no participant numbers on notes, answers and votes (so rows cannot be
+  linked to one person).
 * Formula injection: a text cell that starts with ``=``, ``+``, ``-``, ``@`` (or a
   tab or carriage return) is prefixed with an apostrophe, so that Excel,
   LibreOffice and Google Sheets show it as text instead of running it.
@@ -25,7 +26,7 @@ import pandas as pd
 
 from canvas_models.spec import of_step
 import layouts
-from exports.snapshot import parse_date, participants_by_id, step_rows, vote_counts
+from exports.snapshot import confidential_steps, parse_date, participants_by_id, step_rows, vote_counts
 from messages import ORG_TYPES, t
 
 EXCEL_MAX = 32_767
@@ -122,7 +123,10 @@ class SheetContext:
 
 def tables(snap: dict) -> dict[str, pd.DataFrame]:
     """Every table of the export, by sheet name, in sheet order (values not yet made safe)."""
-    anonymous = bool((snap.get("workshop") or {}).get("anonymous"))
+    confidential = confidential_steps(snap)
+    # A workshop with a confidential step (intervision) names nobody, as its PDF: its tables are an
+    # anonymous workshop's (no names, no participant numbers that link rows to one person).
+    anonymous = bool((snap.get("workshop") or {}).get("anonymous")) or bool(confidential)
     people = participants_by_id(snap)
     number = {pid: i + 1 for i, pid in enumerate(sorted(people))}
     taken: set[str] = set()
@@ -168,8 +172,6 @@ def tables(snap: dict) -> dict[str, pd.DataFrame]:
     cluster_name = {c["id"]: c["name"] for c in snap.get("clusters", [])}
     note_text = {c["id"]: c["text"] for c in snap.get("contributions", [])}
     rows = []
-    confidential = {s["id"] for s in steps if getattr(of_step(s),
-                                                          "confidential", False)}
     for v in snap.get("votes", []):
         if v["step_id"] in confidential:  # intervision: who chose which case or advice stays in the room
             continue

@@ -23,8 +23,10 @@ Each package bundles everything a werkvorm of that layout needs (:func:`get` han
   ``facilitator_notes(ws, step, fac)``, its notes as a table the cockpit redraws on its own (and
   ``take_moves(fac)`` when those notes have a widget of their own that moves them, the wall's board).
 * ``report.py`` (no streamlit): ``pdf_section(b, step)`` draws the step in the follow-up PDF
-  (``b`` is the builder of :mod:`exports.pdf`: ``b.pdf``, ``b.snap``), ``sheet(ctx, step)`` its
-  Excel/CSV table (``ctx``: :class:`exports.tables.SheetContext`).
+  (``b`` is the builder of :mod:`exports.pdf`: ``b.pdf``, ``b.snap``), ``docx_section(w, step)`` writes
+  it in the Word minutes (``w``: :class:`exports.minutes.WordBuilder`, whose ``w.pdf`` takes the PDF's
+  text calls, so a text-only PDF section serves both), ``sheet(ctx, step)`` its Excel/CSV table
+  (``ctx``: :class:`exports.tables.SheetContext`).
 * ``demo.py`` (no streamlit): ``fill(demo, step)`` adds the demo data of one step to the demo
   workshop (:class:`exports.demo.Demo`).
 * ``schema.py`` (no imports): what the layout stores, which the werkvorm files and a backup are
@@ -70,7 +72,7 @@ class Bundle:
 
     #: The phone, cockpit and screen views (streamlit).
     views = property(lambda self: self._part("views"))
-    #: ``pdf_section(b, step)`` and ``sheet(ctx, step)``.
+    #: ``pdf_section(b, step)``, ``docx_section(w, step)`` and ``sheet(ctx, step)``.
     report = property(lambda self: self._part("report"))
     #: ``fill(demo, step)``.
     demo = property(lambda self: self._part("demo"))

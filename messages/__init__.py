@@ -13,11 +13,11 @@ import string
 
 from messages import core, werkvormen, exports as _exports, partnership as _partnership, choices as _choices, \
     toolkit as _toolkit, regioplan as _regioplan, board as _board, spec as _spec, \
-    editor as _editor
+    editor as _editor, library as _library
 
 CATALOGUE: dict[str, str] = {}
 for _part in (core.NL, werkvormen.NL, _exports.NL, _partnership.NL, _choices.NL, _toolkit.NL, _regioplan.NL,
-              _board.NL, _spec.NL, _editor.NL):
+              _board.NL, _spec.NL, _editor.NL, _library.NL):
     _dupes = CATALOGUE.keys() & _part.keys()
     if _dupes:  # pragma: no cover - guarded by tests
         raise RuntimeError(f"duplicate message keys: {sorted(_dupes)}")

@@ -74,4 +74,6 @@ NL: dict[str, str] = {
     "import.reason.not_partnership_backup": "dit bestand is geen back-up van een partnerschap.",
     "import.reason.too_many_workshops": "er {count:p:staat|staan} {count} {count:p:workshop|workshops} in; maximaal {limit}.",
     "import.reason.in_workshop": "workshop {n}: {reason}",
+    "import.reason.in_template": "sjabloon {n}: {reason}",
+    "import.reason.too_many_templates": "er {count:p:staat|staan} {count} {count:p:sjabloon|sjablonen} in; maximaal {limit}.",
 }

@@ -138,3 +138,14 @@ def table_state(at: AppTest, step_id: int) -> dict[int, str]:
     (table,) = [d for d in at.dataframe if d.key == f"notes-{step_id}"]
     frame = table.value
     return {int(i): str(s) for i, s in zip(frame[t("notetool.col_id")], frame[t("notetool.col_state")])}
+
+
+def set_programme(at: AppTest, keys, prefix: str = "new") -> AppTest:
+    """Make the programme on /nieuw (or the partnership page, ``prefix="ps-new"``) these shipped
+    werkvormen in this order, as a person does: empty it, then add each one."""
+    at.button(key=f"{prefix}-clear").click().run()
+    for key in keys:
+        at.selectbox(key=f"{prefix}-add").select(key).run()
+        at.button(key=f"{prefix}-add-go").click().run()
+    assert not at.exception
+    return at

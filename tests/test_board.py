@@ -179,12 +179,17 @@ def test_screen_shows_the_heatmap_with_numbers_and_nvt_and_the_focus_cell(app_st
     assert any(s["x0"] == -0.5 and s["y0"] == -0.5 for s in shapes)  # the focus cell is outlined
 
 
-def test_facilitator_chooses_the_focus_cell_and_edits_teams_and_subregions(app_store):
+def _cockpit_with_a_note(app_store, note: str):
+    """The board with one participant's state and note in one cell, and the facilitator's page."""
     room, step = _room(app_store)
     room.go("teams")
     (a,) = room.join(1)
-    _cell(app_store, a, step.id, OTHER, OOST, 3, succesfactor="Korte lijnen")
-    cockpit = room.facilitator_page()
+    _cell(app_store, a, step.id, OTHER, OOST, 3, succesfactor=note)
+    return room, step, room.facilitator_page()
+
+
+def test_facilitator_chooses_the_focus_cell_and_edits_teams_and_subregions(app_store):
+    room, step, cockpit = _cockpit_with_a_note(app_store, "Korte lijnen")
     assert not cockpit.exception
     for line in WV.sections[0].script:  # the script panel, on the facilitator's device only
         assert line in page_text(cockpit) and line not in page_text(room.screen())
@@ -272,3 +277,12 @@ def test_the_board_is_no_praatplaat_in_the_summary_and_the_trend(store):
     snap = snapshot(store, ws.id)
     assert progress.praat_table(snap) is None
     assert not summary.summarize(snap).has_praatplaat
+
+
+def test_facilitator_hides_a_cell_note_through_the_shared_answer_lines(app_store):
+    room, step, cockpit = _cockpit_with_a_note(app_store, "Ongepaste opmerking")
+    row = next(r for r in app_store.latest_answers(step.id) if r["text"] == "Ongepaste opmerking")
+    assert "Ongepaste opmerking" in page_text(cockpit)
+    cockpit.button(key=f"bd-mod-{row['id']}").click().run()
+    assert not cockpit.exception
+    assert next(r for r in app_store.latest_answers(step.id) if r["id"] == row["id"])["hidden"]

@@ -13,7 +13,7 @@ from helpers import make_app_room
 from layouts.choices import logic
 from messages import t
 from ui.common import md
-from apptest import button, charts, no_errors
+from apptest import button, charts, no_errors, set_programme
 from workshop import new_key
 
 
@@ -257,13 +257,14 @@ def test_the_choices_werkvormen_can_be_chosen_on_nieuw(app_store):
     from apptest import open_page
 
     at = open_page("new")
-    box = at.multiselect(key="new-werkvormen")
+    box = at.selectbox(key="new-add")
     titles = {w.title for w in (canvas_models.get(k) for k in ("aandacht", "profmenu", "reglement"))}
     assert titles <= set(box.options)
-    assert box.value == list(canvas_models.DEFAULT_SELECTION)  # chosen on purpose, not by default
+    assert [n.value for n in at.number_input] == [canvas_models.get(k).default_minutes
+                                                  for k in canvas_models.DEFAULT_SELECTION]  # chosen on purpose, not by default
+    set_programme(at, ["praatplaat", "aandacht", "profmenu", "reglement", "followup"])
     at.text_input(key="new-title").input("Regiobijeenkomst")
     at.text_input(key="new-partnership").input("STO Noord-Veluwe")
-    box.set_value(["praatplaat", "aandacht", "profmenu", "reglement", "followup"])
     at.button[0].click().run()
     no_errors(at)
     fac_link = next(c.value for c in at.code if "begeleider" in c.value)

@@ -9,7 +9,7 @@ import canvas_models
 from apptest import page_text, raw_html
 from helpers import make_app_room
 from messages import t
-from apptest import button, charts, no_errors
+from apptest import button, charts, no_errors, set_programme
 from workshop import new_key
 
 
@@ -77,7 +77,7 @@ def test_screen_shows_the_compass_with_values_and_gaps_stand_out(room):
     # themes in order: leerlijnen, faciliteiten, docenten, bedrijven, ...
     assert trace["r"][0] == 3.5 and trace["r"][3] == 2.0
     assert trace["text"][0] == "3,5" and trace["text"][3] == "2,0"  # the values are written on the compass
-    assert trace["text"][1] == "–"  # a theme nobody rated yet
+    assert trace["text"][1] == ""  # a theme nobody rated yet: no value (all such sit at the centre)
     assert radar["layout"]["polar"]["radialaxis"]["range"] == [0, 5]
     body = raw_html(screen)
     assert "<b>vmbo-mbo</b>" not in body  # typed text stays text (escaped)
@@ -110,12 +110,11 @@ def test_new_workshop_offers_the_compass_and_the_three_intervision_methods(app_s
 
     at = open_page("new")
     chosen = ["kompas", "intervisie_incident", "intervisie_roddel", "intervisie_tienstappen"]
-    box = at.multiselect(key="new-werkvormen")
-    assert not set(box.value) & set(chosen)  # the core five are ticked; the rest of the toolkit is chosen on purpose
-    assert set(chosen) <= set(box.options) or all(canvas_models.get(k).title in box.options for k in chosen)
+    assert not set(canvas_models.DEFAULT_SELECTION) & set(chosen)  # the rest of the toolkit is chosen on purpose
+    assert {canvas_models.get(k).title for k in chosen} <= set(at.selectbox(key="new-add").options)
+    set_programme(at, chosen)
     at.text_input(key="new-title").input("Intervisie programmamanagers")
     at.text_input(key="new-partnership").input("STO Twente")
-    box.set_value(chosen)
     at.button[0].click().run()
     no_errors(at)
     fac_link = next(c.value for c in at.code if "begeleider" in c.value)
@@ -141,6 +140,6 @@ def test_an_empty_compass_draws_every_theme_as_a_gap(room):
     screen = room.screen()
     no_errors(screen)
     (radar,) = [c for c in charts(screen) if c["data"][0]["type"] == "scatterpolar"]
-    assert radar["data"][0]["text"][:7] == ["–"] * 7
+    assert radar["data"][0]["text"][:7] == [""] * 7  # no pile of "–" at the centre
     assert raw_html(screen).count('class="ss-theme ss-gap"') == 7
     assert not screen.text_area and not screen.button  # the screen has no controls

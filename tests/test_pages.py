@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from apptest import join_as, labels, make_room, new_form, open_page, page_text, raw_html, select_notes
+from apptest import join_as, labels, make_room, new_form, open_page, page_text, raw_html, select_notes, set_programme
 from messages import CATALOGUE, t
 from workshop import store as S
 
@@ -64,10 +64,9 @@ def test_double_tap_on_join_makes_one_participant(app_store):
 
 
 def test_create_workshop_gives_code_links_and_qr(app_store):
-    at = open_page("new")
+    at = set_programme(open_page("new"), ["brainstorm", "grow"])
     at.text_input(key="new-title").input("Werkatelier <b>regio</b>")
     at.text_input(key="new-partnership").input("STO Twente")
-    at.multiselect(key="new-werkvormen").set_value(["brainstorm", "grow"])
     at.button[0].click().run()
     assert not at.exception
     assert at.success[0].value == t("new.created")

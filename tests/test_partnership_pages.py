@@ -7,7 +7,7 @@ import html
 import re
 from datetime import date, timedelta
 
-from apptest import labels, open_page, page_text
+from apptest import labels, open_page, page_text, set_programme
 from helpers import make_app_room
 from messages import t
 
@@ -37,10 +37,9 @@ def test_outsider_with_the_same_name_sees_nothing_on_the_cockpit_and_screen(app_
                          due=date(2026, 6, 1))
 
     # the outsider makes workshop B on /nieuw, with the same name typed a little differently
-    at = open_page("new")
+    at = set_programme(open_page("new"), ["followup"])
     at.text_input(key="new-title").input("Sessie B")
     at.text_input(key="new-partnership").input("regio-twente")
-    at.multiselect(key="new-werkvormen").set_value(["followup"])
     at.button[0].click().run()
     assert not at.exception and at.success[0].value == t("new.created")
     code, secret = _created_links(at)
@@ -61,11 +60,10 @@ def test_outsider_with_the_same_name_sees_nothing_on_the_cockpit_and_screen(app_
 
 
 def test_new_workshop_in_a_new_partnership_then_in_the_opened_one(app_store):
-    at = open_page("new")
+    at = set_programme(open_page("new"), ["followup"])
     at.text_input(key="new-title").input("Startsessie")
     at.text_input(key="new-partnership").input("SO&P Noord")
     at.selectbox(key="new-partnership-choice").set_value("new")
-    at.multiselect(key="new-werkvormen").set_value(["followup"])
     at.button[0].click().run()
     assert not at.exception
     assert t("partnership.created", name="SO&P Noord") in page_text(at)
@@ -82,8 +80,7 @@ def test_new_workshop_in_a_new_partnership_then_in_the_opened_one(app_store):
     box = at.selectbox(key="new-partnership-choice")
     assert t("new.partnership_opened", name="SO&P Noord") in box.options
     at.text_input(key="new-title").input("Vervolgsessie")
-    box.set_value(int(pid))
-    at.multiselect(key="new-werkvormen").set_value(["followup"])
+    box.set_value(int(pid))  # the programme stays as it was made: followup only
     at.button[0].click().run()
     assert not at.exception
     code2, _ = _created_links(at)
@@ -162,9 +159,8 @@ def test_new_workshop_from_the_partnership_page_brings_the_open_agreements(app_s
     partnership, secret, member = _partnership(app_store)
     first = make_app_room(app_store, ("followup",), member_of=member, title="Eerste sessie", day=date(2026, 2, 1))
     aid = app_store.add_action(first.fac, what=SECRET_WHAT, owner=SECRET_OWNER)
-    at = open_page("partnership", p=str(partnership.id), key=secret)
+    at = set_programme(open_page("partnership", p=str(partnership.id), key=secret), ["followup"], prefix="ps-new")
     at.text_input(key="ps-new-title").input("Tweede sessie")
-    at.multiselect(key="ps-new-werkvormen").set_value(["followup"])
     at.button(key="FormSubmitter:ps-new-form-" + t("new.submit")).click().run()
     assert not at.exception
     code, fac_secret = _created_links(at)

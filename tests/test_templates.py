@@ -177,7 +177,8 @@ def test_a_schema_3_database_gives_every_step_its_copy(empty_db_url):
     database = D.Database(empty_db_url)
     try:
         store = Store(database)
-        assert [s.spec == S.dump(canvas_models.REGISTRY[s.werkvorm_key]) for s in store.steps(ws.id)] == [True, True]
+        assert [S.spec_dict(s.spec) == S.dump(canvas_models.REGISTRY[s.werkvorm_key])
+                for s in store.steps(ws.id)] == [True, True]
         with database.reading() as conn:
             assert conn.execute(select(D.meta.c.value)).scalars().all() == [str(D.SCHEMA_VERSION)]
         fac = store.authorize(ws.code, secret)  # the library works on the upgraded database
@@ -185,3 +186,45 @@ def test_a_schema_3_database_gives_every_step_its_copy(empty_db_url):
         assert [t.title for t in store.templates(fac)] == ["Onze eigen praatplaat"]
     finally:
         database.dispose()
+
+
+def test_backups_carry_the_template_libraries(workshop_factory, store, second_store):
+    """A workshop's backup keeps its facilitator's templates, a partnership's backup the partnership's
+    (and each of its workshops' own); restored elsewhere they belong to the new links."""
+    from exports import partnership as partnership_backup
+
+    access, secret = (lambda p: (store.open_partnership(p[0].id, p[1]), p[1]))(store.create_partnership("Regio"))
+    ws, ws_secret = store.create_workshop(title="Eigen", partnership="", day=date(2026, 10, 1), facilitator="",
+                                          werkvormen=["brainstorm"], member_of=access)
+    fac = store.authorize(ws.code, ws_secret)
+    store.save_werkvorm(fac, own_praatplaat())
+    store.save_programme(fac, S.Programme("Stuurgroep najaar", ((own_praatplaat(), 30),)))
+    store.save_werkvorm(access, own_praatplaat("Van het partnerschap"))
+
+    copy, copy_secret = backup.restore(second_store, backup.to_json(snapshot(store, ws.id)))
+    mine = second_store.authorize(copy.code, copy_secret)
+    assert sorted(t.title for t in second_store.templates(mine)) == ["Onze eigen praatplaat", "Stuurgroep najaar"]
+    assert second_store.templates(mine, kind="programme")[0].programme.steps[0][0].title == "Onze eigen praatplaat"
+
+    raw = partnership_backup.to_json(partnership_backup.snapshot(store, access))
+    restored, new_secret = partnership_backup.restore(second_store, raw)
+    new_access = second_store.open_partnership(restored.id, new_secret)
+    assert [t.title for t in second_store.templates(new_access)] == ["Van het partnerschap"]
+
+
+@pytest.mark.parametrize("template", [
+    pytest.param({"kind": "werkvorm", "body": {"key": "x"}}, id="incomplete"),
+    pytest.param({"kind": "recept", "body": {}}, id="unknown-kind"),
+    pytest.param({"kind": "programme", "body": {"kind": "programme", "title": "P", "steps": [{"werkvorm": "weg"}]}},
+                 id="unknown-werkvorm-in-programme"),
+])
+def test_a_backup_with_a_broken_template_is_refused_whole(store, template):
+    ws, _ = store.create_workshop(title="Eigen", partnership="Regio", day=date(2026, 10, 1), facilitator="",
+                                  werkvormen=["brainstorm"])
+    snap = snapshot(store, ws.id)
+    snap["templates"] = [template]
+    before = (count_rows(store, D.workshops), count_rows(store, D.templates))
+    with pytest.raises(UserError) as err:
+        backup.restore(store, backup.to_json(snap))
+    assert_dutch(err.value)
+    assert (count_rows(store, D.workshops), count_rows(store, D.templates)) == before

@@ -124,3 +124,22 @@ def test_intervision_sheets_hold_no_participants_and_the_dots_sheet_leaves_them_
     dots = sheets["Stippen"]
     for kept_out in rounds_demo.CASES:
         assert not dots["Tekst"].astype(str).str.contains(kept_out, regex=False).any()
+
+
+def test_a_workshop_with_an_intervision_keeps_names_out_of_the_participants_sheet():
+    """As on the PDF's cover: a confidential step (intervision) lists no participant's name."""
+    plan = demo.plan(9, seed=4)
+    names = [p["name"] for p in plan["participants"] if p["name"]]
+    assert names and any(s["werkvorm"] in INTERVISION for s in plan["steps"])
+    snap = backup.read_snapshot(backup.to_json(plan))
+    for data in (tables.to_xlsx(snap),):
+        people = pd.read_excel(io.BytesIO(data), sheet_name=t("table.sheet.participants"))
+        assert t("table.col.name") not in people.columns
+        assert len(people) == len(plan["participants"])  # still counted, with their organisation
+        cells = people.astype(str).to_numpy().ravel().tolist()
+        for name in names:
+            assert name not in cells, name
+    # without the intervision steps the names are listed, as before
+    plain = {**snap, "steps": [s for s in snap["steps"] if s["werkvorm"] not in INTERVISION]}
+    people = pd.read_excel(io.BytesIO(tables.to_xlsx(plain)), sheet_name=t("table.sheet.participants"))
+    assert set(names) <= set(people[t("table.col.name")].astype(str))

@@ -79,7 +79,7 @@ def nl_number(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else number(value, digits)
 
 
-def _wrap(text: str, width: int = 16) -> str:
+def wrap_label(text: str, width: int = 16) -> str:
     """Plain text as a wrapped plotly label: plotly reads <a>, <b>, <br> ... in labels,
     so every line is escaped before the line breaks are added."""
     lines = textwrap.wrap(text, width=width, break_long_words=False) or [text]
@@ -90,7 +90,7 @@ def _org_label(org: str) -> str:
     return ORG_TYPES.get(org, org)
 
 
-def _base_layout(fig: go.Figure, title: str | None, height: int | None) -> go.Figure:
+def base_layout(fig: go.Figure, title: str | None, height: int | None) -> go.Figure:
     fig.update_layout(
         title=dict(text=title or None, font=dict(size=TITLE_SIZE, color=INK), x=0.01, xanchor="left"),
         font=dict(family=FONT_FAMILY, size=FONT_SIZE, color=INK),
@@ -157,10 +157,10 @@ def _series_name(group: str, ns: Sequence[int]) -> str:
 
 
 def _aspect_label(aspect: AspectScore, marked: bool, width: int = 14) -> str:
-    label = _wrap(aspect.title, width)
+    label = wrap_label(aspect.title, width)
     if marked:
         label = f"<b>{t('chart.praatplaat.differs_mark', title=label)}</b><br>" \
-                f"<i>{_wrap(t('chart.praatplaat.differs'), width)}</i>"
+                f"<i>{wrap_label(t('chart.praatplaat.differs'), width)}</i>"
     return label
 
 
@@ -180,7 +180,7 @@ def praatplaat_chart(table: Sequence[AspectScore], *, divergent: Iterable[Diverg
         raise ValueError(f"unknown chart kind {kind!r}")
     title = t("chart.praatplaat.title") if title == "" else title
     fig = go.Figure()
-    _base_layout(fig, title, height)
+    base_layout(fig, title, height)
     if not table or all(a.n == 0 for a in table):
         return _empty(fig, t("chart.praatplaat.empty"))
     marked = _marked_keys(divergent)
@@ -272,7 +272,7 @@ def heatmap(matrix: FunctionStageMatrix, *, untagged: bool = True, title: str | 
     """
     title = t("chart.heatmap.title") if title == "" else title
     fig = go.Figure()
-    _base_layout(fig, title, height)
+    base_layout(fig, title, height)
     if not matrix.functions or not matrix.stages:
         return _empty(fig, t("chart.heatmap.empty"))
     rows = [list(r) for r in matrix.counts]
@@ -280,7 +280,7 @@ def heatmap(matrix: FunctionStageMatrix, *, untagged: bool = True, title: str | 
     if untagged:
         rows.append(list(matrix.untagged))
         row_labels.append(t("chart.heatmap.untagged"))
-    col_labels = [_wrap(s, stage_width) for s in matrix.stage_titles]
+    col_labels = [wrap_label(s, stage_width) for s in matrix.stage_titles]
     ncols = len(matrix.stages)
     vmax = max((v for r in rows for v in r), default=0)
     xs = list(range(ncols))
@@ -338,7 +338,7 @@ def ranking_bar(ranked: Sequence[Ranked], *, label: Callable[[Mapping[str, Any]]
         top = max(3, min(top, int((height - (190 if title else 130)) // (2.6 * MIN_FONT + 14))))
     shown = list(ranked[:top] if top else ranked)
     fig = go.Figure()
-    _base_layout(fig, title, height or max(360, 90 + 70 * len(shown)))
+    base_layout(fig, title, height or max(360, 90 + 70 * len(shown)))
     if not shown or all(r.votes == 0 for r in shown):
         return _empty(fig, t("chart.ranking.empty"))
     ys = list(range(len(shown)))
@@ -379,7 +379,7 @@ def praatplaat_trend_chart(aspect, workshops: Sequence[Any], *, title: str | Non
     if title == "":
         title = html.escape(change.text_with_delta if change else aspect.title, quote=False)
     fig = go.Figure()
-    _base_layout(fig, title, height)
+    base_layout(fig, title, height)
     if not any(v is not None for v in aspect.overall):
         return _empty(fig, t("chart.praatplaat.empty"))
     labels = [html.escape(w.label, quote=False) for w in workshops]

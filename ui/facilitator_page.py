@@ -27,7 +27,7 @@ import streamlit as st
 
 from messages import t
 from ui import step_controls as fv
-from ui import downloads, push, timebox
+from ui import downloads, library, library_state, push, timebox
 from ui.common import esc, html_block, link, show_flash, store
 from ui.participant_page import recover
 from workshop import Facilitator, NotAllowed, Step, StoreUnavailable, Workshop, settings
@@ -323,6 +323,12 @@ def _run(access: Access) -> None:
         st.error(t("fac.no_access"))
         return
     ws = store().workshop(fac.workshop_id)
+    if access.secret:  # its own link: this session may use the workshop's templates
+        library_state.remember_facilitator(ws.code, access.secret)
+    elif access.partnership_secret and ws.partnership_id is not None:  # its partnership's link: the partnership's
+        from ui import partnership as ps
+
+        ps.remember(ws.partnership_id, access.partnership_secret)
     html_block(COCKPIT_CSS)
     st.html(_PRESS_JS, unsafe_allow_javascript=True)
     left, right = st.columns([5, 7], gap="medium")
@@ -336,7 +342,7 @@ def _run(access: Access) -> None:
         moderation(fac)
         notes(fac)
         st.divider()
-        fv.links_panel(ws, access.secret)
+        fv.links_panel(ws, access.secret, extra=lambda: library.cockpit_entry(fac, ws.code))
         fv.partnership_panel(ws, fac, access.partnership_id, access.partnership_secret)
         fv.room_settings(ws, fac)
         downloads.facilitator_panel(ws)

@@ -60,9 +60,14 @@ def owners() -> list[OwnerChoice]:
 
 # ------------------------------------------------------------------ the programme being built
 def programme() -> list[tuple[canvas_models.Werkvorm, int]]:
-    """The programme on ``/nieuw``: (werkvorm, minutes) in order."""
+    """The programme on ``/nieuw``: (werkvorm, minutes) in order. A session starts from the default
+    programme (the core sequence at its default times), also when the editor adds to it first."""
+    if PROGRAMME not in st.session_state:
+        registry = canvas_models.REGISTRY
+        set_programme([(registry[k], registry[k].default_minutes)
+                       for k in canvas_models.DEFAULT_SELECTION if k in registry])
     out = []
-    for item in st.session_state.get(PROGRAMME, []):
+    for item in st.session_state[PROGRAMME]:
         out.append((spec_of.stored(item["spec"]["key"], item["spec"]), int(item["minutes"])))
     return out
 

@@ -6,9 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-import canvas_models
 from messages import t
-from ui import downloads
+from ui import downloads, library, library_state
 from ui import partnership as ps
 from ui.common import client_keys, esc, guarded, html_block, join_url, link, qr_svg, show_flash, store
 
@@ -22,8 +21,9 @@ def _create() -> None:
     session), in a new partnership, or in none. A typed name never puts it in one."""
     s = st.session_state
     result, made = [], []
+    programme = library.create_args(library_state.programme())
     fields = dict(title=s.get("new-title", ""), partnership=s.get("new-partnership", ""),
-                  facilitator=s.get("new-facilitator", ""), werkvormen=s.get("new-werkvormen") or [],
+                  facilitator=s.get("new-facilitator", ""), werkvormen=programme["werkvormen"],
                   admin_password=s.get("new-admin") or "", client=client_keys())
     choice = s.get("new-partnership-choice", NONE)
 
@@ -41,7 +41,7 @@ def _create() -> None:
         elif choice != NONE:
             member_of = store().open_partnership(choice, s.get(ps.OPENED, {}).get(choice))
         result.append(store().create_workshop(
-            **fields, day=s.get("new-date") or date.today(), anonymous=bool(s.get("new-anonymous")),
+            **fields, minutes=programme["minutes"], day=s.get("new-date") or date.today(), anonymous=bool(s.get("new-anonymous")),
             member_of=member_of))
 
     if guarded(SCOPE, run):
@@ -80,14 +80,11 @@ def show_created(code: str, secret: str, title: str, *, again_key: str) -> None:
 
 
 def detail_fields(prefix: str) -> None:
-    """Date, facilitator, werkvormen, anonymity and (when set) the admin password of a new
-    workshop, under session keys ``{prefix}-date`` etc.; inside the caller's form."""
-    registry = canvas_models.REGISTRY
+    """Date, facilitator, anonymity and (when set) the admin password of a new workshop, under
+    session keys ``{prefix}-date`` etc.; inside the caller's form. The werkvormen are the programme
+    (``ui.library.programme_builder``), outside the form."""
     st.date_input(t("new.date"), key=f"{prefix}-date", value=date.today(), format="DD-MM-YYYY")
     st.text_input(t("new.facilitator"), key=f"{prefix}-facilitator", max_chars=80)
-    st.multiselect(t("new.werkvormen"), list(registry), default=list(canvas_models.DEFAULT_SELECTION),
-                   format_func=lambda k: registry[k].title, key=f"{prefix}-werkvormen",
-                   help=t("new.werkvormen_help"))
     st.checkbox(t("new.anonymous"), key=f"{prefix}-anonymous")
     if store().needs_admin_password():
         st.text_input(t("new.admin_password"), type="password", key=f"{prefix}-admin")
@@ -99,7 +96,11 @@ def run() -> None:
         return
     st.title(t("new.title"))
     st.caption(t("new.intro"))
-    with st.form("new-form"):
+    details, plan = st.columns([4, 8], gap="large")
+    with plan:
+        items = library.programme_builder("new")
+        library.programme_files("new", items)
+    with details, st.form("new-form"):
         st.text_input(t("new.ws_title"), key="new-title", max_chars=120)
         st.text_input(t("new.partnership"), key="new-partnership", max_chars=120, help=t("new.partnership_help"))
         choices = {NONE: t("new.partnership_none"), NEW: t("new.partnership_new")}
@@ -112,7 +113,11 @@ def run() -> None:
                       help=t("new.partnership_link_help"))
         detail_fields("new")
         st.form_submit_button(t("new.submit"), type="primary", on_click=_create)
-    show_flash(SCOPE)
+    with details:
+        show_flash(SCOPE)
+    st.divider()
+    library.library_panel("new")
+    st.divider()
     st.page_link("pages/partnerschap.py", label=t("new.partnership_page"))
     downloads.restore_panel()
     show_flash("restore")

@@ -216,6 +216,20 @@ def _hide_answer(fac: Facilitator, answer_id: int, hidden: bool, scope: str) -> 
     guarded(scope, lambda: store().moderate(fac, answer_id, hidden=hidden))
 
 
+def answer_lines(ws: Workshop, fac: Facilitator, rows: Sequence[Mapping],
+                 where: Callable[[Mapping], Sequence[str] | None], *, scope: str, key: str, empty: str,
+                 org: Callable[[Mapping], str] | None = None) -> None:
+    """The typed answers among ``rows`` to moderate, one :func:`answer_line` each: those with text and a
+    place, ``where(row)`` (its parts: aspect and field, or team, subregion and field; None leaves the row
+    out); ``empty`` when there is none. Widget keys are ``{key}-{row id}``."""
+    shown = [(row, place) for row in rows if (row.get("text") or "").strip() for place in (where(row),) if place]
+    if not shown:
+        st.caption(empty)
+        return
+    for row, place in shown:
+        answer_line(ws, fac, row, place, scope=scope, key=f"{key}-{row['id']}", org=org(row) if org else "")
+
+
 def answer_line(ws: Workshop, fac: Facilitator, row: Mapping, where: Sequence[str], *, scope: str, key: str,
                 org: str = "") -> None:
     """One typed answer in the cockpit (a praatplaat remark, a board cell's note): where it belongs, its

@@ -110,6 +110,9 @@ def _run(partnership_id: str | None, secret: str | None) -> None:
     agreements_panel(access, actions)
     reports_slot(access, workshops)
     new_workshop_panel(access, actions)
+    from ui import library  # it imports this module
+
+    library.partnership_templates(access)
     attach_panel(access)
     backup_panel(access)
 
@@ -268,11 +271,13 @@ def apply_agreement_edits(access: PartnershipAccess) -> None:
 
 # ------------------------------------------------------- new workshop in it
 def _create_workshop(access: PartnershipAccess) -> None:
+    from ui import library, library_state
+
     s = st.session_state
     result = []
     ok = guarded(f"{SCOPE}-new", lambda: result.append(store().create_workshop(
         title=s.get("ps-new-title", ""), partnership="", day=s.get("ps-new-date") or date.today(),
-        facilitator=s.get("ps-new-facilitator", ""), werkvormen=s.get("ps-new-werkvormen") or [],
+        facilitator=s.get("ps-new-facilitator", ""), **library.create_args(library_state.programme()),
         anonymous=bool(s.get("ps-new-anonymous")), admin_password=s.get("ps-new-admin") or "",
         member_of=access, client=client_keys())))
     if ok:
@@ -281,6 +286,7 @@ def _create_workshop(access: PartnershipAccess) -> None:
 
 
 def new_workshop_panel(access: PartnershipAccess, actions: list[dict]) -> None:
+    from ui.library import programme_builder
     from ui.new_workshop import detail_fields, show_created
 
     created = st.session_state.get("ps-created")
@@ -292,6 +298,7 @@ def new_workshop_panel(access: PartnershipAccess, actions: list[dict]) -> None:
         still_open = sum(a["status"] != "klaar" for a in actions)
         st.caption(t("partnership.new_workshop_open_none") if not still_open
                    else t("partnership.new_workshop_open", count=still_open))
+        programme_builder("ps-new")
         with st.form("ps-new-form"):
             st.text_input(t("new.ws_title"), key="ps-new-title", max_chars=120)
             detail_fields("ps-new")

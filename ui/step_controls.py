@@ -6,6 +6,8 @@ obtained from the secret; pages for participants and the screen never build one.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import streamlit as st
 
 from messages import t
@@ -27,7 +29,8 @@ def _set_step(fac: Facilitator, step_id: int, **values) -> None:
     guarded(SCOPE, lambda: store().update_step(fac, step_id, **values))
 
 
-def links_panel(ws: Workshop, secret: str | None) -> None:
+def links_panel(ws: Workshop, secret: str | None, extra: Callable[[], None] | None = None) -> None:
+    """The workshop's links; ``extra`` draws more inside the same expander (the template library's entry)."""
     with st.expander(t("fac.links"), expanded=False):
         url = join_url(ws.code)
         st.markdown(t("fac.code", code=ws.code))
@@ -38,6 +41,9 @@ def links_panel(ws: Workshop, secret: str | None) -> None:
         if secret:  # opened through the partnership's link, the workshop's own secret is not known
             st.text_input(t("fac.own_link"), link("begeleider", room=ws.code, key=secret), disabled=True,
                           type="password", key="lnk-own")
+        if extra is not None:
+            st.divider()
+            extra()
 
 
 def _attach(fac: Facilitator) -> None:

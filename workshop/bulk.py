@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from canvas_models.spec import spec_text
 from workshop import db as D
 from workshop.store import CODE_ALPHABET, CODE_LENGTH, Partnership, Store, Workshop, _hash, new_key, now
 
@@ -119,22 +120,25 @@ def insert_workshop(store: Store, data: dict[str, Any]) -> tuple[Workshop, str]:
     return store.workshop(wid), secret
 
 
-def insert_partnership(store: Store, partnership: dict[str, Any],
-                       workshops: list[dict[str, Any]]) -> tuple[Partnership, str]:
+def insert_partnership(store: Store, partnership: dict[str, Any], workshops: list[dict[str, Any]],
+                       templates: list[Any] = ()) -> tuple[Partnership, str]:
     """Write a validated partnership backup (see ``exports.partnership``); returns it with its new secret.
 
     Every workshop is written as :func:`insert_workshop` writes one (short transactions, unreachable
     until its flip) and gets a new join code and a facilitator secret that nobody learns: its facilitator
     opens it through the partnership's link. The partnership's secret exists only in this call until it
     returns, so nobody reaches the partnership before every workshop is in it. The workshops are written
-    in the order given (date order), so that "earlier workshop" keeps its meaning. On any failure every
-    workshop written so far, and the partnership, are removed again.
+    in the order given (date order), so that "earlier workshop" keeps its meaning. ``templates`` (checked
+    werkvormen and programmes, ``exports.partnership``) go in with the partnership row. On any failure
+    every workshop written so far, and the partnership, are removed again.
     """
     secret = secrets.token_urlsafe(24)
     with store.db.writing() as conn:
         pid = conn.execute(insert(D.partnerships).values(
             name=partnership["name"], secret_hash=_hash(secret), created_at=now(),
         ).returning(D.partnerships.c.id)).scalar_one()
+        if templates:
+            conn.execute(insert(D.templates), [template_row(item, owner_partnership_id=pid) for item in templates])
     written: list[int] = []
     try:
         for data in workshops:
@@ -151,6 +155,17 @@ def insert_partnership(store: Store, partnership: dict[str, Any],
             _LOG.exception("could not remove the unfinished partnership %s", pid)
         raise
     return store.partnership(pid), secret
+
+
+def template_row(item: Any, **owner: int) -> dict[str, Any]:
+    """A checked werkvorm or programme as a row of a template library (``owner_workshop_id=`` or
+    ``owner_partnership_id=``)."""
+    from workshop.store.templates import describe
+
+    kind, key, title, body = describe(item)
+    stamp = now()
+    return {"kind": kind, "key": key, "title": title, "body": body, "version": 1, "created_at": stamp,
+            "updated_at": stamp, **owner}
 
 
 def _write_pending(store: Store, data: dict[str, Any], secret: str) -> int:
@@ -236,7 +251,7 @@ def _write_rows(writer: _Writer, wid: int, data: dict[str, Any]) -> None:
     stamp = now()
     steps = sorted(data["steps"], key=lambda s: s["position"])
     step_ids = dict(zip((s["id"] for s in steps), writer.insert(D.steps, [{
-        "workshop_id": wid, "position": s["position"], "werkvorm": s["werkvorm"], "spec": s.get("spec"),
+        "workshop_id": wid, "position": s["position"], "werkvorm": s["werkvorm"], "spec": spec_text(s["spec"]) if s.get("spec") else None,
         "config": s["config"],
         "locked": s["locked"], "revealed": s["revealed"], "stage": s["stage"], "voting_open": s["voting_open"],
         "dots": s["dots"], "multi_dot": s["multi_dot"], "votes_live": s["votes_live"],
@@ -290,3 +305,5 @@ def _write_rows(writer: _Writer, wid: int, data: dict[str, Any]) -> None:
     writer.run(update(act).where(act.c.id == bindparam("row_id")).values(merged_into=bindparam("target")),
                [{"row_id": action_ids[a["id"]], "target": action_ids[a["merged_into"]]}
                 for a in actions if a["merged_into"] is not None])
+    # the workshop's own werkvormen and programmes (its facilitator's template library)
+    writer.insert(D.templates, [template_row(item, owner_workshop_id=wid) for item in data.get("templates", [])])

@@ -84,10 +84,12 @@ steps = Table(
     Column("workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
     Column("position", Integer, nullable=False),
     Column("werkvorm", String(40), nullable=False),
-    #: The werkvorm this step runs with, whole (schema version 4): a later edit of a template or of a
-    #: shipped file never changes a past workshop. Empty only in a database made before version 4 that
-    #: named a werkvorm this release no longer ships.
-    Column("spec", JSON(none_as_null=True), nullable=True),
+    #: The werkvorm this step runs with, whole, as JSON text (schema version 4): a later edit of a
+    #: template or of a shipped file never changes a past workshop. Kept as text, not JSON: the pages
+    #: read steps on every rerun, and the text is the key of the parsed werkvorm in a per-process cache
+    #: (canvas_models.spec.stored). Empty only in a database made before version 4 that named a
+    #: werkvorm this release no longer ships.
+    Column("spec", Text, nullable=True),
     Column("config", JSON, nullable=False, default=dict),
     Column("locked", Boolean, nullable=False, default=False),
     Column("revealed", Boolean, nullable=False, default=False),
@@ -341,15 +343,15 @@ def _upgrade_step_copies(conn) -> None:
     """Schema 4: every step keeps its own copy of its werkvorm. A step made before gets the copy of
     the werkvorm it ran with until now: the shipped one of its key (``create_all`` made ``templates``)."""
     from canvas_models import REGISTRY
-    from canvas_models.spec import dump
+    from canvas_models.spec import dump, spec_text
 
     if "spec" not in {c["name"] for c in inspect(conn).get_columns("steps")}:
-        conn.execute(text("ALTER TABLE steps ADD COLUMN spec " + "JSON"))
+        conn.execute(text("ALTER TABLE steps ADD COLUMN spec TEXT"))
     keys = conn.execute(select(steps.c.werkvorm).where(steps.c.spec.is_(None)).distinct()).scalars().all()
     for key in keys:
         if key in REGISTRY:
             conn.execute(update(steps).where(steps.c.werkvorm == key, steps.c.spec.is_(None))
-                         .values(spec=dump(REGISTRY[key])))
+                         .values(spec=spec_text(dump(REGISTRY[key]))))
 
 
 def _unavailable(ctx):

@@ -25,6 +25,8 @@ class Limits:
     SECTION_QUESTION = 600
     SECTION_GROUP = 80
     REVIEW_NOTE = 300
+    #: A settled shared text of a section (the regioplan's vision sentence).
+    OUTCOME = 300
     MAX_PARTICIPANTS = settings.get().max_participants
     NOTES_PER_STEP = settings.get().max_notes_per_step
     ACTIONS_PER_PARTICIPANT = 20

@@ -26,6 +26,12 @@ def pdf_section(b, step: dict) -> None:
         pdf.table(earlier_headers(), earlier_rows(earlier), [62, 28, 24, 18, pdf.content_width - 132])
 
 
+def docx_section(w, step: dict) -> None:
+    """The step in the Word minutes (``w``: :class:`exports.minutes.WordBuilder`): the PDF section is text
+    only, so it is written by the same function."""
+    pdf_section(w, step)
+
+
 def sheet(ctx, step: dict) -> pd.DataFrame:
     """This workshop's actions, then the open actions of earlier workshops that came back for review
     (their workshop named in the last column)."""

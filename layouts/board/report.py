@@ -65,6 +65,12 @@ def pdf_section(b, step: dict) -> None:
         pdf.muted(t("pdf.board.no_notes"))
 
 
+def docx_section(w, step: dict) -> None:
+    """The step in the Word minutes (``w``: :class:`exports.minutes.WordBuilder`): the PDF section is text
+    only, so it is written by the same function."""
+    pdf_section(w, step)
+
+
 def sheet(ctx, step: dict):
     """One row per participant and cell: the state and the notes (newest answers)."""
     col = ctx.col

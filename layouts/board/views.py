@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import textwrap
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -237,11 +236,6 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
 
 
 # ------------------------------------------------------------------- screen
-def _wrap(text: str, width: int) -> str:
-    lines = textwrap.wrap(text, width=width, break_long_words=False) or [text]
-    return "<br>".join(html.escape(line, quote=False) for line in lines)
-
-
 def heatmap(step: Step, table: dict[tuple[str, str], Cell], *, height: int | None = None,
             compact: bool = False) -> go.Figure:
     """Rows x columns: each cell coloured by its mean state (1-5) with the mean and the count printed;
@@ -250,7 +244,7 @@ def heatmap(step: Step, table: dict[tuple[str, str], Cell], *, height: int | Non
     shares the screen with the notes of the focus cell)."""
     rows, cols = step.werkvorm.sections, columns(step)
     fig = go.Figure()
-    charts._base_layout(fig, None, height)
+    charts.base_layout(fig, None, height)
     z, nvt, text, hover = [], [], [], []
     for section in rows:
         zr, nr, tr, hr = [], [], [], []
@@ -290,9 +284,9 @@ def heatmap(step: Step, table: dict[tuple[str, str], Cell], *, height: int | Non
         shapes.append(dict(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
                            line=dict(color="#d62728", width=charts.LINE_WIDTH + 2), fillcolor="rgba(0,0,0,0)"))
     fig.update_layout(annotations=annotations, shapes=shapes, margin=dict(l=10, r=10, t=10, b=10))
-    fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=[_wrap(c.title, 14) for c in cols], side="top",
+    fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=[charts.wrap_label(c.title, 14) for c in cols], side="top",
                      tickfont=dict(size=charts.MIN_FONT), showgrid=False, zeroline=False, fixedrange=True)
-    fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=[_wrap(s.title, 44 if compact else 24) for s in rows],
+    fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=[charts.wrap_label(s.title, 44 if compact else 24) for s in rows],
                      autorange="reversed", tickfont=dict(size=charts.MIN_FONT), showgrid=False, zeroline=False,
                      fixedrange=True)
     return fig
@@ -348,14 +342,11 @@ def _moderation(ws: Workshop, step: Step, fac: Facilitator, rows: list[dict]) ->
     sections = {s.key: s.title for s in step.werkvorm.sections}
     cols = {c.key: c.title for c in columns(step)}
     labels = {f.key: f.label for f in text_fields(step)}
-    notes = [r for r in rows if r["field"] in labels and (r.get("text") or "").strip()
-             and r["section"] in sections and column_of(r) in cols]
-    if not notes:
-        st.caption(t("board.no_notes"))
-        return
-    for row in notes:
-        notetools.answer_line(ws, fac, row, (sections[row["section"]], cols[column_of(row)], labels[row["field"]]),
-                              scope=f"bdf{step.id}", key=f"bd-mod-{row['id']}")
+    notetools.answer_lines(
+        ws, fac, rows,
+        lambda r: (sections[r["section"]], cols[column_of(r)], labels[r["field"]])
+        if r["field"] in labels and r["section"] in sections and column_of(r) in cols else None,
+        scope=f"bdf{step.id}", key="bd-mod", empty=t("board.no_notes"))
 
 
 def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:

@@ -94,6 +94,12 @@ def pdf_section(b, step: Mapping) -> None:
                  gap=0.5)
 
 
+def docx_section(w, step: dict) -> None:
+    """The step in the Word minutes (``w``: :class:`exports.minutes.WordBuilder`): the PDF section is text
+    only, so it is written by the same function."""
+    pdf_section(w, step)
+
+
 # ------------------------------------------------------------------ sheet
 def sheet(ctx, step: Mapping):
     """One row per counted choice (per option with points): section, option, points, who, when.

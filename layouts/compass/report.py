@@ -41,6 +41,12 @@ def pdf_section(b, step: dict) -> None:
             pdf.para(text, bullet="•", indent=2, gap=0.5)
 
 
+def docx_section(w, step: dict) -> None:
+    """The step in the Word minutes (``w``: :class:`exports.minutes.WordBuilder`): the PDF section is text
+    only, so it is written by the same function."""
+    pdf_section(w, step)
+
+
 def sheet(ctx, step: dict) -> pd.DataFrame:
     """One line per activity (and a line for a theme without any), with the theme's strength
     (``ctx.snap``: the snapshot)."""

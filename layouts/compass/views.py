@@ -18,7 +18,7 @@ import functools
 import plotly.graph_objects as go
 import streamlit as st
 
-from layouts.scores.views import _prefix, _save_answers, _saved, answer_fields, aspect_editor
+from layouts.scores.views import answer_fields, answer_prefix, aspect_editor, save_answers, saved_answers
 from messages import t
 from ui import charts, dots, kinds, notetools
 from ui import screen_frame
@@ -36,9 +36,10 @@ COMPASS_CSS = """
 .ss-theme.ss-gap { border:.45vh dashed #a30000; background:#fff5f5; }
 .ss-theme > h2 { font-size:var(--ss-fs-body); line-height:1.15; margin:0 0 .3vh 0 !important; color:#0b4f8a; }
 .ss-theme .ss-strength { font-size:var(--ss-fs-min); font-weight:700; color:#111; margin:0 0 .3vh 0; }
-.ss-theme .ss-gapnote { font-size:var(--ss-fs-min); font-weight:700; color:#a30000; margin:0 0 .3vh 0; }
+.ss-theme .ss-gapnote { color:#a30000; }
 .ss-theme ul { margin:0 0 0 2vh; padding:0; }
-.ss-theme .ss-example { font-size:var(--ss-fs-min); font-style:italic; color:#333; margin:0; }
+.ss-theme .ss-example { font-size:var(--ss-fs-min); font-style:italic; color:#333; margin:0;
+  display:-webkit-box; -webkit-box-orient:vertical; -webkit-line-clamp:2; overflow:hidden; }
 .ss-theme li { font-size:var(--ss-fs-min); margin:0; line-height:1.25; }
 </style>
 """
@@ -64,9 +65,11 @@ gap_text = compass.gap_text
 def radar_figure(points: tuple[tuple[str, float | None, bool], ...], height: int) -> go.Figure:
     """The compass: mean strength per theme on a 0-5 radar, each value written beside its point and
     gaps in red. ``points``: (title, mean, gap) per theme, so the figure is cached per distinct picture."""
-    titles = [charts._wrap(title, 13) for title, _, _ in points]  # escaped, wrapped
+    titles = [charts.wrap_label(title, 13) for title, _, _ in points]  # escaped, wrapped
     values = [mean or 0 for _, mean, _ in points]
-    labels = [charts.nl_number(mean) if mean is not None else "–" for _, mean, _ in points]
+    # A theme nobody rated sits at the centre without a value: several "–" there would lie on top of each
+    # other (the theme's block says "nog geen sterkte").
+    labels = [charts.nl_number(mean) if mean is not None else "" for _, mean, _ in points]
     colours = ["#a30000" if gap else "#0b4f8a" for _, _, gap in points]
     fig = go.Figure(go.Scatterpolar(
         r=values + values[:1], theta=titles + titles[:1], fill="toself", mode="lines+markers+text",
@@ -95,12 +98,14 @@ def themes_html(items: list[compass.Theme]) -> str:
     for theme in items:
         gap = gap_text(theme)
         acts = "".join(f'<li class="ss-user ss-fit-item">{esc(text)}</li>' for text in theme.activities)
+        # one line of facts: the strength, the number of activities (or, in red, that there is none yet)
+        # and why it is a gap; the example only while the theme has no activity, at most two lines of it
+        facts = [strength_text(theme)] + ([] if theme.empty else [t("compass.activities", count=len(theme.activities))])
         blocks.append(
             f'<section class="ss-theme{" ss-gap" if theme.gap else ""}" data-fit aria-label="{esc(theme.title)}">'
             f'<h2 class="ss-user">{esc(theme.title)}</h2>'
-            f'<p class="ss-strength">{esc(strength_text(theme))} · '
-            f'{esc(t("compass.activities", count=len(theme.activities)))}</p>'
-            + (f'<p class="ss-gapnote">{esc(gap)}</p>' if gap else "")
+            f'<p class="ss-strength">{esc(" · ".join(facts))}'
+            + (f' · <span class="ss-gapnote">{esc(gap)}</span>' if gap else "") + '</p>'
             + (f'<p class="ss-example ss-user">{esc(theme.example)}</p>' if theme.empty and theme.example else "")
             + f'<ul class="ss-more-slot">{acts}</ul></section>')
     rows = (len(items) + 1) // 2
@@ -159,16 +164,16 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
         return False
     st.caption(t("compass.participant_hint"))
     note_form(ws, step, who)
-    saved = _saved(step.id, who)
+    saved = saved_answers(step.id, who)
     seen = max((row["id"] for row in saved.values()), default=0)
     st.subheader(t("compass.rate_title"))
     with st.form(f"pp-form-{step.id}", border=True):
         for section in step.werkvorm.sections:
             html_block(f'<p class="ss-user" style="margin:.4rem 0 0 0"><b>{esc(section.title)}</b></p>')
             for spec in answer_fields(step):
-                kinds.render_input(spec, _prefix(step.id, section.key), saved.get((section.key, spec.key)),
+                kinds.render_input(spec, answer_prefix(step.id, section.key), saved.get((section.key, spec.key)),
                                    context=section.title)
-        st.form_submit_button(t("compass.rate_save"), type="primary", width="stretch", on_click=_save_answers,
+        st.form_submit_button(t("compass.rate_save"), type="primary", width="stretch", on_click=save_answers,
                               args=(who, step.id, seen))
     show_flash(f"pp{step.id}")
     return True

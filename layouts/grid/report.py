@@ -12,6 +12,17 @@ from workshop.aggregate import is_visible
 
 
 def pdf_section(b, step: dict) -> None:
+    _section(b, step, full=True)
+
+
+def docx_section(w, step: dict) -> None:
+    """The step in the Word minutes (``w``: :class:`exports.minutes.WordBuilder`): each block's notes by
+    dots, without the PDF's drawn grid."""
+    _section(w, step, full=False)
+
+
+def _section(b, step: dict, *, full: bool) -> None:
+    """``full``: the blocks drawn in their grid first (the PDF)."""
     pdf = b.pdf
     notes = [n for n in step_rows(b.snap, step["id"], kinds=("note", "tagged_note")) if is_visible(n)]
     votes = vote_counts(b.snap, step["id"], "note")
@@ -21,7 +32,8 @@ def pdf_section(b, step: dict) -> None:
         per.setdefault(note["section"], []).append(note)
     if not notes:
         pdf.muted(t("pdf.empty"))
-    grid(b, step, sections, per, votes)
+    if full:
+        grid(b, step, sections, per, votes)
     for sec in sections:
         items = sorted(per.get(sec["key"], []), key=lambda r: (-votes.get(r["id"], 0), r["id"]))
         dots = sum(votes.get(r["id"], 0) for r in items)

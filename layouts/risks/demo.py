@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from canvas_models.spec import of_step
 from exports.demo import clean_text
-from layouts.scores.demo import _row
+from layouts.scores.demo import answer_row
 
 MEASURES = ("Per activiteit een vaste trekker en een vervanger aanwijzen.",
             "Afspraken met bedrijven vastleggen in een korte intentieverklaring.",
@@ -26,12 +26,12 @@ def fill(demo, step: dict) -> None:
                 if spec.kind == "score":
                     base = base_like if spec is fields[0] else base_impact
                     value = None if rng.random() < 0.05 else min(5, max(1, round(rng.gauss(base, 0.8))))
-                    demo.contributions.append(_row(demo, step, person, sec["key"], spec, value, stamp, ""))
+                    demo.contributions.append(answer_row(demo, step, person, sec["key"], spec, value, stamp, ""))
                 elif rng.random() < 0.3:
                     text = clean_text(rng.choice(MEASURES), spec.max_length, required=False)
-                    demo.contributions.append(_row(demo, step, person, sec["key"], spec, text, stamp, text))
+                    demo.contributions.append(answer_row(demo, step, person, sec["key"], spec, text, stamp, text))
     texts = [f for f in fields if f.kind == "text"]
     if texts and step["sections"]:
         for i, text in enumerate(demo.hostile(2)):
-            demo.contributions.append(_row(demo, step, people[i % len(people)], step["sections"][-1]["key"],
+            demo.contributions.append(answer_row(demo, step, people[i % len(people)], step["sections"][-1]["key"],
                                            texts[0], text, demo.tick(), clean_text(text, texts[0].max_length)))

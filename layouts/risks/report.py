@@ -35,6 +35,12 @@ def pdf_section(b, step: dict) -> None:
     pdf.table(headers, rows, [10, 42, 18, 18, 18, pdf.content_width - 106], aligns=["R", "L", "R", "R", "R", "L"])
 
 
+def docx_section(w, step: dict) -> None:
+    """The step in the Word minutes (``w``: :class:`exports.minutes.WordBuilder`): the PDF section is text
+    only, so it is written by the same function."""
+    pdf_section(w, step)
+
+
 def sheet(ctx, step: dict):
     """One row per risk: its means, weight, level, how many rated it and the measures."""
     items = risks_of(ctx.snap, step)

@@ -127,6 +127,6 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
         html_block(f'<p class="ss-user">{esc(t("risk.fac.no_measure", risks=", ".join(open_risks)))}</p>')
     rows = scores.answers(step)
     with st.expander(t("risk.fac.measures"), expanded=False):
-        scores._moderation(ws, step, fac, rows)
+        scores.remark_lines(ws, step, fac, rows)
     with st.expander(t("risk.fac.edit"), expanded=False):
         scores.aspect_editor(step, fac, has_answers=bool(rows))

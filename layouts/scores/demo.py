@@ -22,7 +22,7 @@ BASE = {"vmbo": 3.4, "mbo": 3.0, "po": 2.6, "hbo": 3.2, "bedrijfsleven": 2.4, "g
 SHIFT = {("relatie", None): 0.8, ("belangen", "bedrijfsleven"): -1.2}
 
 
-def _row(demo, step: dict, person: dict, section: str, spec, value, stamp: str, text: str) -> dict:
+def answer_row(demo, step: dict, person: dict, section: str, spec, value, stamp: str, text: str) -> dict:
     return {"id": len(demo.contributions) + 1, "step_id": step["id"], "participant_id": person["id"],
             "section": section, "field": spec.key, "kind": spec.kind, "text": text,
             "score": value if spec.kind == "score" else None, "tags": [], "cluster_id": None, "merged_into": None,
@@ -49,7 +49,7 @@ def fill(demo, step: dict) -> None:
             for spec in fields:
                 value = values[spec.key]
                 text = "" if spec.kind == "score" else clean_text(value, spec.max_length, required=False)
-                demo.contributions.append(_row(demo, step, person, sec["key"], spec, value, stamp, text))
+                demo.contributions.append(answer_row(demo, step, person, sec["key"], spec, value, stamp, text))
             if rng.random() < 0.05:
                 changed.append((person, sec["key"]))
     for person, section in changed:  # changed their mind: the newest row wins
@@ -61,7 +61,7 @@ def fill(demo, step: dict) -> None:
                   for spec in fields}
         for spec in fields:
             value = values[spec.key]
-            demo.contributions.append(_row(demo, step, person, section, spec, value, stamp,
+            demo.contributions.append(answer_row(demo, step, person, section, spec, value, stamp,
                                            "" if spec.kind == "score" else value))
     if texts:
         last = texts[-1].key

@@ -19,6 +19,17 @@ def _text_fields(step: dict) -> list:
 
 
 def pdf_section(b, step: dict) -> None:
+    _section(b, step, full=True)
+
+
+def docx_section(w, step: dict) -> None:
+    """The step in the Word minutes (``w``: :class:`exports.minutes.WordBuilder`): the table of means and
+    where the types differ; no chart, and no remarks (as the summary: they are in the full report only)."""
+    _section(w, step, full=False)
+
+
+def _section(b, step: dict, *, full: bool) -> None:
+    """``full``: the PDF's chart and the remarks too."""
     pdf = b.pdf
     answers = step_rows(b.snap, step["id"], kinds=("score", "text"))
     sections = step.get("sections") or []
@@ -26,8 +37,9 @@ def pdf_section(b, step: dict) -> None:
     respondents = len({a["participant_id"] for a in answers if is_visible(a)})
     pdf.para(plural("pdf.praat.summary", respondents))
     if any(a.n for a in table):
-        pdf.heading(t("pdf.praat.chart"), 2)
-        score_chart(b, table)
+        if full:
+            pdf.heading(t("pdf.praat.chart"), 2)
+            score_chart(b, table)
         pdf.heading(t("pdf.praat.table"), 2)
         rows = [[a.title, _num(a.mean), _num(a.std), str(a.n), str(a.unknown),
                  ", ".join(f"{ORG_SHORT.get(g.org_type, g.org_type)} {_num(g.mean)}"
@@ -52,7 +64,13 @@ def pdf_section(b, step: dict) -> None:
             pdf.para(text, bullet="≠", indent=2)
     else:
         pdf.muted(t("pdf.praat.no_scores"))
+    if full:
+        remarks(b, step, answers, sections)
 
+
+def remarks(b, step: dict, answers: list[dict], sections: list[dict]) -> None:
+    """The remarks per aspect, with the kind of organisation, never the name."""
+    pdf = b.pdf
     fields = _text_fields(step)
     labels = {f.key: t(f"pdf.praat.{f.key}") if f"pdf.praat.{f.key}" in CATALOGUE else f.label for f in fields}
     pdf.heading(t("pdf.praat.remarks"), 2)

@@ -86,13 +86,13 @@ def score_field(step: Step):
     return next((f for f in step.werkvorm.fields if f.kind == "score"), None)
 
 
-def _prefix(step_id: int, section: str) -> str:
+def answer_prefix(step_id: int, section: str) -> str:
     """Widget keys of the phone start with the step's scope (``pp{id}:``): a failed save keeps them as
     drafts of that scope (:func:`ui.common.guarded`)."""
     return f"pp{step_id}:{section}"
 
 
-def _saved(step_id: int, who: Participant) -> dict[tuple[str, str], dict]:
+def saved_answers(step_id: int, who: Participant) -> dict[tuple[str, str], dict]:
     return {(a["section"], a["field"]): a for a in store().latest_answers(step_id, who.id)}
 
 
@@ -131,16 +131,16 @@ def _screen_plot(fig, table, height_vh: float) -> None:
 
 
 # -------------------------------------------------------------- participant
-def _save_answers(who: Participant, step_id: int, seen: int) -> bool:
+def save_answers(who: Participant, step_id: int, seen: int) -> bool:
     """Store what changed, section by section (read in a callback); False when it could not be stored."""
     scope = f"pp{step_id}"
     state = st.session_state
 
     def run() -> None:
         step = store().step(step_id)  # fresh: the aspects or the lock may have changed
-        saved = _saved(step_id, who)
+        saved = saved_answers(step_id, who)
         for section in step.werkvorm.sections:
-            values = kinds.changed_answers(answer_fields(step), _prefix(step_id, section.key),
+            values = kinds.changed_answers(answer_fields(step), answer_prefix(step_id, section.key),
                                            {f: row for (sec, f), row in saved.items() if sec == section.key})
             if values:
                 key = content_key(who, step, "answer", section.key, sorted(values.items(), key=lambda kv: kv[0]), seen)
@@ -207,7 +207,7 @@ def _move(who: Participant, step_id: int, seen: int, to: int | str) -> None:
             st.session_state[to] = int(st.session_state.get(_at_key(step_id), 0))
             return
         to = int(chosen)
-    if _save_answers(who, step_id, seen):
+    if save_answers(who, step_id, seen):
         st.session_state[_at_key(step_id)] = to
         st.session_state[_MOVED_KEY] = st.session_state.get(_MOVED_KEY, 0) + 1
 
@@ -218,7 +218,7 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
     moves on; chips and "Vorige"/"Volgende" move between the aspects. True: offer "klaar" below."""
     scope = f"pp{step.id}"
     wv = step.werkvorm
-    saved = _saved(step.id, who)
+    saved = saved_answers(step.id, who)
     if step.locked:
         show_flash(scope)  # e.g. "locked" for a change sent just after the lock
         st.info(t("praat.locked"))
@@ -247,8 +247,8 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
     if moved:  # the buttons were at the bottom: show the new aspect from its heading
         st.html(_SCROLL_JS % moved, unsafe_allow_javascript=True)
     for spec in answer_fields(step):
-        kinds.render_input(spec, _prefix(step.id, section.key), saved.get((section.key, spec.key)),
-                           on_change=_save_answers, args=(who, step.id, seen))
+        kinds.render_input(spec, answer_prefix(step.id, section.key), saved.get((section.key, spec.key)),
+                           on_change=save_answers, args=(who, step.id, seen))
     show_flash(scope)
     back, forward = st.columns(2)
     back.button(t("praat.previous"), key=f"pp-prev:{step.id}", on_click=_move, args=(who, step.id, seen, at - 1),
@@ -257,7 +257,7 @@ def participant(ws: Workshop, step: Step, who: Participant) -> bool:
         forward.button(t("praat.next"), key=f"pp-next:{step.id}", type="primary", on_click=_move,
                        args=(who, step.id, seen, at + 1), width="stretch")
     else:
-        forward.button(t("praat.save"), key=f"pp-save:{step.id}", type="primary", on_click=_save_answers,
+        forward.button(t("praat.save"), key=f"pp-save:{step.id}", type="primary", on_click=save_answers,
                        args=(who, step.id, seen), width="stretch")
     return True
 
@@ -420,16 +420,17 @@ def _counts(step: Step, table, answers: list[dict]) -> None:
     st.dataframe(frame, hide_index=True, width="stretch")
 
 
-def _moderation(ws: Workshop, step: Step, fac: Facilitator, answers: list[dict]) -> None:
+def remark_lines(ws: Workshop, step: Step, fac: Facilitator, answers: list[dict]) -> None:
+    """The typed answers of a step of aspects (the praatplaat's remarks, the risks' measures), one line
+    each with its aspect, field and organisation type, to hide or show again."""
     titles = {s.key: s.title for s in step.werkvorm.sections}
     labels = {f.key: f.label for f in text_fields(step)}
-    rows = [a for a in answers if a["field"] in labels and (a.get("text") or "").strip() and a["section"] in titles]
-    if not rows:
-        st.caption(t("praat.fac.no_remarks"))
-        return
-    for row in rows:
-        notetools.answer_line(ws, fac, row, (titles[row["section"]], labels[row["field"]]), scope=f"ppf{step.id}",
-                              key=f"pp-mod-{row['id']}", org=_group_label(row.get("org_type")))
+    notetools.answer_lines(
+        ws, fac, answers,
+        lambda row: (titles[row["section"]], labels[row["field"]])
+        if row["field"] in labels and row["section"] in titles else None,
+        scope=f"ppf{step.id}", key="pp-mod", empty=t("praat.fac.no_remarks"),
+        org=lambda row: _group_label(row.get("org_type")))
 
 
 def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
@@ -462,7 +463,7 @@ def facilitator(ws: Workshop, step: Step, fac: Facilitator) -> None:
         note = t("praat.fac.differs", aspects=", ".join(marked)) if marked else t("praat.screen.calm")
         html_block(f'<p class="ss-user">{esc(note)}</p>')  # aspect names are user text: never Markdown
     with st.expander(t("praat.fac.remarks"), expanded=False):
-        _moderation(ws, step, fac, rows)
+        remark_lines(ws, step, fac, rows)
     with st.expander(t("praat.aspects.title"), expanded=False):
         aspect_editor(step, fac, has_answers=bool(rows))
 

@@ -19,6 +19,13 @@ GROW_TEXT = {
     "way_forward": ("Start in september met een gezamenlijke wervingscampagne",
                     "Leg de taakverdeling vast in een convenant", "Vraag de Onderwijsregio om een kwartiermaker",
                     "Maak een plan voor 100% Samen Opleiden in 2030"),
+    # the regioplan's vision (regio_visie): context, then proposals for the one shared sentence
+    "cijfers": ("Minder leerlingen in het vmbo over vijf jaar", "Veel vacatures in de installatietechniek",
+                "Weinig meisjes kiezen techniek"),
+    "kansen": ("Bedrijven willen meedoen", "Technieklokalen staan deels leeg", "Docenten gaan met pensioen"),
+    "visie": ("In onze regio kiest elke leerling bewust voor techniek",
+              "Samen zorgen we voor techniekonderwijs dat past bij het werk in de regio",
+              "Elke school en elk bedrijf in de regio werkt mee aan goed techniekonderwijs"),
 }
 
 
@@ -39,3 +46,7 @@ def fill(demo, step: dict) -> None:
                 if sec.get("role") == "options":
                     options.append(row)
     demo.vote_round(step, options, 2)
+    settle = werkvorm.settle_section  # the facilitator settles the shared sentence (the regioplan's vision)
+    proposals = [r for r in options if settle is not None and r["section"] == settle.key]
+    if proposals:
+        step["config"]["outcome"] = proposals[0]["text"]

@@ -3,6 +3,7 @@ notes with their tags; recommendations marked) and the sheet (one row per note, 
 
 from __future__ import annotations
 
+from canvas_models import Werkvorm
 from canvas_models.spec import of_step
 from exports.pdf import ACCENT, INK, PRIMARY, RULE, vote_suffix
 from exports.snapshot import step_rows, vote_counts
@@ -12,6 +13,17 @@ from workshop.aggregate import function_stage_matrix, is_visible
 
 
 def pdf_section(b, step: dict) -> None:
+    _section(b, step, full=True)
+
+
+def docx_section(w, step: dict) -> None:
+    """The step in the Word minutes (``w``: :class:`exports.minutes.WordBuilder`): each stage's notes with
+    their tags, without the PDF's drawn overview (the summary names the gaps)."""
+    _section(w, step, full=False)
+
+
+def _section(b, step: dict, *, full: bool) -> None:
+    """``full``: the tag x stage overview drawn first (the PDF)."""
     pdf = b.pdf
     werkvorm = of_step(step)
     notes = [n for n in step_rows(b.snap, step["id"], kinds=("note", "tagged_note")) if is_visible(n)]
@@ -19,7 +31,7 @@ def pdf_section(b, step: dict) -> None:
     sections = step.get("sections") or []
     if not notes:
         pdf.muted(t("pdf.empty"))
-    if werkvorm.tags:
+    if full and werkvorm.tags:
         matrix = function_stage_matrix(notes, sections, werkvorm.tags, by_group=True)
         pdf.heading(t("pdf.grow.matrix"), 2)
         heatmap(b, matrix)
@@ -32,6 +44,9 @@ def pdf_section(b, step: dict) -> None:
         pdf.heading(title, 2)
         if sec.get("question"):
             pdf.muted(sec["question"], 8)
+        settled = outcome(step.get("config")) if werkvorm.settle_section and werkvorm.settle_section.key == sec["key"] else ""
+        if settled:
+            pdf.para(t("stages.outcome.report", text=settled), style="B")
         if not items:
             pdf.muted(t("pdf.grow.empty_stage"), 8)
         for note in items:
@@ -39,6 +54,28 @@ def pdf_section(b, step: dict) -> None:
             suffix = f"  [{', '.join(tags)}]" if tags else ""
             pdf.para(note["text"] + suffix + vote_suffix(votes.get(note["id"], 0)),
                      bullet="→" if recommend else "•", indent=2, gap=0.5)
+
+
+def outcome(config: dict | None) -> str:
+    """The shared text the facilitator settled (the ``settle`` section's) in a step's settings, or ""
+    while it is open."""
+    value = (config or {}).get("outcome")
+    return value if isinstance(value, str) else ""
+
+
+def backup_config(config: dict, wv: Werkvorm) -> dict:
+    """What a backup keeps of a stages step's settings: the settled text, cleaned as if typed and held
+    to its limit, for a werkvorm that has a section to settle (nothing else is stored)."""
+    from workshop.errors import UserError
+    from workshop.text import Limits, clean
+
+    value = config.get("outcome")
+    if wv.settle_section is None or not isinstance(value, str):
+        return {}
+    try:
+        return {"outcome": clean(value, limit=Limits.OUTCOME, label="outcome", required=False)}
+    except UserError:  # too long: no phone or cockpit could have stored it
+        return {}
 
 
 def heatmap(b, matrix) -> None:

@@ -2,5 +2,7 @@
 and the backup."""
 
 KINDS = ("note", "tagged_note")
-#: Step settings this layout keeps (beside the ones every step has: sections, sound).
-CONFIG: dict[str, type] = {}
+#: Step settings this layout keeps (beside the ones every step has: sections, sound): ``outcome``, the
+#: shared text the facilitator settled for the werkvorm's ``settle`` section (checked and cleaned by
+#: ``report.backup_config``).
+CONFIG: dict[str, type] = {"outcome": str}

@@ -33,5 +33,11 @@ def pdf_section(b, step: dict) -> None:
             pdf.para(note["text"] + vote_suffix(note_votes.get(note["id"], 0)), bullet="•", indent=2, gap=0.5)
 
 
+def docx_section(w, step: dict) -> None:
+    """The step in the Word minutes (``w``: :class:`exports.minutes.WordBuilder`): the PDF section is text
+    only, so it is written by the same function."""
+    pdf_section(w, step)
+
+
 def sheet(ctx, step: dict):
     return notes_sheet(ctx, step)

@@ -422,14 +422,25 @@ def fill(page: Page | Locator, label: str, value: str) -> None:
     expect(box).to_have_value(value)
 
 
+def fresh(locator: Locator) -> Locator:
+    """``locator`` without the elements of the previous run that Streamlit keeps on the page, greyed out,
+    while it redraws (inside ``[data-stale="true"]``): during a redraw a widget can be there twice."""
+    return locator.locator("xpath=self::*[not(ancestor-or-self::*[@data-stale='true'])]")
+
+
+def combobox(page: Page | Locator, label: str) -> Locator:
+    """The Streamlit selectbox labelled ``label`` of the current run (not a stale copy)."""
+    return fresh(page.get_by_role("combobox", name=label, exact=True))
+
+
 def open_list(page: Page, label: str, option: str, *, within: Page | Locator | None = None) -> Locator:
     """Open the list of the Streamlit selectbox labelled ``label`` until ``option`` shows; that option.
 
     The list opens with the selectbox's own "Open" button: a click in the text field of a
-    selectbox that already has a value only focuses it.
+    selectbox that already has a value only focuses it. A stale copy of the box (a redraw) is skipped.
     """
-    combo = (within or page).get_by_role("combobox", name=label, exact=True)
-    item = page.get_by_role("option", name=option, exact=True)
+    combo = combobox(within or page, label)
+    item = fresh(page.get_by_role("option", name=option, exact=True))
     for attempt in range(3):  # the first press after a page load or a redraw sometimes only focuses the box
         combo.locator("xpath=following-sibling::button[1]").click()
         try:
@@ -444,7 +455,7 @@ def open_list(page: Page, label: str, option: str, *, within: Page | Locator | N
 def choose(page: Page, label: str, option: str, *, within: Page | Locator | None = None) -> None:
     """Pick ``option`` in a Streamlit selectbox labelled ``label`` (optionally inside ``within``)."""
     open_list(page, label, option, within=within).click()
-    expect((within or page).get_by_role("combobox", name=label, exact=True)).to_have_value(option)
+    expect(combobox(within or page, label)).to_have_value(option)
 
 
 def no_app_errors(tab: Tab) -> None:

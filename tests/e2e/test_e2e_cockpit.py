@@ -39,8 +39,8 @@ def _fill_room(store: Store, code: str, notes: int) -> list:
     return people
 
 
-def _controls(page) -> dict[str, object]:
-    """The controls that run the session, by role and name."""
+def _controls(page, participants: int = 8) -> dict[str, object]:
+    """The controls that run the session, by role and name (``participants``: how many joined)."""
     return {
         "back": button(page, t("fac.back")),
         "next": button(page, t("fac.next")),
@@ -50,15 +50,15 @@ def _controls(page) -> dict[str, object]:
         "timer start": button(page, t("timer.start")),
         "timer +1": button(page, t("timer.plus")),
         "timer settings": button(page, t("timer.settings")),
-        "readiness": page.get_by_text(t("fac.ready", ready=0, total=8), exact=False).first,
+        "readiness": page.get_by_text(t("fac.ready", ready=0, total=participants), exact=False).first,
         "join box on screen": page.get_by_role("switch", name=t("fac.show_join"), exact=True),
         "screen preview": page.locator(".ss-preview iframe"),
     }
 
 
-def _all_in_view(page, where: str) -> None:
+def _all_in_view(page, where: str, participants: int = 8) -> None:
     size = page.viewport_size
-    for name, locator in _controls(page).items():
+    for name, locator in _controls(page, participants).items():
         expect(locator).to_be_visible()
         box = locator.bounding_box()
         assert box is not None, f"{where}: {name} has no box"

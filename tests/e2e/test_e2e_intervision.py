@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 import canvas_models
 from e2e.drive import ACT_MS, LOAD_MS, axe, button, choose, format_violations, settled
 from e2e.flows import create_in_db, join, open_facilitator, open_screen, post_note
-from e2e.test_e2e_screen_fit import _check
+from e2e.test_e2e_screen_fit import _check, _settle
 from e2e.test_e2e_workshop import card
 from messages import t
 
@@ -49,9 +49,11 @@ def test_an_intervision_with_two_phones(app, new_context, timings):
     problems: list[str] = []
 
     def measure(state: str, marker: str) -> None:
-        for size, tab in screens.items():
+        for tab in screens.values():
             expect(tab.page.locator(marker).first).to_be_attached(timeout=LOAD_MS)
-            _check(tab.page, f"intervisie-{state}", size, problems)
+        _settle(*(tab.page for tab in screens.values()))
+        for size, tab in screens.items():
+            _check(tab.page, f"intervisie-{state}", size, problems, settled=True)
             text = tab.page.locator('[data-testid="stMain"]').inner_text()
             for name in NAMES:
                 assert name not in text, f"{name} on the screen ({state})"

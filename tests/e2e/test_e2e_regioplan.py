@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 import canvas_models
 from e2e.drive import ACT_MS, LOAD_MS, button, no_app_errors, screenshot, textbox
 from e2e.flows import create_in_db, join, open_screen
+from e2e import test_e2e_phone
 from messages import t
 from workshop import db as D
 from workshop.store import Store
@@ -16,6 +17,8 @@ from workshop.store import Store
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RISKS = canvas_models.get("regio_risicos")
+#: The phone tests' workshop in the database, made per test (a fixture).
+room_for = test_e2e_phone.room_for
 LIKELIHOOD, IMPACT, MEASURE = (f.label for f in RISKS.fields)
 
 
@@ -53,3 +56,36 @@ def test_risk_rated_on_a_phone_lands_in_the_matrix(app, new_context):
         no_app_errors(screen)
     finally:
         database.dispose()
+
+
+def test_facilitator_settles_the_vision_sentence_and_the_screen_shows_it(app, new_context, room_for):
+    """The vision stage: a phone proposes a sentence, the facilitator takes it over in the cockpit, sharpens it
+    and settles it; the projected screen shows the settled sentence at once and still fits."""
+    from e2e.drive import choose
+    from e2e.flows import open_facilitator, post_note
+    from e2e.test_e2e_screen_fit import _check
+
+    visie = canvas_models.get("regio_visie")
+    links, room = room_for("regio_visie")
+    step = room.step("regio_visie")
+    room.store.update_step(room.fac, step.id, stage=[s.key for s in visie.sections].index("visie"))
+    phone = join(new_context, "phone-visie", links, person="Pim", phone=True)
+    proposal = "In onze regio kiest elke leerling bewust voor techniek"
+    post_note(phone, proposal, label=visie.fields[0].label)
+    screen = open_screen(new_context, links)
+    fac = open_facilitator(new_context, links)
+    page = fac.page
+    choose(page, t("stages.outcome.pick"), proposal)
+    sentence = textbox(page, t("stages.outcome.label"))
+    expect(sentence).to_have_value(proposal)  # taken over, to edit
+    settled_text = proposal + ", samen met de bedrijven"
+    sentence.fill(settled_text)
+    button(page, t("stages.outcome.save")).click()
+    expect(page.get_by_text(t("stages.outcome.saved"))).to_be_visible(timeout=ACT_MS)
+    assert room.store.step(step.id).config["outcome"] == settled_text
+    expect(screen.page.locator(".ss-outcome")).to_contain_text(settled_text, timeout=ACT_MS)
+    problems: list[str] = []
+    _check(screen.page, "regio-visie-settled", (1920, 1080), problems)
+    assert not problems, problems
+    for tab in (phone, screen, fac):
+        no_app_errors(tab)

@@ -78,15 +78,18 @@ GEOMETRY = measure(r"""
 """)
 
 
-def _settle(page) -> None:
-    """The frame has fitted the current content and every chart is drawn; nothing changed for 1.5 s."""
-    page.wait_for_function("() => document.body.dataset.ssFit", timeout=LOAD_MS)
-    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                                   .every((c) => c.querySelector('.main-svg'))""", timeout=LOAD_MS)
+def _settle(*pages) -> None:
+    """Each frame has fitted the current content and every chart is drawn; nothing changed for 1.5 s.
+    The pages (one per projector size) settle side by side: the quiet time is waited once for all."""
+    for page in pages:
+        page.wait_for_function("() => document.body.dataset.ssFit", timeout=LOAD_MS)
+        page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                                       .every((c) => c.querySelector('.main-svg'))""", timeout=LOAD_MS)
     last, stable_since = None, time.monotonic()
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        stamp = page.evaluate("document.body.dataset.ssFit + '|' + document.querySelector('[data-testid=\"stMain\"]').innerText.length")
+        stamp = [page.evaluate("document.body.dataset.ssFit + '|' + document.querySelector('[data-testid=\"stMain\"]').innerText.length")
+                 for page in pages]
         if stamp != last:
             last, stable_since = stamp, time.monotonic()
         elif time.monotonic() - stable_since > 1.5:  # longer than the screen's own 1 s redraw
@@ -94,8 +97,10 @@ def _settle(page) -> None:
         time.sleep(0.2)
 
 
-def _check(page, state: str, size: tuple[int, int], problems: list[str]) -> dict:
-    _settle(page)
+def _check(page, state: str, size: tuple[int, int], problems: list[str], *, settled: bool = False) -> dict:
+    """Measure a page once it settled (``settled``: the caller waited with :func:`_settle`)."""
+    if not settled:
+        _settle(page)
     found = page.evaluate(GEOMETRY)
     screenshot(page, f"screen-{state}-{size[0]}x{size[1]}.png")
     where = f"{state} at {size[0]}x{size[1]}"
@@ -139,14 +144,18 @@ def test_every_screen_state_fits_the_projector(app, demo, new_context, timings):
 
     def each_size(state: str, title: str, marker: str) -> None:
         """Measure ``state`` once the screen shows it: the step's ``title`` and the CSS selector ``marker``."""
-        for size, tab in tabs.items():
+        for tab in tabs.values():
             expect(tab.page.locator("h1").first).to_have_text(title, timeout=LOAD_MS)
             expect(tab.page.locator(marker).first).to_be_attached(timeout=LOAD_MS)
-            measured[f"{state}-{size[0]}"] = _check(tab.page, state, size, problems)
+        _settle(*(tab.page for tab in tabs.values()))
+        for size, tab in tabs.items():
+            measured[f"{state}-{size[0]}"] = _check(tab.page, state, size, problems, settled=True)
 
-    for size, tab in lobby.items():
+    for tab in lobby.values():
         expect(tab.page.locator(".ss-lobby .ss-code")).to_have_text(lobby_ws.code, timeout=LOAD_MS)
-        found = _check(tab.page, "lobby", size, problems)
+    _settle(*(tab.page for tab in lobby.values()))
+    for size, tab in lobby.items():
+        found = _check(tab.page, "lobby", size, problems, settled=True)
         title_px = tab.page.evaluate("parseFloat(getComputedStyle(document.querySelector('.ss-lobby-title')).fontSize)")
         url_px = tab.page.evaluate("parseFloat(getComputedStyle(document.querySelector('.ss-lobby .ss-url')).fontSize)")
         assert title_px >= 48 * size[1] / 1080 and url_px >= 48 * size[1] / 1080, (title_px, url_px)

@@ -86,7 +86,7 @@ class AdminService(Service):
                     ).scalar_one()
                     for pos, (werkvorm, timebox) in enumerate(zip(keys, times)):
                         conn.execute(insert(D.steps).values(
-                            workshop_id=wid, position=pos, werkvorm=werkvorm.key, spec=spec_of.dump(werkvorm),
+                            workshop_id=wid, position=pos, werkvorm=werkvorm.key, spec=spec_of.spec_text(spec_of.dump(werkvorm)),
                             config={}, timer_seconds=(timebox or werkvorm.default_minutes) * 60,
                         ))
                 break

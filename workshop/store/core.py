@@ -103,9 +103,9 @@ class Step:
     timer_end: datetime | None
     timer_paused_left: int | None
     timer_auto_lock: bool
-    #: The werkvorm this step runs with, whole (``canvas_models.spec``); None only for a step of a
-    #: database made before copies were stored whose werkvorm is no longer shipped.
-    spec: dict | None = None
+    #: The werkvorm this step runs with, whole, as JSON text (``canvas_models.spec.stored``); None only
+    #: for a step of a database made before copies were stored whose werkvorm is no longer shipped.
+    spec: str | None = None
 
     @property
     def werkvorm(self) -> canvas_models.Werkvorm:

@@ -162,6 +162,18 @@ class StepService(Service):
             config.update(values)
         return self._edit_config(fac, step_id, edit)
 
+    def set_outcome(self, fac: Facilitator, step_id: int, text: str | None) -> dict:
+        """Settle the shared text of the step's ``settle`` section (the regioplan's vision sentence), or
+        open it again (None, or nothing but spaces): cleaned and held to its limit, then stored in the
+        step's settings (``outcome``) under the step's lock, like :meth:`set_step_config`."""
+        value = clean(text, limit=Limits.OUTCOME, label=t("stages.outcome.label"), required=False)
+
+        def edit(step: Step, config: dict) -> None:
+            if step.werkvorm.settle_section is None:
+                raise ValueError(f"step {step.id} has no section to settle")
+            config["outcome"] = value
+        return self._edit_config(fac, step_id, edit)
+
     def update_step(self, fac: Facilitator, step_id: int, **values) -> None:
         """Set facilitator-controlled step flags (lock, reveal, stage, voting, timer)."""
         self._check(fac)

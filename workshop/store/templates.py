@@ -50,6 +50,15 @@ class Template:
         return spec_of.parse_programme(self.body)
 
 
+def describe(item: Werkvorm | spec_of.Programme) -> tuple[str, str, str, dict]:
+    """A checked werkvorm or programme as a template row holds it: (kind, key, title, body). A
+    programme is known to its owner by its title; its key is a plain form of that title."""
+    if isinstance(item, Werkvorm):
+        return "werkvorm", item.key, item.title, spec_of.dump(item)
+    key = ascii_key(item.title).replace(" ", "_")[:40] or "programma"
+    return "programme", key, item.title, spec_of.dump_programme(item)
+
+
 def _template(row) -> Template:
     return Template(id=row.id, kind=row.kind, key=row.key, title=row.title, body=row.body, version=row.version,
                     updated_at=row.updated_at,
@@ -79,6 +88,14 @@ class TemplateService(Service):
             rows = conn.execute(query.order_by(D.templates.c.updated_at.desc(), D.templates.c.id.desc())).all()
         return [_template(r) for r in rows]
 
+    def templates_of_workshop(self, workshop_id: int) -> list[Template]:
+        """The templates a workshop's facilitator link owns, for its backup (``exports.snapshot``, which
+        reads every part of a workshop by id once a page has checked the link)."""
+        with self.db.reading() as conn:
+            rows = conn.execute(select(D.templates).where(D.templates.c.owner_workshop_id == workshop_id)
+                                .order_by(D.templates.c.id)).all()
+        return [_template(r) for r in rows]
+
     def template(self, owner: Owner, template_id: int) -> Template:
         """One template of the owner's; another owner's (or none) is refused alike."""
         column, owner_id, _ = self._owner(owner)
@@ -94,7 +111,7 @@ class TemplateService(Service):
         :class:`~canvas_models.spec.SpecError`). Two templates of one owner never share a key."""
         if not isinstance(werkvorm, Werkvorm):
             werkvorm = spec_of.parse(werkvorm)
-        return self._save(owner, "werkvorm", werkvorm.key, werkvorm.title, spec_of.dump(werkvorm), template_id)
+        return self._save(owner, *describe(werkvorm), template_id)
 
     def save_programme(self, owner: Owner, programme: spec_of.Programme | dict, *,
                        template_id: int | None = None) -> Template:
@@ -102,9 +119,7 @@ class TemplateService(Service):
         still runs when their templates change or go)."""
         if not isinstance(programme, spec_of.Programme):
             programme = spec_of.parse_programme(programme)
-        body = spec_of.dump_programme(programme)
-        key = ascii_key(programme.title).replace(" ", "_")[:40] or "programma"
-        return self._save(owner, "programme", key, programme.title, body, template_id)
+        return self._save(owner, *describe(programme), template_id)
 
     def _save(self, owner: Owner, kind: str, key: str, title: str, body: dict, template_id: int | None) -> Template:
         column, owner_id, owner_table = self._owner(owner)
