@@ -3,6 +3,8 @@ messages beside their field, files from outside."""
 
 from __future__ import annotations
 
+import canvas_models
+
 import io
 from datetime import date
 
@@ -178,7 +180,8 @@ def test_add_to_the_new_workshop_puts_it_in_the_programme(app_store):
     _widget(at, "title").input("Onze muur").run()
     button(at, t("editor.add")).click().run()
     assert not at.exception
-    (item,) = at.session_state["_programme"]
+    *default, item = at.session_state["_programme"]  # after the default programme of a new session
+    assert [d["spec"]["key"] for d in default] == list(canvas_models.DEFAULT_SELECTION)
     assert item["spec"]["title"] == "Onze muur" and item["minutes"] == 10
     # back to the editor for the next one: a fresh start
     at.switch_page("pages/werkvorm.py")
