@@ -3,8 +3,6 @@ messages beside their field, files from outside."""
 
 from __future__ import annotations
 
-import canvas_models
-
 import io
 from datetime import date
 
@@ -12,6 +10,8 @@ import pypdf
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
+
+import canvas_models
 
 from apptest import button, html, open_page, page_text
 from canvas_models import REGISTRY
