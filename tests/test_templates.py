@@ -21,7 +21,7 @@ from exports.snapshot import snapshot
 from helpers import assert_dutch, count_rows
 from workshop import db as D
 from workshop.errors import NotAllowed, UserError
-from workshop.store import Facilitator, Store, new_key
+from workshop.store import Facilitator, Store, new_key, now
 
 
 def own_praatplaat(title: str = "Onze eigen praatplaat", aspects: int = 6) -> canvas_models.Werkvorm:
@@ -228,3 +228,27 @@ def test_a_backup_with_a_broken_template_is_refused_whole(store, template):
         backup.restore(store, backup.to_json(snap))
     assert_dutch(err.value)
     assert (count_rows(store, D.workshops), count_rows(store, D.templates)) == before
+
+
+def test_practice_workshops_do_not_pile_up_and_templates_go_with_their_workshop(workshop_factory, store):
+    """The editor's practice workshops (its live preview) older than PRACTICE_HOURS are deleted when
+    the next one is made; real workshops stay. A deleted workshop takes its facilitator's templates."""
+    from datetime import timedelta
+
+    from workshop.store.admin import PRACTICE_HOURS
+
+    real = workshop_factory(("brainstorm",))
+    old, _ = store.create_workshop(title="Oefen", partnership="Editor", day=date(2026, 10, 1), facilitator="",
+                                   werkvormen=[own_praatplaat()], max_participants=1, practice=True)
+    with store.db.writing() as conn:
+        conn.execute(update(D.workshops).where(D.workshops.c.id.in_([old.id, real.ws.id])).values(
+            created_at=now() - timedelta(hours=PRACTICE_HOURS + 1)))
+    fresh, _ = store.create_workshop(title="Oefen", partnership="Editor", day=date(2026, 10, 1), facilitator="",
+                                     werkvormen=[own_praatplaat()], max_participants=1, practice=True)
+    assert store.workshop_by_code(old.code) is None
+    assert store.workshop_by_code(fresh.code) is not None and store.workshop_by_code(real.ws.code) is not None
+
+    store.save_werkvorm(real.fac, own_praatplaat())
+    assert count_rows(store, D.templates) == 1
+    store.delete_workshop(real.fac)
+    assert count_rows(store, D.templates) == 0

@@ -794,7 +794,7 @@ def preview_workshop(werkvorm: Werkvorm) -> dict | None:
     try:
         ws, secret = store().create_workshop(title=title, partnership=t("editor.preview_partnership"),
                                              day=date.today(), facilitator="", werkvormen=[werkvorm],
-                                             max_participants=1)
+                                             max_participants=1, practice=True)
         fac = store().authorize(ws.code, secret)
         store().update_workshop(fac, show_join=False)  # the step, not the lobby
         who = store().join(ws.code, name=t("editor.preview_name"), org_type="mbo")

@@ -74,6 +74,9 @@ workshops = Table(
     Column("state_version", Integer, nullable=False, default=0),
     Column("show_join", Boolean, nullable=False, default=True),
     Column("participant_pdf", Boolean, nullable=False, default=False),
+    #: A practice workshop (schema version 4): the werkvorm editor's live preview. Nobody else joins it,
+    #: and it is deleted again when its editor moves on or, at the latest, after PRACTICE_HOURS.
+    Column("practice", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -341,9 +344,13 @@ def _upgrade_partnerships(conn) -> None:
 
 def _upgrade_step_copies(conn) -> None:
     """Schema 4: every step keeps its own copy of its werkvorm. A step made before gets the copy of
-    the werkvorm it ran with until now: the shipped one of its key (``create_all`` made ``templates``)."""
+    the werkvorm it ran with until now: the shipped one of its key (``create_all`` made ``templates``).
+    Workshops learn whether they are the editor's practice ones (none were before)."""
     from canvas_models import REGISTRY
     from canvas_models.spec import dump, spec_text
+
+    if "practice" not in {c["name"] for c in inspect(conn).get_columns("workshops")}:
+        conn.execute(text("ALTER TABLE workshops ADD COLUMN practice BOOLEAN NOT NULL DEFAULT FALSE"))
 
     if "spec" not in {c["name"] for c in inspect(conn).get_columns("steps")}:
         conn.execute(text("ALTER TABLE steps ADD COLUMN spec TEXT"))

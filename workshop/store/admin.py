@@ -28,6 +28,10 @@ _LOG = logging.getLogger("workshop.store")
 _Q_WORKSHOP = select(D.workshops).where(D.workshops.c.code == _P("code"))
 
 
+#: A practice workshop (the editor's preview) lives at most this long.
+PRACTICE_HOURS = 12
+
+
 class AdminService(Service):
     """Workshops: create (behind the admin password), read, authorize, change their settings."""
 
@@ -45,13 +49,15 @@ class AdminService(Service):
         admin_password: str | None = None,
         client: Iterable[str] = (),
         member_of: PartnershipAccess | None = None,
+        practice: bool = False,
     ) -> tuple[Workshop, str]:
         """Create a workshop; returns it with the facilitator secret (shown once).
 
         ``werkvormen`` is the programme in order: shipped werkvormen by key, or whole werkvormen (an
         own one from the editor or the template library); ``minutes`` the timebox of each (None: the
         werkvorm's default). Every step stores its own copy of its werkvorm, so a later edit of a
-        template never changes this workshop.
+        template never changes this workshop. A ``practice`` workshop (the editor's preview) is deleted
+        after :data:`PRACTICE_HOURS` at the latest: making one removes the older ones.
 
         With ``member_of`` (proof of the partnership's link) the workshop belongs to that
         partnership and carries its name; without it, it belongs to none, whatever name is typed.
@@ -81,7 +87,7 @@ class AdminService(Service):
                             code=code, secret_hash=_hash(secret), title=title, partnership=partnership,
                             partnership_id=partnership_id, date=day, facilitator=facilitator,
                             anonymous=anonymous, max_participants=cap, current_step=0, state_version=0,
-                            show_join=True, participant_pdf=False, created_at=created,
+                            show_join=True, participant_pdf=False, practice=practice, created_at=created,
                         ).returning(D.workshops.c.id)
                     ).scalar_one()
                     for pos, (werkvorm, timebox) in enumerate(zip(keys, times)):
@@ -94,6 +100,8 @@ class AdminService(Service):
                 continue
         else:  # pragma: no cover - 25^6 codes
             raise UserError("error.generic")
+        if practice:
+            self.purge_practice(PRACTICE_HOURS)
         return self.workshop(wid), secret
 
     @staticmethod

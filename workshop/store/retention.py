@@ -36,7 +36,18 @@ class RetentionService(Service):
             for table in (D.votes, D.contributions, D.clusters, D.actions, D.step_changes,
                           D.participants, D.steps, D.content_versions):
                 conn.execute(delete(table).where(table.c.workshop_id.in_(ids)))
+            # the facilitator's own werkvormen and programmes go with the link that owns them
+            conn.execute(delete(D.templates).where(D.templates.c.owner_workshop_id.in_(ids)))
             conn.execute(delete(D.workshops).where(D.workshops.c.id.in_(ids)))
+
+    def purge_practice(self, hours: float) -> int:
+        """Delete the editor's practice workshops made more than ``hours`` ago; returns how many."""
+        w = D.workshops
+        cutoff = now() - timedelta(hours=hours)
+        with self.db.reading() as conn:
+            ids = list(conn.execute(select(w.c.id).where(w.c.practice.is_(True), w.c.created_at < cutoff)).scalars())
+        self._delete_workshops(ids)
+        return len(ids)
 
     def purge_older_than(self, days: int) -> int:
         """Delete workshops created more than ``days`` ago; returns how many.
