@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs the whole test suite, on SQLite and on a throwaway PostgreSQL.
 #
-#   ./test.sh                 # everything: the browser tests, and beside them the tests without a browser
+#   ./test.sh                 # everything, as one pytest run on 4 processes (TEST_PROCESSES)
 #   ./test.sh tests/test_store.py -k vote   # any pytest arguments: one pytest run, as asked
 #
 # On a fresh Debian/Ubuntu machine (Python 3.11+) it installs what it needs: the Debian packages
@@ -147,36 +147,12 @@ if [ "$#" -gt 0 ]; then  # the tests asked for, as asked
     set -e
     exit "$status"
 fi
-# The whole suite in two parts that run side by side: the tests without a browser on the
-# machine's spare capacity (pytest-xdist, UNIT_PROCESSES processes, default 1), and the browser
-# tests, one at a time, in front (their output is shown live; the other part's log follows).
-# Each part prints pytest's own summary; the last line adds them up.
-OUT="$(mktemp -d /tmp/samenspraak-tests.XXXXXX)"
-color=no
-if [ -t 1 ]; then color=yes; fi
+# The whole suite in one pytest run on TEST_PROCESSES processes (pytest-xdist, default 4 on any
+# machine: the browser tests wait on pages and timers much of the time, so more processes than cores
+# keep the cores busy). Work stealing hands the tests out as processes come free, so a long browser
+# test does not leave the others waiting at the end.
 set +e
-.venv/bin/python -m pytest -n "${UNIT_PROCESSES:-1}" --ignore=tests/e2e --color="$color" >"$OUT/unit.log" 2>&1 &
-unit_pid=$!
-trap 'kill "$unit_pid" 2>/dev/null; stop_pg' EXIT
-log "tests without a browser: running beside the browser tests (their log follows at the end)"
-.venv/bin/python -m pytest tests/e2e --color="$color" 2>&1 | tee "$OUT/browser.log"
-browser_status=${PIPESTATUS[0]}
-wait "$unit_pid"
-unit_status=$?
-cat "$OUT/unit.log"
+.venv/bin/python -m pytest -n "${TEST_PROCESSES:-4}" --dist worksteal
+status=$?
 set -e
-summary() {  # pytest's last line of a part, without colours and '=' signs
-    sed 's/\x1b\[[0-9;]*m//g' "$1" | grep -E '[0-9]+ (passed|failed|error)' | tail -n 1 | tr -d '=' | xargs
-}
-passed() { summary "$1" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0; }
-unit_line="$(summary "$OUT/unit.log")"
-browser_line="$(summary "$OUT/browser.log")"
-total=$(( $(passed "$OUT/unit.log") + $(passed "$OUT/browser.log") ))
-rm -rf "$OUT"
-log "without a browser (${UNIT_PROCESSES:-1} process(es), beside the browser tests): ${unit_line:-no summary}"
-log "browser tests: ${browser_line:-no summary}"
-if [ "$unit_status" -ne 0 ] || [ "$browser_status" -ne 0 ]; then
-    log "FAILED (exit codes $unit_status and $browser_status); $total tests passed"
-    exit $(( unit_status != 0 ? unit_status : browser_status ))
-fi
-log "$total passed"
+exit "$status"

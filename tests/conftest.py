@@ -12,9 +12,12 @@ turns them off, and then the run says so in its header and summary.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import shutil
 from datetime import date
+from pathlib import Path
 from typing import Iterable, Iterator
 
 import pytest
@@ -64,7 +67,39 @@ def pytest_collection_modifyitems(config, items) -> None:
     config._samenspraak_pg_deselected = len(dropped)  # type: ignore[attr-defined]
 
 
+# The browser tests' artifacts and measurements (tests/e2e): hooks of this file, because under
+# pytest-xdist only the controlling process sees the whole run, and it loads no conftest below tests/.
+E2E_ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "e2e"
+_E2E_TIMINGS: dict[str, dict] = {}
+
+
+def _controller(config) -> bool:
+    return not hasattr(config, "workerinput")
+
+
+def pytest_configure(config) -> None:
+    """Screenshots, the PDF, timings and failing server logs of this run only: emptied once, before
+    any test (under pytest-xdist by the controller, before a worker starts)."""
+    if _controller(config):
+        shutil.rmtree(E2E_ARTIFACTS, ignore_errors=True)
+        E2E_ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+
+def pytest_runtest_logreport(report) -> None:
+    """What a browser test measured (its ``timings`` fixture), from the report of its teardown."""
+    for name, data in report.user_properties:
+        if name == "e2e_timings" and report.when == "teardown":
+            _E2E_TIMINGS[report.nodeid] = data
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if _E2E_TIMINGS and _controller(config):
+        (E2E_ARTIFACTS / "timings.json").write_text(json.dumps(_E2E_TIMINGS, indent=1, ensure_ascii=False),
+                                                     encoding="utf-8")
+        terminalreporter.write_sep("-", "browser suite measurements")
+        for nodeid, data in _E2E_TIMINGS.items():
+            terminalreporter.write_line(f"{nodeid.split('::')[-1]}: " + ", ".join(f"{k}={v}" for k, v in data.items()))
+        terminalreporter.write_line(f"(also in {E2E_ARTIFACTS / 'timings.json'}; screenshots and the PDF beside it)")
     if not _sqlite_only():
         return
     # Under pytest-xdist the workers deselect, and this (controlling) process has no count.

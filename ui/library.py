@@ -300,7 +300,7 @@ def preview_html(werkvorm: Werkvorm) -> str:
     fields = []
     for field in werkvorm.fields:
         limit = t("lib.preview_limit", n=field.max_length) if field.kind in ("note", "tagged_note", "text") else ""
-        fields.append("<li>" + esc(t("lib.preview_field", label=field.label, kind=t(f"lib.kind.{field.kind}"),
+        fields.append("<li>" + esc(t("lib.preview_field", label=field.label, kind=t(f"editor.kind.{field.kind}"),
                                        limit=limit, required=t("lib.preview_required") if field.required else ""))
                       + "</li>")
     screen = [t(f"lib.screen.{werkvorm.layout}")]

@@ -6,11 +6,9 @@ the tests fail (./test.sh installs the Debian package); they are never skipped.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
-import shutil
 import time
 
 import pytest
@@ -20,17 +18,9 @@ from playwright.sync_api import expect, sync_playwright
 
 from e2e.drive import ACT_MS, ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, AppServer, Nginx
 
-_TIMINGS: dict[str, dict[str, object]] = {}
 
 # Waits for the app after an action; a page's first load has its own, longer deadline (LOAD_MS).
 expect.set_options(timeout=ACT_MS)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _fresh_artifacts():
-    """Screenshots, the PDF, timings and failing server logs of this run only."""
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
 
 # ------------------------------------------------------------------------------------ the browser
@@ -183,16 +173,6 @@ def timings(request):
     began = time.monotonic()
     yield data
     data["test_seconds"] = round(time.monotonic() - began, 1)
-    _TIMINGS[request.node.nodeid] = data
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "timings.json").write_text(json.dumps(_TIMINGS, indent=1, ensure_ascii=False),
-                                                encoding="utf-8")
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    if not _TIMINGS:
-        return
-    terminalreporter.write_sep("-", "browser suite measurements")
-    for nodeid, data in _TIMINGS.items():
-        terminalreporter.write_line(f"{nodeid.split('::')[-1]}: " + ", ".join(f"{k}={v}" for k, v in data.items()))
-    terminalreporter.write_line(f"(also in {ARTIFACTS / 'timings.json'}; screenshots and the PDF beside it)")
+    # carried by the test's teardown report, also from a pytest-xdist worker to the controller, which
+    # writes them down and prints them (tests/conftest.py)
+    request.node.user_properties.append(("e2e_timings", data))

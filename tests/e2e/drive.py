@@ -24,7 +24,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
-ARTIFACTS = ROOT / "test-artifacts" / "e2e"  # emptied at the start of each run
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"  # emptied at the start of each run (tests/conftest.py)
 AXE_JS = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 CHROMIUM = "/usr/bin/chromium"
