@@ -28,6 +28,7 @@ import streamlit as st
 from messages import t
 from ui import step_controls as fv
 from ui import downloads, library, library_state, push, timebox
+from ui import streamlit_internals as internals
 from ui.common import esc, html_block, link, show_flash, store
 from ui.participant_page import recover
 from workshop import Facilitator, NotAllowed, Step, StoreUnavailable, Workshop, settings
@@ -187,6 +188,11 @@ def _refresh(ws_id: int) -> None:
         now = time.monotonic()
         st.session_state[_GATHERED] = [at for at in st.session_state.get(_GATHERED, [])
                                        if now - at < BUSY_WINDOW][-BUSY_REDRAWS + 1:] + [now]
+    if internals.buttons_pressed_now() > 1:
+        # The facilitator clicked at the same moment: both reached the server as one interaction,
+        # whose run is the ticker's. A keyed rerun would replace it and leave the clicked part with
+        # its old face ("Stemronde openen" after the round opened) until a later tick: redraw all.
+        st.rerun()
     # (With nothing stale, say a part redrew itself meanwhile, only the small ticker runs.)
     st.rerun(keys or [TICKER])
 

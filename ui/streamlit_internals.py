@@ -117,6 +117,18 @@ def current_fragment_id() -> str | None:
         return None
 
 
+def buttons_pressed_now() -> int:
+    """How many buttons the running interaction pressed, seen from a widget callback. Clicks that reach
+    the server together (the facilitator's, and the cockpit ticker's hidden refresh) are one
+    interaction: their callbacks run in one script run, and that run's fragment is the first click's."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    state = getattr(getattr(ctx, "session_state", None), "_state", None)
+    widgets = getattr(state, "_current_interaction_widget_states", None)
+    if widgets is None:
+        return 0
+    return sum(1 for w in widgets.widgets if w.WhichOneof("value") == "trigger_value" and w.trigger_value)
+
+
 def rerun_fragment(session, fragment_id: str) -> None:
     """Rerun one fragment of the page, as the browser's ``run_every`` tick asks for it (call on
     the session's event loop)."""

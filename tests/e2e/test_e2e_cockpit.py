@@ -383,3 +383,35 @@ def test_a_drag_survives_notes_coming_in(app, new_context):
     _stored_within(store, step.id, "Idee 2:", cid)
     expect(rest.locator("li.card", has_text="Laat binnen")).to_have_count(2)  # and now they are there
     expect(board.locator(f'section.lane[data-lane="{cid}"] li.card', has_text="Idee 2:")).to_be_visible()
+
+
+def test_a_click_that_coincides_with_a_refresh_redraws_its_own_part(app, new_context):
+    """The cockpit's ticker presses its hidden refresh button when notes came in; a facilitator's click
+    at that very moment reaches the server with it, as one interaction. The refresh reruns the parts
+    that went stale, and that keyed rerun replaces the interaction's own: without care the clicked
+    part (here the dot round's) kept its old face ("Stemronde openen") although the round was open.
+    The browser is made to press both in the same tick, and no later refresh."""
+    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup"))
+    store = _store(app)
+    people = _fill_room(store, links.code, notes=3)
+    fac = open_facilitator(new_context, links, **LAPTOP_1366)
+    page = fac.page
+    settled(page)
+    page.get_by_text(t("vote.controls")).first.click()
+    expect(button(page, t("vote.open"))).to_be_visible()
+    settled(page)
+    # the next refresh press also presses "Stemronde openen", in the same tick; later ticks press
+    # nothing, so only that interaction can show the open round
+    page.evaluate("""() => { window.__ssPressKey = (key) => {
+        if (window.__ssBoth) return;
+        const refresh = document.querySelector('.st-key-' + key + ' button');
+        const open = document.querySelector('.st-key-vote-open button');
+        if (refresh) refresh.click();
+        if (open) { window.__ssBoth = true; open.click(); } }; }""")
+    step = store.steps(store.workshop_by_code(links.code).id)[0]
+    store.add_note(people[0], step.id, section=step.werkvorm.sections[0].key, field="note",
+                   text="Een briefje dat de ticker ziet", idem_key=new_key())
+    page.wait_for_function("() => window.__ssBoth", timeout=15_000)
+    expect(button(page, t("vote.close"))).to_be_visible()
+    assert store.step(step.id).voting_open
+    expect(page.get_by_text("Een briefje dat de ticker ziet").first).to_be_attached()  # the refresh did its part
