@@ -1,19 +1,19 @@
 """The werkvorm editor in a real browser: a new werkvorm made from a layout (three blocks on a grid,
 one moved up), saved as a template of a partnership opened with its link, its live preview showing
-the edited blocks on the phone and the screen, added to the new workshop; then a workshop runs it
-with two phones (360x740) and the projected screen shows the edited titles and the notes."""
+the edited blocks on the phone and the screen, added to the programme on /nieuw, where the workshop is
+made; it runs the werkvorm with two phones (360x740) and the projected screen shows the edited titles and
+the notes."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from e2e.drive import (ACT_MS, LOAD_MS, axe, button, fill, format_violations, no_app_errors, open_tab, screenshot,
                        settled, textbox)
-from e2e.flows import join, links_for, open_screen, post_note
+from e2e.flows import create_via_ui, join, open_screen, post_note
 from e2e.test_e2e_chrome import ENGLISH, PAGE_TEXTS
 from messages import t
 from workshop import db as D
@@ -124,11 +124,15 @@ def test_a_werkvorm_made_in_the_editor_runs_with_two_phones(app, new_context):
         (template,) = store.templates(access)
         werkvorm = template.werkvorm
         assert [s.title for s in werkvorm.sections] == ["Onze ambitie", "Wie ontbreekt", "Wat we al doen"]
-        ws, fac_secret = store.create_workshop(title="Werksessie Oost", partnership="", day=date(2026, 11, 27),
-                                               facilitator="Fatima", werkvormen=[werkvorm], member_of=access)
+        # on /nieuw the werkvorm closes the programme; the workshop is made there, in the browser
+        expect(page.get_by_text(werkvorm.title, exact=False).first).to_be_visible(timeout=LOAD_MS)
+        links = create_via_ui(tab, app.url, title="Werksessie Oost", partnership="Regio Oost", facilitator="Fatima")
+        ws = store.workshop_by_code(links.code)
+        steps = store.steps(ws.id)
+        assert steps[-1].werkvorm == werkvorm  # its own copy, as edited
+        store.go_to_step(store.authorize(links.code, links.secret), steps[-1].position)
     finally:
         database.dispose()
-    links = links_for(app.url, ws.code, fac_secret)
     screen = open_screen(new_context, links)
     anna = join(new_context, "editor-anna", links, person="Anna", phone=True)
     bram = join(new_context, "editor-bram", links, person="Bram", org="po", phone=True)
