@@ -39,6 +39,17 @@ def _fill_room(store: Store, code: str, notes: int) -> list:
     return people
 
 
+def _cockpit(app, new_context, werkvormen: tuple[str, ...], *, notes: int):
+    """A workshop with eight people (and ``notes`` notes) and its cockpit at 1366x768, settled:
+    (links, store, the people, the cockpit's page)."""
+    links = create_in_db(app.db_url, app.url, werkvormen=werkvormen)
+    store = _store(app)
+    people = _fill_room(store, links.code, notes=notes)
+    fac = open_facilitator(new_context, links, **LAPTOP_1366)
+    settled(fac.page)
+    return links, store, people, fac.page
+
+
 def _controls(page, participants: int = 8) -> dict[str, object]:
     """The controls that run the session, by role and name (``participants``: how many joined)."""
     return {
@@ -97,12 +108,7 @@ def test_session_controls_and_preview_stay_in_view(app, new_context, size):
 
 
 def test_open_timer_settings_and_half_typed_action_survive_live_updates(app, new_context):
-    links = create_in_db(app.db_url, app.url, werkvormen=("followup", "brainstorm"))
-    store = _store(app)
-    people = _fill_room(store, links.code, notes=0)
-    fac = open_facilitator(new_context, links, **LAPTOP_1366)
-    page = fac.page
-    settled(page)
+    links, store, people, page = _cockpit(app, new_context, ("followup", "brainstorm"), notes=0)
 
     # The timer's settings, open while the room proposes actions (the moderation redraws).
     button(page, t("timer.settings")).click()
@@ -159,12 +165,7 @@ def test_automatic_lock_shows_in_the_cockpit_within_2_seconds(app, new_context):
 
 
 def test_selected_note_lines_stay_selected_while_notes_come_in(app, new_context):
-    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup"))
-    store = _store(app)
-    people = _fill_room(store, links.code, notes=5)
-    fac = open_facilitator(new_context, links, **LAPTOP_1366)
-    page = fac.page
-    settled(page)
+    links, store, people, page = _cockpit(app, new_context, ("brainstorm", "followup"), notes=5)
     select_note_lines(page, "Idee 1:", "Idee 3:")
     expect(button(page, t("notetool.hide_n", count=2))).to_be_enabled()
     step = store.steps(store.workshop_by_code(links.code).id)[0]
@@ -391,12 +392,7 @@ def test_a_click_that_coincides_with_a_refresh_redraws_its_own_part(app, new_con
     that went stale, and that keyed rerun replaces the interaction's own: without care the clicked
     part (here the dot round's) kept its old face ("Stemronde openen") although the round was open.
     The browser is made to press both in the same tick, and no later refresh."""
-    links = create_in_db(app.db_url, app.url, werkvormen=("brainstorm", "followup"))
-    store = _store(app)
-    people = _fill_room(store, links.code, notes=3)
-    fac = open_facilitator(new_context, links, **LAPTOP_1366)
-    page = fac.page
-    settled(page)
+    links, store, people, page = _cockpit(app, new_context, ("brainstorm", "followup"), notes=3)
     page.get_by_text(t("vote.controls")).first.click()
     expect(button(page, t("vote.open"))).to_be_visible()
     settled(page)
