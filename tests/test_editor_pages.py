@@ -327,6 +327,11 @@ def test_a_template_of_another_owner_or_an_unknown_start_is_refused_in_dutch(app
     theirs = app_store.save_werkvorm(access, from_shipped_copy("brainstorm"))
     at = open_page("editor", sjabloon=str(theirs.id))  # this session opened no link
     assert [w.value for w in at.warning] == [t("editor.template_unknown")]
+    for odd in ("9" * 30, "-3", "0x1f"):  # an address can hold anything: no crash, the same refusal
+        at = open_page("editor", sjabloon=odd, p=str(partnership.id), key=secret)
+        assert not at.exception
+        assert t("editor.template_unknown") in [w.value for w in at.warning]
+    at = open_page("editor", sjabloon=str(theirs.id))
     assert editor.SPEC not in at.session_state
     assert at.selectbox(key="ed:start-van") is not None  # the choice where to start instead
     at = open_page("editor", van="bestaat_niet")

@@ -71,6 +71,9 @@ def test_templates_belong_to_their_owner_only(workshop_factory, store):
     with pytest.raises(NotAllowed):
         store.templates(forged)
     assert store.template(mine.fac, own.id).title == "Onze eigen praatplaat"
+    for odd in (0, -1, 2**70, True, "1"):  # an id from an address can be anything: refused alike
+        with pytest.raises(NotAllowed):
+            store.template(mine.fac, odd)
 
 
 def test_a_workshop_keeps_the_version_it_ran_with(workshop_factory, store):

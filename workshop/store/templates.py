@@ -68,6 +68,13 @@ def _template(row) -> Template:
 class TemplateService(Service):
     """Save, list, read and delete the templates of one owner."""
 
+    @staticmethod
+    def _known_id(template_id: object) -> int:
+        """A template id as a number the database can hold (one from an address can be anything)."""
+        if isinstance(template_id, bool) or not isinstance(template_id, int) or not 0 < template_id < 2**62:
+            raise NotAllowed("template.not_yours")
+        return template_id
+
     def _owner(self, owner: Owner):
         """The owner's column and id, after checking its capability."""
         if isinstance(owner, PartnershipAccess):
@@ -99,6 +106,7 @@ class TemplateService(Service):
     def template(self, owner: Owner, template_id: int) -> Template:
         """One template of the owner's; another owner's (or none) is refused alike."""
         column, owner_id, _ = self._owner(owner)
+        template_id = self._known_id(template_id)
         with self.db.reading() as conn:
             row = conn.execute(select(D.templates).where(D.templates.c.id == template_id, column == owner_id)).first()
         if row is None:
@@ -123,6 +131,8 @@ class TemplateService(Service):
 
     def _save(self, owner: Owner, kind: str, key: str, title: str, body: dict, template_id: int | None) -> Template:
         column, owner_id, owner_table = self._owner(owner)
+        if template_id is not None:
+            template_id = self._known_id(template_id)
         t = D.templates
         moment = now()
         with self.db.writing() as conn:
@@ -158,6 +168,7 @@ class TemplateService(Service):
     def delete_template(self, owner: Owner, template_id: int) -> None:
         """Delete one of the owner's templates (workshops that ran it keep their own copy)."""
         column, owner_id, _ = self._owner(owner)
+        template_id = self._known_id(template_id)
         with self.db.writing() as conn:
             done = conn.execute(delete(D.templates).where(D.templates.c.id == template_id, column == owner_id))
         if done.rowcount != 1:
