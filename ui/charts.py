@@ -28,16 +28,25 @@ from workshop.aggregate import AspectScore, Divergence, FunctionStageMatrix, Ran
 
 def _warm() -> None:
     """Load plotly's trace and layout classes once, at import. plotly loads them lazily at first use, and
-    that loading is not thread-safe: two sessions drawing their first chart at the same moment got a
-    Scatter where a Heatmap was asked for ("Invalid property ... Scatter: 'colorscale'", a screen error in
-    the browser suite), and a half-imported pandas broke a figure in another session. A module import is
-    serialised by Python's import lock, so every session meets the classes loaded."""
+    that loading is not thread-safe: a half-imported pandas broke a figure in another session. A module
+    import is serialised by Python's import lock, so every session meets the classes loaded. (A Scatter
+    where a Heatmap was asked for, "Invalid property ... Scatter: 'colorscale'", was first put down to this
+    too; its cause was two sessions building on one cached figure at once: see :func:`fresh`.)"""
     go.Figure(data=[go.Bar(x=[1]), go.Heatmap(z=[[1]]), go.Scatter(x=[1]), go.Scatterpolar(r=[1]), go.Pie()],
               layout=dict(shapes=[dict(type="rect")], annotations=[dict(text="")], polar=dict(),
                           xaxis=dict(), yaxis=dict(), legend=dict())).to_plotly_json()
 
 
 _warm()
+
+
+def fresh(fig: go.Figure) -> go.Figure:
+    """A figure of its own, made from one that a cache shares between sessions (``heatmap_figure``,
+    ``radar_figure``). Building a figure from another, plotly takes each trace's ``type`` out of the
+    other's dicts and puts it back afterwards: two sessions doing that at once on the same cached figure
+    got a Scatter where a Scatterpolar or Heatmap was meant ("Invalid property ... Scatter: 'r'", a
+    screen error under load). ``to_dict`` copies first, so the shared figure is only read."""
+    return go.Figure(fig.to_dict())
 
 FONT_FAMILY = "Source Sans Pro, Arial, Helvetica, sans-serif"
 FONT_SIZE = 26          #: base font (px on a 1080 px high screen); nothing is smaller than MIN_FONT

@@ -64,7 +64,8 @@ gap_text = compass.gap_text
 @functools.lru_cache(maxsize=64)
 def radar_figure(points: tuple[tuple[str, float | None, bool], ...], height: int) -> go.Figure:
     """The compass: mean strength per theme on a 0-5 radar, each value written beside its point and
-    gaps in red. ``points``: (title, mean, gap) per theme, so the figure is cached per distinct picture."""
+    gaps in red. ``points``: (title, mean, gap) per theme, so the figure is cached per distinct picture
+    and shared by every session: build on it only through :func:`ui.charts.fresh`."""
     titles = [charts.wrap_label(title, 13) for title, _, _ in points]  # escaped, wrapped
     values = [mean or 0 for _, mean, _ in points]
     # A theme nobody rated sits at the centre without a value: several "–" there would lie on top of each
@@ -120,7 +121,7 @@ def screen(ws: Workshop, step: Step) -> None:
     left, right = st.columns([6, 5], gap="medium")
     with left:
         points = tuple((th.title, th.mean, th.gap) for th in items)
-        fig = go.Figure(radar_figure(points, screen_frame.DESIGN_HEIGHT * CHART_VH // 100))
+        fig = charts.fresh(radar_figure(points, screen_frame.DESIGN_HEIGHT * CHART_VH // 100))
         screen_frame.chart(fig, height_vh=CHART_VH, alt=t("compass.alt") + ": " + _alt(items),
                            config=dots.CHART_CONFIG)
     with right:

@@ -96,7 +96,8 @@ def stages_html(step: Step) -> str:
 def heatmap_figure(matrix: FunctionStageMatrix, height: int) -> go.Figure:
     """The figure per distinct matrix: building one takes long, and the screen redraws every second.
 
-    Callers only read the figure (``st.plotly_chart`` serialises it), so sharing it is safe.
+    It is shared by every session: ``st.plotly_chart`` only reads it (it copies before building), and a
+    caller that builds on it does so through :func:`ui.charts.fresh`.
     """
     fig = charts.heatmap(matrix, height=height, stage_width=12)
     fig.update_xaxes(tickangle=0, automargin=True)  # stage names stay level and uncut
@@ -166,7 +167,7 @@ def screen(ws: Workshop, step: Step) -> None:
                                 title=t("grow.ranking"), height_vh=CHART_VH)
         else:
             matrix = function_stage_matrix(notes, step.werkvorm.sections, step.werkvorm.tags)
-            fig = go.Figure(heatmap_figure(matrix, screen_frame.DESIGN_HEIGHT * CHART_VH // 100))
+            fig = charts.fresh(heatmap_figure(matrix, screen_frame.DESIGN_HEIGHT * CHART_VH // 100))
             # Columns by stage number (the chips above name them): six long stage names side by side collide.
             fig.update_xaxes(ticktext=[str(i) for i in range(1, len(matrix.stages) + 1)])
             fig.update_layout(margin=dict(t=110))
