@@ -56,7 +56,6 @@ def pytest_report_header(config) -> list[str]:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    _deal_to_workers(config, items)
     if not _sqlite_only():
         return
     keep, dropped = [], []
@@ -91,23 +90,6 @@ def pytest_runtest_logreport(report) -> None:
     for name, data in report.user_properties:
         if name == "e2e_timings" and report.when == "teardown":
             _E2E_TIMINGS[report.nodeid] = data
-
-
-def _deal_to_workers(config, items) -> None:
-    """Under pytest-xdist (./test.sh) each process starts with its share of the long tests.
-
-    Work stealing first hands every process one contiguous block of the collection; in file order all
-    browser tests would fall in the first block, one after the other. Dealt out like cards (the slow
-    browser tests first, then the other browser tests, then the rest), every block begins with its
-    share of the long ones, and what is left to steal at the end are short tests. Every process
-    collects the same order, as xdist requires."""
-    workers = getattr(config, "workerinput", {}).get("workercount") or 0
-    if workers < 2:
-        return
-    weight = {id(item): 0 if item.get_closest_marker("slow") and item.get_closest_marker("browser")
-              else 1 if item.get_closest_marker("browser") else 2 for item in items}
-    ordered = sorted(items, key=lambda item: weight[id(item)])
-    items[:] = [item for n in range(workers) for item in ordered[n::workers]]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
