@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs the whole test suite, on SQLite and on a throwaway PostgreSQL.
 #
-#   ./test.sh                 # everything, as one pytest run on 4 processes (TEST_PROCESSES)
+#   ./test.sh                 # everything, as one pytest run on 3 processes (TEST_PROCESSES)
 #   ./test.sh tests/test_store.py -k vote   # any pytest arguments: one pytest run, as asked
 #
 # On a fresh Debian/Ubuntu machine (Python 3.11+) it installs what it needs: the Debian packages
@@ -147,12 +147,12 @@ if [ "$#" -gt 0 ]; then  # the tests asked for, as asked
     set -e
     exit "$status"
 fi
-# The whole suite in one pytest run on TEST_PROCESSES processes (pytest-xdist, default 4 on any
+# The whole suite in one pytest run on TEST_PROCESSES processes (pytest-xdist, default 3 on any
 # machine: the browser tests wait on pages and timers much of the time, so more processes than cores
 # keep the cores busy). Work stealing hands the tests out as processes come free, so a long browser
 # test does not leave the others waiting at the end.
 set +e
-.venv/bin/python -m pytest -n "${TEST_PROCESSES:-4}" --dist worksteal
+.venv/bin/python -m pytest -n "${TEST_PROCESSES:-3}" --dist worksteal
 status=$?
 set -e
 exit "$status"

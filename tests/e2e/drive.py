@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -452,9 +453,25 @@ def open_list(page: Page, label: str, option: str, *, within: Page | Locator | N
     return item
 
 
+def pick(page: Page, label: str, option: str, *, within: Page | Locator | None = None) -> float:
+    """Open the list of the selectbox labelled ``label`` and click ``option``; returns the moment of that
+    click (epoch ms). A redraw of the part the box is in (the cockpit redraws its parts as the room
+    moves) closes an open list: the option is gone from the page, so the list is opened again, as a
+    person would."""
+    for attempt in range(3):
+        item = open_list(page, label, option, within=within)
+        try:
+            clicked = now_ms()
+            item.click(timeout=3000)
+            return clicked
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+
+
 def choose(page: Page, label: str, option: str, *, within: Page | Locator | None = None) -> None:
     """Pick ``option`` in a Streamlit selectbox labelled ``label`` (optionally inside ``within``)."""
-    open_list(page, label, option, within=within).click()
+    pick(page, label, option, within=within)
     expect(combobox(within or page, label)).to_have_value(option)
 
 

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 import canvas_models
-from e2e.drive import (ARTIFACTS, LAPTOP, LOAD_MS, Tab, button, choose, fill, goto, no_app_errors, open_list,
+from e2e.drive import (ARTIFACTS, LAPTOP, LOAD_MS, Tab, button, choose, fill, goto, no_app_errors, pick,
                        no_horizontal_scroll, now_ms, open_tab, screenshot, textbox)
 from e2e.flows import create_via_ui, join, next_step, open_screen, post_note, select_note_lines, wait_step
 from messages import function_label, t
@@ -237,9 +237,7 @@ def grow(room: Room) -> list[str]:
     reality = GROW.sections[1]
     stage_label = t("grow.stage_of", n=2, total=len(GROW.sections))
     chris.watch(stage_label)
-    option = open_list(room.fac.page, t("fac.stage"), reality.title)  # the cockpit's stage box
-    clicked = now_ms()
-    option.click()
+    clicked = pick(room.fac.page, t("fac.stage"), reality.title)  # the cockpit's stage box
     took = round(chris.wait_seen(stage_label, timeout_ms=PHONE_MS + 10000) - clicked)
     room.follow.append(took)
     assert took <= PHONE_MS, f"the phone followed the GROW stage change after {took} ms"
