@@ -11,7 +11,7 @@ from typing import Callable
 import streamlit as st
 
 from messages import t
-from ui.common import esc, flash, guarded, html_block, join_url, link, md, qr_svg, show_flash, store
+from ui.common import esc, flash, guarded, html_block, join_url, link, qr_svg, show_flash, store
 from workshop import Facilitator, Step, Workshop
 
 SCOPE = "fac"
