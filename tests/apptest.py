@@ -81,6 +81,23 @@ def join_as(ws, name="Anna", org="mbo"):
     return at
 
 
+def created_code(at: AppTest) -> str:
+    """The join code of the workshop that /nieuw just made (from the facilitator link it shows)."""
+    link = next(c.value for c in at.code if "begeleider" in c.value)
+    return link.split("room=")[1].split("&")[0]
+
+
+def create_on_nieuw(at: AppTest, keys, *, title: str, partnership: str) -> str:
+    """On /nieuw: the programme of these shipped werkvormen, a title and a partnership name, "create";
+    returns the new workshop's join code (no error on the page)."""
+    set_programme(at, keys)
+    at.text_input(key="new-title").input(title)
+    at.text_input(key="new-partnership").input(partnership)
+    at.button[0].click().run()
+    no_errors(at)
+    return created_code(at)
+
+
 def new_form(admin: str | None = None):
     """/nieuw with a title and a partnership filled in (and the admin password, when given)."""
     at = open_page("new")

@@ -13,7 +13,7 @@ from helpers import make_app_room
 from layouts.choices import logic
 from messages import t
 from ui.common import md
-from apptest import button, charts, no_errors, set_programme
+from apptest import button, charts, create_on_nieuw, no_errors
 from workshop import new_key
 
 
@@ -262,13 +262,9 @@ def test_the_choices_werkvormen_can_be_chosen_on_nieuw(app_store):
     assert titles <= set(box.options)
     assert [n.value for n in at.number_input] == [canvas_models.get(k).default_minutes
                                                   for k in canvas_models.DEFAULT_SELECTION]  # chosen on purpose, not by default
-    set_programme(at, ["praatplaat", "aandacht", "profmenu", "reglement", "followup"])
-    at.text_input(key="new-title").input("Regiobijeenkomst")
-    at.text_input(key="new-partnership").input("STO Noord-Veluwe")
-    at.button[0].click().run()
-    no_errors(at)
-    fac_link = next(c.value for c in at.code if "begeleider" in c.value)
-    ws = app_store.workshop_by_code(fac_link.split("room=")[1].split("&")[0])
+    code = create_on_nieuw(at, ["praatplaat", "aandacht", "profmenu", "reglement", "followup"],
+                           title="Regiobijeenkomst", partnership="STO Noord-Veluwe")
+    ws = app_store.workshop_by_code(code)
     assert [s.werkvorm_key for s in app_store.steps(ws.id)] == [
         "praatplaat", "aandacht", "profmenu", "reglement", "followup"]
 

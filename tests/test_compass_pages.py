@@ -9,7 +9,7 @@ import canvas_models
 from apptest import page_text, raw_html
 from helpers import make_app_room
 from messages import t
-from apptest import button, charts, no_errors, set_programme
+from apptest import button, charts, create_on_nieuw, no_errors
 from workshop import new_key
 
 
@@ -112,13 +112,8 @@ def test_new_workshop_offers_the_compass_and_the_three_intervision_methods(app_s
     chosen = ["kompas", "intervisie_incident", "intervisie_roddel", "intervisie_tienstappen"]
     assert not set(canvas_models.DEFAULT_SELECTION) & set(chosen)  # the rest of the toolkit is chosen on purpose
     assert {canvas_models.get(k).title for k in chosen} <= set(at.selectbox(key="new-add").options)
-    set_programme(at, chosen)
-    at.text_input(key="new-title").input("Intervisie programmamanagers")
-    at.text_input(key="new-partnership").input("STO Twente")
-    at.button[0].click().run()
-    no_errors(at)
-    fac_link = next(c.value for c in at.code if "begeleider" in c.value)
-    ws = app_store.workshop_by_code(fac_link.split("room=")[1].split("&")[0])
+    ws = app_store.workshop_by_code(create_on_nieuw(at, chosen, title="Intervisie programmamanagers",
+                                                    partnership="STO Twente"))
     assert [s.werkvorm_key for s in app_store.steps(ws.id)] == chosen
 
 

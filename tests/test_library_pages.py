@@ -5,7 +5,7 @@ else's), saving and loading a programme template, the cockpit's entry and the pa
 from __future__ import annotations
 
 import canvas_models
-from apptest import open_page, page_text, raw_html, set_programme
+from apptest import created_code, open_page, page_text, raw_html, set_programme
 from helpers import make_app_room
 from hostile import HOSTILE
 from messages import dutch_date, t
@@ -43,11 +43,6 @@ def _text(body: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", body))
 
 
-def _created_code(at) -> str:
-    link = next(c.value for c in at.code if "begeleider" in c.value)
-    return link.split("room=")[1].split("&")[0]
-
-
 def test_the_programme_starts_as_before_and_is_reordered_timed_and_created(app_store):
     at = open_page("new")
     assert _programme(at) == [(t("lib.step", n=i + 1, title=REGISTRY[k].title), REGISTRY[k].default_minutes)
@@ -68,7 +63,7 @@ def test_the_programme_starts_as_before_and_is_reordered_timed_and_created(app_s
     at.text_input(key="new-partnership").input("Regio")
     at.button[0].click().run()
     assert not at.exception and at.success[0].value == t("new.created")
-    ws = app_store.workshop_by_code(_created_code(at))
+    ws = app_store.workshop_by_code(created_code(at))
     assert [(s.werkvorm_key, s.timer_seconds) for s in app_store.steps(ws.id)] == \
         [(k, m * 60) for k, m in zip(order, minutes)]
 
@@ -115,7 +110,7 @@ def test_a_pasted_link_opens_its_own_library_and_no_other(app_store):
     at.text_input(key="new-title").input("Met eigen plaat")
     at.text_input(key="new-partnership").input("Regio")
     at.button[0].click().run()
-    [step] = app_store.steps(app_store.workshop_by_code(_created_code(at)).id)
+    [step] = app_store.steps(app_store.workshop_by_code(created_code(at)).id)
     assert step.werkvorm_key == "eigen_praatplaat" and len(step.werkvorm.sections) == 6
 
 

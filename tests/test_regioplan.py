@@ -12,7 +12,7 @@ from docx import Document
 from pypdf import PdfReader
 
 import canvas_models
-from apptest import charts, new_form, open_page, page_text, raw_html, set_programme
+from apptest import charts, create_on_nieuw, open_page, page_text, raw_html
 from exports import backup
 from exports.pdf import build_pdf
 from exports.regioplan import build_docx, skeleton
@@ -284,12 +284,8 @@ def test_each_part_can_be_chosen_on_nieuw(app_store):
     offered = at.selectbox(key="new-add").options  # the titles, in registry order
     titles = [canvas_models.get(k).title for k in REGIOPLAN]
     assert [o for o in offered if o in titles] == titles
-    set_programme(at, list(REGIOPLAN))
-    at.text_input(key="new-title").input("Titel")
-    at.text_input(key="new-partnership").input("Regio")
-    at.button[0].click().run()
-    assert not at.exception and at.success[0].value == t("new.created")
-    code = next(c.value for c in at.code if "begeleider" in c.value).split("room=")[1].split("&")[0]
+    code = create_on_nieuw(at, list(REGIOPLAN), title="Titel", partnership="Regio")
+    assert at.success[0].value == t("new.created")
     ws = app_store.workshop_by_code(code)
     assert [s.werkvorm_key for s in app_store.steps(ws.id)] == list(REGIOPLAN)
 
