@@ -171,10 +171,19 @@ def import_file(service, data: bytes | str, owner=None) -> tuple[Werkvorm | spec
     """A werkvorm or programme file from outside: checked (a Dutch :class:`UserError` names what is
     wrong) and, with an ``owner``, stored as that owner's template. Returns (item, template or None).
     A refused file writes nothing."""
+    return _keep(service, read_file(data), owner)
+
+
+def read_file(data: bytes | str) -> Werkvorm | spec_of.Programme:
+    """A werkvorm or programme file, checked; a Dutch :class:`UserError` names what is wrong."""
     try:
-        item = spec_of.from_yaml(data)
+        return spec_of.from_yaml(data)
     except spec_of.SpecError as err:
         raise UserError("lib.import_refused", reason=str(err)) from None
+
+
+def _keep(service, item: Werkvorm | spec_of.Programme, owner) -> tuple[Werkvorm | spec_of.Programme, object]:
+    """With an ``owner``, store a checked item as that owner's template; returns (item, template or None)."""
     saved = None
     if owner is not None:
         if isinstance(item, spec_of.Programme):
@@ -226,14 +235,10 @@ def _import(prefix: str) -> None:
     def run() -> None:
         if upload is None:
             raise UserError("lib.import_none")
-        data = upload.getvalue()
-        try:
-            peek = spec_of.from_yaml(data)
-        except spec_of.SpecError as err:
-            raise UserError("lib.import_refused", reason=str(err)) from None
-        if isinstance(peek, Werkvorm) and len(lib.programme()) >= spec_of.PROGRAMME_STEPS:
+        item = read_file(upload.getvalue())
+        if isinstance(item, Werkvorm) and len(lib.programme()) >= spec_of.PROGRAMME_STEPS:
             raise UserError("lib.too_many", limit=spec_of.PROGRAMME_STEPS)  # before anything is stored
-        item, _ = import_file(store(), data, owner.owner if owner else None)
+        _keep(store(), item, owner.owner if owner else None)
         if isinstance(item, spec_of.Programme):
             _replace(prefix, list(item.steps))
             message = t("lib.loaded", title=item.title, n=len(item.steps))
