@@ -670,17 +670,11 @@ def _owner_choice():
 
 def _open_pasted_link() -> None:
     """A pasted facilitator or partnership link: remembered for this session as an owner."""
-    params = ps.link_params(st.session_state.get("ed:link"))
     try:
-        if params.get("p") and params.get("key"):
-            ps.open_pasted(st.session_state.get("ed:link"))
-        elif params.get("room") and params.get("key"):
-            store().authorize(params["room"], params["key"])
-            library_state.remember_facilitator(params["room"], params["key"])
-        else:
-            flash(SCOPE, t("editor.paste_wrong"))
-            return
+        choice = library_state.open_link(ps.link_params(st.session_state.get("ed:link")))
     except (UserError, NotAllowed):
+        choice = None
+    if choice is None:
         flash(SCOPE, t("editor.paste_wrong"))
         return
     st.session_state.pop("ed:link", None)
@@ -834,18 +828,10 @@ def preview(werkvorm: Werkvorm | None) -> None:
 # ------------------------------------------------------------------ the page
 def _take_owner_link(q) -> None:
     """An owner's link in the address: remember it for this session, then take the secret out."""
-    key = q.get("key")
-    if not key:
+    if not q.get("key") or not (q.get("p") or q.get("room")):
         return
     try:
-        if q.get("p"):
-            access = store().open_partnership(q.get("p"), key)
-            ps.remember(access.partnership_id, key)
-        elif q.get("room"):
-            store().authorize(q.get("room"), key)
-            library_state.remember_facilitator(q.get("room"), key)
-        else:
-            return
+        library_state.open_link(q)
     except (NotAllowed, UserError):
         st.warning(t("editor.link_wrong"))
     for name in ("key", "p", "room"):

@@ -429,21 +429,12 @@ def _open_link() -> None:
 
     def run() -> None:
         try:
-            if params.get("p") and params.get("key"):
-                access = ps.open_pasted(url)
-                label = t("library.owner_partnership", name=store().partnership(access.partnership_id).name)
-            elif params.get("room") and params.get("key"):
-                fac: Facilitator = store().authorize(params["room"].upper(), params["key"])
-                ws = store().workshop(fac.workshop_id)
-                lib.remember_facilitator(ws.code, params["key"])
-                label = t("library.owner_workshop", title=ws.title, code=ws.code)
-            else:
-                raise UserError("lib.bad_link")
-        except (NotAllowed, ValueError) as err:  # a wrong link, or an id that is no number
-            if isinstance(err, UserError) and not isinstance(err, NotAllowed):
-                raise  # a Dutch message of its own (slow down, the database is away)
+            choice = lib.open_link(params)
+        except NotAllowed:  # a wrong link (another Dutch message, slow down or the database away, stays)
             raise UserError("lib.bad_link") from None
-        flash("lib", t("lib.opened", owner=label), "success")
+        if choice is None:
+            raise UserError("lib.bad_link")
+        flash("lib", t("lib.opened", owner=choice.label), "success")
         st.session_state["lib-tabs"] = t("lib.own")  # show what the link opened
 
     if guarded("lib", run):

@@ -44,18 +44,44 @@ def remember_facilitator(code: str, secret: str) -> None:
     st.session_state.setdefault(FACILITATORS, {})[code] = secret
 
 
+def _partnership_choice(access: PartnershipAccess) -> OwnerChoice:
+    partnership = store().partnership(access.partnership_id)
+    return OwnerChoice(f"p:{partnership.id}", t("library.owner_partnership", name=partnership.name), access)
+
+
+def _workshop_choice(fac: Facilitator) -> OwnerChoice:
+    ws = store().workshop(fac.workshop_id)
+    return OwnerChoice(f"f:{ws.code}", t("library.owner_workshop", title=ws.title, code=ws.code), fac)
+
+
 def owners() -> list[OwnerChoice]:
     """Every owner this session opened with a link that still holds: partnerships first."""
-    out = [OwnerChoice(f"p:{p.id}", t("library.owner_partnership", name=p.name), access) for p, access in ps.opened()]
+    out = [_partnership_choice(access) for _p, access in ps.opened()]
     for code, secret in list(st.session_state.get(FACILITATORS, {}).items()):
         try:
             fac = store().authorize(code, secret)
         except (NotAllowed, UserError):
             st.session_state[FACILITATORS].pop(code, None)
             continue
-        out.append(OwnerChoice(f"f:{code}", t("library.owner_workshop", title=store().workshop(fac.workshop_id).title,
-                                                code=code), fac))
+        out.append(_workshop_choice(fac))
     return out
+
+
+def open_link(params) -> OwnerChoice | None:
+    """An owner's link, by its parameters (``p`` and ``key``: a partnership; ``room`` and ``key``: a
+    workshop's facilitator), checked with the store and remembered for this session. None when the
+    parameters are no owner's link; a wrong link raises :class:`NotAllowed` (or a Dutch UserError)."""
+    key = params.get("key")
+    if key and params.get("p"):
+        access = store().open_partnership(params.get("p"), key)
+        ps.remember(access.partnership_id, key)
+        return _partnership_choice(access)
+    if key and params.get("room"):
+        fac = store().authorize(params.get("room"), key)
+        choice = _workshop_choice(fac)
+        remember_facilitator(choice.key.removeprefix("f:"), key)
+        return choice
+    return None
 
 
 # ------------------------------------------------------------------ the programme being built
