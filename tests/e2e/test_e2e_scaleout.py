@@ -10,6 +10,7 @@ The processes share nothing but the database and the cookie secret.
 from __future__ import annotations
 
 import re
+import time
 import urllib.request
 
 import pytest
@@ -48,7 +49,10 @@ def test_participant_on_a_screen_on_b_through_nginx(app_factory, nginx_factory, 
     for path in ("/_stcore/metrics", "/_stcore/metrics/", "//_stcore/metrics?families=active_sessions",
                  "/_stcore/%6Detrics"):
         assert proxy.get(path)[0] == 403, path
-    asked = [line for line in proxy.log_lines() if "etrics" in line]
+    # nginx writes a request's log line after sending the response: wait for the fourth line
+    deadline = time.monotonic() + 5
+    while len(asked := [line for line in proxy.log_lines() if "etrics" in line]) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)  # poll interval of the log check
     assert len(asked) == 4 and all("upstream=- " in line for line in asked), asked  # nginx said no itself
 
     def on(port: int):
