@@ -37,7 +37,8 @@ NL: dict[str, str] = {
     "editor.general": "Algemeen",
     "editor.f.title": "Titel",
     "editor.f.key": "Sleutel (korte naam voor bestanden)",
-    "editor.f.key_help": "Kleine letters, cijfers en _ (bijvoorbeeld eigen_praatplaat).",
+    "editor.f.key_help": "Kleine letters, cijfers en _ (bijvoorbeeld eigen_praatplaat). Leeg gelaten volgt de "
+                         "sleutel de titel; het grijze voorbeeld in het vak is de sleutel die hij dan krijgt.",
     "editor.f.summary": "Uitleg voor de groep",
     "editor.f.default_minutes": "Standaardtijd (minuten)",
     "editor.f.tags": "Labels om uit te kiezen (sleutels, gescheiden door komma's)",

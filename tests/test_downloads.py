@@ -86,7 +86,7 @@ def test_restore_backup_as_new_workshop(app_store):
     _fill(app_store, ws)
     backup = to_json(snapshot(app_store, ws.id))
     at = open_page("new")
-    at.file_uploader(key="restore-file").set_value(("backup.json", backup, "application/json")).run()
+    at.file_uploader(key="restore-file").set_value(("backup.json", backup, "application/json"))
     at.button(key="restore-go").click().run()
     assert not at.exception
     assert at.success[0].value == t("new.created")
@@ -104,7 +104,7 @@ def test_bad_backup_is_refused_in_dutch_and_nothing_written(app_store):
     ws, _ = make_room(app_store)
     before = len(_all_codes(app_store))
     at = open_page("new")
-    at.file_uploader(key="restore-file").set_value(("backup.json", b"{niet: json", "application/json")).run()
+    at.file_uploader(key="restore-file").set_value(("backup.json", b"{niet: json", "application/json"))
     at.button(key="restore-go").click().run()
     assert not at.exception
     assert at.error[0].value.startswith(t("error.import", reason="").rstrip())

@@ -77,7 +77,10 @@ def test_every_shipped_werkvorm_saved_unchanged_is_the_same(app_store, key):
 def test_onze_eigen_praatplaat_with_six_aspects_is_stored_for_its_owner(app_store):
     at, access = _editor(app_store, van="praatplaat")
     _widget(at, "title").input("Onze eigen praatplaat").run()
-    assert _widget(at, "key").value == "onze_eigen_praatplaat"  # the suggested key follows the title
+    # the suggested key follows the title: the werkvorm takes it and the empty box shows it in grey
+    # (never written into the box, where the person may be typing)
+    assert at.session_state[editor.SPEC]["key"] == "onze_eigen_praatplaat"
+    assert _widget(at, "key").value == "" and _widget(at, "key").placeholder == "onze_eigen_praatplaat"
     button(at, t("editor.add_section")).click().run()
     assert len(at.session_state[editor.SPEC]["sections"]) == 6
     _widget(at, "sections.5.title").input("Leren").run()
@@ -145,7 +148,12 @@ def test_an_invalid_edit_shows_the_dutch_message_beside_its_field_and_keeps_the_
     _widget(at, "key").input("praatplaat").run()
     assert "meegeleverde werkvorm" in _problem_html(at)
     _widget(at, "title").input("Praatplaat").run()
-    assert _widget(at, "key").value == "praatplaat"
+    assert _widget(at, "key").value == "praatplaat" and at.session_state[editor.SPEC]["key"] == "praatplaat"
+    # an emptied box follows the title again
+    _widget(at, "key").input("").run()
+    assert at.session_state[editor.SPEC]["key"] == "eigen_praatplaat" == _widget(at, "key").placeholder
+    _widget(at, "title").input("Onze plaat").run()
+    assert at.session_state[editor.SPEC]["key"] == "onze_plaat" and _widget(at, "key").value == ""
     assert app_store.templates(access) == []
 
 

@@ -103,7 +103,7 @@ def test_admin_password_guessing_is_slowed_down_and_logged(app_store, monkeypatc
     ws, _ = make_room(app_store)
     backup = to_json(snapshot(app_store, ws.id))
     at.text_input(key="restore-admin").input("geheim-123")
-    at.file_uploader(key="restore-file").set_value(("backup.json", backup, "application/json")).run()
+    at.file_uploader(key="restore-file").set_value(("backup.json", backup, "application/json"))
     at.button(key="restore-go").click().run()
     assert t("error.admin_slow_down", seconds=2) in [e.value for e in at.error]
     assert "created" not in at.session_state

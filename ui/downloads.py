@@ -109,11 +109,15 @@ def participant_download(ws: Workshop) -> None:
 
 def restore_fields(prefix: str, on_click) -> None:
     """A restore's inputs (keys ``{prefix}-file``, ``-admin``, ``-go``): the backup file, the admin password
-    when one is set, and the button."""
-    st.file_uploader(t("restore.file"), type=["json"], key=f"{prefix}-file")
-    if store().needs_admin_password():
-        st.text_input(t("new.admin_password"), type="password", key=f"{prefix}-admin")
-    st.button(t("restore.go"), key=f"{prefix}-go", on_click=on_click)
+    when one is set, and the button.
+
+    They are one form: its button stays disabled while the file is still uploading, so a click right
+    after choosing the file cannot run without it (a plain button did, and said "no file")."""
+    with st.form(f"{prefix}-form", border=False):
+        st.file_uploader(t("restore.file"), type=["json"], key=f"{prefix}-file")
+        if store().needs_admin_password():
+            st.text_input(t("new.admin_password"), type="password", key=f"{prefix}-admin")
+        st.form_submit_button(t("restore.go"), key=f"{prefix}-go", on_click=on_click)
 
 
 def run_restore(prefix: str, scope: str, apply) -> bool:

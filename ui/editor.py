@@ -281,11 +281,17 @@ def _written(key: str, path: tuple, convert: Callable[[Any], Any]) -> None:
     _put(path, value, drop=value is None)
     auto = st.session_state.get(AUTO_KEY)
     if path == ("key",):
-        st.session_state[AUTO_KEY] = None  # the person's own key: it stays
+        if value:
+            st.session_state[AUTO_KEY] = None  # the person's own key: it stays
+        else:  # left empty: the key follows the title (again)
+            suggested = auto or key_from_title(str(_get(("title",), "")))
+            _put(("key",), suggested)
+            st.session_state[AUTO_KEY] = suggested
     elif path == ("title",) and auto and _get(("key",)) == auto and isinstance(value, str) and value.strip():
+        # only the dict and the box's grey example change, never what the box holds: the person
+        # may be typing in it right now (writing the box mixed the two, "onze_eigen_plaatonze_plaat")
         suggested = key_from_title(value)
         _put(("key",), suggested)
-        st.session_state[_wkey(("key",))] = suggested
         st.session_state[AUTO_KEY] = suggested
 
 
@@ -306,12 +312,15 @@ def _problems_at(path: tuple, problems: list) -> None:
 
 
 def text(path: tuple, label: str, problems: list, *, limit: int, optional: bool = False, area: bool = False,
-         help: str | None = None, convert: Callable[[str], Any] | None = None) -> None:
+         help: str | None = None, convert: Callable[[str], Any] | None = None, suggested: str | None = None) -> None:
+    """A text box for one place; ``suggested``: the value that place takes while the box is empty,
+    shown in grey (the key that follows the title)."""
     key = _wkey(path)
     if key not in st.session_state:
-        st.session_state[key] = _show_text(_get(path, ""))
+        value = _get(path, "")
+        st.session_state[key] = "" if suggested and value == suggested else _show_text(value)
     widget = st.text_area if area else st.text_input
-    widget(label, key=key, max_chars=limit, help=help, on_change=_written,
+    widget(label, key=key, max_chars=limit, help=help, on_change=_written, placeholder=suggested,
            args=(key, path, convert or (_as_optional_text if optional else _as_text)))
     _problems_at(path, problems)
 
@@ -380,7 +389,8 @@ def general(problems: list) -> None:
     text(("title",), t("editor.f.title"), problems, limit=_max(Werkvorm, "title"))
     left, right = st.columns([3, 1])
     with left:
-        text(("key",), t("editor.f.key"), problems, limit=KEY_LENGTH, help=t("editor.f.key_help"))
+        text(("key",), t("editor.f.key"), problems, limit=KEY_LENGTH, help=t("editor.f.key_help"),
+             suggested=st.session_state.get(AUTO_KEY), convert=str.strip)
     with right:
         number(("default_minutes",), t("editor.f.default_minutes"), problems, default=10)
     text(("summary",), t("editor.f.summary"), problems, limit=_max(Werkvorm, "summary"), area=True)

@@ -275,14 +275,16 @@ def programme_files(prefix: str, items: list[tuple[Werkvorm, int]]) -> None:
             st.download_button(t("lib.export"), programme_yaml(title, items), file_name="programma.yaml",
                                mime=YAML_MIME, key=f"{prefix}-export", on_click="ignore")
         st.divider()
-        st.file_uploader(t("lib.import"), type=["yaml", "yml"], key=f"{prefix}-import",
-                         help=t("lib.import_help"), max_upload_size=1)
         targets = {"": t("lib.import_owner_none"), **labels}
         if st.session_state.get(f"{prefix}-import-owner") not in targets:
             st.session_state.pop(f"{prefix}-import-owner", None)
-        st.selectbox(t("lib.import_owner"), list(targets), format_func=lambda k: targets[k],
-                     key=f"{prefix}-import-owner")
-        st.button(t("lib.import_go"), key=f"{prefix}-import-go", on_click=_import, args=(prefix,))
+        # one form: its button waits for the upload to finish (see downloads.restore_fields)
+        with st.form(f"{prefix}-import-form", border=False):
+            st.file_uploader(t("lib.import"), type=["yaml", "yml"], key=f"{prefix}-import",
+                             help=t("lib.import_help"), max_upload_size=1)
+            st.selectbox(t("lib.import_owner"), list(targets), format_func=lambda k: targets[k],
+                         key=f"{prefix}-import-owner")
+            st.form_submit_button(t("lib.import_go"), key=f"{prefix}-import-go", on_click=_import, args=(prefix,))
         show_flash(f"{prefix}-files")
 
 

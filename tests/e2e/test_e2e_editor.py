@@ -56,6 +56,10 @@ def test_a_werkvorm_made_in_the_editor_runs_with_two_phones(app, new_context):
         expect(textbox(page, t("editor.f.title"))).to_be_visible(timeout=LOAD_MS)
         expect(page).not_to_have_url(re.compile("key="))  # the secret left the address
         _type(page, t("editor.f.title"), "Onze eigen plaat")
+        # the suggested key follows the title, in grey in the empty box (never written into the box:
+        # typing there while the title's run was drawing once gave "onze_eigen_plaatonze_plaat")
+        expect(textbox(page, t("editor.f.key"))).to_have_attribute("placeholder", "onze_eigen_plaat")
+        expect(textbox(page, t("editor.f.key"))).to_have_value("")
         _type(page, t("editor.f.key"), "onze_plaat")
         for n, (title, question) in enumerate(BLOCKS, start=1):
             if n > 1:
