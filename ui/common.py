@@ -114,10 +114,14 @@ def flash(scope: str, message: str, kind: str = "error") -> None:
 
 
 def show_flash(scope: str) -> None:
+    """The scope's message, once. Its place is kept when there is none (an empty slot), so the
+    elements after it keep their places from run to run: when they shifted, the browser drew them
+    anew, and an expander a person had opened below a message that went away closed again."""
     item = st.session_state.pop(f"_flash:{scope}", None)
+    slot = st.empty()
     if item:
         kind, message = item
-        {"error": st.error, "success": st.success, "info": st.info}[kind](message)
+        {"error": slot.error, "success": slot.success, "info": slot.info}[kind](message)
 
 
 def guarded(scope: str, action: Callable[[], object], success: str | None = None) -> bool:
