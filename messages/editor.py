@@ -167,12 +167,13 @@ NL: dict[str, str] = {
     # preview
     "editor.preview": "Voorbeeld",
     "editor.preview_help": "Zo zien de telefoon en het scherm de werkvorm: de echte pagina's, in een oefenworkshop waar verder niemand in kan.",
-    "editor.preview_phone": "Voorbeeld op een telefoon",
-    "editor.preview_screen": "Voorbeeld van het scherm",
-    "editor.preview_workshop": "Voorbeeld: {title}",
-    "editor.preview_partnership": "Voorbeeld",
-    "editor.preview_name": "Voorbeeld",
     "editor.preview_stale": "Het voorbeeld toont de laatste versie die klopte.",
-    "editor.preview_needs_link": "Het voorbeeld verschijnt zodra je de link van je workshop of partnerschap hebt geopend (zie hierboven).",
+    # the live preview (ui/live_preview.py), in the editor and the library
+    "preview.phone": "Voorbeeld op een telefoon",
+    "preview.screen": "Voorbeeld van het scherm",
+    "preview.workshop": "Voorbeeld: {title}",
+    "preview.partnership": "Voorbeeld",
+    "preview.name": "Voorbeeld",
+    "preview.needs_link": "Het voorbeeld verschijnt zodra je de link van je workshop of partnerschap hebt geopend.",
     "editor.preview_none": "Het voorbeeld verschijnt zodra de werkvorm klopt.",
 }

@@ -19,7 +19,7 @@ from canvas_models import spec as spec_of
 from exports import pdf
 from exports.snapshot import snapshot
 from messages import t
-from ui import editor
+from ui import editor, live_preview
 from ui.common import esc, md
 from workshop.store import new_key
 
@@ -109,7 +109,7 @@ def test_onze_eigen_praatplaat_with_six_aspects_is_stored_for_its_owner(app_stor
     (saved,) = app_store.templates(access)
     assert saved.version == 2 and saved.werkvorm.summary == "Ons eigen beeld van de samenwerking."
     # the preview is a practice workshop holding exactly this werkvorm, with room for its own participant only
-    held = at.session_state[editor.PREVIEW]
+    held = at.session_state[live_preview.HELD]
     ws = app_store.workshop_by_code(held["code"])
     assert ws.max_participants == 1
     (step,) = app_store.steps(ws.id)
@@ -410,9 +410,9 @@ def test_with_an_admin_password_only_an_owner_makes_practice_workshops(app_store
 
     setting("SAMENSPRAAK_ADMIN_PASSWORD", "geheim")
     at = open_page("editor", vorm="wall")
-    assert t("editor.preview_needs_link") in [i.value for i in at.info]
-    assert editor.PREVIEW not in at.session_state
+    assert t("preview.needs_link") in [i.value for i in at.info]
+    assert live_preview.HELD not in at.session_state
     with app_store.db.reading() as conn:
         assert conn.execute(D.workshops.select()).first() is None
     at, _ = _editor(app_store, vorm="wall")  # with a partnership's link
-    assert app_store.workshop_by_code(at.session_state[editor.PREVIEW]["code"]) is not None
+    assert app_store.workshop_by_code(at.session_state[live_preview.HELD]["code"]) is not None

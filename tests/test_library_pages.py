@@ -239,3 +239,52 @@ def test_every_layout_has_its_words_in_the_library():
 
     for name in layouts.NAMES:
         assert f"lib.layout.{name}" in CATALOGUE and f"lib.screen.{name}" in CATALOGUE, name
+
+
+def test_a_library_entry_shows_the_real_phone_and_screen_on_request(app_store, setting):
+    """The library's live preview: a practice workshop with just that werkvorm, one entry at a time,
+    deleted when the preview closes; an own template previews the version stored."""
+    from sqlalchemy import select
+
+    from ui import live_preview
+    from workshop import db as D
+
+    at = open_page("new")
+    assert live_preview.HELD not in at.session_state  # nothing is made until someone asks
+    at.button(key="lib-live-shipped-grow").click().run()
+    assert not at.exception
+    held = at.session_state[live_preview.HELD]
+    ws = app_store.workshop_by_code(held["code"])
+    with app_store.db.reading() as conn:
+        assert conn.execute(select(D.workshops.c.practice).where(D.workshops.c.id == ws.id)).scalar_one()
+    assert ws.max_participants == 1
+    [step] = app_store.steps(ws.id)
+    assert step.werkvorm_key == "grow"
+    markup = raw_html(at)
+    assert f"ss-pv-phone-{ws.code}" in markup and f"ss-pv-screen-{ws.code}" in markup
+    # the screen frame says its height in its link (no reload to learn it)
+    assert f"scherm?room={ws.code}&vh=1080" in markup and held["token"] in markup
+    assert t("lib.live_help") in page_text(at)
+    # another entry replaces it (one practice workshop per session; the old one is gone)
+    at.button(key="lib-live-shipped-brainstorm").click().run()
+    second = at.session_state[live_preview.HELD]
+    assert second["code"] != ws.code and app_store.workshop_by_code(ws.code) is None
+    assert [s.werkvorm_key for s in app_store.steps(app_store.workshop_by_code(second["code"]).id)] == ["brainstorm"]
+    assert at.button(key="lib-live-shipped-grow") is not None  # the other entry offers it again
+    at.button(key="lib-live-close-shipped-brainstorm").click().run()
+    assert live_preview.HELD not in at.session_state and app_store.workshop_by_code(second["code"]) is None
+    # an own template, from the owner's library
+    room = make_app_room(app_store, ("brainstorm",), title="Mijn sessie")
+    app_store.save_werkvorm(room.fac, own_praatplaat())
+    [template] = app_store.templates(room.fac)
+    _paste(at, _fac_link(room))
+    at.button(key=f"lib-live-own-f:{room.ws.code}-{template.id}").click().run()
+    own = app_store.workshop_by_code(at.session_state[live_preview.HELD]["code"])
+    [step] = app_store.steps(own.id)
+    assert [s.title for s in step.werkvorm.sections] == [s.title for s in template.werkvorm.sections]
+    # with an admin password, only an owner's link makes practice workshops
+    setting("SAMENSPRAAK_ADMIN_PASSWORD", "geheim")
+    stranger = open_page("new")
+    stranger.button(key="lib-live-shipped-grow").click().run()
+    assert t("preview.needs_link") in [i.value for i in stranger.info]
+    assert live_preview.HELD not in stranger.session_state

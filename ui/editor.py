@@ -23,7 +23,6 @@ workshop. Nothing is stored as a template until the person presses "Bewaren".
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any, Callable
 
 import streamlit as st
@@ -33,12 +32,12 @@ from canvas_models import (LAYOUTS, LINE_LENGTH, MAX_COLUMNS, MAX_FIELDS, MAX_LI
                            MAX_TAGS, REGISTRY, Column, FieldSpec, Option, Section, Werkvorm)
 from canvas_models import spec as spec_of
 from messages import CATALOGUE, function_label, t
-from ui import library_state
+from ui import library_state, live_preview
 from ui import partnership as ps
 from ui import sortboard
-from ui.common import esc, flash, html_block, link, md, show_flash, store
+from ui.common import esc, flash, html_block, md, show_flash, store
 from workshop import NotAllowed, StoreUnavailable, UserError
-from workshop.text import Limits, ascii_key
+from workshop.text import ascii_key
 
 SCOPE = "ed"
 SPEC = "ed:spec"            # the werkvorm being edited: a plain dict (file format)
@@ -46,7 +45,6 @@ GEN = "ed:gen"              # generation of the widget keys
 ORIGIN = "ed:origin"        # where it came from: ("shipped", key) / ("layout", name) / ("template", id) / ("file",)
 LOADED = "ed:loaded"        # the address it was loaded from
 TEMPLATE = "ed:template"    # (owner key, template id) of the template this is a version of
-PREVIEW = "ed:preview"      # the practice workshop of the preview
 IMPORT_SEEN = "ed:import-seen"
 IMPORT_NOTE = "ed:import-note"
 
@@ -60,33 +58,7 @@ CSS = """<style>
 .ss-ed-import { border-left:4px solid #1a6b2a; padding:.2rem .8rem; overflow-wrap:anywhere; }
 .ss-ed-import-refused { border-left-color:#a00000; }
 .ss-ed-problem { color:#a00000; margin:-.4rem 0 .6rem 0; font-size:.9rem; }
-.ss-ed-phone { position:relative; width:100%; max-width:300px; aspect-ratio:360 / 740; overflow:hidden;
-  border:2px solid #111; border-radius:14px; background:#fff; margin:0 auto; }
-.ss-ed-phone iframe { position:absolute; left:0; top:0; width:360px; height:740px; border:0; transform-origin:0 0; }
-.ss-ed-screen { position:relative; width:100%; aspect-ratio:16 / 9; overflow:hidden; border:2px solid #111;
-  border-radius:6px; background:#fff; }
-.ss-ed-screen iframe { position:absolute; left:0; top:0; width:1920px; height:1080px; border:0;
-  transform-origin:0 0; pointer-events:none; }
 </style>"""
-
-# The frame is made by the script (st.html keeps no <iframe> of its own), scaled to its box.
-_FRAME = """
-<div class="%(cls)s" id="%(id)s"></div>
-<script>
-(() => {
-  const box = document.getElementById(%(id_json)s);
-  if (!box || box.dataset.ready) return;
-  box.dataset.ready = "1";
-  const frame = document.createElement("iframe");
-  frame.src = %(src)s;
-  frame.title = %(title)s;
-  box.appendChild(frame);
-  const fit = () => { if (box.clientWidth) frame.style.transform = "scale(" + (box.clientWidth / %(width)d) + ")"; };
-  new ResizeObserver(fit).observe(box);
-  fit();
-})();
-</script>
-"""
 
 #: The longest key (``canvas_models._KEY``), and the most text a box of lines (prompts, script) takes.
 KEY_LENGTH = 40
@@ -774,50 +746,13 @@ def read_file(data: bytes) -> tuple[str, str, list[str]]:
 
 
 # ------------------------------------------------------------------ preview
-def _frame(cls: str, ident: str, src: str, title: str, width: int) -> None:
-    st.html(_FRAME % {"cls": cls, "id": ident, "id_json": json.dumps(ident), "src": json.dumps(src),
-                      "title": json.dumps(title), "width": width}, unsafe_allow_javascript=True)
-
-
-def _drop_preview(held: dict | None) -> None:
-    if not held:
-        return
-    try:
-        store().delete_workshop(store().authorize(held["code"], held["secret"]))
-    except (NotAllowed, UserError):
-        pass
-
-
-def preview_workshop(werkvorm: Werkvorm) -> dict | None:
-    """The practice workshop that shows ``werkvorm`` (made again when it changed); None if it cannot be made."""
-    signature = json.dumps(spec_of.dump(werkvorm), sort_keys=True, ensure_ascii=False)
-    held = st.session_state.get(PREVIEW)
-    if held and held["signature"] == signature and store().workshop_by_code(held["code"]) is not None:
-        return held
-    title = t("editor.preview_workshop", title=werkvorm.title)[:Limits.TITLE]
-    try:
-        ws, secret = store().create_workshop(title=title, partnership=t("editor.preview_partnership"),
-                                             day=date.today(), facilitator="", werkvormen=[werkvorm],
-                                             max_participants=1, practice=True)
-        fac = store().authorize(ws.code, secret)
-        store().update_workshop(fac, show_join=False)  # the step, not the lobby
-        who = store().join(ws.code, name=t("editor.preview_name"), org_type="mbo")
-    except UserError:
-        return None
-    _drop_preview(held)
-    fresh = {"signature": signature, "code": ws.code, "secret": secret, "token": who.token}
-    st.session_state[PREVIEW] = fresh
-    return fresh
-
-
 def preview(werkvorm: Werkvorm | None) -> None:
     st.subheader(t("editor.preview"))
     st.caption(t("editor.preview_help"))
-    if store().needs_admin_password() and not library_state.owners():
-        # where making a workshop asks for the admin password, only an owner's link makes practice ones
-        st.info(t("editor.preview_needs_link"))
+    if not live_preview.allowed():
+        st.info(t("preview.needs_link"))
         return
-    held = preview_workshop(werkvorm) if werkvorm is not None else st.session_state.get(PREVIEW)
+    held = live_preview.practice_workshop(werkvorm) if werkvorm is not None else live_preview.held()
     # The frames keep their place among the page's elements whatever else comes and goes (a message,
     # a caption), so a redraw does not load them again.
     note = st.empty()
@@ -826,13 +761,7 @@ def preview(werkvorm: Werkvorm | None) -> None:
         return
     if werkvorm is None:
         note.caption(t("editor.preview_stale"))
-    phone, screen = st.tabs([t("editor.preview_phone"), t("editor.preview_screen")])
-    with phone:
-        _frame("ss-ed-phone", f"ss-ed-phone-{held['code']}", link("", room=held["code"], p=held["token"]),
-               t("editor.preview_phone"), 360)
-    with screen:
-        _frame("ss-ed-screen", f"ss-ed-screen-{held['code']}", link("scherm", room=held["code"]),
-               t("editor.preview_screen"), 1920)
+    live_preview.frames(held)
 
 
 # ------------------------------------------------------------------ the page

@@ -27,7 +27,7 @@ import streamlit as st
 
 from messages import t
 from ui import step_controls as fv
-from ui import downloads, library, library_state, push, timebox
+from ui import downloads, library, library_state, push, screen_frame, timebox
 from ui import streamlit_internals as internals
 from ui.common import esc, html_block, link, show_flash, store
 from ui.participant_page import recover
@@ -303,7 +303,7 @@ def header(ws) -> None:
 
 def preview(ws) -> None:
     """The projected screen as it is now: the real /scherm page, scaled into the column."""
-    src = link("scherm", room=ws.code)
+    src = link("scherm", room=ws.code, vh=str(screen_frame.PREVIEW_HEIGHT))  # its height known: no reload to learn it
     st.html(_PREVIEW % {"src": json.dumps(src), "title": json.dumps(t("fac.preview"))},
             unsafe_allow_javascript=True)
 

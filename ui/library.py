@@ -23,6 +23,7 @@ from canvas_models import Werkvorm
 from canvas_models import spec as spec_of
 from messages import dutch_date, t
 from ui import library_state as lib
+from ui import live_preview
 from ui import partnership as ps
 from ui.common import esc, flash, guarded, html_block, md, show_flash, store
 from workshop import NotAllowed, UserError
@@ -351,12 +352,39 @@ def _add_one(prefix: str, werkvorm_dump: dict) -> None:
     guarded(f"{prefix}-prog", run)
 
 
+LIVE = "lib-live"  # the library entry whose live preview is open
+
+
+def _show_live(slot: str | None) -> None:
+    if slot is None:
+        live_preview.close()
+    st.session_state[LIVE] = slot
+
+
+def live_entry(slot: str, werkvorm: Werkvorm) -> None:
+    """The real phone page and screen of ``werkvorm`` (a practice workshop), on request: one entry at a time."""
+    if st.session_state.get(LIVE) != slot:
+        st.button(t("lib.live_open"), key=f"lib-live-{slot}", on_click=_show_live, args=(slot,))
+        return
+    if not live_preview.allowed():
+        st.info(t("preview.needs_link"))
+        return
+    shown = live_preview.practice_workshop(werkvorm)
+    if shown is None:
+        st.info(t("lib.live_none"))
+        return
+    st.caption(t("lib.live_help"))
+    live_preview.frames(shown, side_by_side=True)
+    st.button(t("lib.live_close"), key=f"lib-live-close-{slot}", on_click=_show_live, args=(None,))
+
+
 def _shipped_entry(prefix: str, werkvorm: Werkvorm) -> None:
     with st.expander(md(werkvorm.title)):
         st.caption(md(t("lib.meta", layout=layout_name(werkvorm), minutes=werkvorm.default_minutes,
                         owner=t("lib.shipped"))))
         html_block(f'<p class="ss-user">{esc(werkvorm.summary)}</p>')
         html_block(preview_html(werkvorm))
+        live_entry(f"shipped-{werkvorm.key}", werkvorm)
         with st.container(horizontal=True):
             st.button(t("lib.add_one"), key=f"lib-add-{werkvorm.key}", on_click=_add_one,
                       args=(prefix, spec_of.dump(werkvorm)))
@@ -415,6 +443,7 @@ def _own_entry(prefix: str, owner, template) -> None:
             st.caption(t("lib.version", version=template.version, updated=dutch_date(template.updated_at)))
             html_block(f'<p class="ss-user">{esc(werkvorm.summary)}</p>')
             html_block(preview_html(werkvorm))
+            live_entry(f"own-{owner.key}-{template.id}", werkvorm)
         else:
             programme = template.programme
             st.caption(t("lib.meta_programme", n=len(programme.steps), minutes=programme.minutes,

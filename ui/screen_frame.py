@@ -189,6 +189,11 @@ def frame() -> None:
     st.html(_FIT_JS % json.dumps(t("screen.more")), unsafe_allow_javascript=True)
 
 
+#: The height of the 1920-wide frame that previews the screen (cockpit, editor, library): its link
+#: carries it as ``vh``, so the page does not reload itself to tell the server.
+PREVIEW_HEIGHT = 1080
+
+
 def viewport_height() -> int:
     """The screen's height in CSS pixels, as the page reported it (``vh=``), else the design height."""
     try:

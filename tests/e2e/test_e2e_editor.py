@@ -113,10 +113,10 @@ def test_a_werkvorm_made_in_the_editor_runs_with_two_phones(app, new_context):
         assert not english, english
 
         # the live preview: the real phone page and screen of a practice workshop
-        phone = page.frame_locator(".ss-ed-phone iframe")
+        phone = page.frame_locator(".ss-pv-phone iframe")
         expect(phone.get_by_text("Onze eigen plaat").first).to_be_visible(timeout=LOAD_MS)
-        page.get_by_role("tab", name=t("editor.preview_screen")).click()
-        screen_preview = page.frame_locator(".ss-ed-screen iframe")
+        page.get_by_role("tab", name=t("preview.screen")).click()
+        screen_preview = page.frame_locator(".ss-pv-screen iframe")
         for title, _ in BLOCKS:
             expect(screen_preview.locator(f'[aria-label="{title}"]')).to_be_visible(timeout=LOAD_MS)
 
@@ -166,7 +166,7 @@ def test_a_file_is_read_in_through_the_uploader_and_hostile_text_stays_text(app,
     upload.set_input_files(files=[{"name": "x.yaml", "mimeType": "application/x-yaml", "buffer": hostile.encode()}])
     expect(textbox(page, t("editor.f.title"))).to_have_value("<img src=x onerror=alert(1)> **vet**", timeout=ACT_MS)
     expect(page.locator("summary", has_text="1. <script>alert(2)</script>")).to_be_visible()
-    phone = page.frame_locator(".ss-ed-phone iframe")
+    phone = page.frame_locator(".ss-pv-phone iframe")
     expect(phone.get_by_text("<img src=x onerror=alert(1)> **vet**").first).to_be_visible(timeout=LOAD_MS)
     assert page.locator("img[src=x]").count() == 0
     no_app_errors(tab)  # no dialog opened: no script ran
@@ -175,13 +175,13 @@ def test_a_file_is_read_in_through_the_uploader_and_hostile_text_stays_text(app,
 def test_the_preview_stays_loaded_while_the_werkvorm_is_invalid(app, new_context):
     tab = open_tab(new_context, "editor-steady", f"{app.url}/werkvorm?vorm=wall", viewport={"width": 1280, "height": 720})
     page = tab.page
-    phone = page.frame_locator(".ss-ed-phone iframe")
+    phone = page.frame_locator(".ss-pv-phone iframe")
     expect(phone.get_by_text(t("editor.new_title")).first).to_be_visible(timeout=LOAD_MS)
-    page.evaluate("() => { document.querySelector('.ss-ed-phone iframe').dataset.mark = 'first'; }")
+    page.evaluate("() => { document.querySelector('.ss-pv-phone iframe').dataset.mark = 'first'; }")
     _type(page, t("editor.f.title"), "")  # invalid: the last valid preview stays, not loaded again
     expect(page.get_by_text(t("editor.preview_stale"))).to_be_visible(timeout=ACT_MS)
     expect(page.locator(".ss-ed-problem").first).to_contain_text("vul dit in")
     settled(page)
-    assert page.locator('.ss-ed-phone iframe[data-mark="first"]').count() == 1
+    assert page.locator('.ss-pv-phone iframe[data-mark="first"]').count() == 1
     expect(phone.get_by_text(t("editor.new_title")).first).to_be_visible()
     no_app_errors(tab)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from canvas_models import REGISTRY
 from canvas_models import spec as S
-from e2e.drive import LAPTOP, axe, button, fill, format_violations, no_app_errors, no_horizontal_scroll, open_tab, \
+from e2e.drive import LAPTOP, LOAD_MS, axe, button, fill, format_violations, no_app_errors, no_horizontal_scroll, open_tab, \
     screenshot, settled
 from e2e.flows import create_in_db, create_via_ui
 from messages import t
@@ -53,6 +53,19 @@ def test_own_werkvorm_from_the_library_into_a_timed_programme(app, new_context):
     expect(page.get_by_text("Aspect 6", exact=True)).to_be_visible()
     entry.scroll_into_view_if_needed()
     screenshot(page, "library-entry.png")
+    # its live preview: the real phone page and screen, side by side in the entry
+    button(page, t("lib.live_open")).filter(visible=True).first.click()
+    page.locator(".ss-pv-phone").scroll_into_view_if_needed()
+    phone = page.frame_locator(".ss-pv-phone iframe")
+    expect(phone.get_by_text("Onze eigen praatplaat").first).to_be_visible(timeout=LOAD_MS)
+    screen = page.frame_locator(".ss-pv-screen iframe")
+    expect(screen.get_by_text("Aspect 6").first).to_be_visible(timeout=LOAD_MS)
+    frames = [page.locator(f".ss-pv-{kind}").bounding_box() for kind in ("phone", "screen")]
+    assert frames[0]["x"] + frames[0]["width"] <= frames[1]["x"]  # side by side
+    assert abs(frames[1]["width"] / frames[1]["height"] - 16 / 9) < 0.02 and frames[1]["width"] >= 600
+    screenshot(page, "library-live-preview.png")
+    button(page, t("lib.live_close")).click()
+    expect(page.locator(".ss-pv-phone")).to_have_count(0)
     button(page, t("lib.add_one")).filter(visible=True).first.click()
     expect(page.get_by_text(t("lib.step_own", n=6, title="Onze eigen praatplaat"))).to_be_visible()
 
