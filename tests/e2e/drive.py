@@ -407,6 +407,27 @@ def now_ms() -> float:
     return time.time() * 1000.0
 
 
+# ---------------------------------------------------------------------------------- drag and drop
+def drag(page: Page, source: Locator, target: Locator, *, steps: int = 12, at: float = 0.5, max_y: float | None = None,
+         placed: Locator | None = None) -> None:
+    """Drag with the mouse as a person does: press, move in steps, release over the target (``at``: how far
+    down it, 0.5 the middle; ``max_y``: at most this many pixels down).
+
+    ``placed``: what the board shows once the card is in place under the pointer (a sorted list moves the
+    card there while it is dragged); a person waits for that before letting go, and so does this. Letting
+    go at once, under load, dropped a card one place short (the last moves were not handled yet)."""
+    source.scroll_into_view_if_needed()
+    a, b = source.bounding_box(), target.bounding_box()
+    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(a["x"] + a["width"] / 2 + 8, a["y"] + a["height"] / 2 + 4, steps=3)
+    down = b["height"] * at if max_y is None else min(b["height"] * at, max_y)
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + down, steps=steps)
+    if placed is not None:
+        expect(placed).to_be_visible(timeout=ACT_MS)
+    page.mouse.up()
+
+
 # ---------------------------------------------------------------------------------- widgets
 def textbox(page: Page | Locator, label: str) -> Locator:
     """A text input or text area by its exact label (Streamlit puts it in aria-label)."""

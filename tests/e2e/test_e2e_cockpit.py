@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from e2e.drive import axe, button, choose, format_violations, screenshot, settled, textbox
+from e2e.drive import axe, button, choose, drag, format_violations, screenshot, settled, textbox
 from e2e.flows import create_in_db, open_facilitator, select_note_lines
 from e2e.test_e2e_chrome import ENGLISH, PAGE_TEXTS
 from messages import t
@@ -224,17 +224,6 @@ def _stored_within(store: Store, step_id: int, text: str, cluster_id, seconds: f
     return time.monotonic() - start
 
 
-def _drag(page, source, target, steps: int = 12) -> None:
-    """Drag with the mouse as a person does: press, move in steps, release over the target."""
-    source.scroll_into_view_if_needed()
-    a, b = source.bounding_box(), target.bounding_box()
-    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(a["x"] + a["width"] / 2 + 8, a["y"] + a["height"] / 2 + 4, steps=3)
-    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + min(b["height"] / 2, 40), steps=steps)
-    page.mouse.up()
-
-
 def test_notes_are_clustered_by_dragging_them_on_the_board(app, new_context):
     """150 notes on the board: a note dragged with the mouse onto a cluster is stored there (the
     time from the drop to the store is measured), one dropped on "Nieuw cluster" gets a cluster
@@ -261,7 +250,7 @@ def test_notes_are_clustered_by_dragging_them_on_the_board(app, new_context):
 
     # The mouse: "Idee 7" onto "Bedrijven"
     lane = board.locator(f'section.lane[data-lane="{bedrijven}"]')
-    _drag(page, rest.locator("li.card", has_text="Idee 7:"), lane)
+    drag(page, rest.locator("li.card", has_text="Idee 7:"), lane, max_y=40)
     dropped = time.monotonic()
     took = _stored_within(store, step.id, "Idee 7:", bedrijven)
     expect(lane.locator("li.card", has_text="Idee 7:")).to_be_visible()
@@ -274,12 +263,12 @@ def test_notes_are_clustered_by_dragging_them_on_the_board(app, new_context):
         .replace("{lane}", "Bedrijven"))
     expect(page.locator('td[role="gridcell"]', has_text="Bedrijven").first).to_be_attached()  # the table follows
     # let go over the cluster's heading (not its list of cards): it counts as that cluster
-    _drag(page, rest.locator("li.card", has_text="Idee 20:"), lane.locator("h3"), steps=1)  # one quick move
+    drag(page, rest.locator("li.card", has_text="Idee 20:"), lane.locator("h3"), steps=1, max_y=40)  # one quick move
     _stored_within(store, step.id, "Idee 20:", bedrijven)
     expect(lane.locator("h3 .count")).to_have_text(t("wall.x_note_count", count=2))
 
     # "Nieuw cluster": the note gets a cluster of its own
-    _drag(page, rest.locator("li.card", has_text="Idee 12:"), board.locator('section.lane[data-lane="new"] .hint'))
+    drag(page, rest.locator("li.card", has_text="Idee 12:"), board.locator('section.lane[data-lane="new"] .hint'), max_y=40)
     deadline = time.monotonic() + 10
     while _cluster_of(store, step.id, "Idee 12:") is None:
         assert time.monotonic() < deadline, "no new cluster"

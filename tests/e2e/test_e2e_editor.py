@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.drive import (ACT_MS, LOAD_MS, axe, button, fill, format_violations, no_app_errors, open_tab, screenshot,
+from e2e.drive import (ACT_MS, LOAD_MS, axe, button, drag, fill, format_violations, no_app_errors, open_tab, screenshot,
                        settled, textbox)
 from e2e.flows import create_via_ui, join, open_screen, post_note
 from e2e.test_e2e_chrome import ENGLISH, PAGE_TEXTS
@@ -24,17 +24,6 @@ pytestmark = [pytest.mark.browser]
 BLOCKS = [("Onze ambitie", "Waar willen we samen naartoe?"),
           ("Wat we al doen", "Welke activiteit loopt al goed?"),
           ("Wie ontbreekt", "Welke partner missen we nog?")]
-
-
-def drag(page, source, target, *, steps: int = 12, below: bool = False) -> None:
-    """Drag with the mouse as a person does: press, move in steps, release over (or just below) the target."""
-    source.scroll_into_view_if_needed()
-    a, b = source.bounding_box(), target.bounding_box()
-    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(a["x"] + a["width"] / 2 + 8, a["y"] + a["height"] / 2 + 4, steps=3)
-    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + (b["height"] * 0.8 if below else b["height"] / 2), steps=steps)
-    page.mouse.up()
 
 
 def _type(page, label: str, value: str) -> None:
@@ -84,7 +73,7 @@ def test_a_werkvorm_made_in_the_editor_runs_with_two_phones(app, new_context):
         expect(board.locator("li.card", has_text="2. Wie ontbreekt")).to_be_visible(timeout=ACT_MS)
         settled(page)
         drag(page, board.locator("li.card", has_text="1. Onze ambitie"), board.locator("li.card").nth(2), steps=8,
-             below=True)
+             at=0.8, placed=board.locator("li.card:nth-child(3)", has_text="1. Onze ambitie"))
         expect(page.locator("summary", has_text="3. Onze ambitie")).to_be_visible(timeout=ACT_MS)
         # ... and back to the top with the keyboard
         card = board.locator("li.card", has_text="3. Onze ambitie")
