@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 import canvas_models
-from e2e.drive import (ARTIFACTS, LAPTOP, LOAD_MS, Tab, button, choose, fill, goto, no_app_errors, pick,
+from e2e.drive import (ARTIFACTS, LAPTOP, LOAD_MS, Tab, button, choose, click_until, fill, goto, no_app_errors, pick,
                        no_horizontal_scroll, now_ms, open_tab, screenshot, textbox)
 from e2e.flows import create_via_ui, join, next_step, open_screen, post_note, select_note_lines, wait_step
 from messages import function_label, t
@@ -197,8 +197,7 @@ def canvas_with_votes(room: Room) -> list[str]:
     expect(live).to_be_checked()
     dots = int(fac.get_by_role("spinbutton", name=t("vote.dots")).input_value())
     assert dots >= 2, dots
-    button(fac, t("vote.open")).click()
-    expect(button(fac, t("vote.close"))).to_be_visible()
+    click_until(button(fac, t("vote.open")), button(fac, t("vote.close")))
     top = notes[2][2]
     for tab in room.people:
         expect(tab.page.get_by_text(t("vote.title"), exact=True)).to_be_visible(timeout=PHONE_MS + 3000)
