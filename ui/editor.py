@@ -119,11 +119,8 @@ def starter(layout: str) -> dict:
 
 def new_section(layout: str, sections: list) -> dict:
     """A section to add: a free key, a numbered title, and what its layout needs."""
-    used = {s.get("key") for s in sections if isinstance(s, dict)}
-    n = len(sections) + 1
-    while f"onderdeel_{n}" in used:
-        n += 1
-    section: dict[str, Any] = {"key": f"onderdeel_{n}", "title": t("editor.new_section", n=n)}
+    key, n = _free_key("onderdeel", sections)
+    section: dict[str, Any] = {"key": key, "title": t("editor.new_section", n=n)}
     if layout == "choices":
         section["options"] = [new_option([]), new_option([{"key": "keuze_1"}])]
     if layout == "grid":
@@ -132,11 +129,17 @@ def new_section(layout: str, sections: list) -> dict:
 
 
 def new_option(options: list) -> dict:
-    used = {o.get("key") for o in options if isinstance(o, dict)}
-    n = len(options) + 1
-    while f"keuze_{n}" in used:
+    key, n = _free_key("keuze", options)
+    return {"key": key, "label": t("editor.new_option", n=n)}
+
+
+def _free_key(prefix: str, items: list) -> tuple[str, int]:
+    """The first ``{prefix}_{n}`` from n = len(items) + 1 that no item's key takes, and its n."""
+    used = {item.get("key") for item in items if isinstance(item, dict)}
+    n = len(items) + 1
+    while f"{prefix}_{n}" in used:
         n += 1
-    return {"key": f"keuze_{n}", "label": t("editor.new_option", n=n)}
+    return f"{prefix}_{n}", n
 
 
 # ------------------------------------------------------------------ the dict and its widgets
@@ -278,9 +281,18 @@ def _show_text(value: Any) -> str:
 def _problems_at(path: tuple, problems: list) -> None:
     """The Dutch messages about this place (and what lies inside it), beside its field."""
     dotted = ".".join(str(p) for p in path)
-    found = [p.message for p in problems if p.dotted == dotted or p.dotted.startswith(dotted + ".")]
-    if found:
-        html_block("".join(f'<p class="ss-ed-problem">⚠ {esc(m)}</p>' for m in dict.fromkeys(found)))
+    _show_problems([p.message for p in problems if p.dotted == dotted or p.dotted.startswith(dotted + ".")])
+
+
+def _show_problems(messages: list[str]) -> None:
+    if messages:
+        html_block("".join(f'<p class="ss-ed-problem">⚠ {esc(m)}</p>' for m in dict.fromkeys(messages)))
+
+
+def _label(prefix: str, value: Any) -> str:
+    """The words for a value (``editor.kind.note``); a value from a file that has none, as it is."""
+    key = f"{prefix}.{value}"
+    return t(key) if key in CATALOGUE else str(value)
 
 
 def text(path: tuple, label: str, problems: list, *, limit: int, optional: bool = False, area: bool = False,
@@ -418,13 +430,13 @@ def section_form(i: int, section: dict, problems: list, count: int) -> None:
                 text((*base, "group"), t("editor.f.s.group", n=i + 1), problems, limit=_max(Section, "group"), optional=True)
         if layout in ROLES or section.get("role"):
             choose((*base, "role"), t("editor.f.s.role", n=i + 1), problems, ROLES.get(layout, ("",)),
-                   lambda v: t(f"editor.role.{v or 'none'}") if f"editor.role.{v or 'none'}" in CATALOGUE else v)
+                   lambda v: _label("editor.role", v or "none"))
         if layout == "grid" or "grid" in section:
             text((*base, "grid"), t("editor.f.s.grid", n=i + 1), problems, limit=KEY_LENGTH, help=t("editor.f.s.grid_help"),
                  convert=_as_grid)
         if layout == "rounds":
             choose((*base, "writers"), t("editor.f.s.writers", n=i + 1), problems, WRITERS,
-                   lambda v: t(f"editor.writers.{v}") if f"editor.writers.{v}" in CATALOGUE else str(v), "all")
+                   lambda v: _label("editor.writers", v), "all")
             earlier = tuple(str(s.get("key")) for s in _spec()["sections"][:i] if isinstance(s, dict))
             choose((*base, "shows"), t("editor.f.s.shows", n=i + 1), problems, ("", *earlier),
                    lambda v: v or t("editor.shows_none"))
@@ -460,9 +472,7 @@ def options_form(i: int, section: dict, problems: list) -> None:
 
 def _problems_at_exact(path: tuple, problems: list) -> None:
     dotted = ".".join(str(p) for p in path)
-    found = [p.message for p in problems if p.dotted == dotted]
-    if found:
-        html_block("".join(f'<p class="ss-ed-problem">⚠ {esc(m)}</p>' for m in dict.fromkeys(found)))
+    _show_problems([p.message for p in problems if p.dotted == dotted])
 
 
 ORDER_BOARD = "ed:order"
@@ -523,7 +533,7 @@ def fields_form(problems: list) -> None:
         base = ("fields", i)
         here = [p for p in problems if p.path[:2] == base]
         kind = str(field.get("kind", ""))
-        kind_label = t(f"editor.kind.{kind}") if f"editor.kind.{kind}" in CATALOGUE else kind
+        kind_label = _label("editor.kind", kind)
         heading = ("⚠ " if here else "") + t("editor.field_heading", label=field.get("label") or "…", kind=kind_label)
         with st.expander(md(heading), expanded=bool(here), key=_wkey((*base, "box"))):
             left, right = st.columns([3, 2])
@@ -532,7 +542,7 @@ def fields_form(problems: list) -> None:
             with right:
                 text((*base, "key"), t("editor.f.f.key", n=i + 1), problems, limit=KEY_LENGTH)
             choose((*base, "kind"), t("editor.f.f.kind", n=i + 1), problems, kinds,
-                   lambda v: t(f"editor.kind.{v}") if f"editor.kind.{v}" in CATALOGUE else str(v))
+                   lambda v: _label("editor.kind", v))
             text((*base, "help"), t("editor.f.f.help", n=i + 1), problems, limit=_max(FieldSpec, "help"), optional=True)
             left, right = st.columns(2)
             with left:
@@ -610,22 +620,16 @@ def _add_field() -> None:
     def change(spec: dict) -> None:
         fields = spec.setdefault("fields", [])
         kinds = layouts.get(spec["layout"]).schema.KINDS
-        used = {f.get("key") for f in fields if isinstance(f, dict)}
-        n = len(fields) + 1
-        while f"veld_{n}" in used:
-            n += 1
-        fields.append({"key": f"veld_{n}", "kind": kinds[0], "label": t("editor.new_field", n=n)})
+        key, n = _free_key("veld", fields)
+        fields.append({"key": key, "kind": kinds[0], "label": t("editor.new_field", n=n)})
     _restructure(change)
 
 
 def _add_column() -> None:
     def change(spec: dict) -> None:
         columns = spec.setdefault("columns", [])
-        used = {c.get("key") for c in columns if isinstance(c, dict)}
-        n = len(columns) + 1
-        while f"kolom_{n}" in used:
-            n += 1
-        columns.append({"key": f"kolom_{n}", "title": t("editor.new_column", n=n)})
+        key, n = _free_key("kolom", columns)
+        columns.append({"key": key, "title": t("editor.new_column", n=n)})
     _restructure(change)
 
 
