@@ -18,7 +18,6 @@ rerun part is never touched. The moderation part is redrawn at most every
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -27,9 +26,9 @@ import streamlit as st
 
 from messages import t
 from ui import step_controls as fv
-from ui import downloads, library, library_state, push, screen_frame, timebox
+from ui import downloads, library, library_state, live_preview, push, timebox
 from ui import streamlit_internals as internals
-from ui.common import esc, html_block, link, show_flash, store
+from ui.common import esc, html_block, show_flash, store
 from ui.participant_page import recover
 from workshop import Facilitator, NotAllowed, Step, StoreUnavailable, Workshop, settings
 
@@ -64,34 +63,11 @@ p.ss-cockpit-state.ss-locked { color:#8a0b0b; }
 .st-key-timer-row { gap:.4rem !important; flex-wrap:nowrap !important; }
 .st-key-timer-row [role="timer"] { font-size:1rem !important; padding:.15rem .5rem !important; white-space:nowrap; }
 .st-key-timer-row .stButton button, .st-key-timer-row [data-testid="stPopover"] button { padding:.15rem .55rem; }
-.ss-preview { position:relative; width:100%; aspect-ratio:16 / 9; overflow:hidden; border:2px solid #111;
-  border-radius:6px; background:#fff; }
-.ss-preview iframe { position:absolute; left:0; top:0; width:1920px; height:1080px; border:0;
-  transform-origin:0 0; pointer-events:none; }
 /* the ticker has nothing to show */
 .st-key-cockpit-refresh, .st-key-cockpit-expiry { display:none !important; }
 </style>
 """
 
-# The frame is made by the script: st.html keeps no <iframe> of its own.
-_PREVIEW = """
-<div class="ss-preview" id="ss-preview" role="img" aria-label=%(title)s></div>
-<script>
-(() => {
-  const box = document.getElementById("ss-preview");
-  if (!box || box.dataset.ready) return;
-  box.dataset.ready = "1";
-  const frame = document.createElement("iframe");
-  frame.src = %(src)s;
-  frame.title = %(title)s;
-  frame.tabIndex = -1;
-  box.appendChild(frame);
-  const fit = () => { frame.style.transform = "scale(" + (box.clientWidth / 1920) + ")"; };
-  new ResizeObserver(fit).observe(box);
-  fit();
-})();
-</script>
-"""
 
 # Presses a hidden refresh button (installed once with the page). The click must not reach the
 # document: a popover that is open (the timer's settings) takes any click outside it for a reason
@@ -303,9 +279,7 @@ def header(ws) -> None:
 
 def preview(ws) -> None:
     """The projected screen as it is now: the real /scherm page, scaled into the column."""
-    src = link("scherm", room=ws.code, vh=str(screen_frame.PREVIEW_HEIGHT))  # its height known: no reload to learn it
-    st.html(_PREVIEW % {"src": json.dumps(src), "title": json.dumps(t("fac.preview"))},
-            unsafe_allow_javascript=True)
+    live_preview.frame("screen", "ss-preview", live_preview.screen_link(ws.code), t("fac.preview"), image=True)
 
 
 def run(code: str | None, secret: str | None, partnership_id: str | None = None,

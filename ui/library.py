@@ -15,7 +15,6 @@ Only a link opened in this browser session reaches an owner's templates; a typed
 
 from __future__ import annotations
 
-
 import streamlit as st
 
 import canvas_models
@@ -29,7 +28,7 @@ from ui.common import esc, flash, guarded, html_block, md, show_flash, store
 from workshop import NotAllowed, UserError
 from workshop.store import Facilitator
 
-#: The editor page another part of issue 18 adds; its links show only when it is there.
+#: The werkvorm editor's page (``/werkvorm``).
 EDITOR_PAGE = "pages/werkvorm.py"
 YAML_MIME = "application/yaml"
 #: How many sections a preview shows before "and N more".

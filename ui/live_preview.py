@@ -17,25 +17,27 @@ from canvas_models import Werkvorm
 from canvas_models import spec as spec_of
 from messages import t
 from ui import library_state, screen_frame
-from ui.common import html_block, link, store
+from ui.common import esc, link, store
 from workshop import NotAllowed, UserError
 from workshop.text import Limits
 
 HELD = "preview:held"  # the session's practice workshop: signature, code, secret, participant token
 
-CSS = """<style>
-.ss-pv-phone { position:relative; width:100%; max-width:300px; aspect-ratio:360 / 740; overflow:hidden;
-  border:2px solid #111; border-radius:14px; background:#fff; margin:0 auto; }
-.ss-pv-phone iframe { position:absolute; left:0; top:0; width:360px; height:740px; border:0; transform-origin:0 0; }
-.ss-pv-screen { position:relative; width:100%; aspect-ratio:16 / 9; overflow:hidden; border:2px solid #111;
-  border-radius:6px; background:#fff; }
-.ss-pv-screen iframe { position:absolute; left:0; top:0; width:1920px; height:1080px; border:0;
-  transform-origin:0 0; pointer-events:none; }
-</style>"""
+#: The two kinds of frame: the page's width in CSS pixels, and the box it is scaled into.
+_KINDS = {
+    "phone": (360, ".ss-pv-phone { position:relative; width:100%; max-width:300px; aspect-ratio:360 / 740; "
+                   "overflow:hidden; border:2px solid #111; border-radius:14px; background:#fff; margin:0 auto; } "
+                   ".ss-pv-phone iframe { position:absolute; left:0; top:0; width:360px; height:740px; border:0; "
+                   "transform-origin:0 0; }"),
+    "screen": (1920, ".ss-pv-screen { position:relative; width:100%; aspect-ratio:16 / 9; overflow:hidden; "
+                     "border:2px solid #111; border-radius:6px; background:#fff; } "
+                     ".ss-pv-screen iframe { position:absolute; left:0; top:0; width:1920px; height:1080px; border:0; "
+                     "transform-origin:0 0; pointer-events:none; }"),
+}
 
 # The frame is made by the script (st.html keeps no <iframe> of its own), scaled to its box.
-_FRAME = """
-<div class="%(cls)s" id="%(id)s"></div>
+_FRAME = """<style>%(css)s</style>
+<div class="ss-pv-%(kind)s" id="%(id)s"%(box)s></div>
 <script>
 (() => {
   const box = document.getElementById(%(id_json)s);
@@ -44,6 +46,7 @@ _FRAME = """
   const frame = document.createElement("iframe");
   frame.src = %(src)s;
   frame.title = %(title)s;
+  %(inert)s
   box.appendChild(frame);
   const fit = () => { if (box.clientWidth) frame.style.transform = "scale(" + (box.clientWidth / %(width)d) + ")"; };
   new ResizeObserver(fit).observe(box);
@@ -53,9 +56,16 @@ _FRAME = """
 """
 
 
-def _frame(cls: str, ident: str, src: str, title: str, width: int) -> None:
-    st.html(_FRAME % {"cls": cls, "id": ident, "id_json": json.dumps(ident), "src": json.dumps(src),
-                      "title": json.dumps(title), "width": width}, unsafe_allow_javascript=True)
+def frame(kind: str, ident: str, src: str, title: str, *, image: bool = False) -> None:
+    """One real page in a scaled frame: ``kind`` "phone" (360 px wide) or "screen" (1920x1080).
+    ``image``: a picture of the page (role img, the frame out of the tab order), as the cockpit
+    shows what is projected."""
+    width, css = _KINDS[kind]
+    st.html(_FRAME % {"css": css, "kind": kind, "id": esc(ident), "id_json": json.dumps(ident), "src": json.dumps(src),
+                      "title": json.dumps(title), "width": width,
+                      "box": f' role="img" aria-label="{esc(title)}"' if image else "",
+                      "inert": "frame.tabIndex = -1;" if image else ""},
+            unsafe_allow_javascript=True)
 
 
 def _drop(held: dict | None) -> None:
@@ -100,7 +110,6 @@ def practice_workshop(werkvorm: Werkvorm) -> dict | None:
 
 def frames(shown: dict, *, side_by_side: bool = False) -> None:
     """The phone and the screen of a practice workshop: in two tabs (a narrow column) or side by side."""
-    html_block(CSS)
     code = shown["code"]
     if side_by_side:
         phone, screen = st.columns([1, 3], gap="medium")
@@ -109,10 +118,15 @@ def frames(shown: dict, *, side_by_side: bool = False) -> None:
     else:
         phone, screen = st.tabs([t("preview.phone"), t("preview.screen")])
     with phone:
-        _frame("ss-pv-phone", f"ss-pv-phone-{code}", link("", room=code, p=shown["token"]), t("preview.phone"), 360)
+        frame("phone", f"ss-pv-phone-{code}", link("", room=code, p=shown["token"]), t("preview.phone"))
     with screen:
-        _frame("ss-pv-screen", f"ss-pv-screen-{code}", link("scherm", room=code, vh=str(screen_frame.PREVIEW_HEIGHT)),
-               t("preview.screen"), 1920)
+        frame("screen", f"ss-pv-screen-{code}", screen_link(code), t("preview.screen"))
+
+
+def screen_link(code: str) -> str:
+    """The projected screen's address for a frame: its height is in it, so the page does not reload
+    itself to tell the server."""
+    return link("scherm", room=code, vh=str(screen_frame.PREVIEW_HEIGHT))
 
 
 def close() -> None:

@@ -63,7 +63,7 @@ def _controls(page, participants: int = 8) -> dict[str, object]:
         "timer settings": button(page, t("timer.settings")),
         "readiness": page.get_by_text(t("fac.ready", ready=0, total=participants), exact=False).first,
         "join box on screen": page.get_by_role("switch", name=t("fac.show_join"), exact=True),
-        "screen preview": page.locator(".ss-preview iframe"),
+        "screen preview": page.locator("#ss-preview iframe"),
     }
 
 
@@ -87,7 +87,7 @@ def test_session_controls_and_preview_stay_in_view(app, new_context, size):
     settled(page)
     name = f"{size['viewport']['width']}x{size['viewport']['height']}"
     # The preview is the real screen: its heading is the step's title.
-    preview = page.frame_locator(".ss-preview iframe")
+    preview = page.frame_locator("#ss-preview iframe")
     expect(preview.locator(".ss-screen h1")).to_contain_text("Brainstorm", timeout=25_000)
     # ... and it is the room as it is now: the last note is on it, or counted in its "+ N meer"
     expect(preview.get_by_text("Idee 39", exact=False).or_(preview.locator(".ss-more-auto")).first).to_be_attached()
